@@ -1,0 +1,77 @@
+import type { Finding } from '../../shared/finding';
+import type { Level } from '../../shared/levels';
+import type { OrgData } from '../sentry/org-data';
+
+export type ControlSection = '1' | '2' | '3' | '4' | 'INT';
+
+export interface FrameworkMappings {
+  readonly cis: readonly string[];
+  readonly nist: readonly string[];
+  readonly soc2: readonly string[];
+}
+
+export interface CheckDefinition {
+  /** Stable id, e.g. `3.2.rate-limit`. The report and other tools rely on it. */
+  readonly id: string;
+  readonly title: string;
+  readonly level: Level;
+}
+
+/** How the token this session runs with looks (never the token itself). */
+export interface TokenInfo {
+  readonly kind: 'user' | 'org_auth_token' | 'internal_integration' | 'unknown';
+  readonly scopes: readonly string[];
+  readonly user: { readonly id: string; readonly email: string | null; readonly has2fa: boolean | null } | null;
+}
+
+/** Thresholds a consultant may tune; defaults live in `core/controls/settings.ts`. */
+export interface AuditSettings {
+  readonly maxOwners: number;
+  readonly maxTeamsPerProject: number;
+  readonly keyRotationDays: number;
+  readonly integrationReviewDays: number;
+  readonly sensitiveFieldBaseline: readonly string[];
+  readonly orgAuthTokenStaleDays: number;
+}
+
+/** Entries of the integration permission register (INT.4, INT.5); filled in by a later issue. */
+export interface IntegrationRegisterEntry {
+  readonly integration: string;
+  readonly permissions: readonly string[];
+  readonly rationale: string;
+  readonly owner: string;
+  readonly lastReviewed: string;
+}
+
+/** The narrow world a control sees: reads, the level, a clock, thresholds. No host, no writes. */
+export interface ControlContext {
+  readonly data: OrgData;
+  readonly level: Level;
+  readonly now: Date;
+  readonly settings: AuditSettings;
+  readonly token: TokenInfo;
+  /** Scopes the session needs: for an audit only, and for applying fixes. */
+  readonly sessionScopes: { readonly audit: readonly string[]; readonly fix: readonly string[] };
+  readonly integrationRegister: readonly IntegrationRegisterEntry[];
+  /** True when checks of `level` belong to this audit: skip reads that only they need. */
+  includes(level: Level): boolean;
+}
+
+export interface ControlDefinition {
+  /** The guide's id (`1.1` ... `4.1`) or `INT.1` ... `INT.6`. Fixed: reports rely on it. */
+  readonly id: string;
+  readonly title: string;
+  readonly section: ControlSection;
+  /** The lowest level of any of its checks. */
+  readonly level: Level;
+  readonly mappings: FrameworkMappings;
+  /** Why it matters, in two or three sentences. */
+  readonly rationale: string;
+  /** What to check or change by hand in Sentry's web UI. */
+  readonly manualSteps: readonly string[];
+  /** Scopes the checks read with (any one of each group suffices). */
+  readonly requiredScopes: readonly (readonly string[])[];
+  readonly checks: readonly CheckDefinition[];
+  /** Read-only. Returns findings only for checks whose level the audit includes. */
+  evaluate(ctx: ControlContext): Promise<Finding[]>;
+}

@@ -1,0 +1,51 @@
+import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+
+export interface SentryApiErrorInit {
+  code: ErrorCode;
+  message: string;
+  /** `METHOD /api/0/...` path of the request, never with the host's credentials. */
+  endpoint?: string;
+  status?: number;
+  retryable?: boolean;
+  /** For `missing_scope`: the scopes of which the endpoint needs any one. */
+  requiredScopes?: readonly string[];
+  /** For `bad_request`: Sentry's field messages. */
+  fieldErrors?: Record<string, string[]>;
+  /** For `moved`: the new slug and URL Sentry points to. */
+  movedTo?: { slug: string; url: string };
+  cause?: unknown;
+}
+
+/**
+ * Every failure of the Sentry client is one of these: a code a program can switch on and a
+ * message that names the cause (and the endpoint) for a person. Messages never contain the token.
+ */
+export class SentryApiError extends Error {
+  readonly code: ErrorCode;
+  readonly endpoint: string | undefined;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  readonly requiredScopes: readonly string[] | undefined;
+  readonly fieldErrors: Record<string, string[]> | undefined;
+  readonly movedTo: { slug: string; url: string } | undefined;
+
+  constructor(init: SentryApiErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'SentryApiError';
+    this.code = init.code;
+    this.endpoint = init.endpoint;
+    this.status = init.status;
+    this.retryable = init.retryable ?? false;
+    this.requiredScopes = init.requiredScopes;
+    this.fieldErrors = init.fieldErrors;
+    this.movedTo = init.movedTo;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export function isSentryApiError(e: unknown): e is SentryApiError {
+  return e instanceof SentryApiError;
+}

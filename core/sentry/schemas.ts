@@ -1,0 +1,256 @@
+import { z } from 'zod';
+
+/**
+ * Response shapes at the boundary. Each schema lists the fields the engine relies on, with the
+ * types Sentry sends (REFERENCE.md); unknown fields pass through untouched because Sentry adds
+ * fields often. A response that does not match is a `malformed_response` error, never a guess.
+ */
+
+const Id = z.string();
+const IsoDate = z.string();
+
+export const ApiIndexSchema = z.looseObject({
+  version: z.string(),
+  auth: z.looseObject({ scopes: z.array(z.string()) }).nullable(),
+  user: z
+    .looseObject({
+      id: Id,
+      name: z.string().nullish(),
+      email: z.string().nullish(),
+      username: z.string().nullish(),
+      has2fa: z.boolean().optional(),
+    })
+    .nullable(),
+});
+export type ApiIndex = z.infer<typeof ApiIndexSchema>;
+
+export const OrgLinksSchema = z.looseObject({ organizationUrl: z.string(), regionUrl: z.string() });
+
+export const OrganizationSummarySchema = z.looseObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  links: OrgLinksSchema.optional(),
+  status: z.looseObject({ id: z.string(), name: z.string() }).optional(),
+});
+export type OrganizationSummary = z.infer<typeof OrganizationSummarySchema>;
+
+export const TrustedRelaySchema = z.looseObject({
+  name: z.string(),
+  publicKey: z.string(),
+  description: z.string().nullish(),
+  created: z.string().nullish(),
+  lastModified: z.string().nullish(),
+});
+
+export const OrganizationSchema = z.looseObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  links: OrgLinksSchema.optional(),
+  require2FA: z.boolean(),
+  requiresSso: z.boolean().optional(),
+  hasAuthProvider: z.boolean().optional(),
+  openMembership: z.boolean(),
+  allowSharedIssues: z.boolean().optional(),
+  enhancedPrivacy: z.boolean().optional(),
+  allowMemberInvite: z.boolean().optional(),
+  allowMemberProjectCreation: z.boolean().optional(),
+  allowSuperuserAccess: z.boolean().optional(),
+  allowJoinRequests: z.boolean().optional(),
+  defaultRole: z.string(),
+  dataScrubber: z.boolean(),
+  dataScrubberDefaults: z.boolean(),
+  sensitiveFields: z.array(z.string()),
+  safeFields: z.array(z.string()),
+  scrubIPAddresses: z.boolean(),
+  relayPiiConfig: z.string().nullable().optional(),
+  trustedRelays: z.array(TrustedRelaySchema).optional(),
+  features: z.array(z.string()).optional(),
+  access: z.array(z.string()).optional(),
+  orgRole: z.string().optional(),
+  dateCreated: IsoDate.optional(),
+});
+export type Organization = z.infer<typeof OrganizationSchema>;
+
+export const UserSchema = z.looseObject({
+  id: Id,
+  email: z.string().nullish(),
+  name: z.string().nullish(),
+  has2fa: z.boolean(),
+  isActive: z.boolean().optional(),
+});
+
+export const MemberSchema = z.looseObject({
+  id: Id,
+  email: z.string().nullish(),
+  name: z.string().nullish(),
+  user: UserSchema.nullable(),
+  orgRole: z.string(),
+  pending: z.boolean(),
+  expired: z.boolean(),
+  flags: z.record(z.string(), z.boolean()).optional(),
+  dateCreated: IsoDate.optional(),
+  inviteStatus: z.string().optional(),
+});
+export type Member = z.infer<typeof MemberSchema>;
+
+/** Member detail adds the member's teams (slugs) and team roles. */
+export const MemberDetailSchema = MemberSchema.extend({
+  teams: z.array(z.string()),
+  teamRoles: z.array(z.looseObject({ teamSlug: z.string(), role: z.string().nullable() })),
+});
+export type MemberDetail = z.infer<typeof MemberDetailSchema>;
+
+export const TeamMemberSchema = MemberSchema.extend({
+  teamRole: z.string().nullable().optional(),
+  teamSlug: z.string().optional(),
+});
+export type TeamMember = z.infer<typeof TeamMemberSchema>;
+
+const ProjectRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string().optional() });
+const TeamRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string() });
+
+export const TeamSchema = z.looseObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  memberCount: z.number().int().optional(),
+  flags: z.record(z.string(), z.boolean()).optional(),
+  projects: z.array(ProjectRefSchema).optional(),
+});
+export type Team = z.infer<typeof TeamSchema>;
+
+export const ProjectSummarySchema = z.looseObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  platform: z.string().nullable().optional(),
+  teams: z.array(TeamRefSchema).optional(),
+  dateCreated: IsoDate.optional(),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
+
+export const ProjectDetailSchema = z.looseObject({
+  id: Id,
+  slug: z.string(),
+  name: z.string(),
+  platform: z.string().nullable().optional(),
+  status: z.string().optional(),
+  allowedDomains: z.array(z.string()),
+  dataScrubber: z.boolean(),
+  dataScrubberDefaults: z.boolean(),
+  sensitiveFields: z.array(z.string()),
+  safeFields: z.array(z.string()),
+  scrubIPAddresses: z.boolean(),
+  relayPiiConfig: z.string().nullable().optional(),
+  options: z.record(z.string(), z.unknown()),
+  teams: z.array(TeamRefSchema),
+  features: z.array(z.string()).optional(),
+});
+export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
+
+export const RateLimitSchema = z.looseObject({ window: z.number().int(), count: z.number().int() });
+
+export const ProjectKeySchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  label: z.string().optional(),
+  public: z.string(),
+  /** Secret half of the DSN. Redacted before anything is stored or shown. */
+  secret: z.string().optional(),
+  projectId: z.number().int(),
+  isActive: z.boolean(),
+  rateLimit: RateLimitSchema.nullable(),
+  browserSdkVersion: z.string().optional(),
+  dateCreated: IsoDate.nullable().optional(),
+  dsn: z.looseObject({ public: z.string(), secret: z.string().optional() }).optional(),
+});
+export type ProjectKey = z.infer<typeof ProjectKeySchema>;
+
+export const InboundFilterSchema = z.looseObject({
+  id: z.string(),
+  active: z.union([z.boolean(), z.array(z.string())]),
+});
+export type InboundFilter = z.infer<typeof InboundFilterSchema>;
+
+/** GET /auth-provider/ answers 204 when no SSO provider is configured; that is `null` here. */
+export const AuthProviderSchema = z.looseObject({
+  id: Id,
+  provider_name: z.string(),
+  pending_links_count: z.number().int().optional(),
+  login_url: z.string().optional(),
+  default_role: z.string().optional(),
+  require_link: z.boolean().optional(),
+  scim_enabled: z.boolean().optional(),
+});
+export type AuthProvider = z.infer<typeof AuthProviderSchema>;
+
+export const AuditLogEntrySchema = z.looseObject({
+  id: Id,
+  event: z.string(),
+  actor: z.looseObject({ name: z.string().nullish() }).nullable().optional(),
+  ipAddress: z.string().nullable().optional(),
+  note: z.string().nullable().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  dateCreated: IsoDate,
+});
+export type AuditLogEntry = z.infer<typeof AuditLogEntrySchema>;
+
+/** The audit log is an object, not an array: `{rows, options}`. */
+export const AuditLogPageSchema = z.looseObject({
+  rows: z.array(AuditLogEntrySchema),
+  options: z.array(z.string()).optional(),
+});
+
+export const IntegrationSchema = z.looseObject({
+  id: Id,
+  name: z.string(),
+  domainName: z.string().nullable().optional(),
+  accountType: z.string().nullable().optional(),
+  scopes: z.array(z.string()).nullable().optional(),
+  status: z.string(),
+  provider: z.looseObject({ key: z.string(), slug: z.string().optional(), name: z.string() }),
+  configOrganization: z.unknown().optional(),
+  configData: z.unknown().optional(),
+  externalId: z.string().nullable().optional(),
+});
+export type Integration = z.infer<typeof IntegrationSchema>;
+
+export const SentryAppSchema = z.looseObject({
+  name: z.string(),
+  slug: z.string(),
+  uuid: z.string(),
+  status: z.string(),
+  scopes: z.array(z.string()),
+  events: z.array(z.string()).optional(),
+  webhookUrl: z.string().nullable().optional(),
+  allowedOrigins: z.array(z.string()).optional(),
+  owner: z.looseObject({ id: z.union([z.string(), z.number()]), slug: z.string() }).nullable().optional(),
+  isDisabled: z.boolean().optional(),
+  datePublished: z.string().nullable().optional(),
+});
+export type SentryApp = z.infer<typeof SentryAppSchema>;
+
+export const SentryAppInstallationSchema = z.looseObject({
+  app: z.looseObject({ uuid: z.string(), slug: z.string() }),
+  organization: z.looseObject({ slug: z.string() }),
+  uuid: z.string(),
+  status: z.string(),
+});
+export type SentryAppInstallation = z.infer<typeof SentryAppInstallationSchema>;
+
+export const OrgAuthTokenSchema = z.looseObject({
+  id: Id,
+  name: z.string(),
+  scopes: z.array(z.string()),
+  tokenLastCharacters: z.string().nullable().optional(),
+  dateCreated: IsoDate,
+  dateLastUsed: IsoDate.nullable().optional(),
+  projectLastUsedId: z.string().nullable().optional(),
+});
+export type OrgAuthToken = z.infer<typeof OrgAuthTokenSchema>;
+
+export const UserRegionsSchema = z.looseObject({
+  regions: z.array(z.looseObject({ name: z.string(), url: z.string() })),
+});

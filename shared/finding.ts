@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { LevelSchema } from './levels';
+
+/**
+ * A verdict. `pass` is only ever given on complete evidence; anything that could not be
+ * evaluated is `error` (we tried and failed) or `manual` (the API cannot show it).
+ */
+export const FindingStatusSchema = z.enum(['pass', 'fail', 'error', 'manual', 'not_applicable']);
+export type FindingStatus = z.infer<typeof FindingStatusSchema>;
+export const FINDING_STATUSES = FindingStatusSchema.options;
+
+export const ResourceTypeSchema = z.enum([
+  'organization',
+  'project',
+  'team',
+  'member',
+  'key',
+  'integration',
+  'sentry_app',
+  'token',
+  'relay',
+]);
+export type ResourceType = z.infer<typeof ResourceTypeSchema>;
+
+/** A key's id is its public key, a project's its slug, a member's its member id, a team's its slug. */
+export const ResourceRefSchema = z.object({
+  type: ResourceTypeSchema,
+  id: z.string(),
+  name: z.string(),
+});
+export type ResourceRef = z.infer<typeof ResourceRefSchema>;
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** One page (one HTTP response) behind a verdict. */
+export const EvidencePageSchema = z.object({
+  url: z.string(),
+  status: z.number().int(),
+  sha256: Sha256Hex,
+  items: z.number().int().nonnegative(),
+  fetchedAt: z.string(),
+});
+export type EvidencePage = z.infer<typeof EvidencePageSchema>;
+
+/**
+ * What a verdict rests on: one logical read (possibly several pages). `complete` is true only
+ * when the last page said there were no more results; a check never passes on incomplete reads.
+ */
+export const EvidenceSchema = z.object({
+  method: z.string(),
+  endpoint: z.string(),
+  query: z.record(z.string(), z.string()),
+  pages: z.number().int().nonnegative(),
+  items: z.number().int().nonnegative(),
+  complete: z.boolean(),
+  fetchedAt: z.string(),
+  responses: z.array(EvidencePageSchema),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const FindingSchema = z.object({
+  control: z.string(),
+  check: z.string(),
+  level: LevelSchema,
+  status: FindingStatusSchema,
+  resource: ResourceRefSchema,
+  message: z.string(),
+  evidence: z.array(EvidenceSchema),
+  /** For `error`: the machine-readable cause (an ErrorCode). */
+  errorCode: z.string().optional(),
+  /** Facts behind the verdict a person may want to see (counts, thresholds, values). */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type Finding = z.infer<typeof FindingSchema>;
+
+export type StatusCounts = Record<FindingStatus, number>;
+
+export function countByStatus(findings: readonly Pick<Finding, 'status'>[]): StatusCounts {
+  const counts: StatusCounts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
+  for (const f of findings) counts[f.status] += 1;
+  return counts;
+}
