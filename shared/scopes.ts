@@ -46,3 +46,10 @@ export function hasAnyScope(held: Iterable<string>, anyOf: readonly string[]): b
   const expanded = expandScopes(held);
   return anyOf.some((s) => expanded.has(s));
 }
+
+/**
+ * What a session needs. Audit only: reads everywhere, plus `org:write` because Sentry serves the
+ * audit log to `org:write` only (REFERENCE.md 8). Fixes: the admin scopes of REFERENCE.md 10.
+ */
+export const AUDIT_SCOPES: readonly Scope[] = ['org:write', 'member:read', 'team:read', 'project:read'];
+export const FIX_SCOPES: readonly Scope[] = ['org:admin', 'member:admin', 'team:admin', 'project:admin'];
