@@ -1,4 +1,11 @@
 import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+import type { Evidence } from '../../shared/finding';
+
+/**
+ * What went wrong below HTTP. `refused` and `dns` mean the request never reached the server, so
+ * even a write may be retried; after `reset` or `timeout` the server may have processed it.
+ */
+export type NetworkCause = 'refused' | 'dns' | 'reset' | 'timeout' | 'tls' | 'other';
 
 export interface SentryApiErrorInit {
   code: ErrorCode;
@@ -13,6 +20,10 @@ export interface SentryApiErrorInit {
   fieldErrors?: Record<string, string[]>;
   /** For `moved`: the new slug and URL Sentry points to. */
   movedTo?: { slug: string; url: string };
+  /** For `unreachable`, `timeout`, `tls`: the network failure behind it. */
+  networkCause?: NetworkCause;
+  /** The responses read before the failure (e.g. the pages of a broken pagination chain). */
+  evidence?: Evidence;
   cause?: unknown;
 }
 
@@ -28,6 +39,8 @@ export class SentryApiError extends Error {
   readonly requiredScopes: readonly string[] | undefined;
   readonly fieldErrors: Record<string, string[]> | undefined;
   readonly movedTo: { slug: string; url: string } | undefined;
+  readonly networkCause: NetworkCause | undefined;
+  readonly evidence: Evidence | undefined;
 
   constructor(init: SentryApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -39,6 +52,27 @@ export class SentryApiError extends Error {
     this.requiredScopes = init.requiredScopes;
     this.fieldErrors = init.fieldErrors;
     this.movedTo = init.movedTo;
+    this.networkCause = init.networkCause;
+    this.evidence = init.evidence;
+  }
+
+  /** The same error with the evidence gathered before it happened. */
+  withEvidence(evidence: Evidence): SentryApiError {
+    const copy = new SentryApiError({
+      code: this.code,
+      message: this.message,
+      endpoint: this.endpoint,
+      status: this.status,
+      retryable: this.retryable,
+      requiredScopes: this.requiredScopes,
+      fieldErrors: this.fieldErrors,
+      movedTo: this.movedTo,
+      networkCause: this.networkCause,
+      evidence,
+      cause: this.cause,
+    });
+    copy.stack = this.stack;
+    return copy;
   }
 
   toInfo(): ErrorInfo {

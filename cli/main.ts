@@ -1,0 +1,38 @@
+import { CliUsageError, EXIT } from './cli-error';
+import { USAGE } from './help';
+import type { CliIo } from './io';
+import { runAuditCommand } from './audit';
+import { TOOL_VERSION } from '../core/engine/report';
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+/** One entry per command; each lives in its own file. */
+const COMMANDS: Record<string, Command> = {
+  audit: runAuditCommand,
+};
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(USAGE);
+    return name === undefined ? EXIT.couldNotRun : EXIT.ok;
+  }
+  if (name === '--version') {
+    io.stdout.write(`${TOOL_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".\n`);
+    return EXIT.couldNotRun;
+  }
+  try {
+    return await command(rest, io);
+  } catch (e) {
+    if (e instanceof CliUsageError) {
+      io.stderr.write(`sentry-harden ${name}: ${e.message}\n`);
+      return EXIT.couldNotRun;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,113 @@
+import type { CheckDefinition, ControlDefinition } from './types';
+import { memberRef, orgRef, plural, recorder, teamRef } from './findings';
+
+const ID = '2.1';
+
+const CHECKS = {
+  openMembership: { id: '2.1.open-membership', title: 'Members cannot join any team on their own', level: 'L1' },
+  defaultRole: { id: '2.1.default-role', title: 'New members get the Member role', level: 'L1' },
+  teamless: { id: '2.1.members-without-team', title: 'Every team-scoped member belongs to a team', level: 'L1' },
+} as const satisfies Record<string, CheckDefinition>;
+
+/**
+ * Roles whose access comes from team membership. Owners and managers see every project anyway,
+ * and billing members see none, so being on no team says nothing about them.
+ */
+const TEAM_SCOPED_ROLES = new Set(['member', 'admin']);
+
+export const teamAccess: ControlDefinition = {
+  id: ID,
+  title: 'Grant access through teams',
+  section: '2',
+  level: 'L1',
+  mappings: { cis: ['5.4'], nist: ['AC-6'], soc2: ['CC6.2'] },
+  rationale:
+    'Teams are how Sentry limits a member to the projects of their own product. If anyone may join any ' +
+    'team, or newcomers start with a broad role, that boundary is gone; members on no team are accounts ' +
+    'nobody reviewed when access was handed out.',
+  manualSteps: [
+    'In Settings > General Settings > Membership, turn off "Open Membership" so joining a team needs approval.',
+    'Set "Default Role" to Member.',
+    'In Settings > Teams, create one team per product or function and give each team only its projects.',
+    'In Settings > Members, put every member with the Member or Admin role on the teams they work with; remove accounts that need none.',
+    'Repeat the membership review at least quarterly.',
+  ],
+  requiredScopes: [
+    ['org:read', 'org:write', 'org:admin'],
+    ['member:read', 'member:write', 'member:admin'],
+    ['team:read', 'team:write', 'team:admin'],
+  ],
+  checks: Object.values(CHECKS),
+
+  async evaluate(ctx) {
+    const r = recorder(ID, ctx);
+    const [org, members, teams] = await Promise.all([ctx.data.organization(), ctx.data.members(), ctx.data.teams()]);
+    const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
+
+    if (!org.ok) {
+      r.error(CHECKS.openMembership, orgRes, org, 'organization');
+      r.error(CHECKS.defaultRole, orgRes, org, 'organization');
+    } else {
+      const ev = [org.evidence];
+      if (org.value.openMembership) {
+        r.fail(CHECKS.openMembership, orgRes, 'Open membership is on: any member can join any team and see its projects.', ev, {
+          openMembership: true,
+        });
+      } else {
+        r.pass(CHECKS.openMembership, orgRes, 'Open membership is off: joining a team needs approval.', ev, { openMembership: false });
+      }
+      const role = org.value.defaultRole;
+      if (role === 'member') {
+        r.pass(CHECKS.defaultRole, orgRes, 'New members start with the Member role.', ev, { defaultRole: role });
+      } else {
+        r.fail(CHECKS.defaultRole, orgRes, `New members start with the "${role}" role instead of Member.`, ev, { defaultRole: role });
+      }
+    }
+
+    if (!members.ok) {
+      r.error(CHECKS.teamless, orgRes, members, 'members');
+      return r.findings;
+    }
+    if (!teams.ok) {
+      r.error(CHECKS.teamless, orgRes, teams, 'teams', { evidence: [members.evidence] });
+      return r.findings;
+    }
+    const rosters = await Promise.all(teams.value.map(async (t) => ({ team: t, roster: await ctx.data.teamMembers(t.slug) })));
+    const failed = rosters.filter((x) => !x.roster.ok);
+    if (failed.length > 0) {
+      // A member may sit on the team we could not read: no verdict about anyone.
+      for (const { team, roster } of failed) {
+        if (!roster.ok) r.error(CHECKS.teamless, teamRef(team), roster, 'teamMembers', { arg: team.slug });
+      }
+      return r.findings;
+    }
+    const evidence = [members.evidence, teams.evidence, ...rosters.flatMap((x) => (x.roster.ok ? [x.roster.evidence] : []))];
+    const rosterEvidence = evidence.slice(1);
+    if (rosterEvidence.some((e) => !e.complete)) {
+      // Absence from a partly read roster proves nothing; the guard turns this into an error.
+      r.pass(CHECKS.teamless, orgRes, 'Every team-scoped member belongs to a team.', evidence);
+      return r.findings;
+    }
+
+    const onATeam = new Set<string>();
+    for (const { roster } of rosters) {
+      if (roster.ok) for (const tm of roster.value) onATeam.add(tm.id);
+    }
+    const scoped = members.value.filter((m) => m.user !== null && TEAM_SCOPED_ROLES.has(m.orgRole));
+    const teamless = scoped.filter((m) => !onATeam.has(m.id));
+    for (const m of teamless) {
+      r.fail(CHECKS.teamless, memberRef(m), `${memberRef(m).name} (${m.orgRole}) is on no team: remove the account or assign a team.`, evidence, {
+        orgRole: m.orgRole,
+      });
+    }
+    if (scoped.length === 0) {
+      r.notApplicable(CHECKS.teamless, orgRes, 'No member holds a team-scoped role (Member or Admin).', evidence);
+    } else if (teamless.length === 0) {
+      r.pass(CHECKS.teamless, orgRes, `All ${plural(scoped.length, 'team-scoped member')} belong to at least one team.`, evidence, {
+        members: scoped.length,
+        teams: teams.value.length,
+      });
+    }
+    return r.findings;
+  },
+};

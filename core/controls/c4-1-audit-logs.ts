@@ -1,0 +1,103 @@
+import type { AuditLogEntry } from '../sentry/schemas';
+import type { CheckDefinition, ControlDefinition } from './types';
+import { orgRef, plural, recorder } from './findings';
+
+const ID = '4.1';
+
+const CHECKS = {
+  readable: { id: '4.1.audit-log-readable', title: 'The audit log can be read', level: 'L1' },
+  events: { id: '4.1.security-events', title: 'Recent security-relevant events reviewed', level: 'L1' },
+  retention: { id: '4.1.retention-forwarding', title: 'Audit events are kept and forwarded', level: 'L1' },
+} as const satisfies Record<string, CheckDefinition>;
+
+/** Event names (or families, ending in `.`) that change who can get in or what data flows where. */
+const SECURITY_EVENTS = [
+  'member.',
+  'org.edit',
+  'sso.',
+  'sso-identity.',
+  'api-key.',
+  'projectkey.',
+  'integration.',
+  'sentry-app.',
+  'internal-integration.',
+  'org-auth-token.',
+];
+
+export function isSecurityEvent(event: string): boolean {
+  return SECURITY_EVENTS.some((p) => (p.endsWith('.') ? event.startsWith(p) : event === p));
+}
+
+/** How many recent entries to copy into the report; counts cover the whole page. */
+const SAMPLE = 25;
+
+function summarize(entries: readonly AuditLogEntry[]) {
+  const relevant = entries.filter((e) => isSecurityEvent(e.event));
+  const counts: Record<string, number> = {};
+  for (const e of relevant) counts[e.event] = (counts[e.event] ?? 0) + 1;
+  const dates = entries.map((e) => e.dateCreated).sort();
+  return {
+    entriesRead: entries.length,
+    oldest: dates[0] ?? null,
+    newest: dates[dates.length - 1] ?? null,
+    securityEvents: relevant.length,
+    countsByEvent: counts,
+    recent: relevant.slice(0, SAMPLE).map((e) => ({
+      date: e.dateCreated,
+      event: e.event,
+      actor: e.actor?.name ?? null,
+      note: e.note ?? null,
+    })),
+  };
+}
+
+export const auditLogs: ControlDefinition = {
+  id: ID,
+  title: 'Review and keep the audit log',
+  section: '4',
+  level: 'L1',
+  mappings: { cis: ['8.2'], nist: ['AU-2'], soc2: ['CC7.2'] },
+  rationale:
+    'Sentry records who changed members, roles, SSO, client keys, tokens and integrations. That record is ' +
+    'how a takeover or a quiet loosening of settings is noticed and reconstructed, but only if someone can ' +
+    'read it, looks at it, and it is kept beyond what the plan retains.',
+  manualSteps: [
+    'Open Settings > Audit Log and filter for member, SSO, key, token and integration events.',
+    'Agree who reviews these events and how often (weekly for owners\' changes is a good start).',
+    'Check how long your plan keeps audit entries; export them on a schedule through the API (a token with org:write) into your SIEM or log archive.',
+    'Alert on sensitive events such as sso.disable, org.edit of security settings, member.edit to owner, and new integrations.',
+  ],
+  requiredScopes: [['org:write', 'org:admin']],
+  checks: Object.values(CHECKS),
+
+  async evaluate(ctx) {
+    const r = recorder(ID, ctx);
+    const [org, log] = await Promise.all([ctx.data.organization(), ctx.data.auditLog()]);
+    const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
+    if (!log.ok) {
+      r.error(CHECKS.readable, orgRes, log, 'auditLog');
+      r.error(CHECKS.events, orgRes, log, 'auditLog');
+    } else {
+      const ev = [log.evidence];
+      const summary = summarize(log.value);
+      // Reading the newest page is what this check claims; it needs no later pages.
+      r.passOnRead(CHECKS.readable, orgRes, `The audit log is readable (${plural(log.value.length, 'entry', 'entries')} on the newest page).`, ev);
+      r.manual(
+        CHECKS.events,
+        orgRes,
+        summary.securityEvents === 0
+          ? 'No security-relevant event on the newest page of the audit log; confirm that matches what you expect.'
+          : `${plural(summary.securityEvents, 'security-relevant event')} on the newest page; confirm each was expected.`,
+        ev,
+        summary,
+      );
+    }
+    r.manual(
+      CHECKS.retention,
+      orgRes,
+      'Retention and forwarding are outside the API: confirm how long the plan keeps audit entries and that they are exported to a SIEM or archive.',
+      log.ok ? [log.evidence] : [],
+    );
+    return r.findings;
+  },
+};

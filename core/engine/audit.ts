@@ -1,0 +1,148 @@
+import { countByStatus, FindingSchema, type Finding } from '../../shared/finding';
+import { levelIncludes, type Level } from '../../shared/levels';
+import { AUDIT_SCOPES, FIX_SCOPES } from '../../shared/scopes';
+import type {
+  AuditSettings,
+  ControlContext,
+  ControlDefinition,
+  IntegrationRegisterEntry,
+  TokenInfo,
+} from '../controls/types';
+import type { OrgData } from '../sentry/org-data';
+import { mapLimit } from './map-limit';
+
+export interface AuditProgress {
+  readonly kind: 'control-start' | 'control-done';
+  readonly control: string;
+  readonly title: string;
+  readonly index: number;
+  readonly total: number;
+  readonly counts?: ReturnType<typeof countByStatus>;
+}
+
+export interface RunAuditOptions {
+  readonly data: OrgData;
+  readonly controls: readonly ControlDefinition[];
+  readonly level: Level;
+  readonly settings: AuditSettings;
+  readonly token: TokenInfo;
+  readonly integrationRegister?: readonly IntegrationRegisterEntry[];
+  readonly now?: () => Date;
+  /** Controls evaluated at once; their reads are throttled by the client's scheduler anyway. */
+  readonly concurrency?: number;
+  readonly onProgress?: (event: AuditProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface AuditRun {
+  readonly level: Level;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly controls: readonly ControlDefinition[];
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Runs every control whose lowest check level the audit includes. One control's failure
+ * (an exception, a bad finding) becomes an `error` finding for that control alone.
+ */
+export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const selected = options.controls.filter((c) => levelIncludes(options.level, c.level));
+  const ctx: ControlContext = {
+    data: options.data,
+    level: options.level,
+    now: now(),
+    settings: options.settings,
+    token: options.token,
+    sessionScopes: { audit: AUDIT_SCOPES, fix: FIX_SCOPES },
+    integrationRegister: options.integrationRegister ?? [],
+    includes: (level) => levelIncludes(options.level, level),
+  };
+
+  let started = 0;
+  let done = 0;
+  const perControl = await mapLimit(selected, options.concurrency ?? selected.length, async (control) => {
+    options.signal?.throwIfAborted();
+    started += 1;
+    options.onProgress?.({ kind: 'control-start', control: control.id, title: control.title, index: started, total: selected.length });
+    const findings = await evaluateSafely(control, ctx);
+    done += 1;
+    options.onProgress?.({
+      kind: 'control-done',
+      control: control.id,
+      title: control.title,
+      index: done,
+      total: selected.length,
+      counts: countByStatus(findings),
+    });
+    return findings;
+  });
+
+  return {
+    level: options.level,
+    startedAt,
+    finishedAt: now().toISOString(),
+    controls: selected,
+    findings: perControl.flat(),
+  };
+}
+
+async function evaluateSafely(control: ControlDefinition, ctx: ControlContext): Promise<Finding[]> {
+  let raw: Finding[];
+  try {
+    raw = await control.evaluate(ctx);
+  } catch (e) {
+    return [crashFinding(control, ctx, e)];
+  }
+  const checkLevels = new Map(control.checks.map((c) => [c.id, c.level]));
+  const out: Finding[] = [];
+  for (const f of raw) {
+    const parsed = FindingSchema.safeParse(f);
+    if (!parsed.success || parsed.data.control !== control.id || !checkLevels.has(parsed.data.check)) {
+      out.push(crashFinding(control, ctx, new Error(`control ${control.id} produced an invalid finding`)));
+      continue;
+    }
+    const finding = parsed.data;
+    // A check above the audit's level never reaches the report, whatever the control did.
+    if (!levelIncludes(ctx.level, checkLevels.get(finding.check) ?? finding.level)) continue;
+    out.push(guardPass(finding));
+  }
+  return out;
+}
+
+/**
+ * Defence in depth for "never a false pass": a pass resting on an incomplete read, or on no
+ * read at all, is turned into an error here even if a control forgot to.
+ */
+export function guardPass(finding: Finding): Finding {
+  if (finding.status !== 'pass') return finding;
+  if (finding.evidence.length === 0) {
+    return { ...finding, status: 'error', errorCode: 'internal', message: `${finding.message} (no evidence was recorded, so this cannot count as a pass)` };
+  }
+  const incomplete = finding.evidence.find((e) => !e.complete);
+  if (incomplete) {
+    return {
+      ...finding,
+      status: 'error',
+      errorCode: 'incomplete_pagination',
+      message: `Could not be proven: the read of ${incomplete.endpoint} was incomplete (${incomplete.pages} page(s) fetched).`,
+    };
+  }
+  return finding;
+}
+
+function crashFinding(control: ControlDefinition, ctx: ControlContext, e: unknown): Finding {
+  const reason = e instanceof Error ? e.message : String(e);
+  return {
+    control: control.id,
+    check: control.checks[0]?.id ?? `${control.id}.evaluate`,
+    level: control.level,
+    status: 'error',
+    resource: { type: 'organization', id: ctx.data.orgSlug, name: ctx.data.orgSlug },
+    message: `The check could not be completed: ${reason}`,
+    evidence: [],
+    errorCode: 'internal',
+  };
+}

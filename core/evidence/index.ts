@@ -1,0 +1,39 @@
+// The evidence primitives: canonical JSON, DSSE/in-toto signing, keys, redaction, packages, zip.
+export { canonicalBytes, canonicalize, canonicalizeText } from './canonical-json';
+export type { JsonValue } from './canonical-json';
+export { IN_TOTO_PAYLOAD_TYPE, pae, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
+export type { DsseEnvelope, DsseSignature, DsseVerification } from './dsse';
+export { EvidenceError, isEvidenceError } from './errors';
+export { sha256Hex } from './hash';
+export {
+  exportPrivateKeyPem,
+  exportPublicKeyPem,
+  generateSigningKey,
+  getOrCreateSigningKey,
+  importPrivateKeyPem,
+  importPublicKeyPem,
+  keyIds,
+  loadPrivateKeyFile,
+  signingKeyFromPrivateKey,
+} from './keys';
+export type { KeyIds, KeyStore, SigningKey } from './keys';
+export {
+  ENVELOPE_FILE,
+  FINGERPRINT_FILE,
+  fingerprintFileText,
+  MANIFEST_FILE,
+  PUBLIC_KEY_FILE,
+  signPackage,
+  unzipPackage,
+  verifyPackage,
+  verifyZipPackage,
+  writeManifest,
+  zipPackage,
+} from './package';
+export type { FileCheck, Manifest, ManifestEntry, PackageVerification, SignedPackage } from './package';
+export { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from './redact';
+export type { RedactionResult } from './redact';
+export { buildStatement, EVIDENCE_PREDICATE_TYPE, IN_TOTO_STATEMENT_TYPE, parseStatement, statementBytes } from './statement';
+export type { InTotoStatement, StatementSubject } from './statement';
+export { createZip, crc32, readZip, unsafePathReason } from './zip';
+export type { ReadZipLimits, ZipEntry, ZipEntryInput } from './zip';

@@ -1,0 +1,481 @@
+import type { KeyObject } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
+import type { DsseEnvelope } from './dsse';
+import { EvidenceError } from './errors';
+import { sha256Hex } from './hash';
+import { importPrivateKeyPem, importPublicKeyPem, keyIds, signingKeyFromPrivateKey } from './keys';
+import type { KeyIds, SigningKey } from './keys';
+import { buildStatement, EVIDENCE_PREDICATE_TYPE, parseStatement, statementBytes } from './statement';
+import type { InTotoStatement } from './statement';
+import { createZip, readZip, unsafePathReason } from './zip';
+import type { ReadZipLimits } from './zip';
+
+/**
+ * The signed evidence package: a folder whose every file is listed with its SHA-256 in
+ * `manifest.json`, and an in-toto Statement (subjects: every file including manifest.json, except
+ * the envelope itself) signed in a DSSE envelope, `attestation.dsse.json`. The public key and its
+ * fingerprint are written into the folder before the manifest, so they are covered too.
+ */
+export const MANIFEST_FILE = 'manifest.json';
+export const ENVELOPE_FILE = 'attestation.dsse.json';
+export const PUBLIC_KEY_FILE = 'signing-key.pub.pem';
+export const FINGERPRINT_FILE = 'signing-key.fingerprint.txt';
+
+// Files that desktops drop into any folder a person opens (Finder, Explorer). They are neither
+// signed nor reported as tampering, so browsing a package does not break it; they cannot change
+// any signed file. They are mentioned in the verification notes.
+const OS_CLUTTER = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
+function isOsClutter(rel: string): boolean {
+  return rel.startsWith('__MACOSX/') || OS_CLUTTER.has(rel.split('/').pop() ?? '') || /(^|\/)\._/.test(rel);
+}
+
+export interface ManifestEntry {
+  /** Path relative to the package folder, `/`-separated. */
+  readonly path: string;
+  /** Lowercase hex SHA-256 of the file's bytes. */
+  readonly sha256: string;
+  readonly size: number;
+}
+
+export interface Manifest {
+  readonly version: 1;
+  readonly algorithm: 'sha256';
+  /** Sorted by path (UTF-16 code units). Excludes manifest.json and attestation.dsse.json. */
+  readonly files: readonly ManifestEntry[];
+}
+
+const ManifestSchema = z.object({
+  version: z.literal(1),
+  algorithm: z.literal('sha256'),
+  files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int().nonnegative() })),
+});
+
+interface Listing {
+  /** Regular files, relative and `/`-separated, sorted. */
+  files: string[];
+  /** Symbolic links, sockets and the like: never part of a package. */
+  irregular: string[];
+  clutter: string[];
+}
+
+async function listFolder(dir: string): Promise<Listing> {
+  const listing: Listing = { files: [], irregular: [], clutter: [] };
+  async function walk(abs: string, rel: string): Promise<void> {
+    const entries = await readdir(abs, { withFileTypes: true });
+    for (const e of entries) {
+      const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) await walk(path.join(abs, e.name), childRel);
+      else if (isOsClutter(childRel)) listing.clutter.push(childRel);
+      else if (e.isFile()) listing.files.push(childRel);
+      else listing.irregular.push(childRel);
+    }
+  }
+  await walk(dir, '');
+  listing.files.sort();
+  listing.irregular.sort();
+  listing.clutter.sort();
+  return listing;
+}
+
+async function assertFolder(dir: string): Promise<void> {
+  let s;
+  try {
+    s = await stat(dir);
+  } catch (e) {
+    throw new EvidenceError('invalid_input', `The package folder ${dir} does not exist.`, e);
+  }
+  if (!s.isDirectory()) throw new EvidenceError('invalid_input', `${dir} is not a folder.`);
+}
+
+/** Hashes every file of the folder except manifest.json and the envelope, and writes manifest.json. */
+export async function writeManifest(dir: string): Promise<Manifest> {
+  await assertFolder(dir);
+  const listing = await listFolder(dir);
+  if (listing.irregular.length > 0) {
+    throw new EvidenceError('invalid_input', `The package holds entries that are not regular files: ${listing.irregular.join(', ')}.`);
+  }
+  const files: ManifestEntry[] = [];
+  for (const rel of listing.files) {
+    if (rel === MANIFEST_FILE || rel === ENVELOPE_FILE) continue;
+    const unsafe = unsafePathReason(rel);
+    if (unsafe !== null) throw new EvidenceError('invalid_input', `The file name ${JSON.stringify(rel)} has ${unsafe}.`);
+    const data = await readFile(path.join(dir, ...rel.split('/')));
+    files.push({ path: rel, sha256: sha256Hex(data), size: data.length });
+  }
+  const manifest: Manifest = { version: 1, algorithm: 'sha256', files };
+  await writeFile(path.join(dir, MANIFEST_FILE), serializeManifest(manifest));
+  return manifest;
+}
+
+function serializeManifest(manifest: Manifest): string {
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+export interface SignedPackage {
+  readonly manifest: Manifest;
+  readonly statement: InTotoStatement;
+  readonly envelope: DsseEnvelope;
+  readonly keyid: string;
+  readonly fingerprint: string;
+}
+
+function toSigningKey(key: SigningKey | KeyObject | string): SigningKey {
+  if (typeof key === 'string') return importPrivateKeyPem(key);
+  if ('privateKey' in key && 'keyid' in key) return key;
+  return signingKeyFromPrivateKey(key as KeyObject);
+}
+
+export function fingerprintFileText(ids: KeyIds): string {
+  return `${ids.fingerprint}\nkeyid ${ids.keyid}\n`;
+}
+
+/**
+ * Signs the folder as it is: writes signing-key.pub.pem and signing-key.fingerprint.txt, then
+ * manifest.json, then attestation.dsse.json (an in-toto Statement over every file, with
+ * `predicate` as given, canonical JSON, DSSE, Ed25519). Re-signing replaces all four.
+ */
+export async function signPackage(
+  dir: string,
+  key: SigningKey | KeyObject | string,
+  predicate: object,
+  options: { predicateType?: string } = {},
+): Promise<SignedPackage> {
+  await assertFolder(dir);
+  const signingKey = toSigningKey(key);
+  await rm(path.join(dir, ENVELOPE_FILE), { force: true });
+  await writeFile(path.join(dir, PUBLIC_KEY_FILE), signingKey.publicKeyPem);
+  await writeFile(path.join(dir, FINGERPRINT_FILE), fingerprintFileText(signingKey));
+  const manifest = await writeManifest(dir);
+  const subjects = [
+    ...manifest.files.map((f) => ({ name: f.path, digest: { sha256: f.sha256 } })),
+    { name: MANIFEST_FILE, digest: { sha256: sha256Hex(serializeManifest(manifest)) } },
+  ];
+  const statement = buildStatement(subjects, predicate, options.predicateType ?? EVIDENCE_PREDICATE_TYPE);
+  const envelope = signEnvelope(statementBytes(statement), IN_TOTO_PAYLOAD_TYPE, signingKey.privateKey);
+  await writeFile(path.join(dir, ENVELOPE_FILE), serializeEnvelope(envelope));
+  return { manifest, statement, envelope, keyid: signingKey.keyid, fingerprint: signingKey.fingerprint };
+}
+
+export interface FileCheck {
+  readonly path: string;
+  readonly ok: boolean;
+  /** Why the file fails; null when ok. */
+  readonly reason: string | null;
+}
+
+export interface PackageVerification {
+  /** True only if the signature verifies and every file is exactly as signed, with none added or missing. */
+  readonly valid: boolean;
+  readonly signature: {
+    readonly ok: boolean;
+    /** keyid / fingerprint of the key the signature was checked with (null if there was none). */
+    readonly keyid: string | null;
+    readonly fingerprint: string | null;
+    /** `expected`: the key the caller gave; `package`: signing-key.pub.pem inside the package. */
+    readonly keySource: 'expected' | 'package';
+    /** True only when checked against an expected key: then it proves who signed, not only integrity. */
+    readonly identityVerified: boolean;
+    readonly reason: string | null;
+  };
+  /** The key in signing-key.pub.pem, when readable. */
+  readonly packageKey: KeyIds | null;
+  /** Every file seen or expected, sorted by path. */
+  readonly files: readonly FileCheck[];
+  /** Each failure as a sentence that names the file; empty when valid. */
+  readonly problems: readonly string[];
+  /** Facts that are not failures (which key was used, ignored desktop files). */
+  readonly notes: readonly string[];
+  /** The signed Statement; null unless the signature verified. */
+  readonly statement: InTotoStatement | null;
+}
+
+async function readIfRegular(dir: string, rel: string): Promise<{ data: Buffer } | { missing: true } | { irregular: true }> {
+  const abs = path.join(dir, ...rel.split('/'));
+  try {
+    const s = await lstat(abs);
+    if (!s.isFile()) return { irregular: true };
+    return { data: await readFile(abs) };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return { missing: true };
+    throw e;
+  }
+}
+
+/**
+ * Verifies a package folder offline. With `expectedPublicKeyPem` the signature must be by that key
+ * (identity); without it, the key in signing-key.pub.pem is used, which proves only that nothing
+ * changed since signing, and a note says so. Never throws for a damaged package: every failure is
+ * in `problems` and `files`. Throws EvidenceError for a missing folder or an unreadable expected key.
+ */
+export async function verifyPackage(dir: string, options: { expectedPublicKeyPem?: string } = {}): Promise<PackageVerification> {
+  await assertFolder(dir);
+  const expectedKey =
+    options.expectedPublicKeyPem === undefined ? null : importPublicKeyPem(options.expectedPublicKeyPem, 'The expected public key');
+  const problems: string[] = [];
+  const notes: string[] = [];
+  const files = new Map<string, FileCheck>();
+  const failFile = (rel: string, reason: string): void => {
+    if (files.get(rel)?.ok === false) return; // the first reason is the most specific
+    files.set(rel, { path: rel, ok: false, reason });
+    problems.push(`${rel}: ${reason}`);
+  };
+  const passFile = (rel: string): void => {
+    if (!files.has(rel)) files.set(rel, { path: rel, ok: true, reason: null });
+  };
+
+  const listing = await listFolder(dir);
+  for (const rel of listing.irregular) failFile(rel, 'not a regular file (a symbolic link or special file)');
+  if (listing.clutter.length > 0) notes.push(`Ignored desktop files that are not part of the package: ${listing.clutter.join(', ')}.`);
+
+  // The public key shipped beside the package.
+  let packageKey: KeyObject | null = null;
+  const pubFile = await readIfRegular(dir, PUBLIC_KEY_FILE);
+  if ('data' in pubFile) {
+    try {
+      packageKey = importPublicKeyPem(pubFile.data.toString('utf8'), PUBLIC_KEY_FILE);
+    } catch (e) {
+      failFile(PUBLIC_KEY_FILE, `not a usable Ed25519 public key (${(e as Error).message})`);
+    }
+  }
+  const packageIds = packageKey === null ? null : keyIds(packageKey);
+  const verifyKey = expectedKey ?? packageKey;
+  const verifyIds = verifyKey === null ? null : keyIds(verifyKey);
+  const keySource = expectedKey === null ? 'package' : 'expected';
+  if (expectedKey === null && packageIds !== null) {
+    notes.push(
+      `No expected public key was given, so the signature was checked with ${PUBLIC_KEY_FILE} from the package itself ` +
+        `(${packageIds.fingerprint}). This shows the files are unchanged since signing, not who signed them: ` +
+        'compare that fingerprint with the one the signer gave you, or pass their public key.',
+    );
+  }
+  if (expectedKey !== null && packageIds !== null && verifyIds !== null && packageIds.keyid !== verifyIds.keyid) {
+    failFile(PUBLIC_KEY_FILE, `holds key ${packageIds.fingerprint}, not the expected key ${verifyIds.fingerprint}`);
+  }
+
+  // The envelope and its signature.
+  let signatureOk = false;
+  let signatureReason: string | null = null;
+  let statement: InTotoStatement | null = null;
+  let unverifiedStatement: InTotoStatement | null = null;
+  const envFile = await readIfRegular(dir, ENVELOPE_FILE);
+  if ('missing' in envFile) {
+    failFile(ENVELOPE_FILE, 'missing: the package is not signed');
+    signatureReason = `${ENVELOPE_FILE} is missing`;
+  } else if ('irregular' in envFile) {
+    signatureReason = `${ENVELOPE_FILE} is not a regular file`;
+    failFile(ENVELOPE_FILE, 'not a regular file (a symbolic link or special file)');
+  } else {
+    const text = envFile.data.toString('utf8');
+    let envelope: DsseEnvelope | null = null;
+    try {
+      envelope = parseEnvelope(text);
+    } catch (e) {
+      signatureReason = (e as Error).message;
+      failFile(ENVELOPE_FILE, signatureReason);
+    }
+    if (envelope !== null) {
+      if (serializeEnvelope(envelope) !== text) failFile(ENVELOPE_FILE, 'not byte for byte as written at signing (the file was edited)');
+      if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) failFile(ENVELOPE_FILE, `payloadType is ${envelope.payloadType}, not ${IN_TOTO_PAYLOAD_TYPE}`);
+      let statementError: string | null = null;
+      try {
+        unverifiedStatement = parseStatement(Buffer.from(envelope.payload, 'base64'));
+      } catch (e) {
+        statementError = (e as Error).message;
+      }
+      if (verifyKey === null) {
+        signatureReason = `there is no usable public key to verify with (${PUBLIC_KEY_FILE} is missing or unreadable, and none was given)`;
+        failFile(PUBLIC_KEY_FILE, 'missing');
+      } else {
+        const result = verifyEnvelope(envelope, verifyKey);
+        // When the key beside the package no longer has the bytes the statement signed, it, not
+        // the envelope, is what changed.
+        const signedPubDigest = unverifiedStatement?.subject.find((x) => x.name === PUBLIC_KEY_FILE)?.digest.sha256;
+        const pubReplaced = keySource === 'package' && 'data' in pubFile && signedPubDigest !== undefined && signedPubDigest !== sha256Hex(pubFile.data);
+        if (result.ok) {
+          signatureOk = true;
+        } else if (expectedKey !== null && packageKey !== null && packageIds?.keyid !== verifyIds?.keyid && verifyEnvelope(envelope, packageKey).ok) {
+          signatureReason =
+            `the package was signed by a different key (${packageIds?.fingerprint ?? '?'}) than the expected one ` +
+            `(${verifyIds?.fingerprint ?? '?'}): it was re-signed or comes from someone else`;
+          failFile(ENVELOPE_FILE, `signed by ${packageIds?.fingerprint ?? '?'}, not by the expected key ${verifyIds?.fingerprint ?? '?'}`);
+        } else if (pubReplaced) {
+          signatureReason = `${PUBLIC_KEY_FILE} was replaced after signing, so the signature cannot be checked`;
+          files.set(ENVELOPE_FILE, { path: ENVELOPE_FILE, ok: false, reason: `not verifiable: ${PUBLIC_KEY_FILE} was replaced` });
+        } else {
+          signatureReason = result.reason;
+          failFile(ENVELOPE_FILE, `signature check failed: ${result.reason ?? 'unknown'}`);
+        }
+      }
+      // Reported after the signature: a payload that fails both is first of all a bad signature.
+      if (statementError !== null) failFile(ENVELOPE_FILE, statementError);
+    }
+  }
+  if (signatureOk && unverifiedStatement !== null) statement = unverifiedStatement;
+  if (signatureOk && unverifiedStatement === null) signatureOk = false;
+  if (!signatureOk && unverifiedStatement !== null) {
+    problems.push('The signature does not hold, so the file hashes were compared with a statement nobody vouches for.');
+  }
+  if (unverifiedStatement !== null && unverifiedStatement.predicateType !== EVIDENCE_PREDICATE_TYPE) {
+    problems.push(`The statement's predicateType is ${unverifiedStatement.predicateType}, not ${EVIDENCE_PREDICATE_TYPE}.`);
+  }
+  if (signatureOk) passFile(ENVELOPE_FILE);
+
+  // Every subject, byte for byte.
+  const subjects = new Map<string, string>();
+  if (unverifiedStatement !== null) {
+    for (const s of unverifiedStatement.subject) {
+      const unsafe = unsafePathReason(s.name);
+      if (unsafe !== null || s.name === ENVELOPE_FILE) {
+        problems.push(`The statement lists ${JSON.stringify(s.name)}, which cannot be a package file${unsafe === null ? '' : ` (${unsafe})`}.`);
+        continue;
+      }
+      subjects.set(s.name, s.digest.sha256);
+      const file = await readIfRegular(dir, s.name);
+      if ('missing' in file) failFile(s.name, 'missing (listed in the signed statement)');
+      else if ('irregular' in file) failFile(s.name, 'not a regular file (a symbolic link or special file)');
+      else {
+        const actual = sha256Hex(file.data);
+        if (actual === s.digest.sha256) passFile(s.name);
+        else failFile(s.name, `changed since signing (SHA-256 ${actual}, signed ${s.digest.sha256})`);
+      }
+    }
+    for (const rel of listing.files) {
+      if (rel !== ENVELOPE_FILE && !subjects.has(rel)) failFile(rel, 'not in the signed manifest (added after signing)');
+    }
+    if (!subjects.has(MANIFEST_FILE)) problems.push(`The statement does not cover ${MANIFEST_FILE}.`);
+  } else {
+    // Without a statement nothing can be checked; list what is there under one problem.
+    const unchecked = listing.files.filter((rel) => !files.has(rel));
+    for (const rel of unchecked) files.set(rel, { path: rel, ok: false, reason: 'cannot be checked: there is no readable signed statement' });
+    if (unchecked.length > 0) problems.push(`No file could be checked against the signature (${unchecked.length} unchecked).`);
+  }
+
+  // manifest.json must say what the statement says (it is what people read with sha256sum).
+  if (subjects.has(MANIFEST_FILE) && files.get(MANIFEST_FILE)?.ok === true) {
+    const manifestFile = await readIfRegular(dir, MANIFEST_FILE);
+    const parsed = 'data' in manifestFile ? ManifestSchema.safeParse(safeJson(manifestFile.data)) : null;
+    if (parsed === null || !parsed.success) {
+      failFile(MANIFEST_FILE, 'does not have the manifest shape');
+    } else {
+      const listed = new Map(parsed.data.files.map((f) => [f.path, f.sha256]));
+      const expected = [...subjects].filter(([name]) => name !== MANIFEST_FILE);
+      const agrees = listed.size === expected.length && expected.every(([name, digest]) => listed.get(name) === digest);
+      if (!agrees) failFile(MANIFEST_FILE, 'lists other files or hashes than the signed statement');
+    }
+  }
+
+  // The fingerprint file must describe the (intact) key beside it.
+  if (packageIds !== null && files.get(PUBLIC_KEY_FILE)?.ok === true) {
+    const fpFile = await readIfRegular(dir, FINGERPRINT_FILE);
+    if ('data' in fpFile && fpFile.data.toString('utf8') !== fingerprintFileText(packageIds)) {
+      failFile(FINGERPRINT_FILE, `does not match ${PUBLIC_KEY_FILE} (${packageIds.fingerprint})`);
+    }
+  }
+
+  const fileList = [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const valid = signatureOk && problems.length === 0 && fileList.every((f) => f.ok);
+  return {
+    valid,
+    signature: {
+      ok: signatureOk,
+      keyid: verifyIds?.keyid ?? null,
+      fingerprint: verifyIds?.fingerprint ?? null,
+      keySource,
+      identityVerified: signatureOk && keySource === 'expected',
+      reason: signatureOk ? null : (signatureReason ?? 'the signature could not be checked'),
+    },
+    packageKey: packageIds,
+    files: fileList,
+    problems,
+    notes,
+    statement,
+  };
+}
+
+function safeJson(data: Buffer): unknown {
+  try {
+    return JSON.parse(data.toString('utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes the folder as a standard .zip (deflate, CRC-32, UTF-8 names). With `folderName` the files
+ * sit under that top folder inside the archive. The archive is written beside and renamed into place.
+ */
+export async function zipPackage(dir: string, outFile: string, options: { folderName?: string; mtime?: Date } = {}): Promise<{ entries: number; bytes: number }> {
+  await assertFolder(dir);
+  const absDir = path.resolve(dir);
+  const absOut = path.resolve(outFile);
+  if (absOut.startsWith(absDir + path.sep)) {
+    throw new EvidenceError('invalid_input', 'The .zip cannot be written inside the package folder it archives.');
+  }
+  const prefix = options.folderName ?? '';
+  if (prefix !== '' && unsafePathReason(prefix) !== null) throw new EvidenceError('invalid_input', `The folder name ${JSON.stringify(prefix)} is not a plain name.`);
+  const listing = await listFolder(dir);
+  if (listing.irregular.length > 0) {
+    throw new EvidenceError('invalid_input', `The package holds entries that are not regular files: ${listing.irregular.join(', ')}.`);
+  }
+  const entries = [];
+  for (const rel of listing.files) {
+    entries.push({ name: prefix === '' ? rel : `${prefix}/${rel}`, data: await readFile(path.join(dir, ...rel.split('/'))) });
+  }
+  const zip = createZip(entries, options.mtime);
+  const tmp = `${absOut}.${process.pid}.tmp`;
+  await writeFile(tmp, zip);
+  await rename(tmp, absOut);
+  return { entries: entries.length, bytes: zip.length };
+}
+
+/**
+ * Extracts a .zip into `dir` (which must not exist or be empty) for verification. Refuses absolute
+ * paths, `..`, symbolic links, encrypted or ZIP64 entries, and archives that expand too far.
+ * `root` is the package folder inside: `dir` itself, or the single top folder holding manifest.json.
+ */
+export async function unzipPackage(zipFile: string, dir: string, limits: ReadZipLimits = {}): Promise<{ root: string; files: string[] }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(zipFile);
+  } catch (e) {
+    throw new EvidenceError('invalid_input', `Cannot read ${zipFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`, e);
+  }
+  const entries = readZip(buf, limits);
+  try {
+    if ((await readdir(dir)).length > 0) throw new EvidenceError('invalid_input', `${dir} is not empty; extract into a new folder.`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  await mkdir(dir, { recursive: true });
+  for (const entry of entries) {
+    const target = path.join(dir, ...entry.name.split('/'));
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, entry.data, { flag: 'wx' });
+  }
+  const names = entries.map((e) => e.name).sort();
+  let root = dir;
+  const tops = new Set(names.map((n) => n.split('/')[0]));
+  const [top] = tops;
+  if (!names.includes(MANIFEST_FILE) && tops.size === 1 && top !== undefined && names.includes(`${top}/${MANIFEST_FILE}`)) {
+    root = path.join(dir, top);
+  }
+  return { root, files: names };
+}
+
+/** Extracts a .zip into a temporary folder, verifies it there, and removes the folder. */
+export async function verifyZipPackage(
+  zipFile: string,
+  options: { expectedPublicKeyPem?: string; limits?: ReadZipLimits } = {},
+): Promise<PackageVerification> {
+  const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-verify-'));
+  try {
+    const { root } = await unzipPackage(zipFile, path.join(work, 'package'), options.limits);
+    return await verifyPackage(root, options.expectedPublicKeyPem === undefined ? {} : { expectedPublicKeyPem: options.expectedPublicKeyPem });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

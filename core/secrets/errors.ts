@@ -1,0 +1,33 @@
+import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+
+export type SecretsErrorCode = Extract<ErrorCode, 'keychain_unavailable' | 'invalid_input' | 'internal'>;
+
+/**
+ * A failure to keep or find a token. Messages name the cause and never contain the token: the
+ * keychain library's own messages are passed through `redact` before they are kept.
+ */
+export class SecretsError extends Error {
+  readonly code: SecretsErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: SecretsErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SecretsError';
+    this.code = code;
+    this.retryable = options?.retryable ?? false;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export function isSecretsError(e: unknown): e is SecretsError {
+  return e instanceof SecretsError;
+}
+
+/** Removes every occurrence of `secret` from `text` (library messages could echo their input). */
+export function redact(text: string, secret: string | undefined): string {
+  if (!secret) return text;
+  return text.split(secret).join('[redacted]');
+}

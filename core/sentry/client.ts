@@ -1,0 +1,674 @@
+import { z } from 'zod';
+import type { Evidence, EvidencePage } from '../../shared/finding';
+import { expandScopes } from '../../shared/scopes';
+import type { SentryBaseUrl } from './base-url';
+import { SAAS_CONTROL_URL, parseBaseUrl, trustedRegionUrl } from './base-url';
+import { acceptedScopes } from './endpoint-scopes';
+import { SentryApiError } from './errors';
+import { parseLinkHeader } from './pagination';
+import type { SchedulerOptions, SchedulerStats } from './scheduler';
+import { RequestScheduler } from './scheduler';
+import type { HttpMethod, ResponseRecord, Transport, TransportResponse } from './transport';
+import { RECORDED_HEADERS, createHttpTransport, sha256Hex } from './transport';
+
+export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
+export type Query = Readonly<Record<string, QueryValue>>;
+
+/** Which host a call goes to: chosen from the path (`auto`), forced, or an explicit region base. */
+export type HostChoice = 'auto' | 'control' | 'region' | SentryBaseUrl;
+
+export interface SentryClientOptions {
+  /** What the user entered, or an already parsed base. */
+  readonly baseUrl: string | SentryBaseUrl;
+  /** Read at send time; the client never stores the token. */
+  readonly getToken: () => string;
+  /** Defaults to the axios transport; a replay transport plugs in here. */
+  readonly transport?: Transport;
+  /** Per request (each attempt). Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Extra CA certificate (PEM file) for the default transport. */
+  readonly caFile?: string;
+  readonly scheduler?: RequestScheduler | SchedulerOptions;
+  /** Sees every HTTP response, retried ones included. */
+  readonly onResponse?: (record: ResponseRecord) => void;
+  /** Aborts every request of this client (`cancelled`). */
+  readonly signal?: AbortSignal;
+  /** Clock for `fetchedAt`. */
+  readonly now?: () => Date;
+}
+
+export interface RequestOptions<T> {
+  readonly query?: Query;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  /** Validates a JSON body; required unless `expectNoContent`. */
+  readonly schema?: z.ZodType<T>;
+  /** 204 (or an empty 2xx) is a valid answer and yields `null`. */
+  readonly expectNoContent?: boolean;
+  readonly host?: HostChoice;
+  readonly signal?: AbortSignal;
+}
+
+export interface Fetched<T> {
+  readonly value: T;
+  readonly evidence: Evidence;
+}
+
+export interface PageSpec<P, T> {
+  readonly pageSchema: z.ZodType<P>;
+  readonly extract: (page: P) => readonly T[];
+}
+
+export interface PaginateOptions {
+  readonly query?: Query;
+  /** Default 100, Sentry's maximum for most endpoints. */
+  readonly perPage?: number;
+  /**
+   * Read at most this many pages on purpose (e.g. the newest page of the audit log): stopping
+   * there is not an error, but the evidence says `complete: false` when more pages exist.
+   */
+  readonly limitPages?: number;
+  readonly host?: HostChoice;
+  readonly signal?: AbortSignal;
+}
+
+export interface Paginated<T> {
+  readonly items: T[];
+  readonly evidence: Evidence;
+}
+
+/** A chain longer than this is treated as broken (a server looping on cursors). */
+const MAX_PAGES = 10_000;
+
+/**
+ * Endpoints served by sentry.io's control silo (REFERENCE.md 0.1); everything else that is org-
+ * or project-scoped goes to the org's region.
+ */
+const CONTROL_PATHS: readonly RegExp[] = [
+  /^\/api\/0\/$/,
+  /^\/api\/0\/users\//,
+  /^\/api\/0\/api-tokens\//,
+  /^\/api\/0\/sentry-apps\//,
+  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations|auth-provider|auth-providers)\//,
+];
+
+/** Endpoints Sentry serves to browser sessions only (REFERENCE.md 0.3, 9). */
+const SESSION_ONLY_PATHS: readonly RegExp[] = [
+  /^\/api\/0\/api-tokens\//,
+  /^\/api\/0\/organizations\/[^/]+\/org-auth-tokens\/[^/]+\/$/,
+  /^\/api\/0\/sentry-apps\/[^/]+\/api-tokens\//,
+];
+
+const NOT_AUTHENTICATED = 'Authentication credentials were not provided.';
+
+export function isControlPath(path: string): boolean {
+  return CONTROL_PATHS.some((re) => re.test(path));
+}
+
+/**
+ * Builds an API path, percent-encoding each interpolated value so a slug read from an API answer
+ * cannot change the path: apiPath`/api/0/projects/${org}/${project}/`.
+ */
+export function apiPath(strings: TemplateStringsArray, ...values: readonly (string | number)[]): string {
+  let out = strings[0] ?? '';
+  values.forEach((v, i) => {
+    out += encodeURIComponent(String(v)) + (strings[i + 1] ?? '');
+  });
+  return out;
+}
+
+function encodeQuery(query: Query | undefined): string {
+  if (!query) return '';
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) params.append(key, String(v));
+    else params.append(key, String(value));
+  }
+  const s = params.toString();
+  return s === '' ? '' : `?${s}`;
+}
+
+function flatQuery(query: Query | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    out[key] = Array.isArray(value) ? (value as readonly (string | number)[]).join(',') : String(value);
+  }
+  return out;
+}
+
+function zodProblem(error: z.ZodError): string {
+  const shown = error.issues.slice(0, 3).map((issue) => {
+    const where = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
+    return `${where}: ${issue.message}`;
+  });
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return shown.join('; ') + more;
+}
+
+/** Text Sentry sent that may appear in a message: bounded, single line. */
+function cleanText(s: string): string {
+  const oneLine = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
+}
+
+function parseJsonSafe(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sentry's `detail`, as a string or the message of a structured detail. */
+function detailOf(body: unknown): string | undefined {
+  if (typeof body === 'string') return cleanText(body);
+  if (typeof body !== 'object' || body === null) return undefined;
+  const detail = (body as { detail?: unknown }).detail;
+  if (typeof detail === 'string') return cleanText(detail);
+  if (typeof detail === 'object' && detail !== null) {
+    const message = (detail as { message?: unknown }).message;
+    if (typeof message === 'string') return cleanText(message);
+  }
+  return undefined;
+}
+
+/** A DRF validation body `{field: ["msg", ...]}` as field messages (nested ones flattened). */
+function fieldErrorsOf(body: unknown): Record<string, string[]> | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const out: Record<string, string[]> = {};
+  const collect = (value: unknown, into: string[]): void => {
+    if (typeof value === 'string') into.push(cleanText(value));
+    else if (Array.isArray(value)) for (const v of value) collect(v, into);
+    else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) collect(v, into);
+  };
+  for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
+    if (field === 'detail' && typeof value === 'string') continue;
+    const messages: string[] = [];
+    collect(value, messages);
+    if (messages.length > 0) out[field] = messages;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+interface Exchange {
+  readonly res: TransportResponse;
+  readonly record: ResponseRecord;
+}
+
+/**
+ * The Sentry REST client: routes calls to the control or region host, schedules them within
+ * rate limits, validates every answer with zod and turns every failure into a `SentryApiError`
+ * whose message names the endpoint and never the token.
+ */
+export class SentryClient {
+  /** What the user entered. */
+  readonly base: SentryBaseUrl;
+  readonly scheduler: RequestScheduler;
+  private readonly transport: Transport;
+  private readonly getToken: () => string;
+  private readonly timeoutMs: number;
+  private readonly onResponse: ((record: ResponseRecord) => void) | undefined;
+  private readonly signal: AbortSignal | undefined;
+  private readonly clock: () => Date;
+  private control: SentryBaseUrl;
+  private region: SentryBaseUrl;
+  private tokenScopes: ReadonlySet<string> | undefined;
+  private orgAccess: ReadonlySet<string> | undefined;
+  private readonly records = new WeakMap<TransportResponse, ResponseRecord>();
+
+  constructor(options: SentryClientOptions) {
+    this.base = typeof options.baseUrl === 'string' ? parseBaseUrl(options.baseUrl) : options.baseUrl;
+    this.getToken = options.getToken;
+    this.transport = options.transport ?? createHttpTransport({ getToken: options.getToken, caFile: options.caFile });
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.scheduler =
+      options.scheduler instanceof RequestScheduler ? options.scheduler : new RequestScheduler(options.scheduler);
+    this.onResponse = options.onResponse;
+    this.signal = options.signal;
+    this.clock = options.now ?? (() => new Date());
+    // On sentry.io control endpoints live on sentry.io whichever region the user picked.
+    this.control = this.base.deployment === 'saas' ? parseBaseUrl(SAAS_CONTROL_URL) : this.base;
+    this.region = this.base;
+  }
+
+  get controlBase(): SentryBaseUrl {
+    return this.control;
+  }
+
+  get regionBase(): SentryBaseUrl {
+    return this.region;
+  }
+
+  /**
+   * Sends org- and project-scoped calls to `regionUrl` (an org's `links.regionUrl`) when it is a
+   * host we may send the token to (see `trustedRegionUrl`). Returns whether it was adopted.
+   */
+  useRegion(regionUrl: string): boolean {
+    const trusted = trustedRegionUrl(this.base, regionUrl);
+    if (!trusted) return false;
+    this.region = trusted;
+    return true;
+  }
+
+  /** The token's scopes (GET /api/0/) and its effective scopes in the org (organization `access`). */
+  setScopes(scopes: { readonly token?: readonly string[]; readonly orgAccess?: readonly string[] }): void {
+    if (scopes.token) this.tokenScopes = expandScopes(scopes.token);
+    if (scopes.orgAccess) this.orgAccess = new Set(scopes.orgAccess);
+  }
+
+  stats(): SchedulerStats {
+    return this.scheduler.stats();
+  }
+
+  close(): void {
+    this.transport.close?.();
+  }
+
+  /** One request; the value validated by `schema`. */
+  request<T>(method: HttpMethod, path: string, options: RequestOptions<T> & { expectNoContent: true }): Promise<T | null>;
+  request<T>(method: HttpMethod, path: string, options: RequestOptions<T> & { schema: z.ZodType<T> }): Promise<T>;
+  async request<T>(method: HttpMethod, path: string, options: RequestOptions<T>): Promise<T | null> {
+    const { value } = await this.fetchOne(method, path, options);
+    return value;
+  }
+
+  /** A GET with the evidence behind it. */
+  read<T>(path: string, schema: z.ZodType<T>, options: Omit<RequestOptions<T>, 'schema' | 'body'> & { expectNoContent: true }): Promise<Fetched<T | null>>;
+  read<T>(path: string, schema: z.ZodType<T>, options?: Omit<RequestOptions<T>, 'schema' | 'body'>): Promise<Fetched<T>>;
+  async read<T>(path: string, schema: z.ZodType<T>, options: Omit<RequestOptions<T>, 'schema' | 'body'> = {}): Promise<Fetched<T | null>> {
+    return this.fetchOne('GET', path, { ...options, schema });
+  }
+
+  /**
+   * Every page of a paginated GET, following the `cursor` of the Link header on the host we
+   * called (REFERENCE.md 0.4). A missing or garbled Link header, or a later page that fails, is
+   * `incomplete_pagination` with the evidence of the pages read.
+   */
+  paginate<T>(path: string, item: z.ZodType<T>, options?: PaginateOptions): Promise<Paginated<T>>;
+  paginate<P, T>(path: string, spec: PageSpec<P, T>, options?: PaginateOptions): Promise<Paginated<T>>;
+  async paginate<P, T>(
+    path: string,
+    spec: z.ZodType<T> | PageSpec<P, T>,
+    options: PaginateOptions = {},
+  ): Promise<Paginated<T>> {
+    const pageSchema: z.ZodType<unknown> = 'pageSchema' in spec ? spec.pageSchema : z.array(spec);
+    const extract = (page: unknown): readonly T[] =>
+      'pageSchema' in spec ? spec.extract(page as P) : (page as readonly T[]);
+    const base = this.baseFor(path, options.host);
+    const query: Query = { ...options.query, per_page: options.perPage ?? 100 };
+    const endpoint = `GET ${path}`;
+    const items: T[] = [];
+    const pages: EvidencePage[] = [];
+    const evidence = (complete: boolean): Evidence => ({
+      method: 'GET',
+      endpoint: path,
+      query: flatQuery(query),
+      pages: pages.length,
+      items: items.length,
+      complete,
+      fetchedAt: pages[0]?.fetchedAt ?? this.clock().toISOString(),
+      responses: [...pages],
+    });
+    const broken = (why: string): SentryApiError =>
+      new SentryApiError({
+        code: 'incomplete_pagination',
+        endpoint,
+        message: this.redact(`${endpoint}: ${why} Only ${items.length} items from ${pages.length} pages were read.`),
+        evidence: evidence(false),
+      });
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    for (let pageNo = 1; ; pageNo++) {
+      let exchange: Exchange | undefined;
+      let pageItems: readonly T[];
+      try {
+        exchange = await this.exchange('GET', path, { ...query, cursor }, undefined, base, options.signal);
+        pageItems = extract(this.interpret('GET', path, exchange.res, pageSchema, false));
+      } catch (e) {
+        // The failed response is evidence too (status, hash), with no items.
+        if (exchange) pages.push(evidencePage(exchange.record, 0));
+        const err = this.asApiError(e, endpoint);
+        if (pageNo === 1 || err.code === 'cancelled') throw err.withEvidence(evidence(false));
+        throw broken(`page ${pageNo} failed (${err.code}: ${stripEndpoint(err.message, endpoint)})`);
+      }
+      const res = exchange.res;
+      items.push(...pageItems);
+      pages.push(evidencePage(exchange.record, pageItems.length));
+      const links = parseLinkHeader(res.headers['link']);
+      if (!links?.next) {
+        throw broken(
+          res.headers['link'] === undefined
+            ? `page ${pageNo} has no Link header, so we cannot tell whether more results exist.`
+            : `page ${pageNo} has a Link header we cannot read (no well-formed "next" entry).`,
+        );
+      }
+      if (!links.next.results) return { items, evidence: evidence(true) };
+      if (options.limitPages !== undefined && pageNo >= options.limitPages) return { items, evidence: evidence(false) };
+      if (pageNo >= MAX_PAGES) throw broken(`more than ${MAX_PAGES} pages.`);
+      if (seen.has(links.next.cursor)) throw broken(`page ${pageNo} points back to a cursor already read.`);
+      seen.add(links.next.cursor);
+      cursor = links.next.cursor;
+    }
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private async fetchOne<T>(method: HttpMethod, path: string, options: RequestOptions<T>): Promise<Fetched<T | null>> {
+    const endpoint = `${method} ${path}`;
+    const base = this.baseFor(path, options.host);
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    let exchange: Exchange | undefined;
+    const evidence = (complete: boolean, items: number): Evidence => ({
+      method,
+      endpoint: path,
+      query: flatQuery(options.query),
+      pages: exchange ? 1 : 0,
+      items,
+      complete,
+      fetchedAt: exchange?.record.fetchedAt ?? this.clock().toISOString(),
+      responses: exchange ? [evidencePage(exchange.record, items)] : [],
+    });
+    try {
+      exchange = await this.exchange(method, path, options.query, body, base, options.signal);
+      const value = this.interpret(method, path, exchange.res, options.schema, options.expectNoContent ?? false) as T | null;
+      return { value, evidence: evidence(true, value === null ? 0 : 1) };
+    } catch (e) {
+      throw this.asApiError(e, endpoint).withEvidence(evidence(false, 0));
+    }
+  }
+
+  private baseFor(path: string, host: HostChoice | undefined): SentryBaseUrl {
+    if (host === undefined || host === 'auto') return isControlPath(path) ? this.control : this.region;
+    if (host === 'control') return this.control;
+    if (host === 'region') return this.region;
+    // An explicit base must be one we would trust as a region.
+    const trusted = trustedRegionUrl(this.base, host.url);
+    if (!trusted) {
+      throw new SentryApiError({ code: 'invalid_url', message: `Refusing to send the token to ${host.origin}: not a host of this Sentry.` });
+    }
+    return trusted;
+  }
+
+  private async exchange(
+    method: HttpMethod,
+    path: string,
+    query: Query | undefined,
+    body: string | undefined,
+    base: SentryBaseUrl,
+    signal: AbortSignal | undefined,
+  ): Promise<Exchange> {
+    if (!/^\/api\/0\/([^/?#\s]+\/)*$/.test(path) || path.split('/').some((s) => s === '..' || s === '.')) {
+      throw new SentryApiError({ code: 'internal', message: `Not an API path: ${cleanText(path)}` });
+    }
+    const pathAndQuery = path + encodeQuery(query);
+    const endpoint = `${method} ${path}`;
+    const combined = this.combineSignals(signal);
+    const res = await this.scheduler.run({ method, endpoint, signal: combined }, async () => {
+      const r = await this.transport.send({ method, base: base.url, pathAndQuery, body, timeoutMs: this.timeoutMs, signal: combined });
+      this.record(method, base, pathAndQuery, r);
+      return r;
+    });
+    const record = this.records.get(res);
+    if (!record) throw new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: response was not recorded.` });
+    return { res, record };
+  }
+
+  private combineSignals(signal: AbortSignal | undefined): AbortSignal | undefined {
+    if (!signal) return this.signal;
+    if (!this.signal) return signal;
+    return AbortSignal.any([signal, this.signal]);
+  }
+
+  private record(method: HttpMethod, base: SentryBaseUrl, pathAndQuery: string, res: TransportResponse): void {
+    const headers: Record<string, string> = {};
+    for (const name of RECORDED_HEADERS) {
+      const v = res.headers[name];
+      if (v !== undefined) headers[name] = this.redact(v);
+    }
+    const record: ResponseRecord = {
+      method,
+      origin: base.url,
+      url: pathAndQuery,
+      status: res.status,
+      fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
+      sha256: sha256Hex(res.body),
+      body: this.redact(res.body.toString('utf8')),
+      headers,
+    };
+    this.records.set(res, record);
+    this.onResponse?.(record);
+  }
+
+  /** Maps a final response to a value or a typed error. */
+  private interpret(method: HttpMethod, path: string, res: TransportResponse, schema: z.ZodType<unknown> | undefined, expectNoContent: boolean): unknown {
+    const endpoint = `${method} ${path}`;
+    const status = res.status;
+    const text = res.body.toString('utf8');
+    if (status >= 200 && status < 300) {
+      if (status === 204 || text.trim() === '') {
+        if (expectNoContent) return null;
+        throw this.error({ code: 'malformed_response', endpoint, status, message: `${endpoint}: expected a JSON body, got ${status} with an empty body.` });
+      }
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw this.error({ code: 'malformed_response', endpoint, status, message: `${endpoint}: the response body is not valid JSON.` });
+      }
+      if (!schema) return expectNoContent ? null : json;
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) {
+        throw this.error({
+          code: 'malformed_response',
+          endpoint,
+          status,
+          message: `${endpoint}: the response does not have the expected shape (${zodProblem(parsed.error)}).`,
+        });
+      }
+      return parsed.data;
+    }
+    // Errors: 429 bodies come as text/html, so the body is parsed whatever the content type.
+    // Redacted before anything is cut short, so no fragment of an echoed token survives.
+    const safeText = this.redact(text);
+    const body = safeText.trim() === '' ? undefined : (parseJsonSafe(safeText) ?? safeText);
+    const detail = detailOf(body);
+    const said = detail ? ` Sentry said: "${detail}"` : '';
+    if (status >= 300 && status < 400) return this.moved(endpoint, status, res, body);
+    if (status === 401) {
+      throw this.error({
+        code: 'unauthorized',
+        endpoint,
+        status,
+        message: `${endpoint}: Sentry rejected the token (401): it is invalid, expired or revoked.${said}`,
+      });
+    }
+    if (status === 403) throw this.forbidden(method, path, res, detail);
+    if (status === 404) {
+      throw this.error({ code: 'not_found', endpoint, status, message: `${endpoint}: ${notFoundText(path)}${said}` });
+    }
+    if (status === 429) {
+      throw this.error({
+        code: 'rate_limited',
+        endpoint,
+        status,
+        retryable: true,
+        message: `${endpoint}: Sentry's rate limit was still exceeded after our retries (429).${said}`,
+      });
+    }
+    if (status >= 500) {
+      throw this.error({
+        code: 'server_error',
+        endpoint,
+        status,
+        retryable: true,
+        message: `${endpoint}: Sentry answered ${status} (server error)${method === 'GET' || method === 'HEAD' ? ' after our retries' : ''}.${said}`,
+      });
+    }
+    if (status === 400 && body === undefined) {
+      const userBound = /^PUT \/api\/0\/(projects\/[^/]+\/[^/]+\/|organizations\/[^/]+\/members\/[^/]+\/)$/.test(endpoint);
+      throw this.error({
+        code: 'bad_request',
+        endpoint,
+        status,
+        message: userBound
+          ? `${endpoint}: Sentry answered 400 with an empty body: this change needs a token that belongs to a user (org auth tokens have no user).`
+          : `${endpoint}: Sentry answered 400 with an empty body. The token may not be bound to a user.`,
+      });
+    }
+    const fieldErrors = fieldErrorsOf(body);
+    const fields = fieldErrors
+      ? ' ' + Object.entries(fieldErrors).map(([f, msgs]) => `${f}: ${msgs.join(' ')}`).join('; ')
+      : '';
+    throw this.error({
+      code: 'bad_request',
+      endpoint,
+      status,
+      fieldErrors,
+      message: `${endpoint}: Sentry refused the request (${status}).${fields || said}`,
+    });
+  }
+
+  private moved(endpoint: string, status: number, res: TransportResponse, body: unknown): never {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as {
+      slug?: unknown;
+      detail?: { extra?: { slug?: unknown; url?: unknown } };
+    };
+    const slug = typeof b.slug === 'string' ? b.slug : typeof b.detail?.extra?.slug === 'string' ? b.detail.extra.slug : '';
+    const url = typeof b.detail?.extra?.url === 'string' ? b.detail.extra.url : this.redact(res.headers['location'] ?? '');
+    throw this.error({
+      code: 'moved',
+      endpoint,
+      status,
+      movedTo: { slug, url },
+      message: slug
+        ? `${endpoint}: the project was renamed; its slug is now "${cleanText(slug)}".`
+        : `${endpoint}: Sentry redirected (${status}) instead of answering; check the Sentry URL.`,
+    });
+  }
+
+  private forbidden(method: HttpMethod, path: string, res: TransportResponse, detail: string | undefined): SentryApiError {
+    const endpoint = `${method} ${path}`;
+    const status = 403;
+    const said = detail ? ` Sentry said: "${detail}"` : '';
+    if (SESSION_ONLY_PATHS.some((re) => re.test(path)) || detail === NOT_AUTHENTICATED) {
+      return this.error({
+        code: 'session_only',
+        endpoint,
+        status,
+        message: `${endpoint}: Sentry serves this endpoint to signed-in browser sessions only; an API token cannot use it. Check it in Sentry's web UI.`,
+      });
+    }
+    const accepted = acceptedScopes(method, path);
+    const challenge = res.headers['www-authenticate'] === undefined ? undefined : this.redact(res.headers['www-authenticate']);
+    if (challenge !== undefined && /error="insufficient_scope"/i.test(challenge)) {
+      const fromHeader = /scope="([^"]*)"/i.exec(challenge)?.[1]?.split(/\s+/).filter((s) => s !== '');
+      const scopes = fromHeader && fromHeader.length > 0 ? fromHeader : (accepted ?? []);
+      return this.missingScope(endpoint, scopes, 'the token');
+    }
+    if (accepted) {
+      if (this.tokenScopes && !accepted.some((s) => this.tokenScopes?.has(s))) {
+        return this.missingScope(endpoint, accepted, 'the token');
+      }
+      if (this.orgAccess && !accepted.some((s) => this.orgAccess?.has(s))) {
+        return this.missingScope(endpoint, accepted, "your role in the organization (the token's effective scopes)");
+      }
+    }
+    return this.error({
+      code: 'forbidden',
+      endpoint,
+      status,
+      requiredScopes: accepted,
+      message: `${endpoint}: Sentry refused access (403)${accepted ? `; the token's scopes include one this endpoint accepts (${accepted.join(', ')}), so the user may lack access to this object or organization` : ''}.${said}`,
+    });
+  }
+
+  private missingScope(endpoint: string, scopes: readonly string[], holder: string): SentryApiError {
+    return this.error({
+      code: 'missing_scope',
+      endpoint,
+      status: 403,
+      requiredScopes: scopes,
+      message: `${endpoint}: ${holder} lacks the scope this endpoint needs (any of: ${scopes.join(', ') || 'unknown'}).`,
+    });
+  }
+
+  /** Every text an error carries may come from the server: all of it is redacted. */
+  private error(init: ConstructorParameters<typeof SentryApiError>[0]): SentryApiError {
+    const r = (t: string): string => this.redact(t);
+    return new SentryApiError({
+      ...init,
+      message: r(init.message),
+      requiredScopes: init.requiredScopes?.map(r),
+      fieldErrors: init.fieldErrors
+        ? Object.fromEntries(Object.entries(init.fieldErrors).map(([f, msgs]) => [r(f), msgs.map(r)]))
+        : undefined,
+      movedTo: init.movedTo ? { slug: r(init.movedTo.slug), url: r(init.movedTo.url) } : undefined,
+    });
+  }
+
+  /** Anything thrown below us, as a SentryApiError whose text cannot hold the token. */
+  private asApiError(e: unknown, endpoint: string): SentryApiError {
+    if (e instanceof SentryApiError) {
+      const message = this.redact(e.message);
+      if (message === e.message) return e;
+      return new SentryApiError({
+        code: e.code,
+        endpoint: e.endpoint,
+        status: e.status,
+        retryable: e.retryable,
+        requiredScopes: e.requiredScopes,
+        fieldErrors: e.fieldErrors,
+        movedTo: e.movedTo,
+        networkCause: e.networkCause,
+        evidence: e.evidence,
+        message,
+      });
+    }
+    // Unknown errors are not forwarded (we cannot know what they hold); only their class name.
+    const kind = e instanceof Error ? ` (${e.name})` : '';
+    return new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: unexpected failure in the client${kind}.` });
+  }
+
+  /** Last line of defence: no message or record ever carries the token, whatever a server echoes. */
+  private redact(text: string): string {
+    let token = '';
+    try {
+      token = this.getToken();
+    } catch {
+      return text;
+    }
+    return token.length >= 8 && text.includes(token) ? text.split(token).join('[redacted]') : text;
+  }
+}
+
+function evidencePage(record: ResponseRecord, items: number): EvidencePage {
+  return { url: record.url, status: record.status, sha256: record.sha256, items, fetchedAt: record.fetchedAt };
+}
+
+function safeDecode(segment: string | undefined): string {
+  try {
+    return decodeURIComponent(segment ?? '');
+  } catch {
+    return segment ?? '';
+  }
+}
+
+function stripEndpoint(message: string, endpoint: string): string {
+  return message.startsWith(`${endpoint}: `) ? message.slice(endpoint.length + 2) : message;
+}
+
+function notFoundText(path: string): string {
+  const org = /^\/api\/0\/organizations\/([^/]+)\/$/.exec(path);
+  if (org) return `organization "${safeDecode(org[1])}" not found or not visible to this token.`;
+  const project = /^\/api\/0\/projects\/([^/]+)\/([^/]+)\//.exec(path);
+  if (project) {
+    return `not found (404): project "${safeDecode(project[2])}" of organization "${safeDecode(project[1])}", or the object asked for, does not exist or is not visible to this token.`;
+  }
+  const orgScoped = /^\/api\/0\/(?:organizations|teams)\/([^/]+)\//.exec(path);
+  if (orgScoped) {
+    return `not found (404): organization "${safeDecode(orgScoped[1])}", or the object asked for, does not exist or is not visible to this token.`;
+  }
+  return 'not found (404).';
+}

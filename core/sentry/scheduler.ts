@@ -1,0 +1,271 @@
+import { SentryApiError } from './errors';
+import type { HttpMethod, TransportResponse } from './transport';
+
+export interface SchedulerOptions {
+  /** Parallel requests until Sentry advertises X-Sentry-Rate-Limit-ConcurrentLimit. */
+  readonly initialConcurrency?: number;
+  /** Retries after a 429. */
+  readonly maxRateLimitRetries?: number;
+  /** Retries after a 5xx, a reset or a timeout (idempotent methods only). */
+  readonly maxTransientRetries?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Longest we wait for a rate-limit window; a later Reset is treated as this. */
+  readonly maxRateLimitWaitMs?: number;
+  /** Upper bound of the random delay added to every computed wait. */
+  readonly jitterMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Epoch milliseconds. */
+  readonly now?: () => number;
+  /** In [0, 1). */
+  readonly random?: () => number;
+}
+
+export interface SchedulerStats {
+  /** Every HTTP attempt, retries included. */
+  readonly requestsSent: number;
+  readonly rateLimited: number;
+  readonly retries: number;
+  /** The concurrency now in force. */
+  readonly concurrencyLimit: number;
+  /** The most requests we ever had in flight at once. */
+  readonly maxInFlight: number;
+}
+
+export interface ScheduledRequest {
+  readonly method: HttpMethod;
+  /** `METHOD /path` for messages. */
+  readonly endpoint: string;
+  readonly signal?: AbortSignal;
+}
+
+export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+const IDEMPOTENT: ReadonlySet<HttpMethod> = new Set(['GET', 'HEAD']);
+
+function intHeader(headers: Readonly<Record<string, string>>, name: string): number | undefined {
+  const v = headers[name];
+  if (v === undefined || !/^\s*-?\d+(\.\d+)?\s*$/.test(v)) return undefined;
+  return Math.floor(Number(v));
+}
+
+/**
+ * Runs requests within Sentry's advertised limits (REFERENCE.md 0.5): bounded concurrency that
+ * adopts X-Sentry-Rate-Limit-ConcurrentLimit, a pause until Reset when Remaining reaches 0 or a
+ * 429 arrives, and bounded retries. Writes are retried only when Sentry certainly did not
+ * process them (429, connection refused).
+ */
+export class RequestScheduler {
+  private readonly initialConcurrency: number;
+  private readonly maxRateLimitRetries: number;
+  private readonly maxTransientRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly maxRateLimitWaitMs: number;
+  private readonly jitterMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  /** Lowest ConcurrentLimit seen: limits are per endpoint, so the lowest is safe for all. */
+  private advertisedLimit: number | undefined;
+  private inFlight = 0;
+  private pauseUntil = 0;
+  /** Set when ConcurrentRemaining hit 0: start nothing until one of ours completes. */
+  private hold = false;
+  /** Until the first answer arrives we send one request alone: it may advertise a lower limit. */
+  private probed = false;
+  private waiters: (() => void)[] = [];
+  private counters = { requestsSent: 0, rateLimited: 0, retries: 0, maxInFlight: 0 };
+
+  constructor(options: SchedulerOptions = {}) {
+    this.initialConcurrency = Math.max(1, options.initialConcurrency ?? 4);
+    this.maxRateLimitRetries = options.maxRateLimitRetries ?? 4;
+    this.maxTransientRetries = options.maxTransientRetries ?? 3;
+    this.backoffBaseMs = options.backoffBaseMs ?? 500;
+    this.backoffMaxMs = options.backoffMaxMs ?? 10_000;
+    this.maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? 60_000;
+    this.jitterMs = options.jitterMs ?? 250;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  get limit(): number {
+    return this.advertisedLimit ?? this.initialConcurrency;
+  }
+
+  stats(): SchedulerStats {
+    return { ...this.counters, concurrencyLimit: this.limit };
+  }
+
+  /**
+   * Runs `attempt` (one HTTP exchange) until it yields a final response: a 429 or 5xx is
+   * returned as is once retries are spent, for the caller to map to an error.
+   */
+  async run(req: ScheduledRequest, attempt: () => Promise<TransportResponse>): Promise<TransportResponse> {
+    const idempotent = IDEMPOTENT.has(req.method);
+    let rateLimitRetries = 0;
+    let transientRetries = 0;
+    for (;;) {
+      await this.acquire(req);
+      let res: TransportResponse;
+      try {
+        this.counters.requestsSent += 1;
+        res = await attempt();
+      } catch (e) {
+        this.release();
+        const retryable =
+          e instanceof SentryApiError &&
+          (e.networkCause === 'refused' ||
+            (idempotent && (e.networkCause === 'reset' || e.networkCause === 'timeout' || (e.networkCause === 'dns' && e.retryable))));
+        if (!retryable || transientRetries >= this.maxTransientRetries) throw e;
+        transientRetries += 1;
+        this.counters.retries += 1;
+        await this.sleepOrCancel(this.backoff(transientRetries), req);
+        continue;
+      }
+      this.release();
+      this.observe(res);
+      if (res.status === 429) {
+        this.counters.rateLimited += 1;
+        if (rateLimitRetries >= this.maxRateLimitRetries) return res;
+        rateLimitRetries += 1;
+        this.counters.retries += 1;
+        // Every caller shares the window, so everyone waits, not only this request.
+        this.pauseAll(this.rateLimitWait(res, rateLimitRetries));
+        continue;
+      }
+      if (res.status >= 500 && idempotent && transientRetries < this.maxTransientRetries) {
+        transientRetries += 1;
+        this.counters.retries += 1;
+        await this.sleepOrCancel(this.backoff(transientRetries), req);
+        continue;
+      }
+      return res;
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** (attempt - 1));
+    return exp + this.random() * this.jitterMs;
+  }
+
+  /** How long to wait after a 429: Retry-After if an edge proxy set it, else until Reset. */
+  private rateLimitWait(res: TransportResponse, attempt: number): number {
+    const retryAfter = res.headers['retry-after'];
+    if (retryAfter !== undefined) {
+      const secs = /^\s*\d+\s*$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - this.now();
+      if (Number.isFinite(secs)) return this.clampWait(secs) + this.random() * this.jitterMs;
+    }
+    const untilReset = this.untilReset(res);
+    if (untilReset !== undefined) return this.clampWait(untilReset) + this.random() * this.jitterMs;
+    return this.backoff(attempt);
+  }
+
+  /** Milliseconds until X-Sentry-Rate-Limit-Reset, corrected for a skewed server clock. */
+  private untilReset(res: TransportResponse): number | undefined {
+    const reset = intHeader(res.headers, 'x-sentry-rate-limit-reset');
+    if (reset === undefined) return undefined;
+    let resetMs = reset * 1000;
+    const date = res.headers['date'] === undefined ? NaN : Date.parse(res.headers['date']);
+    if (Number.isFinite(date)) {
+      // Date has one-second resolution: only correct a skew that matters.
+      const skew = this.now() - date;
+      if (Math.abs(skew) > 2000) resetMs += skew;
+    }
+    return resetMs - this.now();
+  }
+
+  private clampWait(ms: number): number {
+    return Math.min(this.maxRateLimitWaitMs, Math.max(0, ms));
+  }
+
+  private pauseAll(ms: number): void {
+    this.pauseUntil = Math.max(this.pauseUntil, this.now() + ms);
+  }
+
+  /** Learns the limits a response advertises. */
+  private observe(res: TransportResponse): void {
+    const limit = intHeader(res.headers, 'x-sentry-rate-limit-concurrentlimit');
+    if (limit !== undefined && limit >= 1) {
+      const before = this.limit;
+      this.advertisedLimit = this.advertisedLimit === undefined ? limit : Math.min(this.advertisedLimit, limit);
+      if (this.limit > before) this.wakeAll();
+    }
+    const concurrentRemaining = intHeader(res.headers, 'x-sentry-rate-limit-concurrentremaining');
+    if (concurrentRemaining !== undefined && concurrentRemaining <= 0 && this.inFlight > 0) this.hold = true;
+    const remaining = intHeader(res.headers, 'x-sentry-rate-limit-remaining');
+    if (remaining !== undefined && remaining <= 0 && res.status !== 429) {
+      const untilReset = this.untilReset(res);
+      if (untilReset !== undefined && untilReset > 0) this.pauseAll(this.clampWait(untilReset) + this.random() * this.jitterMs);
+    }
+  }
+
+  private async acquire(req: ScheduledRequest): Promise<void> {
+    for (;;) {
+      if (req.signal?.aborted) throw this.cancelled(req);
+      const wait = this.pauseUntil - this.now();
+      if (wait > 0) {
+        await this.sleepOrCancel(wait, req);
+        continue;
+      }
+      const limit = this.probed ? this.limit : 1;
+      if (this.inFlight < limit && !this.hold) {
+        this.inFlight += 1;
+        this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight);
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        const onAbort = (): void => resolve();
+        req.signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push(() => {
+          req.signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    }
+  }
+
+  private release(): void {
+    this.probed = true;
+    this.inFlight -= 1;
+    this.hold = false;
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  private async sleepOrCancel(ms: number, req: ScheduledRequest): Promise<void> {
+    try {
+      await this.sleep(ms, req.signal);
+    } catch {
+      throw this.cancelled(req);
+    }
+    if (req.signal?.aborted) throw this.cancelled(req);
+  }
+
+  private cancelled(req: ScheduledRequest): SentryApiError {
+    return new SentryApiError({ code: 'cancelled', endpoint: req.endpoint, message: `${req.endpoint}: cancelled.` });
+  }
+}

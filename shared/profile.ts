@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { LevelSchema } from './levels';
+
+/**
+ * A connection profile: one Sentry organization a consultant works on. Its id is also the
+ * keychain account that holds its token, so profiles never share a token. A profile never
+ * carries the token itself: the schemas are strict, so a `token` field is refused.
+ */
+export const ProfileIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'profile id: 1-64 letters, digits, "-" or "_"');
+export type ProfileId = z.infer<typeof ProfileIdSchema>;
+
+/** Sentry organization slugs: lower-case letters, digits, "-" and "_". */
+export const OrgSlugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'organization slug');
+
+export const ProfileSchema = z.strictObject({
+  id: ProfileIdSchema,
+  label: z.string().trim().min(1).max(120),
+  /** https://sentry.io, a region or a self-hosted host; the Sentry client decides http(s) rules. */
+  baseUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  orgSlug: OrgSlugSchema,
+  level: LevelSchema,
+  /** PEM bundle for a self-hosted Sentry behind a private CA. */
+  caFile: z.string().min(1).max(4096).optional(),
+  createdAt: z.iso.datetime(),
+});
+export type Profile = z.infer<typeof ProfileSchema>;
+
+/** What a person edits: the app assigns `id` (when new) and `createdAt`. */
+export const ProfileDraftSchema = ProfileSchema.omit({ id: true, createdAt: true }).extend({
+  id: ProfileIdSchema.optional(),
+});
+export type ProfileDraft = z.infer<typeof ProfileDraftSchema>;

@@ -1,0 +1,60 @@
+import type { RequestContext, SimResponse } from '../http-types';
+import { hasProjectAccess } from '../auth';
+import { paginateOffset, pageResponse } from '../pagination';
+import { orgRole } from '../roles';
+import type { Route } from '../router';
+import { serializeMember, serializeProjectSummary, serializeTeam, teamMemberCounts } from '../serializers';
+import { findUser } from '../state';
+import { orgOf, teamOf } from './common';
+
+function listTeams(ctx: RequestContext): SimResponse {
+  const { org, access } = orgOf(ctx);
+  let teams = org.teams;
+  const q = ctx.query.get('query')?.toLowerCase();
+  if (q) teams = teams.filter((t) => t.slug.toLowerCase().includes(q) || t.name.toLowerCase().includes(q));
+  const withProjects = ctx.query.get('detailed') !== '0';
+  const page = paginateOffset(teams, ctx.query);
+  const counts = teamMemberCounts(org);
+  return pageResponse({
+    ...page,
+    items: page.items.map((t) => serializeTeam(t, org, access, counts, { projects: withProjects })),
+  });
+}
+
+function listTeamMembers(ctx: RequestContext): SimResponse {
+  const { org } = orgOf(ctx);
+  const team = teamOf(ctx);
+  const rows = org.members.filter(
+    (m) =>
+      m.inviteStatus === 'approved' &&
+      (m.userId === null || (findUser(ctx.state, m.userId)?.isActive ?? false)) &&
+      m.teams.some((t) => t.teamId === team.id),
+  );
+  const page = paginateOffset(rows, ctx.query);
+  return pageResponse({
+    ...page,
+    items: page.items.map((m) => {
+      const tm = m.teams.find((t) => t.teamId === team.id);
+      const minimum = orgRole(m.orgRole)?.minimumTeamRole;
+      return {
+        ...serializeMember(m, ctx.state),
+        teamRole: minimum === 'admin' ? 'admin' : (tm?.role ?? 'contributor'),
+        teamSlug: team.slug,
+      };
+    }),
+  });
+}
+
+function listTeamProjects(ctx: RequestContext): SimResponse {
+  const { org, access } = orgOf(ctx);
+  const team = teamOf(ctx);
+  const rows = org.projects.filter((p) => p.teamIds.includes(team.id) && hasProjectAccess(access, p));
+  const page = paginateOffset(rows, ctx.query);
+  return pageResponse({ ...page, items: page.items.map((p) => serializeProjectSummary(p, org, access)) });
+}
+
+export const teamRoutes: Route[] = [
+  { method: 'GET', path: '/api/0/organizations/{org}/teams/', scopes: ['org:admin', 'org:read', 'org:write'], auth: 'required', silo: 'region', operationId: 'listOrganizationTeams', handler: listTeams },
+  { method: 'GET', path: '/api/0/teams/{org}/{team}/members/', scopes: ['team:admin', 'team:read', 'team:write'], auth: 'required', silo: 'region', operationId: 'listTeamMembers', handler: listTeamMembers },
+  { method: 'GET', path: '/api/0/teams/{org}/{team}/projects/', scopes: ['project:admin', 'project:read', 'project:write'], auth: 'required', silo: 'region', operationId: 'listTeamProjects', handler: listTeamProjects },
+];

@@ -1,0 +1,11 @@
+export { startSimulator, startRegionPair, ALL_ROUTES } from './server';
+export type { SimulatorOptions, RunningSimulator, RequestRecord, RegionPair } from './server';
+export { FaultRegistry } from './faults';
+export type { FaultKind, FaultSpec, ActiveFault } from './faults';
+export type { RateLimitConfig } from './ratelimit';
+export { emptyState } from './state';
+export type * from './state';
+export { ORG_ROLES, TEAM_ROLES, roleScopes } from './roles';
+export { createDemoState, DEMO_TOKENS, DEMO_ORG_SLUG } from './fixtures/demo-org';
+export { generateOrg, GENERATED_TOKENS } from './fixtures/generate';
+export type { GenerateOptions, GeneratedOrg } from './fixtures/generate';

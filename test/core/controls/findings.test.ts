@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Evidence } from '../../../shared/finding';
+import { SentryApiError } from '../../../core/sentry/errors';
+import { errorFinding, notApplicableFinding, passFinding, readablePassFinding } from '../../../core/controls/findings';
+import type { CheckDefinition } from '../../../core/controls/types';
+
+const CHECK: CheckDefinition = { id: '9.9.example', title: 'Example check', level: 'L2' };
+const ORG = { type: 'organization' as const, id: 'acme', name: 'Acme' };
+
+function evidence(complete: boolean): Evidence {
+  return { method: 'GET', endpoint: '/api/0/organizations/acme/members/', query: {}, pages: 1, items: 0, complete, fetchedAt: 'x', responses: [] };
+}
+
+describe('finding helpers', () => {
+  it('carries control, check, level, resource and evidence', () => {
+    const ev = evidence(true);
+    const f = passFinding({ control: '9.9', check: CHECK, resource: ORG, message: 'ok', evidence: [ev, ev], details: { n: 1 } });
+    expect(f).toEqual({ control: '9.9', check: '9.9.example', level: 'L2', status: 'pass', resource: ORG, message: 'ok', evidence: [ev], details: { n: 1 } });
+  });
+
+  it('turns a pass or not-applicable on incomplete evidence into an incomplete_pagination error', () => {
+    for (const make of [passFinding, notApplicableFinding]) {
+      const f = make({ control: '9.9', check: CHECK, resource: ORG, message: 'all good', evidence: [evidence(false)] });
+      expect(f.status).toBe('error');
+      expect(f.errorCode).toBe('incomplete_pagination');
+      expect(f.message).toContain('GET /api/0/organizations/acme/members/');
+      expect(f.details).toMatchObject({ wouldHaveBeen: 'all good' });
+    }
+    expect(readablePassFinding({ control: '9.9', check: CHECK, resource: ORG, message: 'read', evidence: [evidence(false)] }).status).toBe('pass');
+  });
+
+  it('names the endpoint and the missing scope, from the error or from the read table', () => {
+    const fromError = errorFinding({
+      control: '9.9',
+      check: CHECK,
+      resource: ORG,
+      read: 'auditLog',
+      orgSlug: 'acme',
+      failure: {
+        ok: false,
+        error: new SentryApiError({ code: 'missing_scope', message: 'forbidden', status: 403, endpoint: 'GET /api/0/organizations/acme/audit-logs/', requiredScopes: ['org:write'] }),
+      },
+    });
+    expect(fromError.status).toBe('error');
+    expect(fromError.errorCode).toBe('missing_scope');
+    expect(fromError.message).toBe(
+      'Example check: could not be evaluated because GET /api/0/organizations/acme/audit-logs/ failed: the token lacks the scope this endpoint needs (org:write).',
+    );
+    const fallback = errorFinding({
+      control: '9.9',
+      check: CHECK,
+      resource: ORG,
+      read: 'teamMembers',
+      arg: 'backend',
+      orgSlug: 'acme',
+      failure: { ok: false, error: new SentryApiError({ code: 'missing_scope', message: 'forbidden', status: 403 }), evidence: evidence(true) },
+    });
+    expect(fallback.message).toContain('GET /api/0/teams/acme/backend/members/');
+    expect(fallback.message).toContain('team:read or team:write or team:admin');
+    expect(fallback.evidence).toHaveLength(1);
+  });
+
+  it('passes the cause of other errors through', () => {
+    const f = errorFinding({
+      control: '9.9',
+      check: CHECK,
+      resource: ORG,
+      read: 'members',
+      orgSlug: 'acme',
+      failure: { ok: false, error: new SentryApiError({ code: 'timeout', message: 'no answer within 30 s', endpoint: 'GET /api/0/organizations/acme/members/' }) },
+    });
+    expect(f.errorCode).toBe('timeout');
+    expect(f.message).toContain('no answer within 30 s');
+  });
+});

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from '../../../core/evidence/redact';
+
+const PUB = '60120449b6b1d5e45f75561e6dabd80b';
+const SEC = '189485c3b8ccf582bf5e12c530ef8858';
+const USER_TOKEN = 'sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
+const ORG_TOKEN = 'sntrys_eyJpYXQiOjE2ODQ4NjIyMjYuNDk4OTA1LCJ1cmwiOiJodHRwczovL3NlbnRyeS5pbyJ9_Zm9vYmFyYmF6cXV4';
+const HEX_TOKEN = 'f'.repeat(20) + '0123456789abcdef'.repeat(2) + 'e'.repeat(12);
+const CLIENT_SECRET = 'b4c5e1f2a3d4c5b6a7980f1e2d3c4b5a6978f0e1d2c3b4a5968778695a4b3c2d';
+const SECURITY_TOKEN = 'd'.repeat(32) + 'c'.repeat(32);
+
+// A project key as Sentry returns it (REFERENCE.md, "Key object").
+const projectKeys = `[{"id":"${PUB}","name":"Liked Pegasus","label":"Liked Pegasus",
+ "public":"${PUB}","secret":"${SEC}",
+ "projectId":4505281256090153,"isActive":true,"rateLimit":{"window":7200,"count":1000},
+ "dsn":{"secret":"https://${PUB}:${SEC}@o450.ingest.sentry.io/4505","public":"https://${PUB}@o450.ingest.sentry.io/4505",
+        "csp":"https://o450.ingest.sentry.io/api/4505/security/?sentry_key=${PUB}","cdn":"https://js.sentry-cdn.com/${PUB}.min.js"},
+ "browserSdkVersion":"7.x","dateCreated":"2023-06-21T19:50:26.036254Z"}]`;
+
+function sha256(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+describe('redactResponseBody on JSON', () => {
+  it('removes a client key secret and the DSN secret, keeps the public key and id', () => {
+    const r = redactResponseBody(projectKeys);
+    expect(r.mode).toBe('json');
+    expect(r.text).not.toContain(SEC);
+    const [key] = JSON.parse(r.text) as Record<string, unknown>[];
+    expect(key).toMatchObject({
+      id: PUB,
+      public: PUB,
+      secret: REDACTED,
+      projectId: 4505281256090153,
+      dsn: {
+        secret: `https://${PUB}:${REDACTED}@o450.ingest.sentry.io/4505`,
+        public: `https://${PUB}@o450.ingest.sentry.io/4505`,
+        csp: `https://o450.ingest.sentry.io/api/4505/security/?sentry_key=${PUB}`,
+      },
+    });
+    expect(r.redactedPaths).toEqual(['/0/secret', '/0/dsn/secret']);
+    expect(r.redactions).toBe(2);
+    // Only the two string literals changed: layout and everything else are byte for byte the same.
+    expect(r.text.replaceAll(REDACTED, SEC)).toBe(projectKeys);
+  });
+
+  it('hashes the stored (redacted) bytes', () => {
+    const r = redactResponseBody(Buffer.from(projectKeys));
+    expect(r.bytes.toString('utf8')).toBe(r.text);
+    expect(r.sha256).toBe(sha256(r.bytes));
+    expect(r.sha256).not.toBe(sha256(Buffer.from(projectKeys)));
+    expect(Object.keys(r)).not.toContain('originalSha256');
+  });
+
+  it('stores a body with nothing to redact byte for byte, big integers included', () => {
+    const body = Buffer.from('{ "id": 123456789012345678901234567890, "slug":"acme",\n  "scopes":["org:read"], "x": 1.50 }\n');
+    const r = redactResponseBody(body);
+    expect(r.redactions).toBe(0);
+    expect(r.bytes.equals(body)).toBe(true);
+    expect(r.sha256).toBe(sha256(body));
+  });
+
+  it('keeps big integers exact when other fields are redacted', () => {
+    const r = redactResponseBody('{"projectId":45052812560901531234567,"secret":"abc"}');
+    expect(r.text).toBe(`{"projectId":45052812560901531234567,"secret":"${REDACTED}"}`);
+  });
+
+  it('removes tokens, client secrets and Authorization values wherever they are', () => {
+    const body = JSON.stringify({
+      app: {
+        slug: 'ci',
+        clientId: 'client-id-1',
+        clientSecret: CLIENT_SECRET,
+        webhookHeaders: [{ name: 'Authorization', value: `Bearer ${HEX_TOKEN}` }],
+        scopes: ['project:read'],
+      },
+      createdToken: { id: '12', name: 'CI', token: ORG_TOKEN, tokenLastCharacters: 'AbCd', scopes: ['org:ci'] },
+      internal: { token: HEX_TOKEN, refreshToken: HEX_TOKEN.toUpperCase() },
+      project: { securityToken: SECURITY_TOKEN, securityTokenHeader: 'X-Sentry-Token', options: { 'sentry:token': SECURITY_TOKEN } },
+      request: { headers: { Authorization: `Bearer ${USER_TOKEN}`, 'X-Sentry-Auth': `Sentry sentry_key=${PUB}, sentry_secret=${SEC}` } },
+      log: [`curl -H "Authorization: Bearer ${USER_TOKEN}" https://sentry.io/api/0/`, `token ${ORG_TOKEN} leaked`],
+      config: { password: 'hunter2', api_key: 'k-123', private_key: '-----BEGIN PRIVATE KEY-----\nMC4=\n-----END PRIVATE KEY-----' },
+      url: `https://sentry.io/cb?code=1&access_token=${HEX_TOKEN}&state=x`,
+      masked: { clientSecret: '**********', token: '', password: null },
+      member: { id: '7', email: 'a@example.com', invite_link: 'https://sentry.io/accept/7/0a1b2c3d4e5f60718293a4b5c6d7e8f9/' },
+      installation: { uuid: 'u-1', status: 'installed', code: 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6' },
+      error: { detail: { code: 'sso-required', message: 'SSO required' } },
+    });
+    const r = redactResponseBody(body);
+    for (const secret of ['0a1b2c3d4e5f60718293a4b5c6d7e8f9', 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6', USER_TOKEN, ORG_TOKEN, HEX_TOKEN, HEX_TOKEN.toUpperCase(), CLIENT_SECRET, SECURITY_TOKEN, SEC, 'hunter2', 'k-123', 'MC4=']) {
+      expect(r.text, secret).not.toContain(secret);
+    }
+    expect(r.text).not.toMatch(/sntry[us]_/);
+    const out = JSON.parse(r.text) as Record<string, Record<string, unknown>>;
+    // Identifiers and structure stay.
+    expect(out.app).toMatchObject({ slug: 'ci', clientId: 'client-id-1', clientSecret: REDACTED, scopes: ['project:read'] });
+    expect(out.app?.webhookHeaders).toEqual([{ name: 'Authorization', value: REDACTED }]);
+    expect(out.createdToken).toEqual({ id: '12', name: 'CI', token: REDACTED, tokenLastCharacters: 'AbCd', scopes: ['org:ci'] });
+    expect(out.project).toEqual({ securityToken: REDACTED, securityTokenHeader: 'X-Sentry-Token', options: { 'sentry:token': REDACTED } });
+    expect(out.request?.headers).toEqual({ Authorization: REDACTED, 'X-Sentry-Auth': REDACTED });
+    expect(out.url).toBe(`https://sentry.io/cb?code=1&access_token=${REDACTED}&state=x`);
+    expect(out.log).toEqual([`curl -H "Authorization: Bearer ${REDACTED}" https://sentry.io/api/0/`, `token ${REDACTED} leaked`]);
+    // Already masked, empty and null values are facts verdicts may rest on: they stay.
+    expect(out.masked).toEqual({ clientSecret: '**********', token: '', password: null });
+    expect(out.member).toEqual({ id: '7', email: 'a@example.com', invite_link: REDACTED });
+    expect(out.installation).toEqual({ uuid: 'u-1', status: 'installed', code: REDACTED });
+    expect(out.error).toEqual({ detail: { code: 'sso-required', message: 'SSO required' } });
+    expect(r.redactedPaths).toContain('/app/clientSecret');
+    expect(r.redactedPaths).toContain('/project/options/sentry:token');
+  });
+
+  it('leaves trusted relay public keys and sensitive-field lists alone', () => {
+    const body = '{"trustedRelays":[{"name":"r1","publicKey":"SMSesqan65THCV6M4qs4kBzPai60LzuDn-xNsvYpuP8"}],"sensitiveFields":["password","secret"],"scrubIPAddresses":true}';
+    const r = redactResponseBody(body);
+    expect(r.redactions).toBe(0);
+    expect(r.text).toBe(body);
+  });
+});
+
+describe('redaction of text that is not JSON', () => {
+  it('redacts header lines, key/value pairs and token patterns', () => {
+    const text = [
+      'HTTP/1.1 401 Unauthorized',
+      `Authorization: Bearer ${USER_TOKEN}`,
+      `password=hunter2&user=bob`,
+      `secret: "${SEC}"`,
+      `dsn https://${PUB}:${SEC}@o1.ingest.sentry.io/2`,
+      `{"token": "${ORG_TOKEN}", "broken json`,
+    ].join('\n');
+    const r = redactResponseBody(text);
+    expect(r.mode).toBe('text');
+    for (const secret of [USER_TOKEN, ORG_TOKEN, SEC, 'hunter2']) expect(r.text).not.toContain(secret);
+    expect(r.text).toContain('user=bob');
+    expect(r.text).toContain(`https://${PUB}:${REDACTED}@o1.ingest.sentry.io/2`);
+    expect(r.text).toContain(`Authorization: ${REDACTED}\n`);
+    expect(r.redactions).toBeGreaterThanOrEqual(5);
+  });
+
+  it('leaves ordinary text alone', () => {
+    const text = 'Invalid token\n<html><body>Rate limited</body></html>';
+    expect(redactText(text)).toEqual({ text, redactions: 0 });
+  });
+
+  it('keeps bytes that are not UTF-8 as they were', () => {
+    const body = Buffer.concat([Buffer.from('x='), Buffer.from([0xff, 0xfe]), Buffer.from(` token=${HEX_TOKEN}`)]);
+    const r = redactResponseBody(body);
+    expect(r.mode).toBe('text');
+    expect(r.bytes.equals(Buffer.concat([Buffer.from('x='), Buffer.from([0xff, 0xfe]), Buffer.from(` token=${REDACTED}`)]))).toBe(true);
+  });
+});
+
+describe('redactJsonValue', () => {
+  it('redacts a parsed value without touching the input', () => {
+    const input = { secret: SEC, public: PUB, nested: [{ token: USER_TOKEN }], note: `Bearer ${HEX_TOKEN}` };
+    const copy = structuredClone(input);
+    expect(redactJsonValue(input)).toEqual({ secret: REDACTED, public: PUB, nested: [{ token: REDACTED }], note: `Bearer ${REDACTED}` });
+    expect(input).toEqual(copy);
+  });
+});
+
+describe('isSecretKeyName', () => {
+  it.each(['secret', 'clientSecret', 'token', 'securityToken', 'refresh_token', 'scim_api_token', 'sentry:token', 'password', 'api_key', 'apiKey', 'private_key', 'Authorization', 'X-Api-Key', 'Cookie', 'invite_link', 'inviteLink'])(
+    '%s is secret',
+    (name) => expect(isSecretKeyName(name)).toBe(true),
+  );
+  it.each(['public', 'publicKey', 'id', 'clientId', 'tokenLastCharacters', 'securityTokenHeader', 'sensitiveFields', 'scopes', 'key', 'dsn', 'name'])(
+    '%s is not',
+    (name) => expect(isSecretKeyName(name)).toBe(false),
+  );
+});

@@ -1,0 +1,158 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { SentryApiError } from '../../../core/sentry/errors';
+import { parseLinkHeader } from '../../../core/sentry/pagination';
+import type { ResponseRecord } from '../../../core/sentry/transport';
+import { makeClient } from './helpers/client';
+import type { FakeSentry } from './helpers/fake-sentry';
+import { paginate, startFakeSentry } from './helpers/fake-sentry';
+
+const Item = z.looseObject({ id: z.string() });
+const PATH = '/api/0/organizations/acme/members/';
+const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i + 1) }));
+
+const servers: FakeSentry[] = [];
+async function server(handler: Parameters<typeof startFakeSentry>[0]): Promise<FakeSentry> {
+  const s = await startFakeSentry(handler);
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function rejection(p: Promise<unknown>): Promise<SentryApiError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof SentryApiError) return e;
+    throw e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseLinkHeader', () => {
+  it('reads the exact Sentry format, commas in URLs included', () => {
+    const h =
+      '<https://sentry.io/api/0/x/?q=a,b&cursor=0:0:1>; rel="previous"; results="false"; cursor="0:0:1", ' +
+      '<https://sentry.io/api/0/x/?q=a,b&cursor=0:100:0>; rel="next"; results="true"; cursor="0:100:0"';
+    const links = parseLinkHeader(h);
+    expect(links?.next).toMatchObject({ results: true, cursor: '0:100:0' });
+    expect(links?.previous).toMatchObject({ results: false, cursor: '0:0:1' });
+  });
+
+  it('rejects garbled headers', () => {
+    expect(parseLinkHeader(undefined)).toBeUndefined();
+    expect(parseLinkHeader('')).toBeUndefined();
+    expect(parseLinkHeader('<x>; rel="previous"; results="false"; cursor="0:0:1"')).toBeUndefined();
+    expect(parseLinkHeader('<x>; rel="next"; results="maybe"; cursor="0:100:0"')).toBeUndefined();
+    expect(parseLinkHeader('<x>; rel="next"; results="true"; cursor=""')).toBeUndefined();
+    expect(parseLinkHeader('<x>; rel="next"; results="true"')).toBeUndefined();
+    expect(parseLinkHeader('<x>; rel="next"; results="false"')?.next?.results).toBe(false);
+  });
+});
+
+describe('SentryClient.paginate', () => {
+  for (const [n, pages] of [
+    [0, 1],
+    [100, 1],
+    [101, 2],
+    [250, 3],
+  ] as const) {
+    it(`reads ${n} items in ${pages} page(s) with per_page=100`, async () => {
+      const s = await server((req) => paginate(req, items(n), { linkBase: 'https://sentry.io' }));
+      const records: ResponseRecord[] = [];
+      const client = makeClient(s, { records });
+      const { items: got, evidence } = await client.paginate(PATH, Item);
+      expect(got.map((i) => i.id)).toEqual(items(n).map((i) => i.id));
+      expect(evidence).toMatchObject({ method: 'GET', endpoint: PATH, pages, items: n, complete: true });
+      expect(evidence.query).toEqual({ per_page: '100' });
+      expect(s.requests.every((r) => r.query.get('per_page') === '100')).toBe(true);
+      expect(s.hits('GET', PATH)).toBe(pages);
+      // Evidence pages are exactly the recorded responses.
+      expect(evidence.responses.map((p) => p.sha256)).toEqual(records.map((r) => r.sha256));
+      expect(evidence.responses.reduce((a, p) => a + p.items, 0)).toBe(n);
+    });
+  }
+
+  it('never follows the Link URL to another host: it rebuilds the URL on the host it called', async () => {
+    const elsewhere = await server(() => ({ status: 500 }));
+    const s = await server((req) => paginate(req, items(150), { linkBase: elsewhere.url }));
+    const client = makeClient(s);
+    const { items: got } = await client.paginate(PATH, Item, { query: { query: 'role:owner' } });
+    expect(got).toHaveLength(150);
+    expect(elsewhere.requests).toHaveLength(0);
+    expect(s.requests[1]?.query.get('cursor')).toBe('0:100:0');
+    expect(s.requests[1]?.query.get('query')).toBe('role:owner');
+  });
+
+  it('a missing Link header is incomplete_pagination with the evidence of the page', async () => {
+    const s = await server(() => ({ status: 200, body: items(3) }));
+    const e = await rejection(makeClient(s).paginate(PATH, Item));
+    expect(e.code).toBe('incomplete_pagination');
+    expect(e.message).toContain(`GET ${PATH}`);
+    expect(e.message).toMatch(/no Link header/);
+    expect(e.evidence).toMatchObject({ pages: 1, items: 3, complete: false });
+  });
+
+  it('a garbled Link header is incomplete_pagination', async () => {
+    const s = await server(() => ({ status: 200, headers: { link: '<x>; rel="next"; cursor="0:100:0"' }, body: items(3) }));
+    const e = await rejection(makeClient(s).paginate(PATH, Item));
+    expect(e.code).toBe('incomplete_pagination');
+    expect(e.message).toMatch(/cannot read/);
+  });
+
+  it('a truncated chain (later page fails) is incomplete_pagination with the partial evidence', async () => {
+    const s = await server((req) =>
+      req.query.get('cursor') === '0:200:0' ? { status: 500, body: { detail: 'boom' } } : paginate(req, items(350), { linkBase: 'https://sentry.io' }),
+    );
+    const client = makeClient(s);
+    const e = await rejection(client.paginate(PATH, Item));
+    expect(e.code).toBe('incomplete_pagination');
+    expect(e.message).toMatch(/page 3 failed \(server_error/);
+    expect(e.evidence).toMatchObject({ complete: false, items: 200 });
+    // Two good pages plus the failed one (status 500, no items).
+    expect(e.evidence?.responses.map((r) => r.status)).toEqual([200, 200, 500]);
+  });
+
+  it('a chain that ends early (next results=false before the data ends) is what the server says', async () => {
+    const s = await server((req) => paginate(req, items(100), { linkBase: 'https://sentry.io' }));
+    const { evidence } = await makeClient(s).paginate(PATH, Item);
+    expect(evidence.complete).toBe(true);
+  });
+
+  it('a cursor loop is incomplete_pagination, not an endless read', async () => {
+    const link =
+      '<x>; rel="previous"; results="false"; cursor="0:0:1", <x>; rel="next"; results="true"; cursor="0:100:0"';
+    const s = await server(() => ({ status: 200, headers: { link }, body: items(1) }));
+    const e = await rejection(makeClient(s).paginate(PATH, Item));
+    expect(e.code).toBe('incomplete_pagination');
+    expect(s.requests).toHaveLength(2);
+  });
+
+  it('limitPages stops on purpose: ok, but evidence says incomplete when more exist', async () => {
+    const s = await server((req) => paginate(req, items(150), { linkBase: 'https://sentry.io' }));
+    const { items: got, evidence } = await makeClient(s).paginate(PATH, Item, { limitPages: 1 });
+    expect(got).toHaveLength(100);
+    expect(evidence.complete).toBe(false);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('extracts items from object pages (audit log {rows, options})', async () => {
+    const s = await server((req) => {
+      const page = paginate(req, items(5), { linkBase: 'https://sentry.io' });
+      return { ...page, body: { rows: page.body, options: ['org.edit'] } };
+    });
+    const Page = z.looseObject({ rows: z.array(Item) });
+    const { items: got } = await makeClient(s).paginate(PATH, { pageSchema: Page, extract: (p) => p.rows });
+    expect(got).toHaveLength(5);
+  });
+
+  it('a wrong item shape names the endpoint and the zod path', async () => {
+    const s = await server((req) => paginate(req, [{ id: '1' }, { id: 2 }], { linkBase: 'https://sentry.io' }));
+    const e = await rejection(makeClient(s).paginate(PATH, Item));
+    expect(e.code).toBe('malformed_response');
+    expect(e.message).toContain(`GET ${PATH}`);
+    expect(e.message).toContain('1.id');
+  });
+});
