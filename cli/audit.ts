@@ -5,7 +5,8 @@ import { auditOrganization } from '../core/engine/audit-session';
 import { auditExitCode } from '../core/engine/report';
 import { tokenPrefix } from '../core/engine/token-kind';
 import { isSentryApiError } from '../core/sentry/errors';
-import { EXIT } from './cli-error';
+import { CliUsageError, EXIT } from './cli-error';
+import { parseBaseUrl } from '../core/sentry/base-url';
 import { startDemo } from './demo';
 import type { CliIo } from './io';
 import { CONNECTION_OPTIONS, withUsageErrors, parseLevel, parseTimeout, readToken, requireOrg } from './options';
@@ -32,6 +33,15 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
   }
   const level = parseLevel(values.level);
   const timeoutMs = parseTimeout(values.timeout);
+  // Refuse a bad URL before anything else happens (no token read, no request).
+  if (!values.demo) {
+    try {
+      parseBaseUrl(values.url);
+    } catch (e) {
+      if (isSentryApiError(e)) throw new CliUsageError(e.message);
+      throw e;
+    }
+  }
   const demo = values.demo ? await startDemo() : null;
   try {
     const orgSlug = demo && !values.org ? demo.orgSlug : requireOrg(values.org);

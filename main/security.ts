@@ -85,7 +85,7 @@ export function hardenSession(ses: Session): void {
   ses.on('will-download', (event) => event.preventDefault());
   // The window talks to main only; Sentry is reached from main. Belt and braces with the CSP.
   ses.webRequest.onBeforeRequest(
-    { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*', 'ftp://*/*', 'file://*/*'] },
+    { urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] },
     (_details, callback) => callback({ cancel: true }),
   );
 }

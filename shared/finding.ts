@@ -43,8 +43,9 @@ export const EvidencePageSchema = z.object({
 export type EvidencePage = z.infer<typeof EvidencePageSchema>;
 
 /**
- * What a verdict rests on: one logical read (possibly several pages). `complete` is true only
- * when the last page said there were no more results; a check never passes on incomplete reads.
+ * One logical read (possibly several pages), with every response it was made of. `complete` is
+ * true only when the last page said there were no more results; a check never passes on
+ * incomplete reads. Stored once per audit (report `reads`); findings point at it.
  */
 export const EvidenceSchema = z.object({
   method: z.string(),
@@ -58,6 +59,14 @@ export const EvidenceSchema = z.object({
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
+/**
+ * What a finding carries of a read: enough to judge it at a glance (endpoint, query, pages,
+ * items, completeness, time) and `sha256`, which names the read in the report's `reads`: the
+ * SHA-256 of the raw response for a one-page read, else of the pages' hashes joined by newlines.
+ */
+export const EvidenceRefSchema = EvidenceSchema.omit({ responses: true }).extend({ sha256: Sha256Hex });
+export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
+
 export const FindingSchema = z.object({
   control: z.string(),
   check: z.string(),
@@ -65,7 +74,7 @@ export const FindingSchema = z.object({
   status: FindingStatusSchema,
   resource: ResourceRefSchema,
   message: z.string(),
-  evidence: z.array(EvidenceSchema),
+  evidence: z.array(EvidenceRefSchema),
   /** For `error`: the machine-readable cause (an ErrorCode). */
   errorCode: z.string().optional(),
   /** Facts behind the verdict a person may want to see (counts, thresholds, values). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FindingSchema, FindingStatusSchema } from './finding';
+import { EvidenceSchema, FindingSchema, FindingStatusSchema } from './finding';
 import { LevelSchema } from './levels';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -38,6 +38,8 @@ export const AuditReportSchema = z.object({
   token: TokenSummarySchema,
   controls: z.array(ControlSummarySchema),
   findings: z.array(FindingSchema),
+  /** Every read behind a finding, once; findings point here by `sha256`. */
+  reads: z.array(EvidenceSchema.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
   summary: z.object({
     counts: z.record(FindingStatusSchema, z.number().int()),
     requests: z.number().int(),

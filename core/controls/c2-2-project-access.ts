@@ -47,7 +47,8 @@ export const projectAccess: ControlDefinition = {
     }
 
     // The project list usually carries its teams; only when it does not, ask the team list.
-    let teamsOf = (slug: string): string[] | undefined => projects.value.find((p) => p.slug === slug)?.teams?.map((t) => t.slug);
+    const listed = new Map(projects.value.flatMap((p) => (p.teams ? [[p.slug, p.teams.map((t) => t.slug)] as const] : [])));
+    let teamsOf = (slug: string): string[] | undefined => listed.get(slug);
     if (projects.value.some((p) => p.teams === undefined)) {
       const teams = await ctx.data.teams();
       if (!teams.ok) {

@@ -1,4 +1,7 @@
-import type { Evidence, Finding, FindingStatus, ResourceRef } from '../../shared/finding';
+import { z } from 'zod';
+import { EvidenceSchema, FindingSchema } from '../../shared/finding';
+import type { Evidence, FindingStatus, ResourceRef } from '../../shared/finding';
+import type { ControlFinding as Finding } from './types';
 import type { Loaded, OrgData } from '../sentry/org-data';
 import type { CheckDefinition, ControlContext } from './types';
 
@@ -58,6 +61,9 @@ export function readEndpoint(read: ReadName, orgSlug: string, arg?: string): str
 
 // ---------------------------------------------------------------------------------------------
 // Findings
+
+/** A finding as controls return it: the full reads, which the engine turns into references. */
+export const ControlFindingSchema = FindingSchema.extend({ evidence: z.array(EvidenceSchema) });
 
 export interface FindingSpec {
   readonly control: string;
@@ -174,13 +180,14 @@ export function errorFinding(spec: ErrorSpec): Finding {
       cause = 'Sentry serves this endpoint to signed-in browser sessions only, not to API tokens';
       break;
     default:
-      cause = err.message;
+      // The client's messages often start with the endpoint already; say it once.
+      cause = err.message.startsWith(`${endpoint}: `) ? err.message.slice(endpoint.length + 2) : err.message;
   }
   const evidence = [...(spec.evidence ?? []), ...(failure.evidence ? [failure.evidence] : [])];
   const details: Record<string, unknown> = { endpoint, errorCode: err.code };
   if (err.status !== undefined) details.status = err.status;
   if (err.code === 'missing_scope') details.requiredScopes = [...scopes];
-  if (err.message && cause !== err.message) details.cause = err.message;
+  if (err.code === 'missing_scope' || err.code === 'session_only') details.cause = err.message;
   return build(
     'error',
     {
@@ -267,12 +274,6 @@ export function evidenceOf(...loads: readonly (Loaded<unknown> | undefined)[]): 
 
 export function orgRef(orgSlug: string, orgName?: string): ResourceRef {
   return { type: 'organization', id: orgSlug, name: orgName ?? orgSlug };
-}
-
-/** The organization resource, named from the organization read when it succeeded. */
-export async function orgResource(ctx: ControlContext): Promise<ResourceRef> {
-  const org = await ctx.data.organization();
-  return orgRef(ctx.data.orgSlug, org.ok ? org.value.name : undefined);
 }
 
 export function projectRef(p: { slug: string; name?: string }): ResourceRef {

@@ -1,6 +1,9 @@
-import type { Finding } from '../../shared/finding';
+import type { Evidence, Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
 import type { OrgData } from '../sentry/org-data';
+
+/** A finding as a control returns it: with the full reads, which the engine stores once. */
+export type ControlFinding = Omit<Finding, 'evidence'> & { evidence: Evidence[] };
 
 export type ControlSection = '1' | '2' | '3' | '4' | 'INT';
 
@@ -73,5 +76,5 @@ export interface ControlDefinition {
   readonly requiredScopes: readonly (readonly string[])[];
   readonly checks: readonly CheckDefinition[];
   /** Read-only. Returns findings only for checks whose level the audit includes. */
-  evaluate(ctx: ControlContext): Promise<Finding[]>;
+  evaluate(ctx: ControlContext): Promise<ControlFinding[]>;
 }

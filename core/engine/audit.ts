@@ -1,14 +1,16 @@
-import { countByStatus, FindingSchema, type Finding } from '../../shared/finding';
+import { countByStatus, EvidenceSchema, FindingSchema, type Evidence, type Finding } from '../../shared/finding';
 import { levelIncludes, type Level } from '../../shared/levels';
 import { AUDIT_SCOPES, FIX_SCOPES } from '../../shared/scopes';
 import type {
   AuditSettings,
   ControlContext,
+  ControlFinding,
   ControlDefinition,
   IntegrationRegisterEntry,
   TokenInfo,
 } from '../controls/types';
 import type { OrgData } from '../sentry/org-data';
+import { ReadRegistry } from './evidence-refs';
 import { mapLimit } from './map-limit';
 
 export interface AuditProgress {
@@ -40,6 +42,8 @@ export interface AuditRun {
   readonly finishedAt: string;
   readonly controls: readonly ControlDefinition[];
   readonly findings: readonly Finding[];
+  /** Every read a finding points at (by `sha256`), each once. */
+  readonly reads: readonly (Evidence & { sha256: string })[];
 }
 
 /**
@@ -61,13 +65,14 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
     includes: (level) => levelIncludes(options.level, level),
   };
 
+  const registry = new ReadRegistry();
   let started = 0;
   let done = 0;
   const perControl = await mapLimit(selected, options.concurrency ?? selected.length, async (control) => {
     options.signal?.throwIfAborted();
     started += 1;
     options.onProgress?.({ kind: 'control-start', control: control.id, title: control.title, index: started, total: selected.length });
-    const findings = await evaluateSafely(control, ctx);
+    const findings = await evaluateSafely(control, ctx, registry);
     done += 1;
     options.onProgress?.({
       kind: 'control-done',
@@ -86,11 +91,15 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
     finishedAt: now().toISOString(),
     controls: selected,
     findings: perControl.flat(),
+    reads: registry.all(),
   };
 }
 
-async function evaluateSafely(control: ControlDefinition, ctx: ControlContext): Promise<Finding[]> {
-  let raw: Finding[];
+/** A control's finding, minus the reads (validated separately, once per read object). */
+const ControlFindingShape = FindingSchema.omit({ evidence: true });
+
+async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, registry: ReadRegistry): Promise<Finding[]> {
+  let raw: ControlFinding[];
   try {
     raw = await control.evaluate(ctx);
   } catch (e) {
@@ -98,13 +107,17 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext): 
   }
   const checkLevels = new Map(control.checks.map((c) => [c.id, c.level]));
   const out: Finding[] = [];
+  const validReads = new WeakSet<Evidence>();
   for (const f of raw) {
-    const parsed = FindingSchema.safeParse(f);
-    if (!parsed.success || parsed.data.control !== control.id || !checkLevels.has(parsed.data.check)) {
+    const parsed = ControlFindingShape.safeParse(f);
+    const evidenceOk =
+      Array.isArray(f.evidence) &&
+      f.evidence.every((e) => validReads.has(e) || (EvidenceSchema.safeParse(e).success && validReads.add(e)));
+    if (!parsed.success || !evidenceOk || parsed.data.control !== control.id || !checkLevels.has(parsed.data.check)) {
       out.push(crashFinding(control, ctx, new Error(`control ${control.id} produced an invalid finding`)));
       continue;
     }
-    const finding = parsed.data;
+    const finding: Finding = { ...parsed.data, evidence: f.evidence.map((e) => registry.ref(e)) };
     // A check above the audit's level never reaches the report, whatever the control did.
     if (!levelIncludes(ctx.level, checkLevels.get(finding.check) ?? finding.level)) continue;
     out.push(guardPass(finding));

@@ -36,6 +36,7 @@ export function buildAuditReport(
       counts: countByStatus(run.findings.filter((f) => f.control === c.id)),
     })),
     findings: [...run.findings],
+    reads: [...run.reads],
     summary: { counts: countByStatus(run.findings), requests: stats.requests, rateLimited: stats.rateLimited },
   };
   return AuditReportSchema.parse(report);

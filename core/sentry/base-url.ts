@@ -58,7 +58,10 @@ export function parseBaseUrl(input: string): SentryBaseUrl {
   const text = input.trim();
   if (text === '') throw invalid('Enter the Sentry URL, for example https://sentry.io or https://sentry.example.com.');
   if (/\s/.test(text)) throw invalid('The Sentry URL contains spaces.');
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  // "ht!tp://host" is a mistyped scheme, not a host name to prefix with https://.
+  if (!hasScheme && text.includes('://')) throw invalid('The Sentry URL does not start with a valid scheme; use https://.');
+  const withScheme = hasScheme ? text : `https://${text}`;
   let u: URL;
   try {
     u = new URL(withScheme);
@@ -73,6 +76,7 @@ export function parseBaseUrl(input: string): SentryBaseUrl {
     throw invalid('Remove the user name and password from the URL; the token is entered separately.');
   }
   if (u.hostname === '') throw invalid('The Sentry URL has no host name.');
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/i.test(u.hostname)) throw invalid('The host name of the Sentry URL contains characters a host name cannot have.');
   if (u.search !== '' || u.hash !== '') {
     throw invalid('The Sentry URL must not contain a query (?...) or a fragment (#...).');
   }

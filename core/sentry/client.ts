@@ -311,13 +311,15 @@ export class SentryClient {
       fetchedAt: pages[0]?.fetchedAt ?? this.clock().toISOString(),
       responses: [...pages],
     });
-    const broken = (why: string): SentryApiError =>
-      new SentryApiError({
+    const broken = (why: string): SentryApiError => {
+      const good = pages.filter((p) => p.status < 300).length;
+      return new SentryApiError({
         code: 'incomplete_pagination',
         endpoint,
-        message: this.redact(`${endpoint}: ${why} Only ${items.length} items from ${pages.length} pages were read.`),
+        message: this.redact(`${endpoint}: ${why} Only ${items.length} items from ${good} page${good === 1 ? '' : 's'} were read.`),
         evidence: evidence(false),
       });
+    };
     const seen = new Set<string>();
     let cursor: string | undefined;
     for (let pageNo = 1; ; pageNo++) {
@@ -331,7 +333,7 @@ export class SentryClient {
         if (exchange) pages.push(evidencePage(exchange.record, 0));
         const err = this.asApiError(e, endpoint);
         if (pageNo === 1 || err.code === 'cancelled') throw err.withEvidence(evidence(false));
-        throw broken(`page ${pageNo} failed (${err.code}: ${stripEndpoint(err.message, endpoint)})`);
+        throw broken(`page ${pageNo} failed (${err.code}: ${stripEndpoint(err.message, endpoint).replace(/\.$/, '')}).`);
       }
       const res = exchange.res;
       items.push(...pageItems);
@@ -427,6 +429,8 @@ export class SentryClient {
       const v = res.headers[name];
       if (v !== undefined) headers[name] = this.redact(v);
     }
+    const raw = res.body.toString('utf8');
+    const body = this.redact(raw);
     const record: ResponseRecord = {
       method,
       origin: base.url,
@@ -434,7 +438,8 @@ export class SentryClient {
       status: res.status,
       fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
       sha256: sha256Hex(res.body),
-      body: this.redact(res.body.toString('utf8')),
+      body,
+      ...(body === raw ? {} : { bodyRedacted: true }),
       headers,
     };
     this.records.set(res, record);
@@ -476,6 +481,14 @@ export class SentryClient {
     const detail = detailOf(body);
     const said = detail ? ` Sentry said: "${detail}"` : '';
     if (status >= 300 && status < 400) return this.moved(endpoint, status, res, body);
+    if (status === 401 && SESSION_ONLY_PATHS.some((re) => re.test(path))) {
+      throw this.error({
+        code: 'session_only',
+        endpoint,
+        status,
+        message: `${endpoint}: Sentry serves this endpoint to signed-in browser sessions only; an API token cannot use it. Check it in Sentry's web UI.`,
+      });
+    }
     if (status === 401) {
       throw this.error({
         code: 'unauthorized',
@@ -575,12 +588,17 @@ export class SentryClient {
         return this.missingScope(endpoint, accepted, "your role in the organization (the token's effective scopes)");
       }
     }
+    const why = !accepted
+      ? ''
+      : this.tokenScopes
+        ? `; the token has a scope this endpoint accepts (any of: ${accepted.join(', ')}), so the user may lack access to this object or organization`
+        : `; this endpoint accepts any of: ${accepted.join(', ')}. The token may lack them, or the user may lack access to this object`;
     return this.error({
       code: 'forbidden',
       endpoint,
       status,
       requiredScopes: accepted,
-      message: `${endpoint}: Sentry refused access (403)${accepted ? `; the token's scopes include one this endpoint accepts (${accepted.join(', ')}), so the user may lack access to this object or organization` : ''}.${said}`,
+      message: `${endpoint}: Sentry refused access (403)${why}.${said}`,
     });
   }
 

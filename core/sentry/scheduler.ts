@@ -4,6 +4,8 @@ import type { HttpMethod, TransportResponse } from './transport';
 export interface SchedulerOptions {
   /** Parallel requests until Sentry advertises X-Sentry-Rate-Limit-ConcurrentLimit. */
   readonly initialConcurrency?: number;
+  /** Our own ceiling, below any advertised limit (e.g. 1 for a serial run). */
+  readonly maxConcurrency?: number;
   /** Retries after a 429. */
   readonly maxRateLimitRetries?: number;
   /** Retries after a 5xx, a reset or a timeout (idempotent methods only). */
@@ -73,6 +75,7 @@ function intHeader(headers: Readonly<Record<string, string>>, name: string): num
  */
 export class RequestScheduler {
   private readonly initialConcurrency: number;
+  private readonly maxConcurrency: number;
   private readonly maxRateLimitRetries: number;
   private readonly maxTransientRetries: number;
   private readonly backoffBaseMs: number;
@@ -95,6 +98,7 @@ export class RequestScheduler {
   private counters = { requestsSent: 0, rateLimited: 0, retries: 0, maxInFlight: 0 };
 
   constructor(options: SchedulerOptions = {}) {
+    this.maxConcurrency = Math.max(1, options.maxConcurrency ?? Number.POSITIVE_INFINITY);
     this.initialConcurrency = Math.max(1, options.initialConcurrency ?? 4);
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 4;
     this.maxTransientRetries = options.maxTransientRetries ?? 3;
@@ -108,7 +112,7 @@ export class RequestScheduler {
   }
 
   get limit(): number {
-    return this.advertisedLimit ?? this.initialConcurrency;
+    return Math.min(this.maxConcurrency, this.advertisedLimit ?? this.initialConcurrency);
   }
 
   stats(): SchedulerStats {
@@ -125,6 +129,7 @@ export class RequestScheduler {
     let transientRetries = 0;
     for (;;) {
       await this.acquire(req);
+      const ourInFlight = this.inFlight;
       let res: TransportResponse;
       try {
         this.counters.requestsSent += 1;
@@ -142,7 +147,7 @@ export class RequestScheduler {
         continue;
       }
       this.release();
-      this.observe(res);
+      this.observe(res, ourInFlight);
       if (res.status === 429) {
         this.counters.rateLimited += 1;
         if (rateLimitRetries >= this.maxRateLimitRetries) return res;
@@ -201,8 +206,11 @@ export class RequestScheduler {
     this.pauseUntil = Math.max(this.pauseUntil, this.now() + ms);
   }
 
-  /** Learns the limits a response advertises. */
-  private observe(res: TransportResponse): void {
+  /**
+   * Learns the limits a response advertises. `ourInFlight` is how many of our requests were in
+   * flight when this one started, itself included.
+   */
+  private observe(res: TransportResponse, ourInFlight: number): void {
     const limit = intHeader(res.headers, 'x-sentry-rate-limit-concurrentlimit');
     if (limit !== undefined && limit >= 1) {
       const before = this.limit;
@@ -210,7 +218,16 @@ export class RequestScheduler {
       if (this.limit > before) this.wakeAll();
     }
     const concurrentRemaining = intHeader(res.headers, 'x-sentry-rate-limit-concurrentremaining');
-    if (concurrentRemaining !== undefined && concurrentRemaining <= 0 && this.inFlight > 0) this.hold = true;
+    // No slot left although we did not fill them all: another client of the same user holds
+    // some, so start nothing more until one of ours completes.
+    if (
+      concurrentRemaining !== undefined &&
+      concurrentRemaining <= 0 &&
+      ourInFlight < this.limit &&
+      this.inFlight > 0
+    ) {
+      this.hold = true;
+    }
     const remaining = intHeader(res.headers, 'x-sentry-rate-limit-remaining');
     if (remaining !== undefined && remaining <= 0 && res.status !== 429) {
       const untilReset = this.untilReset(res);

@@ -54,6 +54,8 @@ export interface ResponseRecord {
   /** Hex SHA-256 of the raw body bytes. */
   readonly sha256: string;
   readonly body: string;
+  /** True when the body echoed our token and was redacted: `sha256` is then of the original. */
+  readonly bodyRedacted?: boolean;
   /** Response headers that matter for replay and audit (Link, rate limits, Location...). */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -128,8 +130,12 @@ function readCa(caFile: string): string {
 /** Axios-based transport. TLS verification is always on; `caFile` only adds trust anchors. */
 export function createHttpTransport(options: HttpTransportOptions): Transport {
   const ca = options.caFile === undefined ? undefined : [...tls.rootCertificates, readCa(options.caFile)];
+  // Reads reuse connections. Writes get a fresh one: a write on a pooled socket the server has
+  // just closed fails with a reset, and a write is not retried after a reset.
   const httpsAgent = new https.Agent({ keepAlive: true, ...(ca ? { ca } : {}) });
   const httpAgent = new http.Agent({ keepAlive: true });
+  const httpsWriteAgent = new https.Agent({ keepAlive: false, ...(ca ? { ca } : {}) });
+  const httpWriteAgent = new http.Agent({ keepAlive: false });
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024;
   // No baseURL: the client talks to the control and region hosts and builds every absolute URL
   // itself from validated bases, so axios never resolves a URL on our behalf.
@@ -185,6 +191,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           },
           data: req.body,
           signal: controller.signal,
+          ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { httpAgent: httpWriteAgent, httpsAgent: httpsWriteAgent }),
         });
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers as Record<string, unknown>)) {
@@ -208,8 +215,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       }
     },
     close(): void {
-      httpsAgent.destroy();
-      httpAgent.destroy();
+      for (const agent of [httpsAgent, httpAgent, httpsWriteAgent, httpWriteAgent]) agent.destroy();
     },
   };
 }

@@ -15,7 +15,7 @@ export const ALLOWED = {
   'main/preload': { ours: ['shared', 'main/preload'], node: false, electron: true },
   renderer: { ours: ['shared', 'renderer'], node: false, electron: false },
   bench: { ours: ['shared', 'core', 'simulator', 'bench', 'test'], node: true, electron: false },
-  test: { ours: ['shared', 'core', 'simulator', 'cli', 'main', 'renderer', 'test', 'scripts'], node: true, electron: true },
+  test: { ours: ['shared', 'core', 'simulator', 'cli', 'main', 'main/preload', 'renderer', 'test', 'scripts'], node: true, electron: true },
 };
 
 function zoneOf(absFile) {

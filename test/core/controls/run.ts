@@ -1,5 +1,6 @@
-import { FindingSchema } from '../../../shared/finding';
-import type { Finding, FindingStatus } from '../../../shared/finding';
+import { ControlFindingSchema as FindingSchema } from '../../../core/controls/findings';
+import type { FindingStatus } from '../../../shared/finding';
+import type { ControlFinding as Finding } from '../../../core/controls/types';
 import type { ControlDefinition } from '../../../core/controls/types';
 import { FakeOrgData, hardenedState, makeCtx } from './fake-org-data';
 import type { CtxOptions, FakeOrgState } from './fake-org-data';

@@ -51,8 +51,16 @@ function itemCount(account: string): number {
   return (`${r.stdout}\n${r.stderr}`.match(/^\[\/.*\]$/gm) ?? []).length;
 }
 
+/** What the child fixture prints. */
+interface ChildReport {
+  set: { ok: boolean; name?: string; code?: string; message?: string };
+  get: { ok: boolean; found?: boolean; code?: string };
+  probe: { available: boolean; code?: string };
+  keyutils: 'found' | 'absent' | 'unavailable';
+}
+
 /** Runs the child fixture; returns its JSON report. */
-function runChild(env: NodeJS.ProcessEnv, cwd: string, wrap?: string[]): Promise<{ report: Record<string, any>; stdout: string; stderr: string }> {
+function runChild(env: NodeJS.ProcessEnv, cwd: string, wrap?: string[]): Promise<{ report: ChildReport; stdout: string; stderr: string }> {
   const node = [process.execPath, '--import', TSX_LOADER, CHILD];
   const [cmd, ...args] = wrap ? [...wrap, ...node] : node;
   return new Promise((resolve, reject) => {
@@ -65,7 +73,7 @@ function runChild(env: NodeJS.ProcessEnv, cwd: string, wrap?: string[]): Promise
     child.on('close', () => {
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
-        resolve({ report: JSON.parse(line), stdout, stderr });
+        resolve({ report: JSON.parse(line) as ChildReport, stdout, stderr });
       } catch {
         reject(new Error(`child printed no report; stderr: ${stderr.slice(0, 2000)}`));
       }

@@ -100,3 +100,14 @@ describe('trustedRegionUrl', () => {
     expect(trustedRegionUrl(loop, 'https://us.sentry.io')).toBeUndefined();
   });
 });
+
+describe('mistyped URLs', () => {
+  it.each(['ht!tp://nope', 'htp:://sentry.example.com', 'https://sentry_example!.com', 'sentry.exa$mple.com'])(
+    'refuses %s as invalid_url instead of guessing a host',
+    (input) => {
+      const r = tryParseBaseUrl(input);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('invalid_url');
+    },
+  );
+});

@@ -146,14 +146,18 @@ describe('rate limits', () => {
   });
 
   it('uses a higher advertised limit exactly, and a modest default without one', async () => {
-    const advertised = await server(() => ({ delayMs: 15, headers: { 'x-sentry-rate-limit-concurrentlimit': '6' }, body: { ok: true } }));
+    const advertised = await server(() => ({ delayMs: 30, headers: { 'x-sentry-rate-limit-concurrentlimit': '6' }, body: { ok: true } }));
     const c1 = makeClient(advertised);
     await Promise.all(Array.from({ length: 30 }, () => c1.request('GET', PATH, { schema: Obj })));
     expect(advertised.maxInFlight()).toBe(6);
-    const silent = await server(() => ({ delayMs: 15, body: { ok: true } }));
+    const silent = await server(() => ({ delayMs: 30, body: { ok: true } }));
     const c2 = makeClient(silent);
     await Promise.all(Array.from({ length: 30 }, () => c2.request('GET', PATH, { schema: Obj })));
     expect(silent.maxInFlight()).toBe(4);
+    const serial = await server(() => ({ delayMs: 5, headers: { 'x-sentry-rate-limit-concurrentlimit': '6' }, body: { ok: true } }));
+    const c3 = makeClient(serial, { scheduler: { maxConcurrency: 1 } });
+    await Promise.all(Array.from({ length: 10 }, () => c3.request('GET', PATH, { schema: Obj })));
+    expect(serial.maxInFlight()).toBe(1);
   });
 });
 

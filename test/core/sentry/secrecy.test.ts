@@ -118,6 +118,7 @@ describe('the token never leaks', () => {
     const records: ResponseRecord[] = [];
     await makeClient(s, { records }).request('GET', '/api/0/', { schema: Obj });
     expect(records[0]?.body).toContain('[redacted]');
+    expect(records[0]?.bodyRedacted).toBe(true);
     expectNoToken(records);
   });
 });

@@ -93,6 +93,21 @@ describe('against the simulator', () => {
     conn.client.close();
   });
 
+  it('stays within the enforced concurrency limit of the simulator: no concurrency 429 at all', async () => {
+    const sim = await startSimulator({ state: createDemoState(), concurrentLimit: 2, latencyMs: 15 });
+    running.push(sim);
+    const conn = await connect({ baseUrl: sim.url, orgSlug: DEMO_ORG_SLUG, getToken: () => DEMO_TOKENS.admin, scheduler: FAST_RETRIES });
+    const projects = await conn.data.projects();
+    expect(projects.ok).toBe(true);
+    const slugs = projects.ok ? projects.value.map((p) => p.slug) : [];
+    const reads = await Promise.all(slugs.flatMap((slug) => [conn.data.projectDetail(slug), conn.data.projectFilters(slug)]));
+    expect(reads.every((r) => r.ok)).toBe(true);
+    expect(conn.client.stats()).toMatchObject({ rateLimited: 0, concurrencyLimit: 2 });
+    expect(conn.client.stats().maxInFlight).toBeLessThanOrEqual(2);
+    expect(sim.requests.filter((r) => r.status === 429)).toHaveLength(0);
+    conn.client.close();
+  });
+
   it('self-hosted with a path prefix and a Link base on another host', async () => {
     const sim: RunningSimulator = await startSimulator({
       state: createDemoState(),

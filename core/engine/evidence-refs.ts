@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import type { Evidence, EvidenceRef } from '../../shared/finding';
+
+/**
+ * Names a read by its responses: for one page, the SHA-256 of that raw response; for several,
+ * the SHA-256 of their hashes joined by newlines (in page order). A read with no response (it
+ * failed before any answer) hashes the empty string.
+ */
+export function readDigest(e: Evidence): string {
+  if (e.responses.length === 1) return e.responses[0]!.sha256;
+  return createHash('sha256').update(e.responses.map((r) => r.sha256).join('\n')).digest('hex');
+}
+
+/**
+ * Turns the full reads controls attach to findings into references, keeping each read once.
+ * Thousands of findings share a few reads (the member list backs every member finding), so
+ * copying the reads into each finding would make reports and memory grow with their product.
+ */
+export class ReadRegistry {
+  private readonly byObject = new WeakMap<Evidence, EvidenceRef>();
+  private readonly reads = new Map<string, Evidence>();
+
+  ref(e: Evidence): EvidenceRef {
+    const known = this.byObject.get(e);
+    if (known) return known;
+    const sha256 = readDigest(e);
+    if (!this.reads.has(sha256)) this.reads.set(sha256, e);
+    const ref: EvidenceRef = {
+      method: e.method,
+      endpoint: e.endpoint,
+      query: e.query,
+      pages: e.pages,
+      items: e.items,
+      complete: e.complete,
+      fetchedAt: e.fetchedAt,
+      sha256,
+    };
+    this.byObject.set(e, ref);
+    return ref;
+  }
+
+  /** Every distinct read, with its digest. */
+  all(): (Evidence & { sha256: string })[] {
+    return [...this.reads].map(([sha256, e]) => ({ sha256, ...e }));
+  }
+}

@@ -1,0 +1,173 @@
+import type { Finding } from '../../shared/finding';
+import type { Level } from '../../shared/levels';
+import type { Change, Plan, PlanNote, PlanTarget } from '../../shared/plan';
+import { PLAN_SCHEMA_VERSION, PlanSchema } from '../../shared/plan';
+import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
+import type { AuditSettings, ControlDefinition } from '../controls/types';
+import { canonicalize } from '../evidence/canonical-json';
+import { sha256Hex } from '../evidence/hash';
+import { FIXES } from '../fixes/index';
+import type { FixDefinition, FixParams } from '../fixes/types';
+import { FixParamError } from '../fixes/types';
+import { apiPath } from '../sentry/client';
+import { connect, type ConnectOptions } from '../sentry/connect';
+import { runAudit } from './audit';
+import { TOOL_NAME, TOOL_VERSION } from './report';
+import { classifyToken, toTokenInfo } from './token-kind';
+
+export class PlanError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanError';
+  }
+}
+
+export interface MakePlanOptions extends ConnectOptions {
+  readonly level: Level;
+  /** Control ids (`2.1`, `3.2`); null or empty: every control with a fix. */
+  readonly only?: readonly string[] | null;
+  readonly params?: FixParams;
+  readonly tokenPrefix: 'sntryu_' | 'sntrys_' | null;
+  readonly settings?: AuditSettings;
+  readonly controls?: readonly ControlDefinition[];
+  readonly fixes?: readonly FixDefinition[];
+}
+
+export interface PlanOutcome {
+  readonly plan: Plan;
+  /** The fresh audit's findings the plan was made from. */
+  readonly findings: readonly Finding[];
+}
+
+export function planDigest(plan: Pick<Plan, 'target' | 'writeHosts' | 'changes'>): string {
+  return sha256Hex(canonicalize({ target: plan.target, writeHosts: plan.writeHosts, changes: plan.changes }));
+}
+
+/** Refuses `--set` keys no fix declares, naming them and the keys that exist. */
+export function checkParams(params: FixParams, fixes: readonly FixDefinition[]): void {
+  const docs = fixes.flatMap((f) => f.params);
+  for (const key of Object.keys(params)) {
+    if (!docs.some((d) => d.pattern.test(key))) {
+      throw new FixParamError(`unknown parameter "${key}"; known: ${docs.map((d) => d.key).join(', ')}`);
+    }
+  }
+}
+
+/**
+ * `plan`: a fresh audit of the selected controls, then every fix of those controls proposes its
+ * changes from the findings. Read-only: nothing is written. Throws SentryApiError when the audit
+ * cannot run, FixParamError for a parameter that does not parse.
+ */
+export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
+  const fixes = options.fixes ?? FIXES;
+  const params = options.params ?? {};
+  checkParams(params, fixes);
+  const only = options.only && options.only.length > 0 ? new Set(options.only) : null;
+  const allControls = options.controls ?? CONTROLS;
+  if (only) {
+    const known = new Set(allControls.map((c) => c.id));
+    for (const id of only) if (!known.has(id)) throw new FixParamError(`--only: no control "${id}"`);
+  }
+  const connection = await connect(options);
+  try {
+    const org = connection.organization.value;
+    const token = toTokenInfo(classifyToken(options.tokenPrefix, connection.tokenInfo.value, org), connection.tokenInfo.value);
+    const settings = options.settings ?? DEFAULT_AUDIT_SETTINGS;
+    const controls = allControls.filter((c) => (only ? only.has(c.id) : fixes.some((f) => f.controls.includes(c.id))));
+    const run = await runAudit({ data: connection.data, controls, level: options.level, settings, token });
+    const ctx = {
+      client: connection.client,
+      data: connection.data,
+      org,
+      orgSlug: org.slug,
+      token,
+      params,
+      settings,
+      now: new Date(),
+    };
+    const changes: Change[] = [];
+    const notes: PlanNote[] = [];
+    for (const fix of fixes) {
+      if (!fix.controls.some((c) => controls.some((x) => x.id === c))) continue;
+      const findings = run.findings.filter((f) => fix.checks.includes(f.check));
+      const proposal = await fix.plan(ctx, findings);
+      const ids = new Map<string, string>();
+      for (const draft of proposal.changes) {
+        if (only && !only.has(draft.control)) continue;
+        const missing = draft.dependsOn.filter((d) => !ids.has(d));
+        if (missing.length > 0) {
+          notes.push({ fix: fix.id, control: draft.control, check: draft.check, resource: draft.resource, kind: 'info', message: `Left out: "${draft.description}" depends on a change outside --only.` });
+          continue;
+        }
+        const id = `c${String(changes.length + 1).padStart(3, '0')}`;
+        ids.set(draft.ref, id);
+        const { ref: _ref, dependsOn, ...rest } = draft;
+        changes.push({ ...rest, id, fix: fix.id, dependsOn: dependsOn.map((d) => ids.get(d) as string) });
+      }
+      for (const n of proposal.notes) if (!only || only.has(n.control)) notes.push({ ...n, fix: fix.id });
+    }
+    const target: PlanTarget = {
+      url: connection.client.base.url,
+      regionUrl: connection.regionUrl,
+      controlUrl: connection.controlUrl,
+      org: { slug: org.slug, id: org.id, name: org.name },
+    };
+    const writeHosts = [...new Set([connection.regionUrl, connection.controlUrl])];
+    const plan: Plan = {
+      schemaVersion: PLAN_SCHEMA_VERSION,
+      kind: 'sentry-harden-plan',
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      createdAt: new Date().toISOString(),
+      target,
+      writeHosts,
+      level: options.level,
+      only: only ? [...only] : null,
+      params: { ...params },
+      changes,
+      notes,
+      digest: planDigest({ target, writeHosts, changes }),
+    };
+    return { plan: PlanSchema.parse(plan), findings: run.findings };
+  } finally {
+    connection.client.close();
+  }
+}
+
+/** Paths a change of this organization may use: its org, project and team endpoints. */
+export function belongsToOrg(path: string, orgSlug: string): boolean {
+  const prefixes = [apiPath`/api/0/organizations/${orgSlug}/`, apiPath`/api/0/projects/${orgSlug}/`, apiPath`/api/0/teams/${orgSlug}/`];
+  return prefixes.some((p) => path.startsWith(p));
+}
+
+/** Checks that every path of every change belongs to the target organization. */
+export function checkChangesBelong(changes: readonly Change[], orgSlug: string): void {
+  for (const c of changes) {
+    const paths = [c.request.path, c.probe.path, ...(c.inverse ? [c.inverse.request.path, c.inverse.probe.path] : [])];
+    const bad = paths.find((p) => !belongsToOrg(p, orgSlug));
+    if (bad !== undefined) throw new PlanError(`change ${c.id}: ${bad} is not an endpoint of organization ${orgSlug}`);
+  }
+}
+
+/**
+ * Reads a plan file's text: JSON, the schema (the message names the first problems and where),
+ * the digest (a plan edited after it was made is refused), and paths of the target organization.
+ */
+export function parsePlan(text: string): Plan {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PlanError('the plan is not valid JSON');
+  }
+  const parsed = PlanSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${i.path.length === 0 ? '(root)' : i.path.join('.')}: ${i.message}`);
+    throw new PlanError(`the plan is invalid: ${issues.join('; ')}${parsed.error.issues.length > 3 ? ` (and ${parsed.error.issues.length - 3} more)` : ''}`);
+  }
+  const plan = parsed.data;
+  if (planDigest(plan) !== plan.digest) {
+    throw new PlanError('the plan was modified after it was made (its digest does not match its changes); make a new plan with `sentry-harden plan`');
+  }
+  checkChangesBelong(plan.changes, plan.target.org.slug);
+  return plan;
+}

@@ -1,0 +1,105 @@
+import type { Finding } from '../../shared/finding';
+import type { Values } from '../../shared/plan';
+import { orgRef, projectRef } from '../controls/findings';
+import { fieldPut, listParam, orgPath, projectPath } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { FixParamError } from './types';
+
+const ORG_FLAGS = [
+  { check: '3.1.org-data-scrubber', field: 'dataScrubber', what: 'Require the data scrubber for every project.' },
+  { check: '3.1.org-default-scrubbers', field: 'dataScrubberDefaults', what: 'Require the default scrubbers (passwords, tokens, card numbers...) for every project.' },
+  { check: '3.1.org-scrub-ip', field: 'scrubIPAddresses', what: 'Prevent storing IP addresses for every project.' },
+] as const;
+const PROJECT_CHECKS = ['3.1.project-scrubbing', '3.1.project-scrub-ip', '3.1.sensitive-fields'];
+
+/** The current list plus the baseline names it lacks (case-insensitive); nothing is removed. */
+export function mergeSensitiveFields(current: readonly string[], baseline: readonly string[]): string[] {
+  const have = new Set(current.map((f) => f.trim().toLowerCase()));
+  return [...current, ...baseline.filter((b) => !have.has(b.trim().toLowerCase()))];
+}
+
+/**
+ * Data scrubbing (REFERENCE.md 1, 5): at organization level by default (it then applies to every
+ * project, including those created later), or per project with `scrubbing.scope=projects`.
+ * Sensitive fields are merged with the baseline, never replaced; safe fields are not touched.
+ */
+export const dataScrubbingFix: FixDefinition = {
+  id: 'data-scrubbing',
+  title: 'Data scrubbing',
+  controls: ['3.1'],
+  checks: [...ORG_FLAGS.map((f) => f.check), ...PROJECT_CHECKS],
+  params: [
+    { key: 'scrubbing.scope', pattern: /^scrubbing\.scope$/, description: '`org` (default): require scrubbing for the whole organization; `projects`: set it on each project.' },
+    { key: 'scrubbing.projects', pattern: /^scrubbing\.projects$/, description: 'With scope=projects: only these projects (slugs, comma-separated).' },
+  ],
+
+  async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
+    const scope = ctx.params['scrubbing.scope'] ?? 'org';
+    if (scope !== 'org' && scope !== 'projects') throw new FixParamError(`scrubbing.scope: "${scope}" is not org or projects`);
+    const failing = (check: string) => findings.filter((f) => f.check === check && f.status === 'fail');
+    const baseline = ctx.settings.sensitiveFieldBaseline;
+    const changes: ChangeDraft[] = [];
+    const notes: FixProposal['notes'][number][] = [];
+
+    if (scope === 'org') {
+      const res = orgRef(ctx.orgSlug, ctx.org.name);
+      const org = ctx.org as Record<string, unknown>;
+      const needsOrgFlags = failing('3.1.project-scrubbing').length + failing('3.1.project-scrub-ip').length > 0;
+      for (const flag of ORG_FLAGS) {
+        if (failing(flag.check).length === 0 && !needsOrgFlags) continue;
+        if (org[flag.field] !== false) continue;
+        changes.push(fieldPut(orgPath(ctx), { [flag.field]: { before: false, after: true } }, { ref: `org:${flag.field}`, control: '3.1', check: flag.check, resource: res, description: flag.what }));
+      }
+      if (failing('3.1.sensitive-fields').length > 0) {
+        const merged = mergeSensitiveFields(ctx.org.sensitiveFields, baseline);
+        if (merged.length > ctx.org.sensitiveFields.length) {
+          if (merged.join('').length > 4000) throw new FixParamError('data-scrubbing: the merged sensitive fields would exceed Sentry\'s 4000 characters');
+          changes.push(
+            fieldPut(orgPath(ctx), { sensitiveFields: { before: [...ctx.org.sensitiveFields], after: merged } }, {
+              ref: 'org:sensitiveFields',
+              control: '3.1',
+              check: '3.1.sensitive-fields',
+              resource: res,
+              description: `Add ${merged.length - ctx.org.sensitiveFields.length} baseline name(s) to the organization's sensitive fields (${merged.slice(ctx.org.sensitiveFields.length).join(', ')}); existing entries stay.`,
+            }),
+          );
+        }
+        for (const f of failing('3.1.sensitive-fields')) {
+          const safe = Array.isArray(f.details?.safeFields) ? (f.details.safeFields as string[]) : [];
+          const exempt = baseline.filter((b) => safe.includes(b.toLowerCase()));
+          if (exempt.length > 0) {
+            notes.push({ control: '3.1', check: f.check, resource: f.resource, kind: 'info', message: `${f.resource.id} lists ${exempt.join(', ')} as safe fields; safe fields are not changed by this fix, review them by hand.` });
+          }
+        }
+      }
+      return { changes, notes };
+    }
+
+    const only = new Set(listParam(ctx.params['scrubbing.projects']));
+    const slugs = new Set(PROJECT_CHECKS.flatMap((c) => failing(c).filter((f) => f.resource.type === 'project').map((f) => f.resource.id)));
+    for (const slug of slugs) {
+      if (only.size > 0 && !only.has(slug)) continue;
+      const detail = await ctx.data.projectDetail(slug);
+      if (!detail.ok) throw new FixParamError(`data-scrubbing: cannot read project ${slug} (${detail.error.message})`);
+      const p = detail.value;
+      const fields: Record<string, { before: Values[string]; after: Values[string] }> = {};
+      if (!p.dataScrubber) fields.dataScrubber = { before: false, after: true };
+      if (!p.dataScrubberDefaults) fields.dataScrubberDefaults = { before: false, after: true };
+      if (!p.scrubIPAddresses) fields.scrubIPAddresses = { before: false, after: true };
+      const merged = mergeSensitiveFields(p.sensitiveFields, baseline);
+      if (merged.length > p.sensitiveFields.length) fields.sensitiveFields = { before: [...p.sensitiveFields], after: merged };
+      if (Object.keys(fields).length === 0) continue;
+      changes.push(
+        fieldPut(projectPath(ctx, p.slug), fields, {
+          ref: `project:${p.slug}`,
+          control: '3.1',
+          check: '3.1.project-scrubbing',
+          resource: projectRef(p),
+          description: `Turn on scrubbing for project ${p.slug}: ${Object.keys(fields).join(', ')} (sensitive fields merged with the baseline; safe fields untouched).`,
+        }, { field: 'scrubbing' }),
+      );
+    }
+    for (const s of only) if (!slugs.has(s)) notes.push({ control: '3.1', kind: 'info', message: `Project ${s} already scrubs as required (or does not exist).` });
+    return { changes, notes };
+  },
+};

@@ -1,0 +1,81 @@
+import { isIP } from 'node:net';
+import type { Finding } from '../../shared/finding';
+import type { Probe } from '../../shared/plan';
+import { projectRef } from '../controls/findings';
+import { pointerOf } from '../engine/probe';
+import { listParam, paramsWithPrefix, projectPath } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { FixParamError } from './types';
+
+const CHECK = '3.3.ip-blocklist';
+const OPTION = 'filters:blacklisted_ips';
+
+/** An IPv4 or IPv6 address, optionally with a prefix length in range; returned lower-cased as Sentry stores it. */
+export function parseCidr(value: string, key: string): string {
+  const v = value.trim().toLowerCase();
+  const [addr = '', prefix, extra] = v.split('/');
+  const family = isIP(addr);
+  const max = family === 4 ? 32 : 128;
+  const ok = family !== 0 && extra === undefined && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max));
+  if (!ok) throw new FixParamError(`${key}: "${value}" is not an IP address or CIDR range such as 203.0.113.0/24 or 2001:db8::/32`);
+  return v;
+}
+
+/**
+ * Adds IP ranges to a project's blocklist (REFERENCE.md 5, 7): the API takes a newline-separated
+ * string in `options`; ranges are validated here and merged with the list already there.
+ */
+export const ipBlocklistFix: FixDefinition = {
+  id: 'ip-blocklist',
+  title: 'Block IP ranges',
+  controls: ['3.3'],
+  checks: [CHECK],
+  params: [{ key: 'blockIps.<project>', pattern: /^blockIps\.[^.]+$/, description: 'IP addresses or CIDR ranges (comma-separated) to add to the project\'s blocklist.' }],
+
+  async plan(ctx, _findings: readonly Finding[]): Promise<FixProposal> {
+    const changes: ChangeDraft[] = [];
+    for (const [slug, value] of paramsWithPrefix(ctx, 'blockIps')) {
+      const ranges = listParam(value).map((r) => parseCidr(r, `blockIps.${slug}`));
+      if (ranges.length === 0) throw new FixParamError(`blockIps.${slug}: give at least one address or range`);
+      const detail = await ctx.data.projectDetail(slug);
+      if (!detail.ok) throw new FixParamError(`blockIps.${slug}: cannot read project "${slug}" (${detail.error.message})`);
+      const raw = detail.value.options[OPTION];
+      const current = typeof raw === 'string' ? raw : null;
+      const lines = (current ?? '').split('\n').map((s) => s.trim()).filter(Boolean);
+      const added = ranges.filter((r) => !lines.includes(r));
+      if (added.length === 0) continue;
+      const merged = [...lines, ...added].join('\n');
+      const path = projectPath(ctx, slug);
+      const probe: Probe = { path, paginate: false, values: { blockedIps: { pointer: pointerOf('options', OPTION) } } };
+      changes.push({
+        ref: `ips:${slug}`,
+        control: '3.3',
+        check: CHECK,
+        resource: projectRef(detail.value),
+        field: 'IP blocklist',
+        before: { blockedIps: current },
+        after: { blockedIps: merged },
+        request: { method: 'PUT', host: 'region', path, body: { options: { [OPTION]: merged } } },
+        probe,
+        verify: `Re-read GET ${path} and expect options.${OPTION} to list ${added.join(', ')}.`,
+        risk: 'low',
+        reversible: true,
+        inverse: {
+          request: { method: 'PUT', host: 'region', path, body: { options: { [OPTION]: current ?? '' } } },
+          probe,
+          before: { blockedIps: merged },
+          // Sentry shows an empty list as "".
+          after: { blockedIps: current ?? '' },
+          risk: 'low',
+          description: 'Restore the previous blocklist.',
+        },
+        dependsOn: [],
+        confirmSlug: false,
+        description: `Block events from ${added.join(', ')} in ${slug} (added to the ${lines.length} range(s) already listed).`,
+        notes: [],
+        record: [],
+      });
+    }
+    return { changes, notes: [] };
+  },
+};

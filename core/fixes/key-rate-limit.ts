@@ -1,0 +1,80 @@
+import type { Finding } from '../../shared/finding';
+import { fieldPut, keyPath, paramsWithPrefix } from './build';
+import { keyLabel, keysWithProjects, sdkEcho } from './keys';
+import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { FixParamError } from './types';
+
+const CHECK = '3.2.rate-limit';
+
+export interface RateLimit {
+  readonly count: number;
+  readonly window: number;
+}
+
+/**
+ * Proposed limits per minute, by platform: browser SDKs are the most exposed (the DSN ships in
+ * page source) and send the least per user; mobile apps send bursts on reconnect; servers send the
+ * most legitimate volume. Starting points to edit, not measurements.
+ */
+export function defaultRateLimit(platform: string | null | undefined): RateLimit {
+  const p = (platform ?? '').toLowerCase();
+  if (/^(javascript(?!-node)|browser)/.test(p) && !/node|deno|bun/.test(p)) return { count: 300, window: 60 };
+  if (/^(apple|cocoa|android|react-native|flutter|dart|xamarin|unity|unreal|capacitor|cordova|ionic|kotlin-multiplatform)/.test(p)) return { count: 600, window: 60 };
+  return { count: 1000, window: 60 };
+}
+
+/** `COUNT/WINDOW` (events per seconds), e.g. `500/60`. */
+export function parseRateLimit(value: string, key: string): RateLimit {
+  const m = /^\s*(\d{1,9})\s*\/\s*(\d{1,7})\s*$/.exec(value);
+  const count = Number(m?.[1]);
+  const window = Number(m?.[2]);
+  if (!m || count < 1 || window < 1 || window > 86_400 * 30) throw new FixParamError(`${key}: "${value}" is not COUNT/WINDOW_SECONDS such as 500/60`);
+  return { count, window };
+}
+
+/**
+ * Sets a rate limit on every active key that has none (REFERENCE.md 6). Sentry stores it only
+ * when the project's plan has rate limits; otherwise it answers 200 and keeps none, which the
+ * verification reports as not effective.
+ */
+export const keyRateLimitFix: FixDefinition = {
+  id: 'key-rate-limit',
+  title: 'Rate-limit client keys',
+  controls: ['3.2'],
+  checks: [CHECK],
+  params: [
+    { key: 'rateLimit', pattern: /^rateLimit$/, description: 'COUNT/WINDOW for every key (overrides the per-platform default).' },
+    { key: 'rateLimit.<key or project>', pattern: /^rateLimit\.[^.]+$/, description: 'COUNT/WINDOW for one key (public key) or every key of a project (slug).' },
+  ],
+
+  async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
+    const failing = findings.filter((f) => f.check === CHECK && f.status === 'fail' && f.resource.type === 'key');
+    if (failing.length === 0) return { changes: [], notes: [] };
+    const all = await keysWithProjects(ctx, 'key-rate-limit');
+    const specific = paramsWithPrefix(ctx, 'rateLimit');
+    const global = ctx.params.rateLimit === undefined ? undefined : parseRateLimit(ctx.params.rateLimit, 'rateLimit');
+    const changes: ChangeDraft[] = [];
+    for (const f of failing) {
+      const k = all.find((x) => x.key.public === f.resource.id);
+      if (!k || !k.key.isActive || k.key.rateLimit !== null) continue;
+      const paramKey = specific.has(k.key.public) ? k.key.public : specific.has(k.project.slug) ? k.project.slug : undefined;
+      const limit = paramKey !== undefined ? parseRateLimit(specific.get(paramKey) as string, `rateLimit.${paramKey}`) : (global ?? defaultRateLimit(k.project.platform));
+      const detail = await ctx.data.projectDetail(k.project.slug);
+      const notes =
+        detail.ok && detail.value.features !== undefined && !detail.value.features.includes('rate-limits')
+          ? ['This project\'s plan does not list the rate-limits feature: Sentry may accept the limit and ignore it (verification will tell).']
+          : [];
+      changes.push(
+        fieldPut(keyPath(ctx, k.project.slug, k.key.public), { rateLimit: { before: null, after: { window: limit.window, count: limit.count } } }, {
+          ref: `rate:${k.key.public}`,
+          control: '3.2',
+          check: CHECK,
+          resource: f.resource,
+          description: `Limit client key ${keyLabel(k)} to ${limit.count} events per ${limit.window} s${paramKey === undefined && global === undefined ? ` (default for platform ${k.project.platform ?? 'unknown'}; edit with --set rateLimit.${k.project.slug}=COUNT/WINDOW)` : ''}.`,
+          notes,
+        }, { echo: sdkEcho(k) }),
+      );
+    }
+    return { changes, notes: [] };
+  },
+};

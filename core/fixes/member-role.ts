@@ -1,0 +1,78 @@
+import type { Finding } from '../../shared/finding';
+import { memberRef } from '../controls/findings';
+import { MemberDetailSchema } from '../sentry/schemas';
+import { fieldPut, memberPath, paramsWithPrefix } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { FixParamError } from './types';
+
+const ROLES = ['billing', 'member', 'admin', 'manager', 'owner'] as const;
+const RANK: Record<string, number> = { billing: 0, member: 1, admin: 2, manager: 3, owner: 4 };
+
+/**
+ * Member role change (REFERENCE.md 3.2). A member PUT replaces the member's team memberships
+ * wholesale, and clears them when `teamRoles` is missing: the body always carries the member's
+ * current team roles. Your own role and roles above your own are refused here, as Sentry would.
+ */
+export const memberRoleFix: FixDefinition = {
+  id: 'member-role',
+  title: 'Change a member\'s organization role',
+  controls: ['2.3'],
+  checks: ['2.3.owner-count'],
+  params: [{ key: 'role.<member id>', pattern: /^role\.\d+$/, description: `The new organization role: ${ROLES.join(', ')}.` }],
+
+  async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
+    const changes: ChangeDraft[] = [];
+    const notes: FixProposal['notes'][number][] = [];
+    const wanted = paramsWithPrefix(ctx, 'role');
+    const owners = findings.find((f) => f.check === '2.3.owner-count' && f.status === 'fail');
+    if (owners && wanted.size === 0) {
+      const list = Array.isArray(owners.details?.list) ? (owners.details.list as { id: string; name: string }[]).map((m) => `${m.name} (${m.id})`).join(', ') : '';
+      notes.push({
+        control: '2.3',
+        check: owners.check,
+        kind: 'needs_parameter',
+        message: `Choose which owners to lower: --set role.MEMBER_ID=manager. Owners: ${list}.`,
+      });
+    }
+    const myRole = ctx.org.orgRole;
+    const myUserId = ctx.token.user?.id;
+    for (const [id, role] of wanted) {
+      if (!(ROLES as readonly string[]).includes(role)) throw new FixParamError(`role.${id}: "${role}" is not a role (${ROLES.join(', ')})`);
+      if (myRole === undefined) throw new FixParamError(`role.${id}: the token is not a member of the organization, so it cannot assign roles`);
+      const path = memberPath(ctx, id);
+      let m;
+      try {
+        m = (await ctx.client.read(path, MemberDetailSchema)).value;
+      } catch (e) {
+        throw new FixParamError(`role.${id}: cannot read member ${id} (${e instanceof Error ? e.message : String(e)})`);
+      }
+      const res = memberRef(m);
+      if (myUserId !== undefined && m.user?.id === myUserId) throw new FixParamError(`role.${id}: that is your own membership; Sentry does not let you change your own role`);
+      if ((RANK[role] ?? 99) > (RANK[myRole] ?? -1)) throw new FixParamError(`role.${id}: "${role}" is above your own role (${myRole})`);
+      if ((RANK[m.orgRole] ?? 99) > (RANK[myRole] ?? -1)) throw new FixParamError(`role.${id}: ${res.name} is ${m.orgRole}, above your own role (${myRole})`);
+      if (m.orgRole === role) {
+        notes.push({ control: '2.3', resource: res, kind: 'info', message: `${res.name} already has the ${role} role.` });
+        continue;
+      }
+      const teamRoles = m.teamRoles.map((t) => ({ teamSlug: t.teamSlug, role: t.role }));
+      // Billing members cannot be on teams: Sentry refuses unless the teams are dropped too.
+      const billing = role === 'billing' && teamRoles.length > 0;
+      changes.push(
+        fieldPut(
+          path,
+          billing ? { orgRole: { before: m.orgRole, after: role }, teamRoles: { before: teamRoles, after: [] } } : { orgRole: { before: m.orgRole, after: role } },
+          {
+            ref: `role:${id}`,
+            control: '2.3',
+            check: '2.3.owner-count',
+            resource: res,
+            risk: 'low',
+            description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their team roles'}.`,
+          },
+          { field: 'orgRole', ...(billing ? {} : { echo: { teamRoles } }) },
+        ),
+      );
+    }
+    return { changes, notes };
+  },
+};
