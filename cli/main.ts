@@ -2,6 +2,9 @@ import { CliUsageError, EXIT } from './cli-error';
 import { USAGE } from './help';
 import type { CliIo } from './io';
 import { runAuditCommand } from './audit';
+import { runApplyCommand } from './apply';
+import { runPlanCommand } from './plan';
+import { runUndoCommand } from './undo';
 import { TOOL_VERSION } from '../core/engine/report';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -9,6 +12,9 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 /** One entry per command; each lives in its own file. */
 const COMMANDS: Record<string, Command> = {
   audit: runAuditCommand,
+  plan: runPlanCommand,
+  apply: (argv, io) => runApplyCommand(argv, io),
+  undo: (argv, io) => runUndoCommand(argv, io),
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

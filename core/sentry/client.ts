@@ -326,7 +326,7 @@ export class SentryClient {
       let exchange: Exchange | undefined;
       let pageItems: readonly T[];
       try {
-        exchange = await this.exchange('GET', path, { ...query, cursor }, undefined, base, options.signal);
+        exchange = await this.exchange('GET', path, { ...query, cursor }, undefined, base, options.signal, cursor !== undefined);
         pageItems = extract(this.interpret('GET', path, exchange.res, pageSchema, false));
       } catch (e) {
         // The failed response is evidence too (status, hash), with no items.
@@ -400,6 +400,7 @@ export class SentryClient {
     body: string | undefined,
     base: SentryBaseUrl,
     signal: AbortSignal | undefined,
+    urgent = false,
   ): Promise<Exchange> {
     if (!/^\/api\/0\/([^/?#\s]+\/)*$/.test(path) || path.split('/').some((s) => s === '..' || s === '.')) {
       throw new SentryApiError({ code: 'internal', message: `Not an API path: ${cleanText(path)}` });
@@ -407,7 +408,7 @@ export class SentryClient {
     const pathAndQuery = path + encodeQuery(query);
     const endpoint = `${method} ${path}`;
     const combined = this.combineSignals(signal);
-    const res = await this.scheduler.run({ method, endpoint, signal: combined }, async () => {
+    const res = await this.scheduler.run({ method, endpoint, signal: combined, urgent }, async () => {
       const r = await this.transport.send({ method, base: base.url, pathAndQuery, body, timeoutMs: this.timeoutMs, signal: combined });
       this.record(method, base, pathAndQuery, r);
       return r;

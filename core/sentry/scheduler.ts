@@ -39,6 +39,11 @@ export interface ScheduledRequest {
   /** `METHOD /path` for messages. */
   readonly endpoint: string;
   readonly signal?: AbortSignal;
+  /**
+   * A request a chain waits on (the next page of a list): served before other waiting requests,
+   * so a 50-page member list keeps moving while 1,000 project reads fan out behind it.
+   */
+  readonly urgent?: boolean;
 }
 
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -94,7 +99,9 @@ export class RequestScheduler {
   private hold = false;
   /** Until the first answer arrives we send one request alone: it may advertise a lower limit. */
   private probed = false;
+  /** Waiting requests, urgent ones first (the first `urgentWaiters` entries), each group FIFO. */
   private waiters: (() => void)[] = [];
+  private urgentWaiters = 0;
   private counters = { requestsSent: 0, rateLimited: 0, retries: 0, maxInFlight: 0 };
 
   constructor(options: SchedulerOptions = {}) {
@@ -250,12 +257,22 @@ export class RequestScheduler {
         return;
       }
       await new Promise<void>((resolve) => {
-        const onAbort = (): void => resolve();
-        req.signal?.addEventListener('abort', onAbort, { once: true });
-        this.waiters.push(() => {
+        const waiter = (): void => {
           req.signal?.removeEventListener('abort', onAbort);
           resolve();
-        });
+        };
+        // An aborted waiter leaves the queue, so a wake-up is never spent on it.
+        const onAbort = (): void => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) {
+            this.waiters.splice(i, 1);
+            if (i < this.urgentWaiters) this.urgentWaiters -= 1;
+          }
+          resolve();
+        };
+        req.signal?.addEventListener('abort', onAbort, { once: true });
+        if (req.urgent) this.waiters.splice(this.urgentWaiters++, 0, waiter);
+        else this.waiters.push(waiter);
       });
     }
   }
@@ -264,12 +281,27 @@ export class RequestScheduler {
     this.probed = true;
     this.inFlight -= 1;
     this.hold = false;
-    this.wakeAll();
+    this.wakeFree();
+  }
+
+  /**
+   * Wakes as many waiters as there are free slots, oldest first. Waking every waiter on each
+   * release made a queue of n requests cost O(n^2) wake-ups (1,000 project reads at once).
+   */
+  private wakeFree(): void {
+    const limit = this.probed ? this.limit : 1;
+    let free = limit - this.inFlight;
+    while (free > 0 && this.waiters.length > 0) {
+      if (this.urgentWaiters > 0) this.urgentWaiters -= 1;
+      this.waiters.shift()?.();
+      free -= 1;
+    }
   }
 
   private wakeAll(): void {
     const waiters = this.waiters;
     this.waiters = [];
+    this.urgentWaiters = 0;
     for (const wake of waiters) wake();
   }
 

@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import type { Change, PlanTarget } from '../shared/plan';
+import type { ApplyHooks, ApplyResult, ConfirmRequest } from '../core/engine/apply';
+import { applyChanges, applyExitCode, checkTarget, connectForTarget } from '../core/engine/apply';
+import { defaultJournalDir, isUnfinished, readJournal, runRecordOf } from '../core/engine/journal';
+import { parsePlan, PlanError } from '../core/engine/plan';
+import { reconcileJournal, reconcileUnfinished } from '../core/engine/reconcile';
+import { isSentryApiError } from '../core/sentry/errors';
+import { CliUsageError, EXIT } from './cli-error';
+import type { CliIo } from './io';
+import { parseTimeout, readToken, withUsageErrors } from './options';
+import { formatChange, formatValue } from './plan';
+
+export const APPLY_OPTIONS = {
+  yes: { type: 'boolean', default: false },
+  'confirm-org': { type: 'string' },
+  'journal-dir': { type: 'string' },
+  'token-stdin': { type: 'boolean', default: false },
+  'ca-file': { type: 'string' },
+  timeout: { type: 'string', default: '30000' },
+} as const;
+
+export interface ApplyFlags {
+  readonly yes: boolean;
+  readonly confirmOrg: string | undefined;
+  readonly journalDir: string;
+  readonly tokenStdin: boolean;
+  readonly caFile: string | undefined;
+  readonly timeoutMs: number;
+}
+
+export function parseApplyFlags(argv: string[], io: CliIo, what: string): { flags: ApplyFlags; file: string } {
+  const { values, positionals } = withUsageErrors(() => parseArgs({ args: argv, options: APPLY_OPTIONS, allowPositionals: true, strict: true }));
+  if (positionals.length !== 1) throw new CliUsageError(`expected exactly one ${what} file`);
+  const flags: ApplyFlags = {
+    yes: values.yes,
+    confirmOrg: values['confirm-org'],
+    journalDir: values['journal-dir'] ? path.resolve(io.cwd, values['journal-dir']) : defaultJournalDir(io.env),
+    tokenStdin: values['token-stdin'],
+    caFile: values['ca-file'],
+    timeoutMs: parseTimeout(values.timeout),
+  };
+  // Standard input carries either the token or the answers, never both.
+  if (flags.tokenStdin && !flags.yes) {
+    throw new CliUsageError('with --token-stdin, standard input holds the token and cannot answer confirmations: add --yes (and --confirm-org SLUG for high-risk changes)');
+  }
+  if (!flags.yes && !io.interactive) {
+    throw new CliUsageError('no terminal to confirm changes on: run it interactively, or pass --yes (low-risk changes) and --confirm-org SLUG (high-risk ones)');
+  }
+  return { flags, file: path.resolve(io.cwd, positionals[0] as string) };
+}
+
+/**
+ * How each change is confirmed. High risk: always `--confirm-org` matching the organization, and
+ * interactively a y/N (or the typed slug). With `--yes`: low-risk changes without a question,
+ * high-risk ones only with `--confirm-org`. Changes marked `confirmSlug` (Require 2FA) need the
+ * slug typed when run interactively.
+ */
+export function makeConfirm(io: CliIo, flags: ApplyFlags, orgSlug: string, ask: () => Interface): (req: ConfirmRequest) => Promise<boolean> {
+  return async ({ change, current, index, total }) => {
+    io.stdout.write(`\n[${index}/${total}] ${formatChange(change, current)}`);
+    if (change.risk === 'high' && flags.confirmOrg !== orgSlug) {
+      io.stdout.write(`     skipped: a high-risk change needs --confirm-org ${orgSlug}\n`);
+      return false;
+    }
+    if (flags.yes) return true;
+    const rl = ask();
+    if (change.confirmSlug) {
+      const answer = await rl.question(`Type the organization slug (${orgSlug}) to apply ${change.id}: `);
+      return answer.trim() === orgSlug;
+    }
+    const answer = await rl.question(`Apply ${change.id}? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  };
+}
+
+export function formatResults(result: ApplyResult): string {
+  const lines: string[] = ['', 'Results:'];
+  for (const r of result.results) {
+    lines.push(`  ${r.change.id} ${r.status.toUpperCase().padEnd(15)} ${r.change.resource.type} ${r.change.resource.name}, ${r.change.field}: ${r.message}`);
+    const dsn = r.response?.fields['dsn.public'];
+    if (typeof dsn === 'string' && r.status === 'applied') lines.push(`      new key ${formatValue(r.response?.fields.id)}; public DSN: ${dsn}`);
+  }
+  const c = result.counts;
+  const shown = Object.entries(c).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s.replace(/_/g, ' ')}`);
+  lines.push('', `Totals: ${shown.join(', ') || 'nothing to do'}`);
+  if (result.fatal) lines.push(`Stopped early: ${result.fatal}`);
+  lines.push(`Journal: ${result.journalFile}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Connects to the target, reconciles unfinished journals of it, then applies the changes through
+ * the confirm path. Shared by `apply` and `undo`. Returns the exit status.
+ */
+export async function executeChanges(
+  io: CliIo,
+  flags: ApplyFlags,
+  run: {
+    kind: 'apply' | 'undo';
+    source: string;
+    target: PlanTarget;
+    writeHosts: readonly string[];
+    /** Computed after reconciliation, which may change what a journal shows as applied. */
+    changes: () => readonly Change[];
+    /** A journal outside the journal directory to reconcile as well (the one an undo reverses). */
+    alsoReconcile?: string;
+  },
+  hooks?: ApplyHooks,
+): Promise<number> {
+  const orgSlug = run.target.org.slug;
+  if (flags.confirmOrg !== undefined && flags.confirmOrg !== orgSlug) {
+    throw new CliUsageError(`--confirm-org ${flags.confirmOrg} does not match the organization of the ${run.kind === 'apply' ? 'plan' : 'journal'} (${orgSlug})`);
+  }
+  const getToken = await readToken(io, flags.tokenStdin);
+  let rl: Interface | undefined;
+  const ask = (): Interface => (rl ??= createInterface({ input: io.stdin, output: io.stderr, terminal: false }));
+  try {
+    const connection = await connectForTarget(run.target, { getToken, timeoutMs: flags.timeoutMs, ...(flags.caFile ? { caFile: flags.caFile } : {}) });
+    try {
+      checkTarget(connection, run.target, run.writeHosts, []);
+      const reports = await reconcileUnfinished({ client: connection.client, journalDir: flags.journalDir, target: run.target });
+      if (run.alsoReconcile !== undefined && path.dirname(run.alsoReconcile) !== flags.journalDir) {
+        const own = readJournal(run.alsoReconcile);
+        if (isUnfinished(own)) {
+          const changes = await reconcileJournal(connection.client, own);
+          reports.push({ file: own.file, reconciled: true, message: `Reconciled an interrupted ${runRecordOf(own).kind} run.`, changes });
+        }
+      }
+      const changes = run.changes();
+      checkTarget(connection, run.target, run.writeHosts, changes);
+      for (const r of reports) {
+        io.stderr.write(`${r.message} (${r.file})\n`);
+        for (const c of r.changes) io.stderr.write(`  ${c.changeId}: ${c.status}: ${c.message}\n`);
+      }
+      io.stdout.write(`${run.kind === 'apply' ? 'Applying' : 'Undoing'} ${changes.length} change(s) on ${orgSlug} at ${run.target.url}\n`);
+      const result = await applyChanges({
+        client: connection.client,
+        kind: run.kind,
+        source: run.source,
+        target: run.target,
+        writeHosts: run.writeHosts,
+        changes,
+        journalDir: flags.journalDir,
+        confirm: makeConfirm(io, flags, orgSlug, ask),
+        ...(hooks ? { hooks } : {}),
+      });
+      io.stdout.write(formatResults(result));
+      return applyExitCode(result);
+    } finally {
+      connection.client.close();
+    }
+  } catch (e) {
+    if (isSentryApiError(e)) {
+      io.stderr.write(`sentry-harden ${run.kind}: could not run: ${e.message}\n`);
+      return EXIT.couldNotRun;
+    }
+    throw e;
+  } finally {
+    rl?.close();
+  }
+}
+
+/**
+ * `sentry-harden apply PLAN`: exit 0 every change applied and verified, 1 some change failed,
+ * drifted, was not effective or not confirmed, 3 an outcome is uncertain, 2 could not run.
+ * `hooks` is a test seam (crash simulation); the command table never passes it.
+ */
+export async function runApplyCommand(argv: string[], io: CliIo, hooks?: ApplyHooks): Promise<number> {
+  const { flags, file } = parseApplyFlags(argv, io, 'plan');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliUsageError(`cannot read the plan ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let plan;
+  try {
+    plan = parsePlan(text);
+  } catch (e) {
+    if (e instanceof PlanError) throw new CliUsageError(`refusing ${file}: ${e.message}`);
+    throw e;
+  }
+  return executeChanges(io, flags, { kind: 'apply', source: `plan ${plan.digest}`, target: plan.target, writeHosts: plan.writeHosts, changes: () => plan.changes }, hooks);
+}
