@@ -149,7 +149,10 @@ export async function executeChanges(
         ...(hooks ? { hooks } : {}),
       });
       io.stdout.write(formatResults(result));
-      return applyExitCode(result);
+      // An interrupted earlier run whose outcome could not be told is as uncertain as this one.
+      const uncertain = reports.some((r) => r.changes.some((c) => c.status === 'uncertain'));
+      if (uncertain) io.stderr.write('An interrupted run left changes whose outcome is uncertain (listed above): check them in Sentry.\n');
+      return uncertain ? EXIT.notEvaluated : applyExitCode(result);
     } finally {
       connection.client.close();
     }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runApplyCommand } from '../../cli/apply';
 import type { CliIo } from '../../cli/io';
 import { listJournals, outcomesOf, readJournal, runRecordOf } from '../../core/engine/journal';
+import { planDigest } from '../../core/engine/plan';
 import type { Plan } from '../../shared/plan';
 import { DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';
 import { planDemo, startDemoSim, tempDir } from '../core/fixes/helpers';
@@ -51,7 +52,7 @@ async function crashPlan(s: RunningSimulator): Promise<Plan> {
   const { plan } = await planDemo(s, { level: 'L2', only: ['2.1', '3.2'], params: { rotateKeys: 'e63b7cca1af3c681a72b2ce8a55ace51' } });
   const changes = plan.changes.filter((c) => c.field === 'openMembership' || c.fix === 'key-rotate');
   expect(changes.map((c) => c.request.method)).toEqual(['PUT', 'POST', 'PUT']);
-  return { ...plan, changes, digest: plan.digest };
+  return { ...plan, changes };
 }
 
 /**
@@ -81,7 +82,6 @@ describe('apply killed with SIGKILL before, between and after requests', () => {
       const creates = () => sim?.state.organizations[0]?.auditLog.filter((e) => e.event === 'projectkey.create').length ?? 0;
       const createsBefore = creates();
       // The digest covers the changes: re-derive it the way `plan` does for the subset.
-      const { planDigest } = await import('../../core/engine/plan');
       const subset = { ...plan, digest: planDigest(plan) };
       const planFile = path.join(work.dir, 'plan.json');
       writeFileSync(planFile, JSON.stringify(subset));

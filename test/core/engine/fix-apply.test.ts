@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyExitCode, checkTarget, connectForTarget } from '../../../core/engine/apply';
-import { readJournal } from '../../../core/engine/journal';
+import { outcomesOf, readJournal } from '../../../core/engine/journal';
 import { parsePlan } from '../../../core/engine/plan';
 import { planUndo } from '../../../core/engine/undo';
 import { FixParamError } from '../../../core/fixes/types';
@@ -277,5 +277,41 @@ describe('plans and journals', () => {
     for (const t of Object.values(DEMO_TOKENS)) expect(text).not.toContain(t);
     expect(JSON.stringify(plan)).not.toContain(DEMO_TOKENS.admin);
     expect(readJournal(file).records.map((r) => r.phase)).toEqual(['run', 'intent', 'response', 'verified', 'outcome', 'intent', 'response', 'verified', 'outcome', 'end']);
+  });
+});
+
+describe('reconciliation of an interrupted run (in process)', () => {
+  it('marks a change uncertain when neither value holds, repairs a half-written last line, and never resends', async () => {
+    sim = await startDemoSim();
+    const dir = journalDir();
+    const { plan } = await planDemo(sim, { only: ['2.1'] });
+    const changes = plan.changes.filter((c) => c.fix === 'org-settings');
+    expect(changes.map((c) => c.field)).toEqual(['openMembership', 'defaultRole']);
+    // Stop right after the second intent is durable, as a crash would.
+    const crash = new Error('simulated crash');
+    await expect(
+      runChanges({ ...plan, changes }, {
+        journalDir: dir,
+        hooks: {
+          onRecord: (r) => {
+            if (r.phase === 'intent' && r.changeId === changes[1]?.id) throw crash;
+          },
+        },
+      }),
+    ).rejects.toBe(crash);
+    const [file] = readdirSync(dir).map((f) => path.join(dir, f));
+    // A crash in the middle of a write leaves half a line.
+    writeFileSync(file as string, `${readFileSync(file as string, 'utf8')}{"v":1,"runId":"x`);
+    org().settings.defaultRole = 'manager'; // neither the value before nor the planned one
+    sim.resetRequests();
+    const { reconciled, result } = await runChanges({ ...plan, changes }, { journalDir: dir });
+    expect(reconciled).toEqual([
+      expect.objectContaining({ reconciled: true, changes: [expect.objectContaining({ changeId: changes[1]?.id, status: 'uncertain' })] }),
+    ]);
+    expect(result.results.map((r) => r.status)).toEqual(['already_applied', 'drifted']);
+    expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    const j = readJournal(file as string);
+    expect(j.truncatedTail).toBe(false);
+    expect([...outcomesOf(j).values()].map((o) => o.status)).toEqual(['applied', 'uncertain']);
   });
 });
