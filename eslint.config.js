@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { importBoundaries } from './scripts/eslint/import-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tsbuild/**', 'dist/**', 'out/**', 'test-results/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', '.tmp/**', '.tsbuild/**', 'dist/**', 'out/**', 'test-results/**', 'bench/results/**'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.recommended],

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -119,6 +119,7 @@ describe('apply killed with SIGKILL before, between and after requests', () => {
       expect(code, cli.text()).toBe(0);
       const second = listJournals(journal.dir).filter((f) => f !== first);
       expect(second).toHaveLength(1);
+      for (const f of [...listJournals(journal.dir), planFile]) expect(readFileSync(f, 'utf8'), f).not.toContain(DEMO_TOKENS.admin);
       const statuses = [...outcomesOf(readJournal(second[0] as string)).values()].map((o) => o.status);
       expect(statuses.every((s) => s === 'applied' || s === 'already_applied')).toBe(true);
     });
