@@ -145,6 +145,7 @@ export async function executeChanges(
         writeHosts: run.writeHosts,
         changes,
         journalDir: flags.journalDir,
+        lastWriteStatus: connection.lastWriteStatus,
         confirm: makeConfirm(io, flags, orgSlug, ask),
         ...(hooks ? { hooks } : {}),
       });

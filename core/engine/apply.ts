@@ -63,6 +63,8 @@ export interface ApplyOptions {
   readonly hooks?: ApplyHooks;
   readonly onEvent?: (event: ApplyEvent) => void;
   readonly now?: () => Date;
+  /** The HTTP status of the last write the client sent (see `connectForTarget`). */
+  readonly lastWriteStatus?: () => number | undefined;
 }
 
 /** Errors after which nothing else can succeed: stop, and say so. */
@@ -108,8 +110,18 @@ export function checkTarget(connection: Pick<SentryConnection, 'client' | 'organ
 export async function connectForTarget(
   target: PlanTarget,
   options: Omit<ConnectOptions, 'baseUrl' | 'orgSlug'>,
-): Promise<SentryConnection> {
-  return connect({ ...options, baseUrl: target.url, orgSlug: target.org.slug });
+): Promise<SentryConnection & { lastWriteStatus: () => number | undefined }> {
+  let last: number | undefined;
+  const connection = await connect({
+    ...options,
+    baseUrl: target.url,
+    orgSlug: target.org.slug,
+    onResponse: (record) => {
+      if (record.method !== 'GET') last = record.status;
+      options.onResponse?.(record);
+    },
+  });
+  return { ...connection, lastWriteStatus: () => last };
 }
 
 // ---- response recording -------------------------------------------------------------------------
@@ -240,7 +252,7 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
           ...(change.request.body === undefined ? {} : { body: change.request.body }),
         });
         options.hooks?.afterSend?.(change);
-        response = { status: body === null ? 204 : 200, fields: pickFields(body, change.record) };
+        response = { status: options.lastWriteStatus?.() ?? (body === null ? 204 : 200), fields: pickFields(body, change.record) };
         journal.write({ phase: 'response', changeId: change.id, status: response.status, ok: true, fields: response.fields });
       } catch (e) {
         options.hooks?.afterSend?.(change);

@@ -315,3 +315,14 @@ describe('reconciliation of an interrupted run (in process)', () => {
     expect([...outcomesOf(j).values()].map((o) => o.status)).toEqual(['applied', 'uncertain']);
   });
 });
+
+describe('recorded responses', () => {
+  it('journals the real status of each write (201 for a created key, 204 for a filter)', async () => {
+    sim = await startDemoSim();
+    const { plan } = await planDemo(sim, { level: 'L2', only: ['3.2', '3.3'], params: { rotateKeys: 'e63b7cca1af3c681a72b2ce8a55ace51' } });
+    const changes = [plan.changes.find((c) => c.fix === 'key-rotate'), plan.changes.find((c) => c.fix === 'inbound-filters')].flatMap((c) => (c ? [c] : []));
+    const { result } = await runChanges({ ...plan, changes }, { journalDir: journalDir() });
+    const statuses = readJournal(result.journalFile).records.flatMap((r) => (r.phase === 'response' ? [r.status] : []));
+    expect(statuses).toEqual([201, 204]);
+  });
+});

@@ -67,6 +67,7 @@ export async function runChanges(
       writeHosts: run.writeHosts,
       changes: run.changes,
       journalDir: opts.journalDir,
+      lastWriteStatus: connection.lastWriteStatus,
       confirm: opts.confirm ?? (async () => true),
       ...(opts.hooks ? { hooks: opts.hooks } : {}),
     });
