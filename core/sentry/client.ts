@@ -1,3 +1,4 @@
+import { redactResponseBody } from '../evidence/redact';
 import { z } from 'zod';
 import type { Evidence, EvidencePage } from '../../shared/finding';
 import { expandScopes } from '../../shared/scopes';
@@ -430,15 +431,18 @@ export class SentryClient {
       const v = res.headers[name];
       if (v !== undefined) headers[name] = this.redact(v);
     }
+    // What is recorded is what an evidence package may store: DSN secrets, tokens and other
+    // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
+    // holding the package can check a finding's evidence against its raw/ file.
     const raw = res.body.toString('utf8');
-    const body = this.redact(raw);
+    const body = this.redact(redactResponseBody(res.body).text);
     const record: ResponseRecord = {
       method,
       origin: base.url,
       url: pathAndQuery,
       status: res.status,
       fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
-      sha256: sha256Hex(res.body),
+      sha256: sha256Hex(Buffer.from(body, 'utf8')),
       body,
       ...(body === raw ? {} : { bodyRedacted: true }),
       headers,

@@ -51,10 +51,11 @@ export interface ResponseRecord {
   readonly status: number;
   /** UTC ISO-8601 */
   readonly fetchedAt: string;
-  /** Hex SHA-256 of the raw body bytes. */
+  /** Hex SHA-256 of `body` (UTF-8): the redacted text an evidence package stores. */
   readonly sha256: string;
+  /** The body with credentials redacted (DSN secrets, tokens, our own token). */
   readonly body: string;
-  /** True when the body echoed our token and was redacted: `sha256` is then of the original. */
+  /** True when anything was redacted from the body as received. */
   readonly bodyRedacted?: boolean;
   /** Response headers that matter for replay and audit (Link, rate limits, Location...). */
   readonly headers: Readonly<Record<string, string>>;
