@@ -1,3 +1,5 @@
+import { apiPath } from '../sentry/client';
+import { SentryApiError } from '../sentry/errors';
 import type { Evidence, ResourceRef } from '../../shared/finding';
 import type { ProjectKey, ProjectSummary } from '../sentry/schemas';
 import type { CheckDefinition, ControlDefinition } from './types';
@@ -48,8 +50,26 @@ export const dsnSecurity: ControlDefinition = {
       name: `${k.name} (${projectOf(k)?.slug ?? `project ${k.projectId}`})`,
     });
 
-    if (!keys.ok) {
+    // The org-wide key list silently leaves out projects the token's user cannot open: their keys
+    // are unseen, so no key check may pass while such a project exists.
+    const hidden = projects.ok ? projects.value.filter((p) => p.hasAccess === false) : [];
+    if (!projects.ok) {
+      for (const check of keyChecks) r.error(check, orgRes, projects, 'projects');
+    } else if (!keys.ok) {
       for (const check of keyChecks) r.error(check, orgRes, keys, 'projectKeys');
+    } else if (hidden.length > 0) {
+      for (const p of hidden) {
+        const endpoint = `GET ${apiPath`/api/0/projects/${r.orgSlug}/${p.slug}/keys/`}`;
+        const failure = {
+          ok: false as const,
+          error: new SentryApiError({
+            code: 'forbidden',
+            endpoint,
+            message: `${endpoint}: the token's user cannot open project "${p.slug}", so its keys are missing from the organization's key list (use an owner or manager token)`,
+          }),
+        };
+        for (const check of keyChecks) r.error(check, projectRef(p), failure, 'projectKeys', { evidence: [projects.evidence, keys.evidence] });
+      }
     } else {
       // Key verdicts rest on the key list; the project list only names projects.
       const ev: Evidence[] = [keys.evidence, ...(projects.ok ? [projects.evidence] : [])];

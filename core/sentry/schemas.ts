@@ -128,6 +128,8 @@ export const ProjectSummarySchema = z.looseObject({
   platform: z.string().nullable().optional(),
   teams: z.array(TeamRefSchema).optional(),
   dateCreated: IsoDate.optional(),
+  /** Whether the caller can open the project; the org-wide key list omits the keys of those it cannot. */
+  hasAccess: z.boolean().optional(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 

@@ -117,6 +117,21 @@ describe('3.2 DSN security', () => {
     expect(of(findings, '3.2.key-age')).toEqual([]);
   });
 
+  it('never passes key checks while a project is closed to the token (its keys are missing from the org-wide list)', async () => {
+    const { findings } = await run(dsnSecurity, {
+      level: 'L2',
+      mutate: (s) => {
+        s.projects[1]!.hasAccess = false;
+      },
+    });
+    for (const check of ['3.2.rate-limit', '3.2.single-active-key', '3.2.key-age']) {
+      const fs = of(findings, check);
+      expect(fs.map((f) => f.status), check).toEqual(['error']);
+      expect(fs[0]!.resource.id).toBe('web');
+      expect(fs[0]!.message).toContain('cannot open project');
+    }
+  });
+
   it('checks key age only at L2: old keys fail, undated keys go to a person', async () => {
     const { findings } = await run(dsnSecurity, {
       level: 'L2',
