@@ -1,30 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SentryApiError } from '../../../core/sentry/errors';
 import { AuthProviderSchema, OrganizationSchema } from '../../../core/sentry/schemas';
 import { makeClient } from './helpers/client';
-import type { FakeHandler, FakeSentry } from './helpers/fake-sentry';
-import { startFakeSentry } from './helpers/fake-sentry';
+import { rejection, serverPool } from './helpers/lifecycle';
 
-const servers: FakeSentry[] = [];
-async function server(handler: FakeHandler): Promise<FakeSentry> {
-  const s = await startFakeSentry(handler);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function rejection(p: Promise<unknown>): Promise<SentryApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SentryApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const server = serverPool();
 
 const Obj = z.looseObject({ ok: z.boolean() });
 const ORG = '/api/0/organizations/acme/';

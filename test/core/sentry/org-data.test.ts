@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connect, listOrganizations } from '../../../core/sentry/connect';
 import { createOrgData } from '../../../core/sentry/org-data';
 import type { OrgData } from '../../../core/sentry/org-data';
 import { SentryApiError } from '../../../core/sentry/errors';
 import { FAST_RETRIES, makeClient } from './helpers/client';
-import type { FakeHandler, FakeSentry } from './helpers/fake-sentry';
-import { TOKEN, startFakeSentry } from './helpers/fake-sentry';
+import { serverPool } from './helpers/lifecycle';
+import type { FakeHandler } from './helpers/fake-sentry';
+import { TOKEN } from './helpers/fake-sentry';
 import { ORG, controlHandler, organization, regionHandler } from './helpers/org-fixture';
 
-const servers: FakeSentry[] = [];
-async function server(handler: FakeHandler): Promise<FakeSentry> {
-  const s = await startFakeSentry(handler);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
+const server = serverPool();
 
 /** Control and region on two servers, as on sentry.io. */
 async function twoSilos(options: { members?: number; projects?: number; noOrgWideKeys?: boolean } = {}) {

@@ -1,35 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SentryApiError } from '../../../core/sentry/errors';
 import { parseLinkHeader } from '../../../core/sentry/pagination';
 import type { ResponseRecord } from '../../../core/sentry/transport';
 import { makeClient } from './helpers/client';
-import type { FakeSentry } from './helpers/fake-sentry';
-import { paginate, startFakeSentry } from './helpers/fake-sentry';
+import { rejection, serverPool } from './helpers/lifecycle';
+import { paginate } from './helpers/fake-sentry';
 
 const Item = z.looseObject({ id: z.string() });
 const PATH = '/api/0/organizations/acme/members/';
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i + 1) }));
 
-const servers: FakeSentry[] = [];
-async function server(handler: Parameters<typeof startFakeSentry>[0]): Promise<FakeSentry> {
-  const s = await startFakeSentry(handler);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function rejection(p: Promise<unknown>): Promise<SentryApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SentryApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const server = serverPool();
 
 describe('parseLinkHeader', () => {
   it('reads the exact Sentry format, commas in URLs included', () => {

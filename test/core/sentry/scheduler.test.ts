@@ -1,34 +1,15 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SentryClient } from '../../../core/sentry/client';
-import { SentryApiError } from '../../../core/sentry/errors';
 import { FAST_RETRIES, makeClient } from './helpers/client';
-import type { FakeHandler, FakeSentry } from './helpers/fake-sentry';
-import { TOKEN, startFakeSentry, virtualTime } from './helpers/fake-sentry';
+import { rejection, serverPool } from './helpers/lifecycle';
+import { TOKEN, virtualTime } from './helpers/fake-sentry';
 
 const Obj = z.looseObject({ ok: z.boolean() });
 const PATH = '/api/0/organizations/acme/';
 
-const servers: FakeSentry[] = [];
-async function server(handler: FakeHandler): Promise<FakeSentry> {
-  const s = await startFakeSentry(handler);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function rejection(p: Promise<unknown>): Promise<SentryApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SentryApiError) return e;
-    throw e;
-  }
-  throw new Error('expected a rejection');
-}
+const server = serverPool();
 
 const RATE_BODY = 'You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds';
 
