@@ -45,10 +45,18 @@ const SECRET_NAME_ENDINGS = [
   'invitelink',
 ];
 
+// Property names repeat by the hundred thousand in large pages (members, rosters): remember them.
+const secretNameCache = new Map<string, boolean>();
+
 /** True for property (or header) names whose values are secrets: `secret`, `clientSecret`, `Authorization`, ... */
 export function isSecretKeyName(name: string): boolean {
+  const known = secretNameCache.get(name);
+  if (known !== undefined) return known;
   const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  return n !== '' && SECRET_NAME_ENDINGS.some((ending) => n.endsWith(ending));
+  const secret = n !== '' && SECRET_NAME_ENDINGS.some((ending) => n.endsWith(ending));
+  if (secretNameCache.size > 10_000) secretNameCache.clear();
+  secretNameCache.set(name, secret);
+  return secret;
 }
 
 // The one-time grant `code` Sentry returns right after an app installation; error codes
@@ -72,8 +80,12 @@ interface Counter {
   n: number;
 }
 
+// Every pattern below needs one of these; most strings have none, and skip five regexes.
+const PATTERN_TRIGGER = /-----BEGIN|sntry[a-z]_|bearer|basic|:\/\/|=/i;
+
 // Patterns of secrets that are recognisable wherever they occur.
 function scrubPatterns(s: string, counter: Counter): string {
+  if (!PATTERN_TRIGGER.test(s)) return s;
   const hit = (replacement: string): string => {
     counter.n += 1;
     return replacement;
@@ -156,18 +168,28 @@ class TreeParser {
   }
 
   private ws(): void {
-    while (this.pos < this.text.length && ' \t\n\r'.includes(this.text[this.pos] ?? '')) this.pos++;
+    const t = this.text;
+    for (;;) {
+      const c = t.charCodeAt(this.pos);
+      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
+      this.pos++;
+    }
   }
 
   private string(): { value: string; start: number; end: number } {
     const start = this.pos;
     this.pos++; // opening quote
-    while (this.text[this.pos] !== '"') {
-      if (this.pos >= this.text.length) throw new Error('unterminated string');
-      this.pos += this.text[this.pos] === '\\' ? 2 : 1;
+    const t = this.text;
+    for (;;) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 34) break; // "
+      if (Number.isNaN(c)) throw new Error('unterminated string');
+      this.pos += c === 92 ? 2 : 1; // backslash escapes the next character
     }
     this.pos++;
-    return { value: JSON.parse(this.text.slice(start, this.pos)) as string, start, end: this.pos };
+    const literal = this.text.slice(start, this.pos);
+    // Only escapes need decoding; a plain literal is its own content.
+    return { value: literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1), start, end: this.pos };
   }
 
   private value(depth: number): JNode {
@@ -207,7 +229,12 @@ class TreeParser {
         if (this.text[this.pos++] === ']') return { kind: 'array', items };
       }
     }
-    while (this.pos < this.text.length && /[-+0-9.eEa-z]/.test(this.text[this.pos] ?? '')) this.pos++;
+    // A number, true, false or null: [-+0-9.eE] and lower-case letters.
+    for (;;) {
+      const c = this.text.charCodeAt(this.pos);
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 45 || c === 43 || c === 46 || c === 69)) break;
+      this.pos++;
+    }
     return { kind: 'scalar' };
   }
 }
@@ -252,10 +279,36 @@ function collectEdits(node: JNode, pointer: string, secret: boolean, edits: Edit
   }
 }
 
+/**
+ * Whether the walk of `collectEdits` would change anything, on the natively parsed value: the
+ * position-keeping parser is slow on 100 kB pages, and most pages need no edit at all.
+ */
+function wouldRedact(value: unknown, secret: boolean): boolean {
+  if (typeof value === 'string') return redactString(value, secret, { n: 0 }) !== value;
+  if (Array.isArray(value)) {
+    for (const v of value) if (wouldRedact(v, secret)) return true;
+    return false;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const obj = value as Record<string, unknown>;
+    let valueIsSecret = false;
+    for (const k in obj) {
+      const v = obj[k];
+      if (NAME_FIELDS.has(k.toLowerCase()) && typeof v === 'string' && isSecretKeyName(v)) valueIsSecret = true;
+    }
+    for (const k in obj) {
+      const v = obj[k];
+      if (scrubPatterns(k, { n: 0 }) !== k) return true;
+      if (wouldRedact(v, holdsSecret(k, typeof v === 'string' ? v : null, valueIsSecret))) return true;
+    }
+  }
+  return false;
+}
+
 function redactJsonText(text: string): { text: string; redactions: number; paths: string[] } | null {
   let tree: JNode;
   try {
-    JSON.parse(text);
+    if (!wouldRedact(JSON.parse(text), false)) return { text, redactions: 0, paths: [] };
     tree = new TreeParser(text).parse();
   } catch {
     return null;
@@ -295,6 +348,15 @@ export function redactText(text: string): { text: string; redactions: number } {
   return { text: out, redactions: counter.n };
 }
 
+/**
+ * Whether a body could hold anything the rules below redact: a secret-ish name anywhere (keys,
+ * `name=value`, header names, a sibling `name` field), a grant `code`, or one of the value
+ * patterns. A superset of the rules' triggers, so a body without any is stored as it came,
+ * without the cost of parsing it (most pages of members, teams and projects).
+ */
+const MAY_HOLD_SECRET =
+  /pass(?:word|wd|phrase)|secret|token|api[^a-z0-9]*keys?|private[^a-z0-9]*key|access[^a-z0-9]*key|signing[^a-z0-9]*key|authorization|cookie|credential|session[^a-z0-9]*(?:id|key)|sentry[^a-z0-9]*auth|bearer|basic|jwt|invite[^a-z0-9]*link|"code"|-----BEGIN|sntry[a-z]_|:\/\/[^\s:@/?#"']*:[^\s@/?#"']+@/i;
+
 /** Redacts one raw response body for storage in raw/. */
 export function redactResponseBody(body: string | Uint8Array): RedactionResult {
   let text: string;
@@ -310,6 +372,11 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
       encoding = 'latin1';
     }
   }
+  if (!MAY_HOLD_SECRET.test(text)) {
+    const bytes = typeof body === 'string' ? Buffer.from(text, encoding) : Buffer.from(body);
+    const mode = encoding === 'utf8' && isJson(text) ? 'json' : 'text';
+    return { text, bytes, sha256: sha256Hex(bytes), redactions: 0, redactedPaths: [], mode };
+  }
   const json = encoding === 'utf8' ? redactJsonText(text) : null;
   const result = json ?? { ...redactText(text), paths: [] };
   const bytes =
@@ -322,4 +389,13 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
     redactedPaths: result.paths,
     mode: json === null ? 'text' : 'json',
   };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -409,11 +409,19 @@ export class SentryClient {
     const pathAndQuery = path + encodeQuery(query);
     const endpoint = `${method} ${path}`;
     const combined = this.combineSignals(signal);
-    const res = await this.scheduler.run({ method, endpoint, signal: combined, urgent }, async () => {
-      const r = await this.transport.send({ method, base: base.url, pathAndQuery, body, timeoutMs: this.timeoutMs, signal: combined });
-      this.record(method, base, pathAndQuery, r);
-      return r;
-    });
+    // Responses are recorded (redacted, hashed) after the scheduler frees the request's slot,
+    // so that CPU work never holds back the next request; retried attempts are recorded too.
+    const attempts: TransportResponse[] = [];
+    let res: TransportResponse;
+    try {
+      res = await this.scheduler.run({ method, endpoint, signal: combined, urgent }, async () => {
+        const r = await this.transport.send({ method, base: base.url, pathAndQuery, body, timeoutMs: this.timeoutMs, signal: combined });
+        attempts.push(r);
+        return r;
+      });
+    } finally {
+      for (const r of attempts) this.record(method, base, pathAndQuery, r);
+    }
     const record = this.records.get(res);
     if (!record) throw new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: response was not recorded.` });
     return { res, record };
