@@ -13,6 +13,7 @@ import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { parseTimeout, readToken, withUsageErrors } from './options';
 import { formatChange, formatValue } from './plan';
+import { EVIDENCE_OPTIONS, packageSession, parseEvidenceFlags } from './evidence';
 
 export const APPLY_OPTIONS = {
   yes: { type: 'boolean', default: false },
@@ -32,8 +33,16 @@ export interface ApplyFlags {
   readonly timeoutMs: number;
 }
 
-export function parseApplyFlags(argv: string[], io: CliIo, what: string): { flags: ApplyFlags; file: string } {
-  const { values, positionals } = withUsageErrors(() => parseArgs({ args: argv, options: APPLY_OPTIONS, allowPositionals: true, strict: true }));
+/** `apply` also writes an evidence package (`--out`); `undo` does not. */
+export const APPLY_PACKAGE_OPTIONS = { ...APPLY_OPTIONS, out: { type: 'string' }, ...EVIDENCE_OPTIONS } as const;
+
+export function parseApplyFlags(
+  argv: string[],
+  io: CliIo,
+  what: string,
+  options: typeof APPLY_OPTIONS | typeof APPLY_PACKAGE_OPTIONS = APPLY_OPTIONS,
+): { flags: ApplyFlags; file: string; values: Record<string, unknown> } {
+  const { values, positionals } = withUsageErrors(() => parseArgs({ args: argv, options: options as typeof APPLY_OPTIONS, allowPositionals: true, strict: true }));
   if (positionals.length !== 1) throw new CliUsageError(`expected exactly one ${what} file`);
   const flags: ApplyFlags = {
     yes: values.yes,
@@ -50,7 +59,15 @@ export function parseApplyFlags(argv: string[], io: CliIo, what: string): { flag
   if (!flags.yes && !io.interactive) {
     throw new CliUsageError('no terminal to confirm changes on: run it interactively, or pass --yes (low-risk changes) and --confirm-org SLUG (high-risk ones)');
   }
-  return { flags, file: path.resolve(io.cwd, positionals[0] as string) };
+  return { flags, file: path.resolve(io.cwd, positionals[0] as string), values };
+}
+
+/** What an evidence package needs around the changes: an audit before them, and one after. */
+export interface ChangeSession {
+  /** After reconciliation, before the first change. */
+  before(getToken: () => string): Promise<void>;
+  /** After the changes; an exit status that replaces apply's, or null to keep it. */
+  after(result: ApplyResult, getToken: () => string): Promise<number | null>;
 }
 
 /**
@@ -108,6 +125,8 @@ export async function executeChanges(
     changes: () => readonly Change[];
     /** A journal outside the journal directory to reconcile as well (the one an undo reverses). */
     alsoReconcile?: string;
+    /** `apply --out`: the audits and the evidence package around the changes. */
+    session?: ChangeSession;
   },
   hooks?: ApplyHooks,
 ): Promise<number> {
@@ -136,6 +155,7 @@ export async function executeChanges(
         io.stderr.write(`${r.message} (${r.file})\n`);
         for (const c of r.changes) io.stderr.write(`  ${c.changeId}: ${c.status}: ${c.message}\n`);
       }
+      await run.session?.before(getToken);
       io.stdout.write(`${run.kind === 'apply' ? 'Applying' : 'Undoing'} ${changes.length} change(s) on ${orgSlug} at ${run.target.url}\n`);
       const result = await applyChanges({
         client: connection.client,
@@ -150,9 +170,11 @@ export async function executeChanges(
         ...(hooks ? { hooks } : {}),
       });
       io.stdout.write(formatResults(result));
+      const sessionExit = run.session ? await run.session.after(result, getToken) : null;
       // An interrupted earlier run whose outcome could not be told is as uncertain as this one.
       const uncertain = reports.some((r) => r.changes.some((c) => c.status === 'uncertain'));
       if (uncertain) io.stderr.write('An interrupted run left changes whose outcome is uncertain (listed above): check them in Sentry.\n');
+      if (sessionExit !== null) return sessionExit;
       return uncertain ? EXIT.notEvaluated : applyExitCode(result);
     } finally {
       connection.client.close();
@@ -174,7 +196,7 @@ export async function executeChanges(
  * `hooks` is a test seam (crash simulation); the command table never passes it.
  */
 export async function runApplyCommand(argv: string[], io: CliIo, hooks?: ApplyHooks): Promise<number> {
-  const { flags, file } = parseApplyFlags(argv, io, 'plan');
+  const { flags, file, values } = parseApplyFlags(argv, io, 'plan', APPLY_PACKAGE_OPTIONS);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -188,5 +210,12 @@ export async function runApplyCommand(argv: string[], io: CliIo, hooks?: ApplyHo
     if (e instanceof PlanError) throw new CliUsageError(`refusing ${file}: ${e.message}`);
     throw e;
   }
-  return executeChanges(io, flags, { kind: 'apply', source: `plan ${plan.digest}`, target: plan.target, writeHosts: plan.writeHosts, changes: () => plan.changes }, hooks);
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  const session = out === undefined ? undefined : await packageSession(io, plan, flags, out, parseEvidenceFlags(values, io));
+  return executeChanges(
+    io,
+    flags,
+    { kind: 'apply', source: `plan ${plan.digest}`, target: plan.target, writeHosts: plan.writeHosts, changes: () => plan.changes, ...(session ? { session } : {}) },
+    hooks,
+  );
 }

@@ -4,7 +4,9 @@ import type { CliIo } from './io';
 import { runAuditCommand } from './audit';
 import { runApplyCommand } from './apply';
 import { runPlanCommand } from './plan';
+import { runUiCommand } from './ui';
 import { runUndoCommand } from './undo';
+import { runVerifyCommand } from './verify';
 import { TOOL_VERSION } from '../core/engine/report';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, Command> = {
   plan: runPlanCommand,
   apply: (argv, io) => runApplyCommand(argv, io),
   undo: (argv, io) => runUndoCommand(argv, io),
+  ui: (argv, io) => runUiCommand(argv, io),
+  verify: runVerifyCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -17,15 +17,5 @@ export const PRELOAD_FILE = 'dist/preload/index.cjs';
 /** The keychain service under which each profile's token is kept. */
 export const KEYCHAIN_SERVICE = 'sentry-harden';
 
-/** Only the app's own files, no inline script or style, no network (main talks to Sentry). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** Shared with web mode (core/app/csp.ts). */
+export { CONTENT_SECURITY_POLICY } from '../core/app/csp';

@@ -1,20 +1,26 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { app, protocol } from 'electron';
-import { createKeychain } from '../core/secrets/index';
-import { channels } from '../shared/ipc/contract';
+import { APP_KEYCHAIN_SERVICE, appDataDir } from '../core/app/paths';
+import { createRouter, createSenderPolicy } from '../core/app/router';
 import {
-  APP_ORIGIN,
-  APP_SCHEME,
-  KEYCHAIN_SERVICE,
-  PRELOAD_FILE,
-  RENDERER_DIR,
-  SESSION_PARTITION,
-} from './app-origin';
+  createAppServices,
+  DEMO_PROFILE_ID,
+  DEMO_PROFILE_LABEL,
+  installDemoProfile,
+  resetDemoProfile,
+  type DemoSetup,
+} from '../core/app/services';
+import { createKeychain } from '../core/secrets/index';
+import type { AppStore } from '../core/store/index';
+import { createAppStore } from '../core/store/index';
+import { channels } from '../shared/ipc/contract';
+import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../simulator/index';
+import { APP_ORIGIN, APP_SCHEME, PRELOAD_FILE, RENDERER_DIR, SESSION_PARTITION } from './app-origin';
 import { serveAppRequest } from './app-protocol';
-import { createHandlers, createUnwiredEngine } from './handlers';
 import { registerHandlers } from './ipc-router';
-import { createRouter, createSenderPolicy } from './router';
+import { createDialogDestination } from './report-destination';
 import { createHardenedSession, installAppSecurity, openExternalSafely } from './security';
 import { createElectronAppStore } from './store';
 import type { ExternalUrlPolicy } from './url-policy';
@@ -23,11 +29,23 @@ import { createMainWindow } from './window';
 /**
  * Composition root of the desktop app. Order matters: the scheme's privileges and the sandbox
  * must be set before `ready`; the session is hardened and the protocol registered before the
- * window exists.
+ * window exists. Everything that is not Electron (handlers, engine, keychain, demo profile) is
+ * composed by core/app/services.ts, as web mode does.
  */
 
 function log(message: string): void {
   process.stderr.write(`[main] ${message}\n`);
+}
+
+// Run unpackaged (`npm start`), Electron would name the app "Electron" and keep settings there.
+if (!app.isPackaged) {
+  app.setName('sentry-harden');
+  app.setPath('userData', path.join(app.getPath('appData'), 'sentry-harden'));
+}
+
+/** Demo: asked for (`--demo`, SENTRY_HARDEN_DEMO=1), or no profile configured yet. */
+function wantsDemo(store: AppStore): boolean {
+  return process.argv.includes('--demo') || process.env.SENTRY_HARDEN_DEMO === '1' || store.listProfiles().length === 0;
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -46,31 +64,62 @@ if (!app.requestSingleInstanceLock()) {
 
   const trustedWebContents = new Set<number>();
   let mainWindow: BrowserWindow | null = null;
+  let simulator: RunningSimulator | null = null;
 
-  void app.whenReady().then(() => {
-    const appRoot = app.getAppPath();
+  void app.whenReady().then(async () => {
+    // Unpackaged runs (npm start) point at the repository; packaged ones at the asar.
+    const appRoot = !app.isPackaged && process.env.SENTRY_HARDEN_APP_ROOT ? process.env.SENTRY_HARDEN_APP_ROOT : app.getAppPath();
     const rendererRoot = path.join(appRoot, RENDERER_DIR);
 
     const ses = createHardenedSession(SESSION_PARTITION);
     ses.protocol.handle(APP_SCHEME, (request) => serveAppRequest(request, rendererRoot));
 
-    const store = createElectronAppStore();
+    let store = createElectronAppStore();
+    let journalDir = path.join(appDataDir(process.env), 'journal');
+    let demo: DemoSetup | null = null;
+    let services: ReturnType<typeof createAppServices> | null = null;
+    if (wantsDemo(store)) {
+      // The demo keeps its own settings and journals: it never touches real profiles.
+      const demoDir = path.join(app.getPath('userData'), 'demo');
+      rmSync(path.join(demoDir, 'demo-settings.json'), { force: true });
+      const demoStore = createAppStore({ cwd: demoDir, configName: 'demo-settings' });
+      store = demoStore;
+      journalDir = path.join(demoDir, 'journal');
+      const sim = await startSimulator({ state: createDemoState() });
+      simulator = sim;
+      installDemoProfile(demoStore, { baseUrl: sim.url, orgSlug: DEMO_ORG_SLUG });
+      demo = {
+        profileId: DEMO_PROFILE_ID,
+        token: DEMO_TOKENS.admin,
+        controller: {
+          status: () => ({ active: true, profileId: DEMO_PROFILE_ID, orgSlug: DEMO_ORG_SLUG, label: DEMO_PROFILE_LABEL, baseUrl: sim.url }),
+          reset: async () => {
+            Object.assign(sim.state, createDemoState());
+            sim.faults.clear();
+            resetDemoProfile(demoStore);
+            await services?.keychain.setSecret(DEMO_PROFILE_ID, DEMO_TOKENS.admin);
+          },
+        },
+      };
+      log(`demo organization "${DEMO_ORG_SLUG}" on the built-in simulator (not a real Sentry)`);
+    }
     const refreshPolicy = () => {
       externalUrlPolicy = { orgBaseUrls: store.listProfiles().map((p) => p.baseUrl) };
       return externalUrlPolicy;
     };
     refreshPolicy();
 
-    const handlers = createHandlers({
+    services = createAppServices({
       store,
-      keychain: createKeychain({ service: KEYCHAIN_SERVICE }),
-      // TODO(lead): wire core's Sentry client and engine here.
-      engine: createUnwiredEngine(),
-      app: { version: app.getVersion(), platform: process.platform, packaged: app.isPackaged },
+      keychain: createKeychain({ service: APP_KEYCHAIN_SERVICE }),
+      demo,
+      journalDir,
+      reportDestination: createDialogDestination(() => mainWindow),
+      app: { version: app.getVersion(), platform: process.platform, packaged: app.isPackaged, mode: 'desktop' },
       openExternal: (url) => openExternalSafely(url, refreshPolicy()),
     });
     const isTrustedSender = createSenderPolicy({ appOrigin: APP_ORIGIN, webContentsIds: trustedWebContents });
-    const router = createRouter(channels, handlers, isTrustedSender, {
+    const router = createRouter(channels, services.handlers, isTrustedSender, {
       onUnexpectedError: (channel, error) =>
         log(`unexpected error in ${channel}: ${error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown'}`),
     });
@@ -101,5 +150,8 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void simulator?.close();
   });
 }

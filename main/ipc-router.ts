@@ -3,7 +3,7 @@ import { ipcMain } from 'electron';
 import type { ChannelName } from '../shared/ipc/channel-names';
 import { CHANNEL_NAMES } from '../shared/ipc/channel-names';
 import { events } from '../shared/ipc/contract';
-import type { Emit, IsTrustedSender, Router, SenderInfo } from './router';
+import type { Emit, IsTrustedSender, Router, SenderInfo } from '../core/app/router';
 
 /**
  * The only place that touches ipcMain: one `handle` per contract channel, each going through the

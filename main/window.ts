@@ -46,3 +46,26 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   void win.loadURL(APP_ENTRY_URL);
   return win;
 }
+
+/** A separate, in-memory session for printing reports: hardened like the app's. */
+export const PRINT_PARTITION = 'sentry-harden-print';
+
+/**
+ * A hidden window that only renders a saved report.html for printToPDF: sandboxed, no
+ * JavaScript, no preload (so no IPC), not in the trusted set, its own session (no network).
+ */
+export function createPrintWindow(): BrowserWindow {
+  return new BrowserWindow({
+    show: false,
+    webPreferences: {
+      partition: PRINT_PARTITION,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      javascript: false,
+      webSecurity: true,
+      spellcheck: false,
+      devTools: false,
+    },
+  });
+}

@@ -25,7 +25,10 @@ export type PackageRead = z.infer<typeof PackageReadSchema>;
  */
 export const RawResponseSchema = z.object({
   method: z.string(),
+  /** `/api/0/...` path and query, as requested (what replay matches on). */
   url: z.string(),
+  /** The base it went to (control or region host); for people, replay does not need it. */
+  origin: z.string().optional(),
   status: z.number().int(),
   fetchedAt: Iso,
   sha256: Sha256,
@@ -62,6 +65,10 @@ export const ChangeRecordSchema = z.object({
   /** The values read back after the write. */
   recheck: ValuesSchema.nullable(),
   outcome: OutcomeStatusSchema,
+  /** The journal's sentence for the outcome ("Applied and verified.", why it drifted...). */
+  message: z.string().optional(),
+  /** Why the request failed, when it did (the error code and message, never a header). */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
   at: Iso,
   risk: z.enum(['low', 'high']),
 });
@@ -69,10 +76,79 @@ export type ChangeRecord = z.infer<typeof ChangeRecordSchema>;
 
 /** An exception as the package carries it: the register entry and whether it counts today. */
 export const PackageExceptionSchema = ExceptionEntrySchema.extend({
+  /** False once `expiresAt` is at or before the session's finish time: it no longer counts. */
   active: z.boolean(),
-  /** Findings of the after audit (or before, if none) it covers, by `check|type|id`. */
+  /**
+   * Failing findings of the final audit (the top-level `findings`) it covers, by
+   * `check|type|id`. Empty when it is expired or matches no failing finding.
+   */
   covers: z.array(z.string()),
 });
+export type PackageException = z.infer<typeof PackageExceptionSchema>;
+
+const Counts = z.record(FindingStatusSchema, z.number().int());
+
+/**
+ * The final audit's counts with and without accepted exceptions. A finding keeps its real status
+ * in `findings` and `summary.counts`; here the failures an active exception covers move to `accepted`.
+ */
+export const ExceptionSummarySchema = z.object({
+  active: z.number().int(),
+  expired: z.number().int(),
+  /** Failing findings covered by an active exception. */
+  accepted: z.number().int(),
+  /** The real counts (as `summary.counts`). */
+  withoutExceptions: Counts,
+  /** The same with the `accepted` failures taken out of `fail`. */
+  withExceptions: Counts,
+});
+export type ExceptionSummary = z.infer<typeof ExceptionSummarySchema>;
+
+/** A finding whose status changed between the baseline package and this one. */
+export const DriftFindingSchema = z.object({
+  control: z.string(),
+  check: z.string(),
+  resource: ResourceRefSchema,
+  /** Status in the baseline; null when the baseline had no such finding. */
+  before: FindingStatusSchema.nullable(),
+  /** Status now; null when this audit has no such finding. */
+  after: FindingStatusSchema.nullable(),
+  message: z.string(),
+});
+export type DriftFinding = z.infer<typeof DriftFindingSchema>;
+
+/** `--baseline PREVIOUS_PACKAGE`: what changed since the last review. */
+export const DriftSchema = z.object({
+  baseline: z.object({
+    startedAt: Iso,
+    finishedAt: Iso,
+    level: z.string(),
+    /** SHA-256 of the baseline's report.json. */
+    reportSha256: Sha256,
+    /** Fingerprint of the key that signed the baseline (its signature was checked). */
+    signer: z.string().nullable(),
+  }),
+  /** Failing now; the baseline had no such finding or could not tell (error, manual, n/a). */
+  newlyFailing: z.array(DriftFindingSchema),
+  /** Passed in the baseline, failing now. */
+  regressed: z.array(DriftFindingSchema),
+  /**
+   * Failed in the baseline; passes now, or its check ran and reports no failure for the resource
+   * (`after` null: controls report a clean result once for the organization, not per resource).
+   */
+  fixed: z.array(DriftFindingSchema),
+  /** Failed in the baseline; its check was not evaluated now (another level, an error, manual). */
+  noLongerReported: z.array(DriftFindingSchema),
+  /** Integrations, apps and installations inventoried now that the baseline did not list. */
+  newIntegrations: z.array(z.object({ resource: ResourceRefSchema, scopes: z.array(z.string()) })),
+  /** Scopes an integration (or the session's token) holds now that it did not hold in the baseline. */
+  newScopes: z.array(z.object({ resource: ResourceRefSchema, scopes: z.array(z.string()) })),
+  /** Exceptions that counted in the baseline and have expired since. */
+  expiredExceptions: z.array(z.object({ id: z.string(), control: z.string(), expiresAt: Iso.optional(), reason: z.string() })),
+  /** Caveats of the comparison (another level, another catalog). */
+  notes: z.array(z.string()),
+});
+export type Drift = z.infer<typeof DriftSchema>;
 
 /**
  * The package's report.json extends the audit report (issue 2's format): its top-level
@@ -96,6 +172,14 @@ export const EvidenceReportSchema = AuditReportSchema.extend({
   review: z.object({ nextReviewDate: Iso, intervalDays: z.number().int().positive() }),
   /** What the signature does and does not prove, stated in the report itself. */
   disclaimer: z.string(),
+  /** The whole session in UTC: from the start of the first audit to the end of the last. */
+  session: z.object({ startedAt: Iso, finishedAt: Iso }).optional(),
+  /** The key the package is signed with (also in signing-key.pub.pem / .fingerprint.txt). */
+  signer: z.object({ keyid: Sha256, fingerprint: z.string() }).optional(),
+  /** Counts with and without accepted exceptions (see `exceptions`). */
+  exceptionSummary: ExceptionSummarySchema.optional(),
+  /** Present when the package was made with `--baseline`. */
+  drift: DriftSchema.nullable().optional(),
 });
 export type EvidenceReport = z.infer<typeof EvidenceReportSchema>;
 

@@ -34,7 +34,10 @@ export const ExceptionEntrySchema = z.strictObject({
   check: z.string().max(128).optional(),
   resource: z.string().max(256).optional(),
   reason: LongText,
+  /** Who is accountable for the accepted risk. */
+  owner: ShortText.optional(),
   approvedBy: ShortText,
+  /** From this instant on the exception no longer counts. */
   expiresAt: Iso.optional(),
   createdAt: Iso,
 });
@@ -59,10 +62,23 @@ export const AttestationSchema = z.strictObject({
 });
 export type Attestation = z.infer<typeof AttestationSchema>;
 
+/** When the organization is due for its next review, as the last evidence package set it. */
+export const ReviewScheduleSchema = z.strictObject({
+  nextReviewDate: Iso,
+  /** When the session of the last package finished. */
+  lastSessionAt: Iso,
+  /** Where that package was written (folder or .zip). */
+  lastPackage: z.string().min(1).max(4096).optional(),
+  /** Fingerprint of the key that signed it. */
+  signedBy: z.string().max(100).optional(),
+});
+export type ReviewSchedule = z.infer<typeof ReviewScheduleSchema>;
+
 export const RegistersSchema = z.strictObject({
   exceptions: z.array(ExceptionEntrySchema).max(1000),
   integrationRegister: z.array(IntegrationRegisterEntrySchema).max(1000),
   attestations: z.array(AttestationSchema).max(1000),
+  review: ReviewScheduleSchema.optional(),
 });
 export type Registers = z.infer<typeof RegistersSchema>;
 

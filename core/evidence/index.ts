@@ -37,3 +37,21 @@ export { buildStatement, EVIDENCE_PREDICATE_TYPE, IN_TOTO_STATEMENT_TYPE, parseS
 export type { InTotoStatement, StatementSubject } from './statement';
 export { createZip, crc32, readZip, unsafePathReason } from './zip';
 export type { ReadZipLimits, ZipEntry, ZipEntryInput } from './zip';
+// The evidence package (issue 4): building, signing, verifying, registers, drift.
+export { catalogIdentity, catalogMetadata } from './catalog-digest';
+export type { CatalogIdentity } from './catalog-digest';
+export { changeRecordsFromJournal } from './changes';
+export { computeDrift, loadBaselinePackage } from './drift';
+export type { BaselinePackage } from './drift';
+export { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, openPackage, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
+export type { OpenedPackage } from './package-files';
+export { compareFindings, recomputeAudit } from './recompute';
+export type { RecomputeInput, RecomputedAudit } from './recompute';
+export { applyExceptions, exceptionMatches, findingKey, isExceptionActive, mergeRegisters, readRegistersFile } from './registers';
+export type { ExceptionLayer } from './registers';
+export { keychainKeyStore, resolveSigningKey, SIGNING_KEY_ACCOUNT, SIGNING_KEY_SERVICE } from './signing-key';
+export type { ResolvedSigningKey } from './signing-key';
+export { verifyEvidencePackage } from './verify';
+export type { EvidenceVerification } from './verify';
+export { buildEvidenceReport, DEFAULT_RENDERERS, DEFAULT_REVIEW_INTERVAL_DAYS, EVIDENCE_KIND, writeEvidencePackage } from './writer';
+export type { EvidenceInput, PackageAudit, PackageRenderers, WritePackageOptions, WrittenPackage } from './writer';

@@ -7,6 +7,8 @@ export const CHANNEL_NAMES = [
   'app:info',
   'app:openExternal',
   'auth:setToken',
+  'auth:verify',
+  'auth:scopeCheck',
   'auth:status',
   'auth:forget',
   'profile:list',
@@ -20,10 +22,17 @@ export const CHANNEL_NAMES = [
   'register:get',
   'register:save',
   'audit:run',
+  'audit:get',
+  'audit:evidence',
   'audit:cancel',
+  'catalog:get',
   'fix:plan',
   'fix:apply',
+  'fix:undoPlan',
+  'fix:undo',
   'report:save',
+  'demo:status',
+  'demo:reset',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 

@@ -3,6 +3,7 @@ import type { Result } from '../errors';
 import { ErrorInfoSchema } from '../errors';
 import { FINDING_STATUSES, FindingSchema, ResourceRefSchema } from '../finding';
 import { LevelSchema } from '../levels';
+import { OutcomeStatusSchema } from '../plan';
 import { ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../settings';
 import type { ChannelName, EventName } from './channel-names';
@@ -46,26 +47,209 @@ export const StatusCountsSchema = z.object(
   >,
 );
 
+/** A control of the catalog as the wizard shows it (metadata only; checks run in main). */
+export const ControlInfoSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  /** '1' ... '4' (the guide's sections) or 'INT' (the integrations review). */
+  section: z.string(),
+  level: LevelSchema,
+  /** Why it matters, two or three sentences. */
+  rationale: z.string(),
+  /** ClickOps: what to check or change by hand in Sentry's web UI. */
+  manualSteps: z.array(z.string()),
+  /** Scopes the checks read with: any one of each group suffices. */
+  requiredScopes: z.array(z.array(z.string())),
+  mappings: z.object({ cis: z.array(z.string()), nist: z.array(z.string()), soc2: z.array(z.string()) }),
+  checks: z.array(z.object({ id: z.string(), title: z.string(), level: LevelSchema })),
+  /** Fixes that act on this control's checks, with the parameters they may need. */
+  fixes: z.array(
+    z.object({ id: z.string(), title: z.string(), params: z.array(z.object({ key: z.string(), description: z.string() })) }),
+  ),
+});
+
+export const ControlSummaryDtoSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  section: z.string(),
+  level: LevelSchema,
+  counts: StatusCountsSchema,
+});
+
+/** What one audit found; `audit:run`, `audit:get` and the re-check after `fix:apply`/`fix:undo`. */
+export const AuditRunSchema = z.object({
+  runId: Id,
+  profileId: ProfileIdSchema,
+  orgSlug: z.string(),
+  level: LevelSchema,
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  findings: z.array(FindingSchema),
+  counts: StatusCountsSchema,
+  /** Per control, in the guide's order (only the controls that ran). */
+  controls: z.array(ControlSummaryDtoSchema),
+  /**
+   * The first audit of the session this run belongs to (the "before" of the report); equal to
+   * `runId` for a first audit. A re-check after fixes carries the baseline of the audit the plan came from.
+   */
+  baselineRunId: Id,
+  /** Requests the audit sent, and how many Sentry rate-limited. */
+  requests: z.number().int().nonnegative(),
+  rateLimited: z.number().int().nonnegative(),
+});
+
+/** The exact request a step sends: method, host role, API path and JSON body. */
+export const ChangeRequestDtoSchema = z.object({
+  method: z.enum(['POST', 'PUT', 'DELETE']),
+  /** 'region': the org's region (org and project endpoints); 'control': the control host. */
+  host: z.enum(['region', 'control']),
+  path: z.string(),
+  body: z.unknown().optional(),
+});
+
+export const RiskSchema = z.enum(['low', 'high']);
+
 export const FixStepSchema = z.object({
   id: Id,
   control: z.string(),
   check: z.string(),
   resource: ResourceRefSchema,
+  /** The fix's title (e.g. "Key rate limits"). */
   title: z.string(),
   description: z.string(),
   /** What the step would change, field by field. */
   changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
   reversible: z.boolean(),
   requiredScopes: z.array(z.string()),
+  /** The fix that proposed it (core/fixes id). */
+  fix: z.string(),
+  /** What changes, for people: `openMembership`, `rateLimit`, `team platform`. */
+  field: z.string(),
+  /** The values read now, and the values after the step, by name. */
+  before: z.record(z.string(), z.unknown()),
+  after: z.record(z.string(), z.unknown()),
+  request: ChangeRequestDtoSchema,
+  risk: RiskSchema,
+  /**
+   * True when confirming needs the organization slug typed (`confirmOrg` of fix:apply/fix:undo):
+   * every high-risk step, and steps the fix marks so (Require 2FA).
+   */
+  confirmSlug: z.boolean(),
+  /** What verification re-reads and which value must hold. */
+  verify: z.string(),
+  /** Why it cannot be undone, or what undo does not restore. */
+  undoNote: z.string().nullable(),
+  /** Steps that must be applied first (ids of the same plan). */
+  dependsOn: z.array(Id),
+  /** What a person should know before confirming. */
+  notes: z.array(z.string()),
 });
+export type FixStepDto = z.infer<typeof FixStepSchema>;
+
+/** A step of an undo: the inverse of an applied step (`undoes` is that step's id). */
+export const UndoStepSchema = FixStepSchema.extend({ undoes: Id });
+
+/** Something the plan did not propose, and why; `param` when a choice would let it. */
+export const PlanNoteDtoSchema = z.object({
+  fix: z.string(),
+  control: z.string(),
+  check: z.string().nullable(),
+  resource: ResourceRefSchema.nullable(),
+  kind: z.enum(['needs_parameter', 'refused', 'info']),
+  message: z.string(),
+  /**
+   * The parameter to set in `fix:plan`'s `params` (e.g. `addTeam.backend`), and the values to
+   * pick from when they are known (team slugs, roles); empty choices mean free input.
+   */
+  param: z.object({ key: z.string(), description: z.string(), choices: z.array(z.string()) }).nullable(),
+});
+
+const OutcomeCountsSchema = z.record(OutcomeStatusSchema, z.number().int().nonnegative());
 
 export const FixStepResultSchema = z.object({
   stepId: Id,
+  /** Coarse: applied (or already applied), failed (refused, not effective, uncertain), skipped (drifted, blocked, not attempted). */
   status: z.enum(['applied', 'failed', 'skipped']),
+  /** The engine's precise outcome (docs/fixes.md). */
+  outcome: OutcomeStatusSchema,
+  /** What happened, for people (names the endpoint on failure). */
+  message: z.string(),
+  /** What the re-read showed after the write, by name. */
+  observed: z.record(z.string(), z.unknown()).nullable(),
   error: ErrorInfoSchema.nullable(),
 });
 
-export const ReportFormatSchema = z.enum(['html', 'json', 'csv', 'evidence']);
+/** What `fix:apply` and `fix:undo` answer: per-step results, then a re-check audit. */
+const ApplyOutcomeShape = {
+  results: z.array(FixStepResultSchema),
+  counts: OutcomeCountsSchema,
+  /** Set when the run stopped early (401, Sentry unreachable); the rest is `not_attempted`. */
+  fatal: z.string().nullable(),
+  /** The audit run after the changes (same level and controls as the plan's run). */
+  recheck: AuditRunSchema.nullable(),
+  /** Why the re-check could not run, when it could not. */
+  recheckError: ErrorInfoSchema.nullable(),
+};
+
+/** Needed, missing and extra scopes of one kind of session. */
+export const ScopeNeedSchema = z.object({
+  required: z.array(z.string()),
+  /** Required scopes the token lacks (after Sentry's scope hierarchy). */
+  missing: z.array(z.string()),
+  /** Scopes the token holds beyond what this kind of session needs (least privilege). */
+  extra: z.array(z.string()),
+  satisfied: z.boolean(),
+});
+export const ScopeCheckSchema = z.object({
+  /** False when there is no token to check: `missing` then lists every required scope. */
+  checked: z.boolean(),
+  heldScopes: z.array(z.string()).nullable(),
+  audit: ScopeNeedSchema,
+  fix: ScopeNeedSchema,
+  /** Where to create a token with these scopes (the Sentry the profile points at), when known. */
+  authPageUrl: z.string().nullable(),
+});
+
+/** One read behind a finding, with its pages and the first page's body (redacted, truncated). */
+export const EvidenceDetailSchema = z.object({
+  read: z.object({
+    sha256: z.string(),
+    method: z.string(),
+    endpoint: z.string(),
+    query: z.record(z.string(), z.string()),
+    pages: z.number().int().nonnegative(),
+    items: z.number().int().nonnegative(),
+    complete: z.boolean(),
+    fetchedAt: z.string(),
+    responses: z.array(
+      z.object({ url: z.string(), status: z.number().int(), sha256: z.string(), items: z.number().int().nonnegative(), fetchedAt: z.string() }),
+    ),
+  }),
+  /** null when the body is no longer held (e.g. the run came from another session). */
+  firstPage: z
+    .object({
+      url: z.string(),
+      status: z.number().int(),
+      contentType: z.string().nullable(),
+      /** Credentials redacted by the client; cut at `EVIDENCE_BODY_LIMIT` characters. */
+      body: z.string(),
+      bytes: z.number().int().nonnegative(),
+      truncated: z.boolean(),
+    })
+    .nullable(),
+});
+/** Characters of a page body `audit:evidence` returns at most. */
+export const EVIDENCE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * 'evidence': the signed package (folder and .zip); 'html', 'json', 'csv': one file of it;
+ * 'pdf': report.html printed to PDF (desktop app only).
+ */
+export const ReportFormatSchema = z.enum(['html', 'json', 'csv', 'evidence', 'pdf']);
+
+const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
+const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
+const ConfirmOrg = z.string().max(64);
 
 export const channels = {
   'app:info': {
@@ -74,6 +258,8 @@ export const channels = {
       version: z.string(),
       platform: z.string(),
       packaged: z.boolean(),
+      /** 'desktop': the Electron app; 'web': `sentry-harden ui` in a browser. */
+      mode: z.enum(['desktop', 'web']),
       keychain: z.object({
         available: z.boolean(),
         backend: z.string().nullable(),
@@ -91,6 +277,23 @@ export const channels = {
   'auth:setToken': {
     request: z.strictObject({ profileId: ProfileIdSchema, token: TokenInputSchema }),
     response: TokenInfoSchema,
+  },
+  /**
+   * Checks a token without keeping it (before a profile exists): what it is, the organizations it
+   * sees and its scope check. `auth:setToken` then stores it for the profile the person creates.
+   */
+  'auth:verify': {
+    request: z.strictObject({
+      baseUrl: ProfileSchema.shape.baseUrl,
+      caFile: ProfileSchema.shape.caFile,
+      token: TokenInputSchema,
+    }),
+    response: z.object({ info: TokenInfoSchema, orgs: z.array(OrgSummarySchema), scopeCheck: ScopeCheckSchema }),
+  },
+  /** The scopes an audit-only session and a fixing session need, against the profile's token. */
+  'auth:scopeCheck': {
+    request: z.strictObject({ profileId: ProfileIdSchema }),
+    response: ScopeCheckSchema,
   },
   /** Whether a token is saved; with `verify`, asks Sentry what it is (else the last known answer). */
   'auth:status': {
@@ -148,47 +351,141 @@ export const channels = {
     request: z.strictObject({ profileId: ProfileIdSchema, registers: RegistersSchema }),
     response: z.object({ registers: RegistersSchema }),
   },
-  /** Runs every control at the level (default: the profile's); progress comes as `audit:progress`. */
+  /**
+   * Runs every control at the level (default: the profile's), or only `controls`; progress comes
+   * as `audit:progress`. `runId` (optional) lets the window cancel before the answer arrives.
+   * `baselineRunId` marks the run as a re-check of that session (for the report's before/after).
+   */
   'audit:run': {
-    request: z.strictObject({ profileId: ProfileIdSchema, level: LevelSchema.optional() }),
-    response: z.object({
-      runId: Id,
+    request: z.strictObject({
       profileId: ProfileIdSchema,
-      orgSlug: z.string(),
-      level: LevelSchema,
-      startedAt: z.string(),
-      finishedAt: z.string(),
-      findings: z.array(FindingSchema),
-      counts: StatusCountsSchema,
+      level: LevelSchema.optional(),
+      controls: z.array(z.string().max(32)).max(100).optional(),
+      runId: RunIdRequest.optional(),
+      baselineRunId: Id.optional(),
     }),
+    response: AuditRunSchema,
+  },
+  /** A run kept in memory (this app session). */
+  'audit:get': {
+    request: z.strictObject({ runId: Id }),
+    response: AuditRunSchema,
+  },
+  /** The read a finding's evidence reference names (`evidence[].sha256`). */
+  'audit:evidence': {
+    request: z.strictObject({ runId: Id, sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+    response: EvidenceDetailSchema,
   },
   'audit:cancel': {
     request: z.strictObject({ runId: Id }),
     response: z.object({ cancelled: z.boolean() }),
   },
-  /** Plans fixes for the failed checks of a run (optionally only some controls). Read-only. */
+  /** The controls, their sections in the guide's order, and the fixes each has. */
+  'catalog:get': {
+    request: NoArgs,
+    response: z.object({
+      sections: z.array(z.object({ id: z.string(), title: z.string() })),
+      controls: z.array(ControlInfoSchema),
+    }),
+  },
+  /**
+   * Plans fixes for the failed checks of a run (optionally only some controls), from a fresh
+   * read of the organization. Read-only. `params` are the choices fixes need (docs/fixes.md);
+   * the notes say which are missing.
+   */
   'fix:plan': {
     request: z.strictObject({
       profileId: ProfileIdSchema,
       runId: Id,
       controls: z.array(z.string().max(32)).max(100).optional(),
+      params: ParamsSchema.optional(),
     }),
-    response: z.object({ planId: Id, steps: z.array(FixStepSchema) }),
+    response: z.object({
+      planId: Id,
+      runId: Id,
+      orgSlug: z.string(),
+      level: LevelSchema,
+      createdAt: z.string(),
+      steps: z.array(FixStepSchema),
+      notes: z.array(PlanNoteDtoSchema),
+    }),
   },
-  /** Applies the chosen steps of a plan. `confirm: true` is the person's explicit consent. */
+  /**
+   * Applies the chosen steps of a plan. `confirm: true` is the person's explicit consent; a step
+   * with `confirmSlug` also needs `confirmOrg` equal to the organization slug (else the whole
+   * request is refused and nothing is sent). Progress comes as `fix:progress`, then a re-check.
+   */
   'fix:apply': {
     request: z.strictObject({
       profileId: ProfileIdSchema,
       planId: Id,
       stepIds: z.array(Id).min(1).max(500),
       confirm: z.literal(true),
+      confirmOrg: ConfirmOrg.optional(),
     }),
-    response: z.object({ planId: Id, results: z.array(FixStepResultSchema) }),
+    response: z.object({ planId: Id, applyId: Id, ...ApplyOutcomeShape }),
   },
-  /** Main asks where to save (a native dialog); `saved: false` when the person cancels. */
+  /** What undoing an apply would do: the inverse steps, and the applied steps that cannot be undone. */
+  'fix:undoPlan': {
+    request: z.strictObject({ profileId: ProfileIdSchema, applyId: Id }),
+    response: z.object({
+      applyId: Id,
+      steps: z.array(UndoStepSchema),
+      skipped: z.array(z.object({ stepId: Id, description: z.string(), reason: z.string() })),
+    }),
+  },
+  /**
+   * Undoes applied steps of an apply (`stepIds`: the applied steps' ids; default all), newest
+   * first, with the same confirmation rules as fix:apply; journaled like any apply. Results are by
+   * the applied step's id.
+   */
+  'fix:undo': {
+    request: z.strictObject({
+      profileId: ProfileIdSchema,
+      applyId: Id,
+      stepIds: z.array(Id).min(1).max(500).optional(),
+      confirm: z.literal(true),
+      confirmOrg: ConfirmOrg.optional(),
+    }),
+    response: z.object({
+      applyId: Id,
+      undoId: Id,
+      skipped: z.array(z.object({ stepId: Id, description: z.string(), reason: z.string() })),
+      ...ApplyOutcomeShape,
+    }),
+  },
+  /**
+   * Saves a run's report: the signed evidence package (before/after when fixes were applied in
+   * the run's session) or one file of it. The desktop app asks where (a native dialog;
+   * `saved: false` when the person cancels); web mode writes under its output directory.
+   */
   'report:save': {
     request: z.strictObject({ runId: Id, format: ReportFormatSchema }),
-    response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+    response: z.object({
+      saved: z.boolean(),
+      /** The package folder, or the file written. */
+      path: z.string().nullable(),
+      /** The package as one .zip, next to the folder (format 'evidence'). */
+      zipPath: z.string().nullable(),
+      /** Fingerprint of the signing key (format 'evidence'), to compare with `verify`. */
+      fingerprint: z.string().nullable(),
+    }),
+  },
+  /** Whether the app runs against the built-in demo organization (the simulator). */
+  'demo:status': {
+    request: NoArgs,
+    response: z.object({
+      active: z.boolean(),
+      profileId: ProfileIdSchema.nullable(),
+      orgSlug: z.string().nullable(),
+      label: z.string().nullable(),
+      baseUrl: z.string().nullable(),
+    }),
+  },
+  /** Demo only: puts the demo organization back as it was at launch and forgets its runs. */
+  'demo:reset': {
+    request: NoArgs,
+    response: z.object({ reset: z.boolean() }),
   },
 } as const satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
@@ -201,9 +498,17 @@ export const events = {
     control: z.string().nullable(),
   }),
   'fix:progress': z.object({
+    /** The plan being applied; for an undo, the apply being undone. */
     planId: Id,
+    /** For an undo, the id of the applied step being undone. */
     stepId: Id,
     status: z.enum(['running', 'applied', 'failed', 'skipped']),
+    kind: z.enum(['apply', 'undo']),
+    /** The engine's outcome once the step is done; null while running. */
+    outcome: OutcomeStatusSchema.nullable(),
+    /** 1-based position and count of the steps of this run. */
+    index: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
   }),
 } as const satisfies Record<EventName, z.ZodType>;
 

@@ -1,20 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportPrivateKeyPem, generateSigningKey } from '../../core/evidence/keys';
+import { AuditReportSchema } from '../../shared/report';
 import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../../simulator/index';
 import { runCli } from '../helpers/cli';
+import { filesOf } from '../helpers/evidence';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ALL_TOKENS = Object.values(DEMO_TOKENS);
 let sim: RunningSimulator;
 let dir: string;
+let keyFile: string;
+const KEY = generateSigningKey();
 
 beforeAll(async () => {
   sim = await startSimulator({ state: createDemoState() });
   dir = mkdtempSync(path.join(tmpdir(), 'cli-audit-'));
+  keyFile = path.join(dir, 'signing-key.pem');
+  writeFileSync(keyFile, exportPrivateKeyPem(KEY.privateKey));
 });
 afterAll(async () => {
   await sim.close();
@@ -25,29 +33,37 @@ function expectNoToken(...texts: string[]): void {
   for (const text of texts) for (const t of ALL_TOKENS) expect(text).not.toContain(t);
 }
 
+/** report.json of a package: valid against both published schemas (the audit fields and the full package report). */
 function validateReport(file: string): unknown {
-  const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'report.schema.json'), 'utf8'));
   const report = JSON.parse(readFileSync(file, 'utf8'));
-  const validate = new Ajv2020({ strict: false }).compile(schema);
-  expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+  for (const name of ['report.schema.json', 'evidence.schema.json']) {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', name), 'utf8'));
+    const ajv = new Ajv2020({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(report), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  }
+  expect(AuditReportSchema.safeParse(report).success).toBe(true);
   return report;
 }
 
 describe('sentry-harden audit', () => {
   it('audits the demo organization: summary on stdout, progress on stderr, a valid report.json, exit 1', async () => {
     const out = path.join(dir, 'demo');
-    const r = await runCli(['audit', '--demo', '--out', out]);
+    const r = await runCli(['audit', '--demo', '--out', out, '--sign-key', keyFile]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Sentry hardening audit of "Acme Demo"');
     expect(r.stdout).toMatch(/Totals: \d+ pass, \d+ fail, 0 error/);
     expect(r.stdout).toContain('2.1.open-membership');
     expect(r.stderr).toContain('Demo organization');
     expect(r.stderr).toMatch(/\[\d+\/\d+\] 3\.2 /);
+    expect(r.stdout).toContain(`Evidence package: ${out}`);
+    expect(r.stdout).toContain(`Signed by ${KEY.fingerprint} (key file)`);
     const report = validateReport(path.join(out, 'report.json')) as { level: string; token: { kind: string }; target: { org: { slug: string } } };
     expect(report.level).toBe('L1');
     expect(report.token.kind).toBe('user');
     expect(report.target.org.slug).toBe(DEMO_ORG_SLUG);
-    expectNoToken(r.stdout, r.stderr, readFileSync(path.join(out, 'report.json'), 'utf8'));
+    expectNoToken(r.stdout, r.stderr, ...filesOf(out).map((f) => readFileSync(path.join(out, f), 'utf8')));
   });
 
   it('reads the token from SENTRY_AUTH_TOKEN, and from stdin with --token-stdin', async () => {
@@ -114,9 +130,22 @@ describe('sentry-harden audit', () => {
     expect(r.stdout).toContain('sentry-harden audit --org SLUG');
   });
 
-  it('leaves nothing but report.json in the output folder', async () => {
-    const out = path.join(dir, 'only-report');
-    await runCli(['audit', '--demo', '--out', out]);
-    expect(readdirSync(out)).toEqual(['report.json']);
+  it('writes the evidence package and nothing else in the output folder', async () => {
+    const out = path.join(dir, 'only-package');
+    const r = await runCli(['audit', '--demo', '--out', out, '--sign-key', keyFile]);
+    expect(r.code).toBe(1);
+    expect(readdirSync(out).sort()).toEqual([
+      'attestation.dsse.json',
+      'findings.csv',
+      'manifest.json',
+      'raw',
+      'report.html',
+      'report.json',
+      'review.ics',
+      'signing-key.fingerprint.txt',
+      'signing-key.pub.pem',
+    ]);
+    expect(readdirSync(path.join(out, 'raw')).every((n) => /^[0-9a-f]{64}\.json$/.test(n))).toBe(true);
+    expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]); // no staging folder left
   });
 });

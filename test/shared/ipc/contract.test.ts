@@ -119,11 +119,14 @@ describe('IPC contract', () => {
     for (const [name, schema] of Object.entries(events)) expect(secretFields(schema), name).toEqual([]);
   });
 
-  it('only auth:setToken takes a token, and only in its request', () => {
+  it('only auth:setToken and auth:verify take a token, and only in their requests', () => {
     const withSecrets = Object.entries(channels)
       .filter(([, spec]) => secretFields(spec.request).length > 0)
       .map(([name, spec]) => [name, secretFields(spec.request)]);
-    expect(withSecrets).toEqual([['auth:setToken', ['$.token']]]);
+    expect(withSecrets).toEqual([
+      ['auth:setToken', ['$.token']],
+      ['auth:verify', ['$.token']],
+    ]);
   });
 
   it('requests are strict objects: unknown fields are refused', () => {
@@ -159,5 +162,29 @@ describe('IPC contract', () => {
     expect(channels['fix:apply'].request.safeParse(req).success).toBe(false);
     expect(channels['fix:apply'].request.safeParse({ ...req, confirm: false }).success).toBe(false);
     expect(channels['fix:apply'].request.safeParse({ ...req, confirm: true }).success).toBe(true);
+  });
+
+  it('fix:undo needs explicit consent too; both take the typed organization slug', () => {
+    const undo = { profileId: 'p1', applyId: 'a1b2c3' };
+    expect(channels['fix:undo'].request.safeParse(undo).success).toBe(false);
+    expect(channels['fix:undo'].request.safeParse({ ...undo, confirm: true }).success).toBe(true);
+    expect(channels['fix:undo'].request.safeParse({ ...undo, confirm: true, confirmOrg: 'acme', stepIds: ['c001'] }).success).toBe(true);
+    expect(channels['fix:apply'].request.safeParse({ profileId: 'p1', planId: 'plan', stepIds: ['c001'], confirm: true, confirmOrg: 'acme' }).success).toBe(true);
+  });
+
+  it('a fix step carries the whole preview the wizard must show', () => {
+    const shape = Object.keys(channels['fix:plan'].response.shape.steps.element.shape);
+    for (const field of ['resource', 'field', 'before', 'after', 'request', 'risk', 'reversible', 'confirmSlug', 'undoNote', 'dependsOn']) {
+      expect(shape, field).toContain(field);
+    }
+    const request = channels['fix:plan'].response.shape.steps.element.shape.request;
+    expect(request.safeParse({ method: 'PUT', host: 'region', path: '/api/0/organizations/acme/', body: { require2FA: true } }).success).toBe(true);
+  });
+
+  it('a run id chosen by the window is short and plain (so it can cancel before the answer)', () => {
+    const run = channels['audit:run'].request;
+    expect(run.safeParse({ profileId: 'p1', runId: 'run-123456' }).success).toBe(true);
+    expect(run.safeParse({ profileId: 'p1', runId: '../x' }).success).toBe(false);
+    expect(run.safeParse({ profileId: 'p1', runId: 'abc' }).success).toBe(false);
   });
 });

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Keychain } from '../core/secrets/index';
-import type { AppStore } from '../core/store/index';
-import type { TokenInfo } from '../core/controls/types';
-import type { ParsedRequestOf, HandlerResponseOf, TokenInfoDto } from '../shared/ipc/contract';
-import type { Profile } from '../shared/profile';
+import type { TokenInfo } from '../controls/types';
+import type { Keychain } from '../secrets/index';
+import type { AppStore } from '../store/index';
+import type { HandlerResponseOf, ParsedRequestOf, TokenInfoDto } from '../../shared/ipc/contract';
+import type { Profile } from '../../shared/profile';
 import { AppError } from './errors';
 import type { HandlerContext, Handlers } from './router';
+import { checkScopes } from './scope-check';
 import { parseUrl } from './url-policy';
 
 /**
- * The handler table: one thin function per contract channel. Profiles, settings and registers
- * come from the store; tokens from the keychain, and only the keychain. Whatever talks to Sentry
- * sits behind `EngineGateway`, which receives a `getToken` closure, never a token field.
+ * The handler table: one thin function per contract channel, shared by the desktop app (IPC)
+ * and web mode (HTTP). Profiles, settings and registers come from the store; tokens from the
+ * keychain, and only the keychain. Whatever talks to Sentry sits behind `EngineGateway`, which
+ * receives a `getToken` closure, never a token field.
  */
 
 /** A profile and the way to its token, handed to whatever calls Sentry. */
@@ -20,32 +22,52 @@ export interface ProfileSession {
   getToken(): string;
 }
 
+/** Where a token is checked before any profile holds it. */
+export interface SentryTarget {
+  readonly baseUrl: string;
+  readonly caFile?: string | undefined;
+}
+
 export type OrgSummaryDto = HandlerResponseOf<'org:list'>['orgs'][number];
 
-/** Sentry-facing work, provided by the engine (core) when it is wired in. */
+export interface AuditRequest {
+  readonly level: Profile['level'];
+  readonly controls?: readonly string[] | undefined;
+  readonly runId?: string | undefined;
+  readonly baselineRunId?: string | undefined;
+}
+
+/** Sentry-facing work, provided by the engine (core/app/engine.ts). */
 export interface EngineGateway {
   /** GET /api/0/ with the token: what kind of token it is, its scopes and user. */
-  verifyToken(profile: Profile, token: string): Promise<TokenInfo>;
-  listOrganizations(session: ProfileSession): Promise<OrgSummaryDto[]>;
-  runAudit(
-    session: ProfileSession,
-    request: { readonly level: Profile['level'] },
-    ctx: HandlerContext,
-  ): Promise<HandlerResponseOf<'audit:run'>>;
+  verifyToken(target: SentryTarget, token: string): Promise<TokenInfo>;
+  listOrganizations(target: SentryTarget, getToken: () => string): Promise<OrgSummaryDto[]>;
+  runAudit(session: ProfileSession, request: AuditRequest, ctx: HandlerContext): Promise<HandlerResponseOf<'audit:run'>>;
+  getRun(runId: string): Promise<HandlerResponseOf<'audit:get'>>;
+  evidence(request: ParsedRequestOf<'audit:evidence'>): Promise<HandlerResponseOf<'audit:evidence'>>;
   cancelAudit(runId: string): Promise<boolean>;
   planFixes(session: ProfileSession, request: ParsedRequestOf<'fix:plan'>): Promise<HandlerResponseOf<'fix:plan'>>;
-  applyFixes(
-    session: ProfileSession,
-    request: ParsedRequestOf<'fix:apply'>,
-    ctx: HandlerContext,
-  ): Promise<HandlerResponseOf<'fix:apply'>>;
+  applyFixes(session: ProfileSession, request: ParsedRequestOf<'fix:apply'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:apply'>>;
+  undoPlan(session: ProfileSession, request: ParsedRequestOf<'fix:undoPlan'>): Promise<HandlerResponseOf<'fix:undoPlan'>>;
+  undoFixes(session: ProfileSession, request: ParsedRequestOf<'fix:undo'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:undo'>>;
+  catalog(): Promise<HandlerResponseOf<'catalog:get'>>;
   saveReport(request: ParsedRequestOf<'report:save'>, ctx: HandlerContext): Promise<HandlerResponseOf<'report:save'>>;
+  /** Drops what the engine keeps in memory for a profile (runs, plans) when it is deleted or reset. */
+  forgetProfile(profileId: string): void;
+}
+
+/** The built-in demo organization, when the app runs with one. */
+export interface DemoController {
+  status(): HandlerResponseOf<'demo:status'>;
+  /** Puts the demo organization back as it was at launch. */
+  reset(): Promise<void>;
 }
 
 export interface AppInfo {
   readonly version: string;
   readonly platform: string;
   readonly packaged: boolean;
+  readonly mode: 'desktop' | 'web';
 }
 
 export interface HandlerDeps {
@@ -55,6 +77,8 @@ export interface HandlerDeps {
   readonly app: AppInfo;
   /** Opens a link in the OS browser if the allow-list permits; false when refused. */
   readonly openExternal: (url: string) => Promise<boolean>;
+  /** Absent: no demo (demo:status says so, demo:reset is refused). */
+  readonly demo?: DemoController | null;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -79,16 +103,22 @@ function notWired(what: string): never {
   throw new AppError('internal', `${what} is not available in this build yet`);
 }
 
-/** Until core's engine is wired in: every Sentry-facing call fails with a clear message. */
+/** For tests of the non-Sentry channels: every Sentry-facing call fails with a clear message. */
 export function createUnwiredEngine(): EngineGateway {
   return {
     verifyToken: async () => notWired('Checking a token with Sentry'),
     listOrganizations: async () => notWired('Listing organizations'),
     runAudit: async () => notWired('Running an audit'),
+    getRun: async () => notWired('Reading an audit'),
+    evidence: async () => notWired('Reading evidence'),
     cancelAudit: async () => notWired('Cancelling an audit'),
     planFixes: async () => notWired('Planning fixes'),
     applyFixes: async () => notWired('Applying fixes'),
+    undoPlan: async () => notWired('Planning an undo'),
+    undoFixes: async () => notWired('Undoing fixes'),
+    catalog: async () => notWired('Reading the control catalog'),
     saveReport: async () => notWired('Saving a report'),
+    forgetProfile: () => undefined,
   };
 }
 
@@ -99,6 +129,7 @@ function originOf(baseUrl: string): string {
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { store, keychain, engine } = deps;
+  const demo = deps.demo ?? null;
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? randomUUID;
   // What Sentry last said about each profile's token; memory only, dropped with the token.
@@ -119,6 +150,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return Object.freeze({ profile, getToken: () => token });
   }
 
+  const targetOf = (profile: Profile): SentryTarget => ({ baseUrl: profile.baseUrl, caFile: profile.caFile });
+
   return {
     'app:info': async () => {
       const probe = await keychain.probe();
@@ -135,10 +168,30 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'auth:setToken': async ({ profileId, token }) => {
       const profile = requireProfile(profileId);
       // Checked with Sentry first: a token that does not work is not kept.
-      const info = toTokenInfoDto(await engine.verifyToken(profile, token));
+      const info = toTokenInfoDto(await engine.verifyToken(targetOf(profile), token));
       await keychain.setSecret(profile.id, token);
       tokenInfo.set(profile.id, info);
       return info;
+    },
+
+    'auth:verify': async ({ baseUrl, caFile, token }) => {
+      const target = { baseUrl, caFile };
+      const info = toTokenInfoDto(await engine.verifyToken(target, token));
+      const orgs = await engine.listOrganizations(target, () => token);
+      return { info, orgs, scopeCheck: checkScopes(info.scopes, baseUrl) };
+    },
+
+    'auth:scopeCheck': async ({ profileId }) => {
+      const profile = requireProfile(profileId);
+      let info = tokenInfo.get(profile.id) ?? null;
+      if (info === null) {
+        const token = await keychain.getSecret(profile.id);
+        if (token !== null) {
+          info = toTokenInfoDto(await engine.verifyToken(targetOf(profile), token));
+          tokenInfo.set(profile.id, info);
+        }
+      }
+      return checkScopes(info ? info.scopes : null, profile.baseUrl);
     },
 
     'auth:status': async ({ profileId, verify }) => {
@@ -149,7 +202,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { hasToken: false, info: null };
       }
       if (verify) {
-        const info = toTokenInfoDto(await engine.verifyToken(profile, token));
+        const info = toTokenInfoDto(await engine.verifyToken(targetOf(profile), token));
         tokenInfo.set(profile.id, info);
         return { hasToken: true, info };
       }
@@ -187,10 +240,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // The token goes first: if the keychain refuses, the profile stays so the person can retry.
       const tokenDeleted = await keychain.deleteSecret(profileId);
       tokenInfo.delete(profileId);
+      engine.forgetProfile(profileId);
       return { deleted: store.deleteProfile(profileId), tokenDeleted };
     },
 
-    'org:list': async ({ profileId }) => ({ orgs: await engine.listOrganizations(await sessionFor(profileId)) }),
+    'org:list': async ({ profileId }) => {
+      const session = await sessionFor(profileId);
+      return { orgs: await engine.listOrganizations(targetOf(session.profile), session.getToken) };
+    },
 
     'wizard:load': async ({ profileId }) => {
       requireProfile(profileId);
@@ -210,17 +267,38 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'register:save': async ({ profileId, registers }) => ({ registers: store.saveRegisters(profileId, registers) }),
 
-    'audit:run': async ({ profileId, level }, ctx) => {
+    'audit:run': async ({ profileId, level, controls, runId, baselineRunId }, ctx) => {
       const session = await sessionFor(profileId);
-      return engine.runAudit(session, { level: level ?? session.profile.level }, ctx);
+      return engine.runAudit(session, { level: level ?? session.profile.level, controls, runId, baselineRunId }, ctx);
     },
 
+    'audit:get': async ({ runId }) => engine.getRun(runId),
+
+    'audit:evidence': async (request) => engine.evidence(request),
+
     'audit:cancel': async ({ runId }) => ({ cancelled: await engine.cancelAudit(runId) }),
+
+    'catalog:get': async () => engine.catalog(),
 
     'fix:plan': async (request) => engine.planFixes(await sessionFor(request.profileId), request),
 
     'fix:apply': async (request, ctx) => engine.applyFixes(await sessionFor(request.profileId), request, ctx),
 
+    'fix:undoPlan': async (request) => engine.undoPlan(await sessionFor(request.profileId), request),
+
+    'fix:undo': async (request, ctx) => engine.undoFixes(await sessionFor(request.profileId), request, ctx),
+
     'report:save': async (request, ctx) => engine.saveReport(request, ctx),
+
+    'demo:status': async () =>
+      demo?.status() ?? { active: false, profileId: null, orgSlug: null, label: null, baseUrl: null },
+
+    'demo:reset': async () => {
+      if (!demo) throw new AppError('invalid_input', 'There is no demo organization in this session (start with `sentry-harden ui --demo`)');
+      await demo.reset();
+      const id = demo.status().profileId;
+      if (id !== null) engine.forgetProfile(id);
+      return { reset: true };
+    },
   };
 }

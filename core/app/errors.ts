@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorInfo } from '../shared/errors';
+import type { ErrorCode, ErrorInfo } from '../../shared/errors';
 
 /** An expected failure raised by main itself, with a code the window can switch on. */
 export class AppError extends Error {

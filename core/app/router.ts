@@ -1,9 +1,9 @@
 import type { z } from 'zod';
-import type { ErrorInfo, Result } from '../shared/errors';
-import { ErrorCodeSchema } from '../shared/errors';
-import type { EventName } from '../shared/ipc/channel-names';
-import type { Channels, EventPayloadOf } from '../shared/ipc/contract';
-import { formatIssues } from '../shared/ipc/issues';
+import type { ErrorInfo, Result } from '../../shared/errors';
+import { ErrorCodeSchema } from '../../shared/errors';
+import type { EventName } from '../../shared/ipc/channel-names';
+import type { Channels, EventPayloadOf } from '../../shared/ipc/contract';
+import { formatIssues } from '../../shared/ipc/issues';
 import { isSameOrigin } from './url-policy';
 
 /**

@@ -2,19 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TokenInfo } from '../../core/controls/types';
-import { SecretsError } from '../../core/secrets/errors';
-import type { Keychain } from '../../core/secrets/keychain';
-import { SentryApiError } from '../../core/sentry/errors';
-import type { AppStore } from '../../core/store/index';
-import { createAppStore } from '../../core/store/index';
-import type { EngineGateway, ProfileSession } from '../../main/handlers';
-import { createHandlers, createUnwiredEngine } from '../../main/handlers';
-import type { SenderInfo } from '../../main/router';
-import { createRouter, createSenderPolicy } from '../../main/router';
-import type { Result } from '../../shared/errors';
-import { CHANNEL_NAMES } from '../../shared/ipc/channel-names';
-import { channels } from '../../shared/ipc/contract';
+import type { TokenInfo } from '../../../core/controls/types';
+import { SecretsError } from '../../../core/secrets/errors';
+import type { Keychain } from '../../../core/secrets/keychain';
+import { SentryApiError } from '../../../core/sentry/errors';
+import type { AppStore } from '../../../core/store/index';
+import { createAppStore } from '../../../core/store/index';
+import type { EngineGateway, ProfileSession } from '../../../core/app/handlers';
+import { createHandlers, createUnwiredEngine } from '../../../core/app/handlers';
+import type { SenderInfo } from '../../../core/app/router';
+import { createRouter, createSenderPolicy } from '../../../core/app/router';
+import type { Result } from '../../../shared/errors';
+import { CHANNEL_NAMES } from '../../../shared/ipc/channel-names';
+import { channels } from '../../../shared/ipc/contract';
 
 const TOKEN = `sntryu_${'c0ffee'.repeat(10)}abcd`;
 const INFO: TokenInfo = { kind: 'user', scopes: ['org:read', 'org:write'], user: { id: '42', email: 'c@example.com', has2fa: true } };
@@ -64,8 +64,8 @@ function fakeEngine(overrides: Partial<EngineGateway> = {}) {
       if (token !== TOKEN) throw new SentryApiError({ code: 'unauthorized', message: 'Sentry refused the token (GET /api/0/)' });
       return INFO;
     }),
-    listOrganizations: async (s) => {
-      record(s);
+    listOrganizations: async (_target, getToken) => {
+      seen.push({ token: getToken(), sessionJson: JSON.stringify(_target) });
       return [{ id: '1', slug: 'acme', name: 'Acme' }];
     },
     runAudit: async (s, req) => {
@@ -79,6 +79,10 @@ function fakeEngine(overrides: Partial<EngineGateway> = {}) {
         finishedAt: 'b',
         findings: [],
         counts: { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 },
+        controls: [],
+        baselineRunId: 'r1',
+        requests: 0,
+        rateLimited: 0,
       };
     },
     ...overrides,
@@ -98,7 +102,7 @@ function setup(engineOverrides: Partial<EngineGateway> = {}) {
     store,
     keychain: kc.keychain,
     engine,
-    app: { version: '0.1.0', platform: 'linux', packaged: false },
+    app: { version: '0.1.0', platform: 'linux', packaged: false, mode: 'desktop' },
     openExternal,
     now: () => new Date('2025-03-04T05:06:07.000Z'),
     newId: () => `id-${++n}`,
@@ -116,7 +120,7 @@ async function newProfile(call: (c: string, p: unknown) => Promise<Result<unknow
   return (r.value as { profile: { id: string } }).profile;
 }
 
-describe('main handler table', () => {
+describe('handler table', () => {
   it('has one handler per contract channel', () => {
     const { handlers } = setup();
     expect(Object.keys(handlers).sort()).toEqual([...CHANNEL_NAMES].sort());
@@ -185,7 +189,7 @@ describe('auth channels', () => {
     await call('auth:setToken', { profileId: p.id, token: TOKEN });
     vi.mocked(engine.verifyToken).mockClear();
     expect(await call('auth:status', { profileId: p.id, verify: true })).toEqual({ ok: true, value: { hasToken: true, info: INFO } });
-    expect(engine.verifyToken).toHaveBeenCalledWith(expect.objectContaining({ id: p.id }), TOKEN);
+    expect(engine.verifyToken).toHaveBeenCalledWith(expect.objectContaining({ baseUrl: 'https://sentry.io' }), TOKEN);
   });
 });
 
@@ -260,7 +264,7 @@ describe('app, wizard, settings and register channels', () => {
     expect(openExternal).toHaveBeenCalledTimes(2);
     expect(await call('app:info', {})).toEqual({
       ok: true,
-      value: { version: '0.1.0', platform: 'linux', packaged: false, keychain: { available: true, backend: 'secret-service', message: null } },
+      value: { version: '0.1.0', platform: 'linux', packaged: false, mode: 'desktop', keychain: { available: true, backend: 'secret-service', message: null } },
     });
   });
 });

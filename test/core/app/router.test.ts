@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { SecretsError } from '../../core/secrets/errors';
-import { SentryApiError } from '../../core/sentry/errors';
-import { AppError } from '../../main/errors';
-import type { Handlers, SenderInfo } from '../../main/router';
-import { createRouter, createSenderPolicy, toErrorInfo } from '../../main/router';
-import { CHANNEL_NAMES } from '../../shared/ipc/channel-names';
-import type { TokenInfoDto } from '../../shared/ipc/contract';
-import { channels } from '../../shared/ipc/contract';
+import { SecretsError } from '../../../core/secrets/errors';
+import { SentryApiError } from '../../../core/sentry/errors';
+import { AppError } from '../../../core/app/errors';
+import type { Handlers, SenderInfo } from '../../../core/app/router';
+import { createRouter, createSenderPolicy, toErrorInfo } from '../../../core/app/router';
+import { CHANNEL_NAMES } from '../../../shared/ipc/channel-names';
+import type { TokenInfoDto } from '../../../shared/ipc/contract';
+import { channels } from '../../../shared/ipc/contract';
 
 const APP = 'app://sentry-harden';
 const trustedSender: SenderInfo = { webContentsId: 7, frameUrl: `${APP}/index.html`, isMainFrame: true };

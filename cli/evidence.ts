@@ -1,0 +1,267 @@
+import path from 'node:path';
+import type { Drift, DriftFinding } from '../shared/evidence';
+import type { Registers } from '../shared/settings';
+import { DEFAULT_AUDIT_SETTINGS } from '../core/controls/index';
+import type { AuditSettings } from '../core/controls/types';
+import { loadBaselinePackage, type BaselinePackage } from '../core/evidence/drift';
+import { isEvidenceError } from '../core/evidence/errors';
+import { generateSigningKey } from '../core/evidence/keys';
+import { replaceableFolder } from '../core/evidence/package-files';
+import { mergeRegisters, readRegistersFile, emptyRegisterSet } from '../core/evidence/registers';
+import { resolveSigningKey, SIGNING_KEY_SERVICE, type ResolvedSigningKey } from '../core/evidence/signing-key';
+import { DEFAULT_REVIEW_INTERVAL_DAYS, writeEvidencePackage, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
+import { isSecretsError } from '../core/secrets/errors';
+import { createKeychain } from '../core/secrets/keychain';
+import { auditOrganization, type AuditOutcome } from '../core/engine/audit-session';
+import type { ApplyResult } from '../core/engine/apply';
+import { readJournal } from '../core/engine/journal';
+import { tokenPrefix } from '../core/engine/token-kind';
+import { changeRecordsFromJournal } from '../core/evidence/changes';
+import { isSentryApiError } from '../core/sentry/errors';
+import type { Plan } from '../shared/plan';
+import type { StatusCounts } from '../shared/finding';
+import { isStoreError, type AppStore } from '../core/store/index';
+import type { ApplyFlags, ChangeSession } from './apply';
+import { CliUsageError, EXIT } from './cli-error';
+import type { CliIo } from './io';
+import { openExistingStore } from './profile-store';
+
+/** Options of `audit` and `apply` that shape the evidence package. */
+export const EVIDENCE_OPTIONS = {
+  'sign-key': { type: 'string' },
+  registers: { type: 'string' },
+  profile: { type: 'string' },
+  'review-days': { type: 'string' },
+} as const;
+
+export interface EvidenceFlags {
+  /** A consultant's Ed25519 private key (PKCS#8 PEM); else the keychain's key. */
+  readonly signKey: string | undefined;
+  /** A JSON file matching RegistersSchema. */
+  readonly registers: string | undefined;
+  /** A profile of the app's store: its registers, thresholds and review schedule. */
+  readonly profile: string | undefined;
+  readonly reviewDays: number;
+}
+
+export function parseEvidenceFlags(values: Record<string, unknown>, io: CliIo): EvidenceFlags {
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const days = str('review-days');
+  const reviewDays = days === undefined ? DEFAULT_REVIEW_INTERVAL_DAYS : Number(days);
+  if (!Number.isInteger(reviewDays) || reviewDays < 1 || reviewDays > 3660) {
+    throw new CliUsageError(`--review-days must be a whole number of days between 1 and 3660 (got "${days}")`);
+  }
+  const file = str('sign-key');
+  const registers = str('registers');
+  return {
+    signKey: file === undefined ? undefined : path.resolve(io.cwd, file),
+    registers: registers === undefined ? undefined : path.resolve(io.cwd, registers),
+    profile: str('profile'),
+    reviewDays,
+  };
+}
+
+/** What an audit needs from the registers: the entries, the thresholds, and where to record the review. */
+export interface SessionContext {
+  readonly registers: Registers;
+  readonly settings: AuditSettings;
+  readonly store: AppStore | null;
+  readonly profileId: string | null;
+}
+
+function usage(e: unknown): never {
+  if (isEvidenceError(e) || isStoreError(e) || isSecretsError(e)) throw new CliUsageError(e.message);
+  throw e;
+}
+
+/**
+ * Registers of the session: the store profile's (`--profile`, whose organization must be the one
+ * audited; its audit thresholds apply too), then a `--registers` file on top (same ids replace).
+ */
+export async function loadSessionContext(io: CliIo, flags: EvidenceFlags, orgSlug: string): Promise<SessionContext> {
+  let registers = emptyRegisterSet();
+  let settings: AuditSettings = DEFAULT_AUDIT_SETTINGS;
+  let store: AppStore | null = null;
+  if (flags.profile !== undefined) {
+    try {
+      store = openExistingStore(io.env);
+      if (!store) throw new CliUsageError(`--profile ${flags.profile}: there is no app settings file (set SENTRY_HARDEN_CONFIG_DIR to its folder)`);
+      const profile = store.getProfile(flags.profile);
+      if (!profile) throw new CliUsageError(`--profile ${flags.profile}: no such profile in ${store.path}`);
+      if (profile.orgSlug !== orgSlug) throw new CliUsageError(`--profile ${flags.profile} is for organization ${profile.orgSlug}, not ${orgSlug}`);
+      registers = store.getRegisters(flags.profile);
+      settings = { ...DEFAULT_AUDIT_SETTINGS, ...store.getSettings().audit };
+    } catch (e) {
+      usage(e);
+    }
+  }
+  if (flags.registers !== undefined) {
+    try {
+      registers = mergeRegisters(registers, await readRegistersFile(flags.registers));
+    } catch (e) {
+      usage(e);
+    }
+  }
+  return { registers, settings, store, profileId: flags.profile ?? null };
+}
+
+/**
+ * The signing key: `--sign-key FILE` (passphrase from SENTRY_HARDEN_SIGN_KEY_PASSPHRASE), else the
+ * OS keychain's (service SENTRY_HARDEN_KEYCHAIN_SERVICE or `sentry-harden`), created on first use.
+ * The demo falls back to a throwaway key when no keychain is reachable: it is not a real organization.
+ */
+export async function signingKeyFor(io: CliIo, flags: EvidenceFlags, opts: { demo: boolean }): Promise<ResolvedSigningKey & { throwaway?: true }> {
+  try {
+    if (flags.signKey !== undefined) {
+      const passphrase = io.env.SENTRY_HARDEN_SIGN_KEY_PASSPHRASE;
+      return await resolveSigningKey({ keyFile: flags.signKey, ...(passphrase ? { passphrase } : {}) });
+    }
+    const keychain = createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE });
+    return await resolveSigningKey({ keychain });
+  } catch (e) {
+    if (opts.demo && isEvidenceError(e) && e.code === 'keychain_unavailable') {
+      io.stderr.write('note: no OS keychain is reachable; the demo package is signed with a throwaway key.\n');
+      return { key: generateSigningKey(), source: 'keychain', created: true, throwaway: true };
+    }
+    return usage(e);
+  }
+}
+
+/** Refuses, before any request, an output folder that holds files of someone else's. */
+export async function checkOutput(io: CliIo, out: string): Promise<void> {
+  const target = path.resolve(io.cwd, out);
+  if (target.toLowerCase().endsWith('.zip')) return;
+  const state = await replaceableFolder(target);
+  if (!state.replaceable) {
+    throw new CliUsageError(`--out ${out} holds files that are not part of an evidence package (${state.foreign.slice(0, 3).join(', ')}); choose a new or empty folder`);
+  }
+}
+
+export async function loadBaseline(io: CliIo, file: string): Promise<BaselinePackage> {
+  try {
+    return await loadBaselinePackage(path.resolve(io.cwd, file));
+  } catch (e) {
+    return usage(e);
+  }
+}
+
+/**
+ * Writes the package and, for a store profile, records its next review date there. Throws
+ * CliUsageError (exit 2) when the package cannot be written.
+ */
+export async function writeSessionPackage(
+  io: CliIo,
+  out: string,
+  input: EvidenceInput,
+  ctx: SessionContext,
+  key: ResolvedSigningKey,
+  token: string,
+): Promise<WrittenPackage> {
+  let written: WrittenPackage;
+  try {
+    written = await writeEvidencePackage(path.resolve(io.cwd, out), input, { key: key.key, forbidden: [token] });
+  } catch (e) {
+    return usage(e);
+  }
+  if (ctx.store && ctx.profileId) {
+    const current = ctx.store.getRegisters(ctx.profileId);
+    ctx.store.saveRegisters(ctx.profileId, {
+      ...current,
+      review: {
+        nextReviewDate: written.report.review.nextReviewDate,
+        lastSessionAt: written.report.finishedAt,
+        lastPackage: written.path,
+        signedBy: written.fingerprint,
+      },
+    });
+  }
+  return written;
+}
+
+export function formatPackage(written: WrittenPackage, key: ResolvedSigningKey & { throwaway?: true }): string {
+  const lines = [
+    `Evidence package: ${written.path} (${written.files.length} files)`,
+    `Signed by ${written.fingerprint} (${key.source === 'file' ? 'key file' : key.throwaway ? 'throwaway demo key' : key.created ? 'new key created in the OS keychain' : 'key from the OS keychain'})`,
+    `Next review: ${written.report.review.nextReviewDate.slice(0, 10)}`,
+    `Verify with: sentry-harden verify ${written.path} --key SIGNER_PUBLIC_KEY (the signer's signing-key.pub.pem, obtained separately)`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function driftLines(title: string, items: readonly DriftFinding[]): string[] {
+  if (items.length === 0) return [];
+  return [`  ${title} (${items.length}):`, ...items.slice(0, 20).map((d) => `    ${d.check}  ${d.resource.type} ${d.resource.name}: ${d.message}`), ...(items.length > 20 ? [`    ... and ${items.length - 20} more in report.json`] : [])];
+}
+
+export function formatDrift(drift: Drift): string {
+  const lines = [`Drift since the review of ${drift.baseline.finishedAt.slice(0, 10)}${drift.baseline.signer ? ` (baseline signed by ${drift.baseline.signer})` : ''}:`];
+  lines.push(...driftLines('newly failing', drift.newlyFailing));
+  lines.push(...driftLines('regressed', drift.regressed));
+  lines.push(...driftLines('fixed', drift.fixed));
+  lines.push(...driftLines('no longer reported', drift.noLongerReported));
+  if (drift.newIntegrations.length > 0) {
+    lines.push(`  new integrations (${drift.newIntegrations.length}):`, ...drift.newIntegrations.map((i) => `    ${i.resource.type} ${i.resource.name}${i.scopes.length > 0 ? `: ${i.scopes.join(', ')}` : ''}`));
+  }
+  if (drift.newScopes.length > 0) {
+    lines.push(`  new scopes (${drift.newScopes.length}):`, ...drift.newScopes.map((i) => `    ${i.resource.type} ${i.resource.name}: ${i.scopes.join(', ')}`));
+  }
+  if (drift.expiredExceptions.length > 0) {
+    lines.push(`  expired exceptions (${drift.expiredExceptions.length}):`, ...drift.expiredExceptions.map((e) => `    ${e.id} (${e.control})${e.expiresAt ? ` expired ${e.expiresAt.slice(0, 10)}` : ''}`));
+  }
+  if (lines.length === 1) lines.push('  no change.');
+  for (const n of drift.notes) lines.push(`  note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function totals(c: StatusCounts): string {
+  return `${c.pass} pass, ${c.fail} fail, ${c.error} error, ${c.manual} manual`;
+}
+
+/**
+ * `apply PLAN --out DIR`: a fresh audit right before the first change (the plan file holds the
+ * proposed changes, not the audit they came from, and the organization may have moved since),
+ * the changes as the journal recorded them, a fresh audit after the last one, all in one signed
+ * package. Registers, key and output folder are checked before anything is sent.
+ */
+export async function packageSession(io: CliIo, plan: Plan, flags: ApplyFlags, out: string, evidence: EvidenceFlags): Promise<ChangeSession> {
+  const ctx = await loadSessionContext(io, evidence, plan.target.org.slug);
+  await checkOutput(io, out);
+  const key = await signingKeyFor(io, evidence, { demo: false });
+  const audit = (getToken: () => string): Promise<AuditOutcome> =>
+    auditOrganization({
+      baseUrl: plan.target.url,
+      orgSlug: plan.target.org.slug,
+      getToken,
+      tokenPrefix: tokenPrefix(getToken()),
+      level: plan.level,
+      timeoutMs: flags.timeoutMs,
+      ...(flags.caFile ? { caFile: flags.caFile } : {}),
+      settings: ctx.settings,
+      integrationRegister: ctx.registers.integrationRegister,
+    });
+  let before: AuditOutcome | null = null;
+  return {
+    async before(getToken) {
+      io.stderr.write(`Auditing ${plan.target.org.slug} before the changes (level ${plan.level}), for the evidence package\n`);
+      before = await audit(getToken);
+    },
+    async after(result: ApplyResult, getToken) {
+      if (!before) return null;
+      io.stderr.write('Auditing again after the changes\n');
+      let after: AuditOutcome;
+      try {
+        after = await audit(getToken);
+      } catch (e) {
+        if (!isSentryApiError(e)) throw e;
+        io.stderr.write(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}\n`);
+        return EXIT.couldNotRun;
+      }
+      const changes = changeRecordsFromJournal(readJournal(result.journalFile));
+      const input: EvidenceInput = { final: after, before, changes, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays };
+      const written = await writeSessionPackage(io, out, input, ctx, key, getToken());
+      io.stdout.write(`\nBefore: ${totals(before.report.summary.counts)}\nAfter:  ${totals(after.report.summary.counts)}\n`);
+      io.stdout.write(formatPackage(written, key));
+      return null;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { HandlerResponseOf } from '../../shared/ipc/contract';
+import { AppError } from './errors';
+import type { PackageWriter, ReportDestination, ReportFormat, ReportSession } from './report-output';
+import type { HandlerContext } from './router';
+
+/**
+ * `report:save`: asks the destination where (a dialog, or web mode's output folder), then writes
+ * the signed evidence package there, or one file of it. Nothing written carries a token: the
+ * session holds reports (token kind, scopes and user only), redacted responses and journals.
+ */
+
+export interface SaveReportInput {
+  readonly profileId: string;
+  readonly orgSlug: string;
+  readonly format: ReportFormat;
+  readonly session: ReportSession;
+  readonly now?: Date;
+}
+
+export interface SaveReportDeps {
+  readonly destination: ReportDestination;
+  readonly writePackage: PackageWriter | null;
+}
+
+type SaveResult = HandlerResponseOf<'report:save'>;
+
+const EXTENSION: Record<ReportFormat, string> = { evidence: '', html: '.html', json: '.json', csv: '.csv', pdf: '.pdf' };
+
+/** `sentry-harden-acme-20250304-0912`: sortable, no characters a file system refuses. */
+export function suggestedReportName(orgSlug: string, format: ReportFormat, now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
+  return `sentry-harden-${orgSlug}-${stamp}${EXTENSION[format]}`;
+}
+
+function needWriter(writer: PackageWriter | null, what: string): PackageWriter {
+  if (!writer) throw new AppError('internal', `${what} needs the evidence package writer, which is not part of this build yet`);
+  return writer;
+}
+
+/** The first top-level file of a package folder with this extension (report.html, findings.csv). */
+async function fileWithExtension(dir: string, ext: string): Promise<string> {
+  const names = (await readdir(dir)).filter((n) => n.toLowerCase().endsWith(ext)).sort((a, b) => (a.startsWith('report') ? -1 : b.startsWith('report') ? 1 : a.localeCompare(b)));
+  const name = names[0];
+  if (name === undefined) throw new AppError('internal', `The evidence package has no ${ext} file`);
+  return path.join(dir, name);
+}
+
+export async function saveSessionReport(input: SaveReportInput, deps: SaveReportDeps, ctx: HandlerContext): Promise<SaveResult> {
+  const { format } = input;
+  if (format === 'pdf' && !deps.destination.printPdf) {
+    throw new AppError('invalid_input', 'PDF is printed by the desktop app; here, save the HTML report and print it from the browser');
+  }
+  if (format !== 'json') needWriter(deps.writePackage, format === 'evidence' ? 'The signed package' : `The ${format.toUpperCase()} report`);
+  const suggestedName = suggestedReportName(input.orgSlug, format, input.now ?? new Date());
+  const target = await deps.destination.choose({ format, suggestedName }, ctx);
+  if (target === null) return { saved: false, path: null, zipPath: null, fingerprint: null };
+
+  if (format === 'json' && !deps.writePackage) {
+    // The audit report of the latest run (issue 2's report.json) needs no package.
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, `${JSON.stringify(input.session.after.report, null, 2)}\n`, { mode: 0o600 });
+    return { saved: true, path: target, zipPath: null, fingerprint: null };
+  }
+
+  const writer = needWriter(deps.writePackage, 'Saving a report');
+  if (format === 'evidence') {
+    await mkdir(path.dirname(target), { recursive: true });
+    const written = await writer(input.session, target);
+    return { saved: true, path: written.dir, zipPath: written.zip, fingerprint: written.fingerprint };
+  }
+
+  // One file of the package: written whole in a private temporary folder, then copied out.
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'sentry-harden-report-'));
+  try {
+    const written = await writer(input.session, path.join(tmp, 'package'));
+    await mkdir(path.dirname(target), { recursive: true });
+    if (format === 'pdf') {
+      const html = await fileWithExtension(written.dir, '.html');
+      await (deps.destination.printPdf as NonNullable<ReportDestination['printPdf']>)(html, target);
+    } else {
+      await copyFile(await fileWithExtension(written.dir, EXTENSION[format]), target);
+    }
+    return { saved: true, path: target, zipPath: null, fingerprint: written.fingerprint };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}

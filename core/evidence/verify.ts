@@ -1,0 +1,290 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { AuditSnapshot, EvidenceReport, RawResponse } from '../../shared/evidence';
+import { EvidenceReportSchema } from '../../shared/evidence';
+import { countByStatus, type Finding } from '../../shared/finding';
+import type { Level } from '../../shared/levels';
+import { AuditSettingsOverridesSchema } from '../../shared/settings';
+import type { AuditSettings } from '../controls/types';
+import type { HttpMethod, ResponseRecord } from '../sentry/transport';
+import { catalogIdentity } from './catalog-digest';
+import { EvidenceError } from './errors';
+import { sha256Hex } from './hash';
+import { verifyPackage, type PackageVerification } from './package';
+import { openPackage, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
+import { compareCounts, compareFindings, recomputeAudit, type RecomputedAudit } from './recompute';
+import { applyExceptions } from './registers';
+import { EVIDENCE_KIND } from './writer';
+
+/**
+ * Full offline verification of an evidence package:
+ * 1. integrity: the DSSE signature (by the expected key when one is given) and the SHA-256 of
+ *    every file, none added or missing (`verifyPackage`);
+ * 2. consistency: report.json is an evidence report; every response it lists has its raw/ file,
+ *    whose bytes hash to its name; every read a finding cites is listed;
+ * 3. recomputation: each audit of the package (before and after) is run again with the same
+ *    control code, level, thresholds and integration register, its clock set to the audit's start,
+ *    answered from raw/ alone; every finding (check, resource, status, the reads it cites), the
+ *    counts and the token summary must come out as reported. So a verdict edited in report.json
+ *    is caught even when the editor re-signed the package with a key of their own;
+ * 4. the exception layer recomputed at the session's finish time.
+ * Each problem is one sentence that starts with the file it concerns.
+ */
+export interface EvidenceVerification {
+  readonly valid: boolean;
+  readonly format: 'folder' | 'zip';
+  /** Signature and hashes; null when the .zip could not even be opened. */
+  readonly integrity: PackageVerification | null;
+  /** The parsed report.json; null when missing or not an evidence report. */
+  readonly report: EvidenceReport | null;
+  /** The audits recomputed from raw/ and how many findings each has; empty when none could run. */
+  readonly recomputed: readonly { readonly audit: 'before' | 'after' | 'audit'; readonly findings: number; readonly agrees: boolean }[];
+  readonly problems: readonly string[];
+  readonly notes: readonly string[];
+}
+
+const SettingsSchema = AuditSettingsOverridesSchema.required();
+
+/**
+ * Verifies a package folder or .zip. Never throws for a damaged package (every failure is in
+ * `problems`); throws EvidenceError when verification cannot run: the path does not exist
+ * (`not_found`) or the expected public key is unusable (`invalid_input`).
+ */
+export async function verifyEvidencePackage(target: string, options: { expectedPublicKeyPem?: string } = {}): Promise<EvidenceVerification> {
+  let opened;
+  try {
+    opened = await openPackage(target);
+  } catch (e) {
+    if (e instanceof EvidenceError && e.code === 'invalid_input') {
+      return { valid: false, format: 'zip', integrity: null, report: null, recomputed: [], problems: [`${path.basename(target)}: ${e.message}`], notes: [] };
+    }
+    throw e;
+  }
+  try {
+    const integrity = await verifyPackage(opened.dir, options);
+    const problems = [...integrity.problems];
+    const notes = [...integrity.notes];
+    const content = await checkContent(opened.dir, integrity, problems, notes);
+    return {
+      valid: integrity.valid && problems.length === 0,
+      format: opened.zip ? 'zip' : 'folder',
+      integrity,
+      report: content.report,
+      recomputed: content.recomputed,
+      problems,
+      notes,
+    };
+  } finally {
+    await opened.close();
+  }
+}
+
+async function readReport(dir: string, problems: string[]): Promise<EvidenceReport | null> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, REPORT_FILE), 'utf8');
+  } catch {
+    if (!problems.some((p) => p.startsWith(`${REPORT_FILE}:`))) problems.push(`${REPORT_FILE}: missing`);
+    return null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    problems.push(`${REPORT_FILE}: not valid JSON (${(e as Error).message})`);
+    return null;
+  }
+  const parsed = EvidenceReportSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    problems.push(`${REPORT_FILE}: not an evidence report (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'})`);
+    return null;
+  }
+  return parsed.data;
+}
+
+interface AuditView {
+  readonly name: 'before' | 'after' | 'audit';
+  readonly startedAt: string;
+  readonly findings: readonly Finding[];
+  readonly reads: AuditSnapshot['reads'];
+  readonly responses: readonly RawResponse[];
+  readonly counts: Partial<Record<string, number>>;
+  readonly controls: AuditSnapshot['controls'];
+}
+
+function auditsOf(report: EvidenceReport): AuditView[] {
+  const final: AuditView = {
+    name: report.before ? 'after' : 'audit',
+    startedAt: report.startedAt,
+    findings: report.findings,
+    reads: report.reads,
+    responses: report.responses,
+    counts: report.summary.counts,
+    controls: report.controls,
+  };
+  if (!report.before) return [final];
+  const b = report.before;
+  return [{ name: 'before', startedAt: b.startedAt, findings: b.findings, reads: b.reads, responses: b.responses, counts: b.counts, controls: b.controls }, final];
+}
+
+function label(name: AuditView['name']): string {
+  return name === 'audit' ? 'the audit' : `the ${name} audit`;
+}
+
+async function checkContent(
+  dir: string,
+  integrity: PackageVerification,
+  problems: string[],
+  notes: string[],
+): Promise<{ report: EvidenceReport | null; recomputed: EvidenceVerification['recomputed'] }> {
+  const report = await readReport(dir, problems);
+  if (!report) return { report: null, recomputed: [] };
+  if (report.kind !== EVIDENCE_KIND) problems.push(`${REPORT_FILE}: kind is "${String(report.kind)}", not ${EVIDENCE_KIND}`);
+
+  if (report.signer && integrity.signature.ok && integrity.signature.keyid !== report.signer.keyid) {
+    problems.push(`${REPORT_FILE}: names the signer ${report.signer.fingerprint}, but the package is signed by ${integrity.signature.fingerprint ?? '?'}`);
+  }
+  const catalog = catalogIdentity();
+  if (catalog.digest !== report.catalog.digest) {
+    notes.push(
+      `The package's control catalog (${report.catalog.version}, ${report.catalog.digest.slice(0, 12)}…) is not this tool's ` +
+        `(${catalog.version}, ${catalog.digest.slice(0, 12)}…): verdicts were recomputed with this tool's controls.`,
+    );
+  }
+
+  // raw/: every response listed has its file, whose bytes hash to its name.
+  const bodies = new Map<string, string>();
+  const audits = auditsOf(report);
+  for (const audit of audits) {
+    for (const r of audit.responses) {
+      if (bodies.has(r.sha256)) continue;
+      const rel = rawFileName(r.sha256);
+      let data: Buffer;
+      try {
+        data = await readFile(path.join(dir, ...rel.split('/')));
+      } catch {
+        const already = problems.some((p) => p.startsWith(`${rel}:`));
+        if (!already) problems.push(`${rel}: missing (${REPORT_FILE} lists the response of ${r.method} ${r.url.split('?')[0] ?? ''} under this hash)`);
+        continue;
+      }
+      const actual = sha256Hex(data);
+      if (actual !== r.sha256 && !problems.some((p) => p.startsWith(`${rel}:`))) {
+        problems.push(`${rel}: its content does not match its name (SHA-256 ${actual})`);
+      }
+      bodies.set(r.sha256, data.toString('utf8'));
+    }
+  }
+  const listed = new Set(audits.flatMap((a) => a.responses.map((r) => r.sha256)));
+  const unlisted = (await readdir(path.join(dir, RAW_DIR)).catch(() => [] as string[])).filter((n) => !listed.has(n.replace(/\.json$/, '')));
+  if (unlisted.length > 0) notes.push(`${unlisted.length} file(s) in ${RAW_DIR}/ are not responses of either audit: ${unlisted.slice(0, 3).join(', ')}.`);
+
+  // Each finding's reads are listed, and each read's pages are responses of the same audit.
+  for (const audit of audits) {
+    const responses = new Set(audit.responses.map((r) => r.sha256));
+    const reads = new Set(audit.reads.map((r) => r.sha256));
+    for (const read of audit.reads) {
+      const missing = read.responses.find((p) => !responses.has(p.sha256));
+      if (missing) problems.push(`${REPORT_FILE}: in ${label(audit.name)}, the read of ${read.endpoint} cites a response (${missing.sha256.slice(0, 12)}…) that is not among its responses`);
+    }
+    for (const f of audit.findings) {
+      const missing = f.evidence.find((e) => !reads.has(e.sha256));
+      if (missing) problems.push(`${REPORT_FILE}: in ${label(audit.name)}, ${f.check} on ${f.resource.type} "${f.resource.name}" cites a read (${missing.sha256.slice(0, 12)}…) that is not listed`);
+    }
+  }
+
+  // Recomputation.
+  const settings = SettingsSchema.safeParse(report.settings);
+  if (!settings.success) {
+    problems.push(`${REPORT_FILE}: the audit thresholds (settings) are incomplete or malformed, so the verdicts cannot be recomputed`);
+    return { report, recomputed: [] };
+  }
+  const recomputed: { audit: AuditView['name']; findings: number; agrees: boolean }[] = [];
+  for (const audit of audits) {
+    const before = problems.length;
+    let result: RecomputedAudit;
+    try {
+      result = await recomputeAudit({
+        baseUrl: report.target.url,
+        orgSlug: report.target.org.slug,
+        level: report.level as Level,
+        settings: settings.data as AuditSettings,
+        integrationRegister: report.integrationRegister,
+        token: report.token,
+        startedAt: audit.startedAt,
+        responses: toRecords(audit.responses, bodies),
+      });
+    } catch (e) {
+      problems.push(`${REPORT_FILE}: ${label(audit.name)} cannot be recomputed from ${RAW_DIR}/: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    const where = `${REPORT_FILE}: in ${label(audit.name)}, `;
+    for (const p of compareFindings(audit.findings, result.findings)) problems.push(where + p);
+    const reportedReads = new Set(audit.reads.map((r) => r.sha256));
+    const extraReads = [...reportedReads].filter((s) => !result.readDigests.has(s)).length;
+    const missingReads = [...result.readDigests].filter((s) => !reportedReads.has(s)).length;
+    if (extraReads + missingReads > 0) {
+      problems.push(`${where}the reads listed differ from the ones the verdicts rest on (${extraReads} not used, ${missingReads} missing)`);
+    }
+    // Totals are checked against the findings as reported: a wrong verdict is reported above once,
+    // not again in every total it moves.
+    const counts = compareCounts(audit.counts, countByStatus(audit.findings));
+    if (counts.length > 0) problems.push(`${where}the totals do not add up to the findings: ${counts.join(', ')}`);
+    for (const c of audit.controls) {
+      const diff = compareCounts(c.counts, countByStatus(audit.findings.filter((f) => f.control === c.id)));
+      if (diff.length > 0) problems.push(`${where}the totals of control ${c.id} do not add up to its findings: ${diff.join(', ')}`);
+    }
+    if (audit.name !== 'before') {
+      const t = report.token;
+      const same =
+        t.kind === result.token.kind &&
+        t.scopes.join(' ') === [...result.token.scopes].join(' ') &&
+        (t.user?.id ?? null) === (result.token.user?.id ?? null);
+      if (!same) problems.push(`${REPORT_FILE}: the operator (token kind, scopes, user) differs from what GET /api/0/ recorded`);
+    }
+    recomputed.push({ audit: audit.name, findings: result.findings.length, agrees: problems.length === before });
+  }
+
+  // The exception layer, judged at the session's finish as when the package was made.
+  const entries = report.exceptions.map(({ active: _a, covers: _c, ...entry }) => entry);
+  const layer = applyExceptions(report.findings, entries, new Date(report.finishedAt));
+  layer.exceptions.forEach((e, i) => {
+    const stated = report.exceptions[i];
+    if (!stated) return;
+    if (stated.active !== e.active) problems.push(`${REPORT_FILE}: exception ${e.id} is marked ${stated.active ? 'active' : 'expired'}, but by its expiry it is ${e.active ? 'active' : 'expired'}`);
+    else if ([...stated.covers].sort().join(' ') !== [...e.covers].sort().join(' ')) problems.push(`${REPORT_FILE}: exception ${e.id} lists other findings than the failures it matches`);
+  });
+  if (report.exceptionSummary) {
+    const s = report.exceptionSummary;
+    const expected = layer.summary;
+    const same =
+      s.active === expected.active &&
+      s.expired === expected.expired &&
+      s.accepted === expected.accepted &&
+      compareCounts(s.withExceptions, expected.withExceptions).length === 0 &&
+      compareCounts(s.withoutExceptions, expected.withoutExceptions).length === 0;
+    if (!same) problems.push(`${REPORT_FILE}: the counts with and without exceptions do not match the findings and exceptions`);
+  }
+  if (report.drift) notes.push('The drift section compares with a baseline package that is not part of this one; it was not recomputed.');
+  return { report, recomputed };
+}
+
+/** ResponseRecords for the replay transport: the listed metadata and the raw/ bytes. */
+function toRecords(responses: readonly RawResponse[], bodies: ReadonlyMap<string, string>): ResponseRecord[] {
+  const out: ResponseRecord[] = [];
+  for (const r of responses) {
+    const body = bodies.get(r.sha256);
+    if (body === undefined) continue;
+    out.push({
+      method: r.method as HttpMethod,
+      origin: r.origin ?? '',
+      url: r.url,
+      status: r.status,
+      fetchedAt: r.fetchedAt,
+      sha256: r.sha256,
+      body,
+      headers: { ...r.headers },
+    });
+  }
+  return out;
+}

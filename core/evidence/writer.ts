@@ -1,0 +1,261 @@
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  EvidenceReportSchema,
+  SIGNATURE_DISCLAIMER,
+  type AuditSnapshot,
+  type ChangeRecord,
+  type EvidenceReport,
+  type RawResponse,
+} from '../../shared/evidence';
+import { countByStatus } from '../../shared/finding';
+import type { AuditReport } from '../../shared/report';
+import type { Registers } from '../../shared/settings';
+import { DEFAULT_AUDIT_SETTINGS } from '../controls/index';
+import type { AuditSettings } from '../controls/types';
+import type { ResponseRecord } from '../sentry/transport';
+import { catalogIdentity } from './catalog-digest';
+import { renderFindingsCsv } from './csv';
+import { computeDrift, type BaselinePackage } from './drift';
+import { EvidenceError } from './errors';
+import { sha256Hex } from './hash';
+import { renderReportHtml } from './html';
+import { renderReviewIcs } from './ics';
+import type { SigningKey } from './keys';
+import { signPackage, zipPackage } from './package';
+import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, replaceableFolder, REPORT_FILE } from './package-files';
+import { applyExceptions, emptyRegisterSet } from './registers';
+
+/** `report.json`'s `kind`, and what the statement's predicate says the package is. */
+export const EVIDENCE_KIND = 'sentry-harden/evidence';
+export const DEFAULT_REVIEW_INTERVAL_DAYS = 90;
+
+/** One audit as the engine returns it (`auditOrganization`): the report and every response. */
+export interface PackageAudit {
+  readonly report: AuditReport;
+  /** Bodies are already credential-redacted by the client; `sha256` names those bytes. */
+  readonly responses: readonly ResponseRecord[];
+}
+
+export interface EvidenceInput {
+  /** The audit that shows the organization as the session left it (the only one without changes). */
+  readonly final: PackageAudit;
+  /** The audit before any change; null or absent for a before-only package. */
+  readonly before?: PackageAudit | null;
+  /** The session's changes (see `changeRecordsFromJournal`). */
+  readonly changes?: readonly ChangeRecord[];
+  readonly registers?: Registers;
+  /** The thresholds both audits ran with; recomputation uses the same. */
+  readonly settings?: AuditSettings;
+  readonly reviewIntervalDays?: number;
+  /** The previous package, for the drift section. */
+  readonly baseline?: BaselinePackage | null;
+}
+
+/** Renderers of the human-readable files; each file is signed like the rest. */
+export interface PackageRenderers {
+  readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string }) => string;
+  readonly csv?: (report: EvidenceReport) => string;
+  readonly ics?: (report: EvidenceReport) => string;
+}
+
+/** report.html, findings.csv and review.ics, as every package carries them. */
+export const DEFAULT_RENDERERS: PackageRenderers = {
+  html: (report, signer) => renderReportHtml(report, { signature: signer }),
+  csv: (report) => renderFindingsCsv(report),
+  ics: (report) => renderReviewIcs(report),
+};
+
+export interface WritePackageOptions {
+  readonly key: SigningKey;
+  /** Default: DEFAULT_RENDERERS. */
+  readonly renderers?: PackageRenderers;
+  /**
+   * Strings that must appear in no file (the session's API token): the package is not written
+   * if one does. Redaction already removed them; this is the last look before signing.
+   */
+  readonly forbidden?: readonly string[];
+}
+
+export interface WrittenPackage {
+  /** The folder, or the .zip file. */
+  readonly path: string;
+  readonly format: 'folder' | 'zip';
+  readonly report: EvidenceReport;
+  /** Every file of the package, relative, sorted. */
+  readonly files: readonly string[];
+  readonly keyid: string;
+  readonly fingerprint: string;
+}
+
+function toRaw(r: ResponseRecord): RawResponse {
+  return { method: r.method, url: r.url, origin: r.origin, status: r.status, fetchedAt: r.fetchedAt, sha256: r.sha256, headers: { ...r.headers } };
+}
+
+function snapshot(audit: PackageAudit): AuditSnapshot {
+  const r = audit.report;
+  return {
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    controls: r.controls,
+    findings: r.findings,
+    reads: r.reads,
+    responses: audit.responses.map(toRaw),
+    counts: r.summary.counts,
+  };
+}
+
+/** The raw/ files of the audits: redacted body by SHA-256, each checked against its name. */
+export function rawBodies(audits: readonly PackageAudit[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const audit of audits) {
+    for (const r of audit.responses) {
+      if (out.has(r.sha256)) continue;
+      if (sha256Hex(Buffer.from(r.body, 'utf8')) !== r.sha256) {
+        throw new EvidenceError('internal', `The recorded response of ${r.method} ${r.url.split('?')[0] ?? ''} does not match its SHA-256; refusing to package it.`);
+      }
+      out.set(r.sha256, r.body);
+    }
+  }
+  return out;
+}
+
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(iso) + days * 86_400_000).toISOString();
+}
+
+/**
+ * Builds report.json of a package (validated against EvidenceReportSchema). Throws
+ * EvidenceError('invalid_input') when the two audits are not of the same organization and level.
+ */
+export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningKey, 'keyid' | 'fingerprint'>): EvidenceReport {
+  const final = input.final.report;
+  const before = input.before ?? null;
+  if (before) {
+    const b = before.report;
+    if (b.target.org.id !== final.target.org.id || b.target.url !== final.target.url) {
+      throw new EvidenceError('invalid_input', `The audits before and after are of different organizations (${b.target.org.slug}, ${final.target.org.slug}).`);
+    }
+    if (b.level !== final.level) throw new EvidenceError('invalid_input', `The audits before and after ran at different levels (${b.level}, ${final.level}).`);
+  }
+  const registers = input.registers ?? emptyRegisterSet();
+  const intervalDays = input.reviewIntervalDays ?? DEFAULT_REVIEW_INTERVAL_DAYS;
+  if (!Number.isInteger(intervalDays) || intervalDays < 1 || intervalDays > 3660) {
+    throw new EvidenceError('invalid_input', `The review interval must be a whole number of days between 1 and 3660 (got ${intervalDays}).`);
+  }
+  const settings = input.settings ?? DEFAULT_AUDIT_SETTINGS;
+  const layer = applyExceptions(final.findings, registers.exceptions, new Date(final.finishedAt));
+  const report: EvidenceReport = {
+    ...final,
+    summary: { ...final.summary, counts: countByStatus(final.findings) },
+    kind: EVIDENCE_KIND,
+    catalog: catalogIdentity(),
+    settings: { ...settings, sensitiveFieldBaseline: [...settings.sensitiveFieldBaseline] },
+    responses: input.final.responses.map(toRaw),
+    before: before ? snapshot(before) : null,
+    changes: [...(input.changes ?? [])],
+    exceptions: layer.exceptions,
+    attestations: [...registers.attestations],
+    integrationRegister: [...registers.integrationRegister],
+    review: { nextReviewDate: addDays(final.finishedAt, intervalDays), intervalDays },
+    disclaimer: SIGNATURE_DISCLAIMER,
+    session: { startedAt: before?.report.startedAt ?? final.startedAt, finishedAt: final.finishedAt },
+    ...(signer ? { signer: { keyid: signer.keyid, fingerprint: signer.fingerprint } } : {}),
+    exceptionSummary: layer.summary,
+  };
+  if (input.baseline) report.drift = computeDrift(input.baseline, report);
+  const parsed = EvidenceReportSchema.safeParse(report);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EvidenceError('internal', `The evidence report does not match its schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}).`);
+  }
+  return report;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+async function assertNothingForbidden(dir: string, forbidden: readonly string[]): Promise<void> {
+  const needles = forbidden.filter((s) => s.length >= 8).map((s) => Buffer.from(s, 'utf8'));
+  if (needles.length === 0) return;
+  for (const rel of await listFiles(dir)) {
+    const data = await readFile(path.join(dir, ...rel.split('/')));
+    if (needles.some((n) => data.includes(n))) {
+      throw new EvidenceError('internal', `Refusing to write the evidence package: ${rel} would contain the API token.`);
+    }
+  }
+}
+
+/** Writes the unsigned files of a package into an empty folder. */
+async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, string>, key: SigningKey, renderers: PackageRenderers): Promise<void> {
+  await mkdir(path.join(dir, RAW_DIR), { recursive: true });
+  for (const [sha, body] of raw) await writeFile(path.join(dir, ...rawFileName(sha).split('/')), body, 'utf8');
+  await writeFile(path.join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, { fingerprint: key.fingerprint, keyid: key.keyid }), 'utf8');
+  if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
+  if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
+}
+
+/**
+ * Builds, writes and signs an evidence package at `out`: a folder, or a single .zip when `out`
+ * ends in `.zip`. The package is assembled in a temporary folder beside `out` and moved into place
+ * only once signed, so an interrupted run never leaves half a package. An existing `out` is
+ * replaced only when it holds nothing but package files (an earlier package or report); anything
+ * else is refused (EvidenceError('invalid_input')).
+ */
+export async function writeEvidencePackage(out: string, input: EvidenceInput, options: WritePackageOptions): Promise<WrittenPackage> {
+  const target = path.resolve(out);
+  const asZip = target.toLowerCase().endsWith('.zip');
+  if (!asZip) {
+    const state = await replaceableFolder(target);
+    if (!state.replaceable) {
+      throw new EvidenceError(
+        'invalid_input',
+        `${target} already holds files that are not part of an evidence package (${state.foreign.slice(0, 5).join(', ')}${state.foreign.length > 5 ? ', ...' : ''}); choose a new or empty folder.`,
+      );
+    }
+  }
+  const report = buildEvidenceReport(input, options.key);
+  const raw = rawBodies([...(input.before ? [input.before] : []), input.final]);
+  const parent = path.dirname(target);
+  await mkdir(parent, { recursive: true });
+  const stage = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));
+  let staged = true;
+  try {
+    await writeContent(stage, report, raw, options.key, options.renderers ?? DEFAULT_RENDERERS);
+    await assertNothingForbidden(stage, options.forbidden ?? []);
+    const signed = await signPackage(stage, options.key, {
+      kind: EVIDENCE_KIND,
+      report: REPORT_FILE,
+      organization: { slug: report.target.org.slug, id: report.target.org.id, url: report.target.url },
+      level: report.level,
+      session: report.session,
+      tool: report.tool,
+      catalog: report.catalog,
+    });
+    const files = await listFiles(stage);
+    if (asZip) {
+      await zipPackage(stage, target, { folderName: path.basename(target).replace(/\.zip$/i, '') });
+    } else {
+      const trash = `${stage}.old`;
+      let moved = false;
+      try {
+        await rename(target, trash);
+        moved = true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      await rename(stage, target);
+      staged = false;
+      if (moved) await rm(trash, { recursive: true, force: true });
+    }
+    return { path: target, format: asZip ? 'zip' : 'folder', report, files, keyid: signed.keyid, fingerprint: signed.fingerprint };
+  } finally {
+    if (staged) await rm(stage, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,51 @@
+import { writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { BrowserWindow } from 'electron';
+import { dialog } from 'electron';
+import type { ReportDestination } from '../core/app/report-output';
+import { hardenSession } from './security';
+import { createPrintWindow } from './window';
+
+const FILTERS: Record<string, Electron.FileFilter[]> = {
+  html: [{ name: 'HTML report', extensions: ['html'] }],
+  json: [{ name: 'JSON report', extensions: ['json'] }],
+  csv: [{ name: 'Findings (CSV)', extensions: ['csv'] }],
+  pdf: [{ name: 'PDF report', extensions: ['pdf'] }],
+  evidence: [],
+};
+
+/**
+ * Reports in the desktop app: the native save dialog (a new folder name for the evidence package,
+ * which also gets a .zip beside it), and PDF through Chromium's printToPDF of report.html in a
+ * hidden, sandboxed window without JavaScript or network.
+ */
+export function createDialogDestination(parentWindow: () => BrowserWindow | null): ReportDestination {
+  let hardened = false;
+  return {
+    async choose({ format, suggestedName }) {
+      const options: Electron.SaveDialogOptions = {
+        title: format === 'evidence' ? 'Save the signed evidence package (a new folder)' : `Save the ${format.toUpperCase()} report`,
+        defaultPath: suggestedName,
+        filters: FILTERS[format] ?? [],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      };
+      const parent = parentWindow();
+      const result = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+    async printPdf(htmlFile, pdfFile) {
+      const win = createPrintWindow();
+      try {
+        if (!hardened) {
+          hardenSession(win.webContents.session);
+          hardened = true;
+        }
+        await win.loadURL(pathToFileURL(htmlFile).href);
+        const pdf = await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+        await writeFile(pdfFile, pdf, { mode: 0o600 });
+      } finally {
+        win.destroy();
+      }
+    },
+  };
+}

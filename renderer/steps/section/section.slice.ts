@@ -1,0 +1,263 @@
+import type { EventPayloadOf } from '../../../shared/ipc/contract';
+import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
+import type { SliceContext } from '../../store/slice';
+import type { Status } from '../../store/status';
+import { IDLE, call, done, failed, running } from '../../store/status';
+import type { SectionId, SectionSliceKey } from '../steps';
+import { sectionOfControl } from '../steps';
+
+/**
+ * One guide section (or the integrations review): its fix plan, the steps the person picked,
+ * applying them, undoing what was applied, and the evidence behind findings on demand. The
+ * findings themselves come from the shared audit runs (`checks`); an apply or undo hands its
+ * re-check to `checks.adopt`.
+ */
+
+export type StepProgressStatus = EventPayloadOf<'fix:progress'>['status'];
+
+export interface FixProgress {
+  readonly kind: 'apply' | 'undo';
+  /** The plan (apply) or the apply (undo) whose progress events count. */
+  readonly id: string;
+  readonly index: number;
+  readonly total: number;
+  readonly steps: Readonly<Record<string, StepProgressStatus>>;
+}
+
+/** What one `fix:apply` did in this section, and which of its steps were undone since. */
+export interface AppliedBatch {
+  readonly applyId: string;
+  readonly planId: string;
+  readonly steps: readonly FixStep[];
+  readonly results: readonly StepResult[];
+  readonly undone: readonly string[];
+}
+
+export interface UndoTarget {
+  readonly applyId: string;
+  readonly stepIds: readonly string[];
+}
+
+export interface SectionSlice {
+  readonly section: SectionId;
+  readonly plan: Status<FixPlan>;
+  /** Choices fixes need (`addTeam.backend` -> `platform`); sent with the next plan. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly selected: readonly string[];
+  readonly apply: Status<ApplyOutcome, FixProgress>;
+  readonly applied: readonly AppliedBatch[];
+  readonly undoTarget: UndoTarget | null;
+  readonly undoPlan: Status<UndoPlan>;
+  readonly undo: Status<UndoOutcome, FixProgress>;
+  /** By `${runId}:${sha256}`. */
+  readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
+
+  loadPlan(): Promise<void>;
+  setParam(key: string, value: string): void;
+  toggleStep(stepId: string, on: boolean): void;
+  /** Applies the selected steps; `confirmOrg` is the slug the person typed for high-risk steps. */
+  applySelected(confirmOrg?: string): Promise<void>;
+  /** Loads what undoing these applied steps would do (for the confirmation). */
+  prepareUndo(target: UndoTarget): Promise<void>;
+  cancelUndo(): void;
+  undoPrepared(confirmOrg?: string): Promise<void>;
+  showEvidence(runId: string, sha256: string): Promise<void>;
+}
+
+export function evidenceKey(runId: string, sha256: string): string {
+  return `${runId}:${sha256}`;
+}
+
+/** The slice creator; every section step has the same shape, under its own key. */
+export type SectionSliceCreator = (ctx: SliceContext<'authentication'>) => SectionSlice;
+
+export function createSectionSlice(key: SectionSliceKey, section: SectionId): SectionSliceCreator {
+  return ({ set, get, bridge, track }) => {
+    const self = () => get()[key];
+
+    function controlsOfSection(): string[] {
+      const ids = new Set<string>();
+      const catalog = get().catalog.catalog;
+      if (catalog.status === 'done') {
+        for (const c of catalog.value.controls) if (sectionOfControl(c.id) === section) ids.add(c.id);
+      }
+      for (const f of get().checks.latest?.findings ?? []) if (sectionOfControl(f.control) === section) ids.add(f.control);
+      return [...ids];
+    }
+
+    track(
+      bridge.on['fix:progress']((p) => {
+        for (const which of ['apply', 'undo'] as const) {
+          const s = self()[which];
+          if (s.status !== 'running' || s.progress.kind !== p.kind || s.progress.id !== p.planId) continue;
+          set({
+            [which]: running<FixProgress>({
+              ...s.progress,
+              index: Math.max(s.progress.index, p.index),
+              total: p.total,
+              steps: { ...s.progress.steps, [p.stepId]: p.status },
+            }),
+          });
+        }
+      }),
+    );
+
+    return {
+      section,
+      plan: IDLE,
+      params: {},
+      selected: [],
+      apply: IDLE,
+      applied: [],
+      undoTarget: null,
+      undoPlan: IDLE,
+      undo: IDLE,
+      evidence: {},
+
+      async loadPlan() {
+        const profile = get().connect.profile;
+        const run = get().checks.latest;
+        if (!profile || !run || self().plan.status === 'running') return;
+        const controls = controlsOfSection();
+        set({ plan: running(null) });
+        const params = self().params;
+        const result = await call(() =>
+          bridge.invoke['fix:plan']({
+            profileId: profile.id,
+            runId: run.runId,
+            ...(controls.length > 0 ? { controls } : {}),
+            ...(Object.keys(params).length > 0 ? { params: { ...params } } : {}),
+          }),
+        );
+        if (!result.ok) {
+          set({ plan: failed(result.error) });
+          return;
+        }
+        // Keep what the person picked if those steps are still proposed.
+        const ids = new Set(result.value.steps.map((s) => s.id));
+        set({ plan: done(result.value), selected: self().selected.filter((id) => ids.has(id)) });
+      },
+
+      setParam(paramKey, value) {
+        const params = { ...self().params };
+        if (value.trim() === '') delete params[paramKey];
+        else params[paramKey] = value.trim();
+        set({ params });
+      },
+
+      toggleStep(stepId, on) {
+        const plan = self().plan;
+        if (plan.status !== 'done') return;
+        const steps = plan.value.steps;
+        const selected = new Set(self().selected);
+        if (on) {
+          // A step comes with the steps it depends on.
+          const add = (id: string) => {
+            if (selected.has(id)) return;
+            selected.add(id);
+            for (const dep of steps.find((s) => s.id === id)?.dependsOn ?? []) add(dep);
+          };
+          add(stepId);
+        } else {
+          // ...and leaves with the steps that depend on it.
+          const remove = (id: string) => {
+            if (!selected.delete(id)) return;
+            for (const s of steps) if (s.dependsOn.includes(id)) remove(s.id);
+          };
+          remove(stepId);
+        }
+        set({ selected: steps.map((s) => s.id).filter((id) => selected.has(id)) });
+      },
+
+      async applySelected(confirmOrg) {
+        const profile = get().connect.profile;
+        const plan = self().plan;
+        const stepIds = self().selected;
+        if (!profile || plan.status !== 'done' || stepIds.length === 0 || self().apply.status === 'running') return;
+        const planId = plan.value.planId;
+        set({ apply: running<FixProgress>({ kind: 'apply', id: planId, index: 0, total: stepIds.length, steps: {} }) });
+        const result = await call(() =>
+          bridge.invoke['fix:apply']({
+            profileId: profile.id,
+            planId,
+            stepIds: [...stepIds],
+            confirm: true,
+            ...(confirmOrg !== undefined ? { confirmOrg } : {}),
+          }),
+        );
+        if (!result.ok) {
+          set({ apply: failed(result.error) });
+          return;
+        }
+        const sent = plan.value.steps.filter((s) => stepIds.includes(s.id));
+        const batch: AppliedBatch = { applyId: result.value.applyId, planId, steps: sent, results: result.value.results, undone: [] };
+        // The plan was made from the previous run: plan again from the re-check.
+        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE });
+        if (result.value.recheck) get().checks.adopt(result.value.recheck);
+      },
+
+      async prepareUndo(target) {
+        const profile = get().connect.profile;
+        if (!profile || self().undo.status === 'running') return;
+        set({ undoTarget: target, undoPlan: running(null), undo: IDLE });
+        const result = await call(() => bridge.invoke['fix:undoPlan']({ profileId: profile.id, applyId: target.applyId }));
+        if (self().undoTarget !== target) return;
+        set({ undoPlan: result.ok ? done(result.value) : failed(result.error) });
+      },
+
+      cancelUndo() {
+        if (self().undo.status === 'running') return;
+        set({ undoTarget: null, undoPlan: IDLE });
+      },
+
+      async undoPrepared(confirmOrg) {
+        const profile = get().connect.profile;
+        const target = self().undoTarget;
+        if (!profile || !target || self().undo.status === 'running') return;
+        set({
+          undo: running<FixProgress>({ kind: 'undo', id: target.applyId, index: 0, total: target.stepIds.length, steps: {} }),
+        });
+        const result = await call(() =>
+          bridge.invoke['fix:undo']({
+            profileId: profile.id,
+            applyId: target.applyId,
+            stepIds: [...target.stepIds],
+            confirm: true,
+            ...(confirmOrg !== undefined ? { confirmOrg } : {}),
+          }),
+        );
+        if (!result.ok) {
+          set({ undo: failed(result.error), undoTarget: null, undoPlan: IDLE });
+          return;
+        }
+        const undoneNow = result.value.results.filter((r) => r.status === 'applied').map((r) => r.stepId);
+        set({
+          undo: done(result.value),
+          undoTarget: null,
+          undoPlan: IDLE,
+          plan: IDLE,
+          applied: self().applied.map((b) =>
+            b.applyId === target.applyId ? { ...b, undone: [...new Set([...b.undone, ...undoneNow])] } : b,
+          ),
+        });
+        if (result.value.recheck) get().checks.adopt(result.value.recheck);
+      },
+
+      async showEvidence(runId, sha256) {
+        const k = evidenceKey(runId, sha256);
+        const current = self().evidence[k];
+        if (current && (current.status === 'running' || current.status === 'done')) return;
+        set({ evidence: { ...self().evidence, [k]: running(null) } });
+        const result = await call(() => bridge.invoke['audit:evidence']({ runId, sha256 }));
+        set({ evidence: { ...self().evidence, [k]: result.ok ? done(result.value) : failed(result.error) } });
+      },
+    };
+  };
+}
+
+/** The results of applied steps that can still be undone (applied, reversible, not undone yet). */
+export function undoableSteps(batch: AppliedBatch): FixStep[] {
+  return batch.steps.filter(
+    (s) => s.reversible && !batch.undone.includes(s.id) && batch.results.some((r) => r.stepId === s.id && r.status === 'applied'),
+  );
+}

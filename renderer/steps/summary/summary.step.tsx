@@ -1,0 +1,236 @@
+import { useId } from 'react';
+import type { StatusCounts } from '../../../shared/finding';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { StatusBadge, statusLabel } from '../../components/StatusBadge';
+import { changedFindings, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
+import type { SectionScore } from '../../store/selectors';
+import { useWizard } from '../../store/use-wizard';
+import { formatDate, plural } from '../../format';
+import { chosenOrgSlug } from '../connect/connect.slice';
+import { SECTION_STEPS, sectionOfControl } from '../steps';
+
+const SEGMENTS = ['pass', 'fail', 'error', 'manual'] as const;
+
+function describeCounts(c: StatusCounts): string {
+  return SEGMENTS.map((s) => `${c[s]} ${statusLabel(s).toLowerCase()}`).join(', ');
+}
+
+/**
+ * Before and after of one section as two stacked bars. SVG geometry is set with attributes (no
+ * inline style, which the CSP forbids); the numbers are also in the table next to it.
+ */
+function SectionChart(props: { readonly score: SectionScore }) {
+  const { before, after } = props.score;
+  const width = 240;
+  const total = Math.max(1, ...[before, after].map((c) => SEGMENTS.reduce((n, s) => n + c[s], 0)));
+  const bar = (counts: StatusCounts, y: number) => {
+    let x = 0;
+    return SEGMENTS.map((s) => {
+      const w = (counts[s] / total) * width;
+      const rect = w > 0 ? <rect key={s} className={`seg seg-${s}`} x={x + 60} y={y} width={w} height={16} /> : null;
+      x += w;
+      return rect;
+    });
+  };
+  return (
+    <svg
+      className="chart"
+      viewBox={`0 0 ${width + 64} 48`}
+      width={width + 64}
+      height={48}
+      role="img"
+      aria-label={`${props.score.step.title}: before ${describeCounts(before)}; after ${describeCounts(after)}`}
+    >
+      <text x={0} y={13} className="chart-label">
+        Before
+      </text>
+      {bar(before, 2)}
+      <text x={0} y={37} className="chart-label">
+        After
+      </text>
+      {bar(after, 26)}
+    </svg>
+  );
+}
+
+/** Step 8: the before/after scorecard, what changed and what remains, and the signed package. */
+export function SummaryStep() {
+  const state = useWizard((s) => s);
+  const { checks, summary, registers } = state;
+  const cards = scorecard(state);
+  const changed = changedFindings(state);
+  const remaining = remainingFindings(state);
+  const review = nextReviewDate(state);
+  const lapsing = new Set(exceptionsExpiringBeforeReview(state).map((e) => e.id));
+  const exceptions = registers.registers.status === 'done' ? registers.registers.value.exceptions : [];
+  const attestations = registers.registers.status === 'done' ? registers.registers.value.attestations : [];
+  const orgSlug = chosenOrgSlug(state.connect);
+  const ids = { score: useId(), changed: useId(), remains: useId(), exceptions: useId(), save: useId() };
+
+  if (!checks.latest) {
+    return (
+      <div className="step-body">
+        <p>Run the checks first: the summary compares the first run with the latest one.</p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="step-body">
+      <section className="card" aria-labelledby={ids.score}>
+        <h2 id={ids.score}>Scorecard</h2>
+        <p>
+          {orgSlug ? (
+            <>
+              <strong>{orgSlug}</strong> at{' '}
+            </>
+          ) : null}
+          {checks.latest.level}. Before: the first check of this session
+          {checks.baseline ? ` (${formatDate(checks.baseline.finishedAt)})` : ''}; after: the latest ({formatDate(checks.latest.finishedAt)}).
+        </p>
+        <ul className="legend" aria-hidden="true">
+          {SEGMENTS.map((s) => (
+            <li key={s}>
+              <svg width="12" height="12" className="legend-swatch">
+                <rect className={`seg seg-${s}`} x="0" y="0" width="12" height="12" />
+              </svg>{' '}
+              {statusLabel(s)}
+            </li>
+          ))}
+        </ul>
+        <table className="table scorecard">
+          <thead>
+            <tr>
+              <th scope="col">Section</th>
+              <th scope="col">Chart</th>
+              {SEGMENTS.map((s) => (
+                <th key={s} scope="col">
+                  {statusLabel(s)} (before → after)
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {cards.map((c) => (
+              <tr key={c.step.id}>
+                <th scope="row">{c.step.title}</th>
+                <td>
+                  <SectionChart score={c} />
+                </td>
+                {SEGMENTS.map((s) => (
+                  <td key={s} className={c.after[s] !== c.before[s] ? 'changed-cell' : undefined}>
+                    {c.before[s]} → {c.after[s]}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="card" aria-labelledby={ids.changed}>
+        <h2 id={ids.changed}>What changed ({changed.length})</h2>
+        {changed.length === 0 ? (
+          <p className="hint">No verdict changed since the first check.</p>
+        ) : (
+          <ul className="finding-list">
+            {changed.map((c) => (
+              <li key={`${c.finding.check}|${c.finding.resource.type}|${c.finding.resource.id}`}>
+                {c.before ? <StatusBadge status={c.before} /> : <span className="badge badge-neutral">New</span>} →{' '}
+                {c.after ? <StatusBadge status={c.after} /> : <span className="badge badge-neutral">No longer reported</span>}{' '}
+                <strong>{c.finding.control}</strong> {c.finding.resource.name}: {c.finding.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby={ids.remains}>
+        <h2 id={ids.remains}>What remains ({remaining.length})</h2>
+        {SECTION_STEPS.map((step) => {
+          const items = remaining.filter((f) => sectionOfControl(f.control) === step.section);
+          if (items.length === 0) return null;
+          return (
+            <details key={step.id} className="remaining">
+              <summary>
+                {step.title}: {plural(items.length, 'item')}
+              </summary>
+              <ul className="finding-list">
+                {items.map((f) => (
+                  <li key={`${f.check}|${f.resource.type}|${f.resource.id}`}>
+                    <StatusBadge status={f.status} /> <strong>{f.control}</strong> {f.resource.name}: {f.message}
+                    {f.status === 'manual' && attestations.some((a) => a.control === f.control) ? ' (attested)' : ''}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          );
+        })}
+      </section>
+
+      <section className="card" aria-labelledby={ids.exceptions}>
+        <h2 id={ids.exceptions}>Exceptions and next review</h2>
+        {exceptions.length === 0 ? (
+          <p className="hint">No accepted risk recorded.</p>
+        ) : (
+          <ul>
+            {exceptions.map((e) => (
+              <li key={e.id}>
+                <strong>{e.control}</strong>
+                {e.check ? ` ${e.check}` : ''}: {e.reason} (approved by {e.approvedBy}
+                {e.owner ? `, owned by ${e.owner}` : ''}
+                {e.expiresAt ? `, until ${formatDate(e.expiresAt)}` : ''})
+                {lapsing.has(e.id) ? <strong> Expires before the next review: decide on it sooner.</strong> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {review ? (
+          <p>
+            Next review: <strong>{formatDate(review)}</strong>, a quarter after the latest check (the signed package records this
+            date and a calendar entry for it).
+          </p>
+        ) : null}
+      </section>
+
+      <section className="card" aria-labelledby={ids.save}>
+        <h2 id={ids.save}>Signed evidence package</h2>
+        <p>
+          The package holds the report (HTML, JSON, CSV), every read behind each verdict, what was applied and undone, and a signature
+          over all of it. Anyone can check it with <code>sentry-harden verify</code>.
+        </p>
+        <button type="button" className="button-primary" onClick={() => void summary.saveReport()} disabled={summary.report.status === 'running'}>
+          Save the signed package
+        </button>
+        <div aria-live="polite">
+          {summary.report.status === 'running' ? <p role="status">Signing and saving the package…</p> : null}
+          {summary.report.status === 'done' && summary.report.value.saved ? (
+            <div className="notice notice-ok" role="status">
+              <p className="notice-title">Package saved</p>
+              <p>
+                Folder: <code className="path">{summary.report.value.path}</code>
+              </p>
+              {summary.report.value.zipPath ? (
+                <p>
+                  Archive: <code className="path">{summary.report.value.zipPath}</code>
+                </p>
+              ) : null}
+              {summary.report.value.fingerprint ? (
+                <p>
+                  Signing key fingerprint: <code className="hash">{summary.report.value.fingerprint}</code>
+                </p>
+              ) : null}
+              <p>
+                Verify it with <code>sentry-harden verify {summary.report.value.zipPath ?? summary.report.value.path}</code>
+              </p>
+            </div>
+          ) : null}
+          {summary.report.status === 'done' && !summary.report.value.saved ? <p role="status">Not saved.</p> : null}
+        </div>
+        {summary.report.status === 'failed' ? (
+          <ErrorNotice error={summary.report.error} context="Saving the package" onRetry={() => void summary.saveReport()} />
+        ) : null}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+import type { EventPayloadOf } from '../../shared/ipc/contract';
+import type { AuditRun } from './dto';
+import type { SliceCreator } from './slice';
+import type { Status } from './status';
+import { IDLE, call, done, failed, running } from './status';
+
+export interface AuditProgress {
+  readonly runId: string;
+  readonly completed: number;
+  readonly total: number;
+  /** The control that finished last. */
+  readonly control: string | null;
+}
+
+/**
+ * The live checks: the audit runs of this session. `baseline` is the first complete run (the
+ * "before" of the report), `latest` the newest (a re-check, or the one `fix:apply` returned).
+ * Every run covers all controls of the level, so each section step reads its part of `latest`.
+ */
+export interface ChecksSlice {
+  readonly run: Status<AuditRun, AuditProgress>;
+  readonly baseline: AuditRun | null;
+  readonly latest: AuditRun | null;
+  readonly cancel: Status<boolean>;
+  start(): Promise<void>;
+  cancelRun(): Promise<void>;
+  /** Takes a re-check that came with a fix or an undo as the latest run. */
+  adopt(run: AuditRun): void;
+  /**
+   * Resuming a session: the run main still holds (`audit:get`, with its baseline), else a new
+   * audit (runs live in main's memory and do not survive a restart).
+   */
+  restore(runId: string | undefined): Promise<void>;
+}
+
+export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, newId, track }) => {
+    const self = () => get().checks;
+
+    track(bridge.on['audit:progress']((p: EventPayloadOf<'audit:progress'>) => {
+      const run = self().run;
+      if (run.status !== 'running' || run.progress.runId !== p.runId) return;
+      // Events can arrive out of order with the answer: never move progress backwards.
+      if (p.completed < run.progress.completed) return;
+      set({ run: running({ runId: p.runId, completed: p.completed, total: p.total, control: p.control }) });
+    }));
+
+    return {
+      run: IDLE,
+      baseline: null,
+      latest: null,
+      cancel: IDLE,
+
+      async start() {
+        const profile = get().connect.profile;
+        if (!profile || self().run.status === 'running') return;
+        // Chosen here, so the person can cancel before the answer arrives.
+        const runId = newId();
+        const baseline = self().baseline;
+        set({ run: running({ runId, completed: 0, total: 0, control: null }), cancel: IDLE });
+        const result = await call(() =>
+          bridge.invoke['audit:run']({
+            profileId: profile.id,
+            level: get().level.level,
+            runId,
+            ...(baseline ? { baselineRunId: baseline.runId } : {}),
+          }),
+        );
+        const current = self().run;
+        if (current.status !== 'running' || current.progress.runId !== runId) return;
+        if (!result.ok) {
+          set({ run: failed(result.error) });
+          return;
+        }
+        set({ run: done(result.value), latest: result.value, baseline: baseline ?? result.value });
+      },
+
+      async cancelRun() {
+        const run = self().run;
+        if (run.status !== 'running') return;
+        set({ cancel: running(null) });
+        const result = await call(() => bridge.invoke['audit:cancel']({ runId: run.progress.runId }));
+        set({ cancel: result.ok ? done(result.value.cancelled) : failed(result.error) });
+      },
+
+      adopt(run) {
+        set({ run: done(run), latest: run, baseline: self().baseline ?? run });
+      },
+
+      async restore(runId) {
+        if (self().latest || self().run.status === 'running') return;
+        if (runId) {
+          set({ run: running({ runId, completed: 0, total: 0, control: null }) });
+          const got = await call(() => bridge.invoke['audit:get']({ runId }));
+          if (got.ok) {
+            const base =
+              got.value.baselineRunId === got.value.runId ? got : await call(() => bridge.invoke['audit:get']({ runId: got.value.baselineRunId }));
+            set({ run: done(got.value), latest: got.value, baseline: base.ok ? base.value : got.value });
+            return;
+          }
+          set({ run: IDLE });
+        }
+        await self().start();
+      },
+    };
+};

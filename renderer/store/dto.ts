@@ -1,0 +1,23 @@
+import type { ResponseOf } from '../../shared/ipc/contract';
+
+/** The contract's answers under the names the wizard uses. */
+export type AppInfo = ResponseOf<'app:info'>;
+export type TokenInfo = ResponseOf<'auth:setToken'>;
+export type ScopeCheck = ResponseOf<'auth:scopeCheck'>;
+export type OrgSummary = ResponseOf<'org:list'>['orgs'][number];
+export type Profile = ResponseOf<'profile:save'>['profile'];
+export type DemoStatus = ResponseOf<'demo:status'>;
+export type Catalog = ResponseOf<'catalog:get'>;
+export type ControlInfo = Catalog['controls'][number];
+export type AuditRun = ResponseOf<'audit:run'>;
+export type Finding = AuditRun['findings'][number];
+export type EvidenceDetail = ResponseOf<'audit:evidence'>;
+export type FixPlan = ResponseOf<'fix:plan'>;
+export type FixStep = FixPlan['steps'][number];
+export type PlanNote = FixPlan['notes'][number];
+export type ApplyOutcome = ResponseOf<'fix:apply'>;
+export type StepResult = ApplyOutcome['results'][number];
+export type UndoPlan = ResponseOf<'fix:undoPlan'>;
+export type UndoOutcome = ResponseOf<'fix:undo'>;
+export type Registers = ResponseOf<'register:get'>['registers'];
+export type SavedReport = ResponseOf<'report:save'>;

@@ -1,0 +1,166 @@
+import type { FindingStatus, StatusCounts } from '../../shared/finding';
+import { countByStatus } from '../../shared/finding';
+import type { ExceptionEntry } from '../../shared/settings';
+import type { SectionId, SectionStep, StepId } from '../steps/steps';
+import { SECTION_STEPS, STEP_IDS, sectionOfControl, sectionStep, stepIndex } from '../steps/steps';
+import { chosenOrgSlug } from '../steps/connect/connect.slice';
+import type { SectionSlice } from '../steps/section/section.slice';
+import type { AuditRun, ControlInfo, Finding } from './dto';
+import type { WizardState } from './wizard-state';
+
+/** Derived values: computed from state, never stored as flags. */
+
+export function sectionSlice(state: WizardState, step: SectionStep): SectionSlice {
+  return state[step.slice];
+}
+
+function sectionBusy(slice: SectionSlice): boolean {
+  return slice.apply.status === 'running' || slice.undo.status === 'running';
+}
+
+/** Why the person cannot move on from `step` yet, or null when they can. */
+export function advanceBlocker(state: WizardState, step: StepId): string | null {
+  switch (step) {
+    case 'connect': {
+      const c = state.connect;
+      if (!c.profile || c.token.status !== 'done') return 'Connect with a token (or choose the demo organization) first.';
+      if (!chosenOrgSlug(c)) return 'Choose the organization to review.';
+      return null;
+    }
+    case 'level':
+      return state.level.save.status === 'running' ? 'Saving the level…' : null;
+    case 'summary':
+      return 'This is the last step.';
+    default: {
+      const s = sectionStep(step);
+      if (!s) return null;
+      if (state.checks.run.status === 'running') return 'Wait for the checks to finish (or cancel them).';
+      if (!state.checks.latest) return 'Run the checks first.';
+      if (sectionBusy(sectionSlice(state, s))) return 'Wait until the changes are applied.';
+      return null;
+    }
+  }
+}
+
+export function canAdvance(state: WizardState, step: StepId = state.nav.current): boolean {
+  return advanceBlocker(state, step) === null;
+}
+
+/** The last step the person may open: every step before it allows advancing. */
+export function furthestReachable(state: WizardState): StepId {
+  let reach: StepId = STEP_IDS[0] ?? 'connect';
+  for (const id of STEP_IDS) {
+    reach = id;
+    if (!canAdvance(state, id)) break;
+  }
+  return reach;
+}
+
+export function canOpenStep(state: WizardState, step: StepId): boolean {
+  return stepIndex(step) <= stepIndex(furthestReachable(state));
+}
+
+export function findingsOfSection(run: AuditRun | null, section: SectionId): Finding[] {
+  return (run?.findings ?? []).filter((f) => sectionOfControl(f.control) === section);
+}
+
+export function countsOfSection(run: AuditRun | null, section: SectionId): StatusCounts {
+  return countByStatus(findingsOfSection(run, section));
+}
+
+export function controlsOfSection(state: WizardState, section: SectionId): ControlInfo[] {
+  const catalog = state.catalog.catalog;
+  if (catalog.status !== 'done') return [];
+  return catalog.value.controls.filter((c) => sectionOfControl(c.id) === section);
+}
+
+export function controlInfo(state: WizardState, id: string): ControlInfo | null {
+  const catalog = state.catalog.catalog;
+  return catalog.status === 'done' ? (catalog.value.controls.find((c) => c.id === id) ?? null) : null;
+}
+
+/** A finding's identity across runs: the same check on the same resource. */
+export function findingKey(f: Pick<Finding, 'check' | 'resource'>): string {
+  return `${f.check}|${f.resource.type}|${f.resource.id}`;
+}
+
+export interface SectionScore {
+  readonly step: SectionStep;
+  readonly before: StatusCounts;
+  readonly after: StatusCounts;
+}
+
+/** Before (first run) and after (latest run) per section. */
+export function scorecard(state: WizardState): SectionScore[] {
+  const { baseline, latest } = state.checks;
+  return SECTION_STEPS.map((step) => ({
+    step,
+    before: countsOfSection(baseline, step.section),
+    after: countsOfSection(latest, step.section),
+  }));
+}
+
+export interface FindingChange {
+  readonly finding: Finding;
+  /** null: new in the latest run. */
+  readonly before: FindingStatus | null;
+  /** null: the latest run no longer reports it (the resource or the problem is gone). */
+  readonly after: FindingStatus | null;
+}
+
+/** Findings whose status differs between the first and the latest run, and those that came or went. */
+export function changedFindings(state: WizardState): FindingChange[] {
+  const { baseline, latest } = state.checks;
+  if (!baseline || !latest || baseline.runId === latest.runId) return [];
+  const before = new Map(baseline.findings.map((f) => [findingKey(f), f] as const));
+  const after = new Map(latest.findings.map((f) => [findingKey(f), f] as const));
+  const changed: FindingChange[] = [];
+  for (const f of latest.findings) {
+    const was = before.get(findingKey(f))?.status ?? null;
+    if (was !== f.status) changed.push({ finding: f, before: was, after: f.status });
+  }
+  for (const f of baseline.findings) {
+    if (!after.has(findingKey(f))) changed.push({ finding: f, before: f.status, after: null });
+  }
+  return changed;
+}
+
+/** What still needs attention in the latest run: fail, error and manual findings. */
+export function remainingFindings(state: WizardState): Finding[] {
+  return (state.checks.latest?.findings ?? []).filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'manual');
+}
+
+/** Controls attested by someone in the registers. */
+export function attestedControls(state: WizardState): Set<string> {
+  const r = state.registers.registers;
+  return new Set(r.status === 'done' ? r.value.attestations.map((a) => a.control) : []);
+}
+
+/** The review cycle the evidence package sets (core/evidence DEFAULT_REVIEW_INTERVAL_DAYS). */
+export const REVIEW_INTERVAL_DAYS = 90;
+
+/** The next review: a quarter after the latest run, the date the signed package records. */
+export function nextReviewDate(state: WizardState): Date | null {
+  const latest = state.checks.latest;
+  if (!latest) return null;
+  return new Date(Date.parse(latest.finishedAt) + REVIEW_INTERVAL_DAYS * 86_400_000);
+}
+
+/** Accepted risks that lapse before the next review: they need a decision sooner. */
+export function exceptionsExpiringBeforeReview(state: WizardState): ExceptionEntry[] {
+  const review = nextReviewDate(state);
+  const r = state.registers.registers;
+  if (!review || r.status !== 'done') return [];
+  return r.value.exceptions.filter((e) => e.expiresAt !== undefined && Date.parse(e.expiresAt) < review.getTime());
+}
+
+/** Scopes missing for fixes: fixes are offered only with a token that can apply them. */
+export function canApplyFixes(state: WizardState): boolean {
+  const s = state.connect.scopeCheck;
+  return s.status === 'done' && s.value.fix.satisfied;
+}
+
+/** Anything running that the person should wait for (shown in the header). */
+export function busy(state: WizardState): boolean {
+  return state.checks.run.status === 'running' || SECTION_STEPS.some((s) => sectionBusy(sectionSlice(state, s)));
+}

@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../../core/evidence/csv';
+import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
+import { EvidenceReportSchema } from '../../../shared/evidence';
+
+/**
+ * RFC 4180 reader written for the test: a state machine over characters. Strict: every record
+ * ends with CRLF, a quote inside an unquoted field or text after a closing quote is an error.
+ */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let state: 'start' | 'plain' | 'quoted' | 'quote' = 'start';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (state === 'quoted') {
+      if (c === '"') state = 'quote';
+      else field += c;
+      continue;
+    }
+    if (state === 'quote' && c === '"') {
+      field += '"';
+      state = 'quoted';
+      continue;
+    }
+    if (c === ',') {
+      row.push(field);
+      field = '';
+      state = 'start';
+    } else if (c === '\r') {
+      if (text[i + 1] !== '\n') throw new Error(`bare CR at ${i}`);
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      state = 'start';
+      i++;
+    } else if (c === '\n') {
+      throw new Error(`bare LF at ${i}`);
+    } else if (c === '"') {
+      if (state !== 'start') throw new Error(`quote inside an unquoted field at ${i}`);
+      state = 'quoted';
+    } else {
+      if (state === 'quote') throw new Error(`text after a closing quote at ${i}`);
+      field += c;
+      state = 'plain';
+    }
+  }
+  if (state === 'quoted') throw new Error('unterminated quoted field');
+  if (field !== '' || row.length > 0) throw new Error('last record does not end with CRLF');
+  return rows;
+}
+
+function records(text: string): Record<string, string>[] {
+  const [header, ...rows] = parseCsv(text);
+  return rows.map((r) => {
+    expect(r).toHaveLength(header!.length);
+    return Object.fromEntries(header!.map((h, i) => [h, r[i]!]));
+  });
+}
+
+describe('parseCsv (the test reader)', () => {
+  it('rejects what is not RFC 4180', () => {
+    expect(() => parseCsv('a,b\n')).toThrow(/bare LF/);
+    expect(() => parseCsv('a,"b\r\n')).toThrow(/unterminated/);
+    expect(() => parseCsv('a,b"c\r\n')).toThrow(/quote inside/);
+    expect(() => parseCsv('a,b')).toThrow(/CRLF/);
+    expect(parseCsv('a,"b ""c"", d\r\ne"\r\n')).toEqual([['a', 'b "c", d\r\ne']]);
+  });
+});
+
+describe('renderFindingsCsv', () => {
+  const report = buildSampleEvidenceReport();
+
+  it('has the header and one row per finding of both audits, before first', () => {
+    const text = renderFindingsCsv(report);
+    const [header] = parseCsv(text);
+    expect(header).toEqual([...FINDINGS_CSV_COLUMNS]);
+    const rows = records(text);
+    expect(rows).toHaveLength(report.before!.findings.length + report.findings.length);
+    expect(rows.slice(0, report.before!.findings.length).every((r) => r.phase === 'before')).toBe(true);
+    expect(rows.slice(report.before!.findings.length).every((r) => r.phase === 'after')).toBe(true);
+    const after = rows.filter((r) => r.phase === 'after');
+    after.forEach((r, i) => {
+      const f = report.findings[i]!;
+      expect(r).toMatchObject({ control: f.control, check: f.check, level: f.level, status: f.status, resource_type: f.resource.type, resource_id: f.resource.id, message: f.message });
+      expect(r.evidence_sha256).toBe(f.evidence.map((e) => e.sha256).join(';'));
+      expect(r.evidence_endpoints!.split(';').filter(Boolean)).toHaveLength(f.evidence.length);
+    });
+  });
+
+  it('carries the mappings, evidence endpoints and active exceptions', () => {
+    const rows = records(renderFindingsCsv(report));
+    const owner = rows.find((r) => r.phase === 'after' && r.check === '2.3.owner-count')!;
+    expect(owner.exception).toBe('EX-0001');
+    expect(rows.find((r) => r.phase === 'before' && r.check === '2.3.owner-count')!.exception).toBe('');
+    // EX-0002 has expired: it no longer counts.
+    expect(rows.find((r) => r.phase === 'after' && r.check === '3.2.key-age')!.exception).toBe('');
+    const saml = rows.find((r) => r.check === '1.1.saml-provider')!;
+    expect(saml).toMatchObject({ cis: '6.3;12.5', nist: 'IA-2;IA-8', soc2: 'CC6.1' });
+    expect(saml.evidence_endpoints).toBe('GET /api/0/organizations/acme-robotics/;GET /api/0/organizations/acme-robotics/auth-provider/');
+    const audit = rows.find((r) => r.check === '4.1.audit-log-readable')!;
+    expect(audit.evidence_endpoints).toBe('GET /api/0/organizations/acme-robotics/audit-logs/?start=2024-12-04T09%3A12%3A05Z');
+  });
+
+  it('marks the rows of a before-only package as audit', () => {
+    const only = buildSampleEvidenceReport({ withChanges: false });
+    const rows = records(renderFindingsCsv(only));
+    expect(rows).toHaveLength(only.findings.length);
+    expect(new Set(rows.map((r) => r.phase))).toEqual(new Set(['audit']));
+    expect(rows.find((r) => r.check === '2.3.owner-count')!.exception).toBe('EX-0001');
+  });
+
+  it('round-trips quotes, commas and line breaks, and defuses formulas', () => {
+    const base = buildSampleEvidenceReport({ withChanges: false });
+    const tricky = [
+      'He said "no", then left,\r\nand a second line\nand a third',
+      '=HYPERLINK("http://evil.example","click")',
+      '+1+2',
+      '-2+3',
+      '@SUM(A1:A2)',
+      '\tTabbed',
+      '\rCarriage',
+      'plain, with comma',
+      'ünïcödé “quotes” 日本',
+    ];
+    const report = EvidenceReportSchema.parse({
+      ...base,
+      findings: tricky.map((t, i) => ({ ...base.findings[0]!, message: t, resource: { type: 'member', id: String(i), name: t } })),
+    });
+    const text = renderFindingsCsv(report);
+    const rows = records(text);
+    const expected = (t: string) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t);
+    expect(rows.map((r) => r.message)).toEqual(tricky.map(expected));
+    expect(rows.map((r) => r.resource_name)).toEqual(tricky.map(expected));
+    // No field of any row starts with a formula character.
+    for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it('quotes only what needs quoting', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvField('=1+1')).toBe("'=1+1");
+    expect(csvField('=1,2')).toBe('"\'=1,2"');
+    expect(csvField('')).toBe('');
+  });
+});

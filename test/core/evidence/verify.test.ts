@@ -1,0 +1,233 @@
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countByStatus } from '../../../shared/finding';
+import type { EvidenceReport } from '../../../shared/evidence';
+import { generateSigningKey } from '../../../core/evidence/keys';
+import { signPackage } from '../../../core/evidence/package';
+import { verifyEvidencePackage } from '../../../core/evidence/verify';
+import { writeEvidencePackage } from '../../../core/evidence/writer';
+import { createDemoState, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../../../simulator/index';
+import { auditDemo } from '../../helpers/demo-audit';
+import { demoPackage, tempDirs, TEST_KEY } from '../../helpers/evidence';
+
+let sim: RunningSimulator;
+const dirs = tempDirs();
+/** A before-only package and a before/after one, made once; each test works on a copy. */
+let single: string;
+let beforeAfter: string;
+const OTHER_KEY = generateSigningKey();
+
+beforeAll(async () => {
+  sim = await startSimulator({ state: createDemoState() });
+  single = path.join(dirs.make(), 'single');
+  await demoPackage(sim, single);
+  const before = await auditDemo(sim);
+  const org = sim.state.organizations[0];
+  if (!org) throw new Error('no demo org');
+  org.settings.openMembership = false; // what a fix would do
+  const after = await auditDemo(sim);
+  org.settings.openMembership = true;
+  beforeAfter = path.join(dirs.make(), 'before-after');
+  await writeEvidencePackage(beforeAfter, { before, final: after }, { key: TEST_KEY, forbidden: Object.values(DEMO_TOKENS) });
+});
+afterAll(async () => {
+  await sim.close();
+  dirs.cleanup();
+});
+
+function copy(src: string): string {
+  const dst = path.join(dirs.make(), 'copy');
+  cpSync(src, dst, { recursive: true });
+  return dst;
+}
+
+function rawFiles(dir: string): string[] {
+  return readdirSync(path.join(dir, 'raw')).map((n) => `raw/${n}`);
+}
+
+function editJson(dir: string, edit: (r: EvidenceReport) => void): void {
+  const file = path.join(dir, 'report.json');
+  const report = JSON.parse(readFileSync(file, 'utf8')) as EvidenceReport;
+  edit(report);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** What a forger does after editing: sign everything again with a key of their own. */
+async function resign(dir: string): Promise<void> {
+  await signPackage(dir, OTHER_KEY, { kind: 'sentry-harden/evidence' });
+}
+
+function flipByte(file: string, at = 0.5): void {
+  const data = readFileSync(file);
+  const i = Math.floor(data.length * at);
+  data[i] = data[i] === 0x41 ? 0x42 : 0x41;
+  writeFileSync(file, data);
+}
+
+describe('verify: signature and hashes', () => {
+  it('accepts the package as written, checked against the expected key', async () => {
+    const v = await verifyEvidencePackage(single, { expectedPublicKeyPem: TEST_KEY.publicKeyPem });
+    expect(v.problems).toEqual([]);
+    expect(v.valid).toBe(true);
+    expect(v.integrity?.signature).toMatchObject({ ok: true, keySource: 'expected', identityVerified: true, fingerprint: TEST_KEY.fingerprint });
+  });
+
+  it.each([
+    ['report.json', (d: string) => flipByte(path.join(d, 'report.json'))],
+    ['a raw/ response', (d: string) => flipByte(path.join(d, rawFiles(d)[0] as string))],
+    ['manifest.json', (d: string) => flipByte(path.join(d, 'manifest.json'), 0.3)],
+    ['attestation.dsse.json', (d: string) => flipByte(path.join(d, 'attestation.dsse.json'), 0.9)],
+    ['report.html', (d: string) => flipByte(path.join(d, 'report.html'))],
+    ['findings.csv', (d: string) => flipByte(path.join(d, 'findings.csv'))],
+    ['review.ics', (d: string) => flipByte(path.join(d, 'review.ics'))],
+    ['signing-key.fingerprint.txt', (d: string) => flipByte(path.join(d, 'signing-key.fingerprint.txt'), 0.2)],
+    ['signing-key.pub.pem', (d: string) => writeFileSync(path.join(d, 'signing-key.pub.pem'), OTHER_KEY.publicKeyPem)],
+  ])('detects a changed byte in %s and names the file', async (_kind, tamper) => {
+    const dir = copy(single);
+    const fileOf = (d: string): string => {
+      // The file the tamper function touches, found by comparing with the original.
+      for (const rel of ['report.json', 'manifest.json', 'attestation.dsse.json', 'report.html', 'findings.csv', 'review.ics', 'signing-key.fingerprint.txt', 'signing-key.pub.pem', ...rawFiles(d)]) {
+        if (!readFileSync(path.join(d, rel)).equals(readFileSync(path.join(single, rel)))) return rel;
+      }
+      return '(none)';
+    };
+    tamper(dir);
+    const changed = fileOf(dir);
+    expect(changed).not.toBe('(none)');
+    for (const key of [undefined, TEST_KEY.publicKeyPem]) {
+      const v = await verifyEvidencePackage(dir, key === undefined ? {} : { expectedPublicKeyPem: key });
+      expect(v.valid).toBe(false);
+      expect(v.problems.some((p) => p.startsWith(`${changed}:`)), v.problems.join('\n')).toBe(true);
+    }
+  });
+
+  it('detects a file added after signing and a file removed', async () => {
+    const added = copy(single);
+    writeFileSync(path.join(added, 'raw', `${'0'.repeat(64)}.json`), '{}');
+    const a = await verifyEvidencePackage(added);
+    expect(a.valid).toBe(false);
+    expect(a.problems).toContain(`raw/${'0'.repeat(64)}.json: not in the signed manifest (added after signing)`);
+
+    const removed = copy(single);
+    const gone = rawFiles(removed)[0] as string;
+    rmSync(path.join(removed, gone));
+    const r = await verifyEvidencePackage(removed);
+    expect(r.valid).toBe(false);
+    expect(r.problems.some((p) => p.startsWith(`${gone}: missing`))).toBe(true);
+  });
+
+  it('fails a package re-signed with another key when the expected public key is given', async () => {
+    const dir = copy(single);
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir, { expectedPublicKeyPem: TEST_KEY.publicKeyPem });
+    expect(v.valid).toBe(false);
+    expect(v.integrity?.signature.ok).toBe(false);
+    expect(v.problems.some((p) => p.startsWith('attestation.dsse.json: signed by') && p.includes(OTHER_KEY.fingerprint))).toBe(true);
+    expect(v.problems.some((p) => p.startsWith('report.json: names the signer') || p.startsWith('signing-key.pub.pem:'))).toBe(true);
+    // Without the expected key the forger's signature holds, but report.json still names the real signer.
+    const self = await verifyEvidencePackage(dir);
+    expect(self.integrity?.signature.ok).toBe(true);
+    expect(self.valid).toBe(false);
+    expect(self.problems).toContain(`report.json: names the signer ${TEST_KEY.fingerprint}, but the package is signed by ${OTHER_KEY.fingerprint}`);
+  });
+});
+
+describe('verify: every verdict recomputed from raw/', () => {
+  it('catches a verdict edited in report.json and re-signed, even with the totals made consistent', async () => {
+    const dir = copy(single);
+    let edited = '';
+    editJson(dir, (r) => {
+      const f = r.findings.find((x) => x.status === 'fail');
+      if (!f) throw new Error('no failing finding');
+      f.status = 'pass';
+      edited = `${f.check} on ${f.resource.type} "${f.resource.name}"`;
+      r.summary.counts = countByStatus(r.findings);
+      for (const c of r.controls) c.counts = countByStatus(r.findings.filter((x) => x.control === c.id));
+      r.signer = { keyid: OTHER_KEY.keyid, fingerprint: OTHER_KEY.fingerprint };
+      if (r.exceptionSummary) {
+        r.exceptionSummary.withoutExceptions = r.summary.counts;
+        r.exceptionSummary.withExceptions = r.summary.counts;
+      }
+    });
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.integrity?.valid).toBe(true); // signature and hashes hold: only recomputation sees it
+    expect(v.valid).toBe(false);
+    expect(v.problems).toEqual([
+      `report.json: in the audit, ${edited} (${v.report?.findings.find((x) => `${x.check} on ${x.resource.type} "${x.resource.name}"` === edited)?.resource.id}) is reported as pass, but recomputed from the recorded responses it is fail`,
+    ]);
+    expect(v.recomputed).toEqual([{ audit: 'audit', findings: v.report?.findings.length, agrees: false }]);
+  });
+
+  it('catches a finding removed from report.json, and totals that do not add up', async () => {
+    const dir = copy(single);
+    editJson(dir, (r) => {
+      r.findings = r.findings.filter((x) => x.status !== 'fail' || x.control !== '3.2');
+      r.summary.counts.fail += 1;
+    });
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems.some((p) => /^report\.json: in the audit, the report leaves out 3\.2\./.test(p))).toBe(true);
+    expect(v.problems.some((p) => p.startsWith('report.json: in the audit, the totals do not add up to the findings: fail'))).toBe(true);
+  });
+
+  it('catches a raw/ response replaced (renamed to its new hash) and re-signed', async () => {
+    const dir = copy(single);
+    const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as EvidenceReport;
+    const orgRead = report.responses.find((r) => r.url.startsWith('/api/0/organizations/acme-demo/?'));
+    if (!orgRead) throw new Error('no org read');
+    const file = path.join(dir, 'raw', `${orgRead.sha256}.json`);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"openMembership":true', '"openMembership":false'));
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems.some((p) => p.startsWith(`raw/${orgRead.sha256}.json: its content does not match its name`))).toBe(true);
+  });
+
+  it('recomputes both audits of a before/after package and catches an edit to the before audit', async () => {
+    const ok = await verifyEvidencePackage(beforeAfter, { expectedPublicKeyPem: TEST_KEY.publicKeyPem });
+    expect(ok.problems).toEqual([]);
+    expect(ok.valid).toBe(true);
+    expect(ok.recomputed.map((a) => [a.audit, a.agrees])).toEqual([
+      ['before', true],
+      ['after', true],
+    ]);
+    const key = (r: EvidenceReport | null, which: 'before' | 'after') =>
+      (which === 'before' ? r?.before?.findings : r?.findings)?.find((f) => f.check === '2.1.open-membership')?.status;
+    expect(key(ok.report, 'before')).toBe('fail');
+    expect(key(ok.report, 'after')).toBe('pass');
+
+    const dir = copy(beforeAfter);
+    editJson(dir, (r) => {
+      const f = r.before?.findings.find((x) => x.check === '2.1.open-membership');
+      if (!f) throw new Error('no finding');
+      f.status = 'pass';
+    });
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems.some((p) => p.startsWith('report.json: in the before audit, 2.1.open-membership') && p.includes('reported as pass'))).toBe(true);
+    expect(v.recomputed.map((a) => [a.audit, a.agrees])).toEqual([
+      ['before', false],
+      ['after', true],
+    ]);
+  });
+
+  it('reports a package that is not one (no report.json, not a zip) as invalid, and a missing path as an error', async () => {
+    const dir = copy(single);
+    rmSync(path.join(dir, 'report.json'));
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems.some((p) => p.startsWith('report.json: missing'))).toBe(true);
+
+    const notZip = path.join(dirs.make(), 'package.zip');
+    writeFileSync(notZip, 'not a zip');
+    const z = await verifyEvidencePackage(notZip);
+    expect(z.valid).toBe(false);
+    expect(z.problems[0]).toMatch(/^package\.zip: Not a usable ZIP archive/);
+
+    await expect(verifyEvidencePackage(path.join(dirs.make(), 'nothing-here'))).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,139 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogIdentity } from '../../../core/evidence/catalog-digest';
+import { readZip } from '../../../core/evidence/zip';
+import { verifyEvidencePackage } from '../../../core/evidence/verify';
+import { buildEvidenceReport, writeEvidencePackage } from '../../../core/evidence/writer';
+import { EvidenceReportSchema, SIGNATURE_DISCLAIMER, type EvidenceReport } from '../../../shared/evidence';
+import { createDemoState, startSimulator, type RunningSimulator } from '../../../simulator/index';
+import { auditDemo } from '../../helpers/demo-audit';
+import { demoPackage, filesHoldingSecrets, filesOf, simulatorSecrets, tempDirs, TEST_KEY } from '../../helpers/evidence';
+
+let sim: RunningSimulator;
+const dirs = tempDirs();
+beforeAll(async () => {
+  sim = await startSimulator({ state: createDemoState() });
+});
+afterAll(async () => {
+  await sim.close();
+  dirs.cleanup();
+});
+
+function readReport(dir: string): EvidenceReport {
+  return EvidenceReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+}
+
+describe('evidence package writer', () => {
+  it('writes a signed before-only package of the demo organization that verifies, with every response in raw/', async () => {
+    const out = path.join(dirs.make(), 'pkg');
+    const written = await demoPackage(sim, out);
+    expect(written.format).toBe('folder');
+    const files = filesOf(out);
+    expect(files).toEqual(written.files);
+    const fixed = files.filter((f) => !f.startsWith('raw/'));
+    expect(fixed).toEqual([
+      'attestation.dsse.json',
+      'findings.csv',
+      'manifest.json',
+      'report.html',
+      'report.json',
+      'review.ics',
+      'signing-key.fingerprint.txt',
+      'signing-key.pub.pem',
+    ]);
+
+    const report = readReport(out);
+    expect(report.kind).toBe('sentry-harden/evidence');
+    expect(report.before).toBeNull();
+    expect(report.changes).toEqual([]);
+    expect(report.disclaimer).toBe(SIGNATURE_DISCLAIMER);
+    expect(report.catalog).toEqual(catalogIdentity());
+    expect(report.signer).toEqual({ keyid: TEST_KEY.keyid, fingerprint: TEST_KEY.fingerprint });
+    expect(report.token.scopes.length).toBeGreaterThan(0);
+    expect(report.session?.startedAt).toBe(report.startedAt);
+    // The next review: 90 days after the session finished.
+    expect(Date.parse(report.review.nextReviewDate) - Date.parse(report.finishedAt)).toBe(90 * 86_400_000);
+    expect(report.review.intervalDays).toBe(90);
+
+    // Every response has its raw file, whose bytes hash to its name; every finding's read is listed.
+    const raw = files.filter((f) => f.startsWith('raw/'));
+    expect(raw.length).toBe(new Set(report.responses.map((r) => r.sha256)).size);
+    for (const r of report.responses) expect(raw).toContain(`raw/${r.sha256}.json`);
+    const reads = new Set(report.reads.map((r) => r.sha256));
+    for (const f of report.findings) for (const e of f.evidence) expect(reads.has(e.sha256)).toBe(true);
+    for (const read of report.reads) for (const page of read.responses) expect(existsSync(path.join(out, 'raw', `${page.sha256}.json`))).toBe(true);
+
+    // The human-readable files carry the signer's fingerprint and the findings.
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain(TEST_KEY.fingerprint);
+    expect(readFileSync(path.join(out, 'findings.csv'), 'utf8').split('\n').length).toBeGreaterThan(report.findings.length);
+
+    const v = await verifyEvidencePackage(out, { expectedPublicKeyPem: TEST_KEY.publicKeyPem });
+    expect(v.problems).toEqual([]);
+    expect(v.valid).toBe(true);
+    expect(v.integrity?.signature.identityVerified).toBe(true);
+    expect(v.recomputed).toEqual([{ audit: 'audit', findings: report.findings.length, agrees: true }]);
+  });
+
+  it('writes a single .zip that verifies as it is', async () => {
+    const zip = path.join(dirs.make(), 'evidence-2026.zip');
+    const written = await demoPackage(sim, zip);
+    expect(written.format).toBe('zip');
+    const names = readZip(readFileSync(zip)).map((e) => e.name);
+    expect(names).toContain('evidence-2026/report.json');
+    expect(names).toContain('evidence-2026/attestation.dsse.json');
+    // Nothing but the zip is left beside it.
+    expect(readdirSync(path.dirname(zip))).toEqual(['evidence-2026.zip']);
+    const v = await verifyEvidencePackage(zip, { expectedPublicKeyPem: TEST_KEY.publicKeyPem });
+    expect(v.problems).toEqual([]);
+    expect(v.valid).toBe(true);
+    expect(v.format).toBe('zip');
+  });
+
+  it('holds no API token and no client key secret in any file (raw/ bodies are redacted)', async () => {
+    const out = path.join(dirs.make(), 'pkg');
+    await demoPackage(sim, out, { level: 'L3' });
+    const secrets = simulatorSecrets(sim.state);
+    expect(secrets.length).toBeGreaterThan(10);
+    expect(filesHoldingSecrets(out, secrets)).toEqual([]);
+    // The key reads were recorded (so the check is not vacuous): their secrets show as redacted.
+    const keyBodies = filesOf(out)
+      .filter((f) => f.startsWith('raw/'))
+      .map((f) => readFileSync(path.join(out, f), 'utf8'))
+      .filter((b) => b.includes('"dsn"'));
+    expect(keyBodies.length).toBeGreaterThan(0);
+    expect(keyBodies.join('')).toContain('[redacted]');
+  });
+
+  it('refuses to write a package in which a forbidden string (the token) would appear, and leaves nothing behind', async () => {
+    const parent = dirs.make();
+    const out = path.join(parent, 'pkg');
+    const audit = await auditDemo(sim);
+    await expect(writeEvidencePackage(out, { final: audit }, { key: TEST_KEY, forbidden: ['Acme Demo'] })).rejects.toThrow(
+      /^Refusing to write the evidence package: \S+ would contain the API token\.$/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('replaces an earlier package in place, but refuses a folder holding other files', async () => {
+    const parent = dirs.make();
+    const out = path.join(parent, 'pkg');
+    await demoPackage(sim, out);
+    const again = await demoPackage(sim, out);
+    expect(filesOf(out)).toEqual(again.files);
+    expect(readdirSync(parent)).toEqual(['pkg']);
+    expect((await verifyEvidencePackage(out)).valid).toBe(true);
+
+    const mine = path.join(parent, 'mine');
+    mkdirSync(mine);
+    writeFileSync(path.join(mine, 'notes.txt'), 'keep me');
+    await expect(demoPackage(sim, mine)).rejects.toThrow(/notes\.txt.*choose a new or empty folder/);
+    expect(readFileSync(path.join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('refuses to combine audits of different levels into one before/after package', async () => {
+    const a = await auditDemo(sim, { level: 'L1' });
+    const b = await auditDemo(sim, { level: 'L2' });
+    expect(() => buildEvidenceReport({ before: a, final: b })).toThrow(/different levels/);
+  });
+});

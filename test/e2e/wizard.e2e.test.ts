@@ -1,0 +1,304 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebUi } from './web-ui';
+import {
+  ROOT,
+  browserTestsUnavailable,
+  buildRenderer,
+  findToken,
+  launchChromium,
+  overflowsHorizontally,
+  recordResponses,
+  startDemoUi,
+  storageDump,
+} from './web-ui';
+
+/**
+ * The wizard in real Chromium against web mode (`sentry-harden ui --demo`, in this process) and
+ * the simulator's demo organization: a full L1 session, a keyboard-only pass, and the smallest
+ * supported window. Screenshots of each step go to test-results/e2e/ and docs/screenshots/.
+ */
+
+const unavailable = browserTestsUnavailable();
+if (unavailable) console.log(`browser tests skipped: ${unavailable}`);
+
+const SHOTS = path.join(ROOT, 'test-results', 'e2e');
+const DOCS_SHOTS = path.join(ROOT, 'docs', 'screenshots');
+
+describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo organization)', () => {
+  let rendererDir: string;
+  let browser: Browser;
+  const servers: WebUi[] = [];
+
+  beforeAll(async () => {
+    rendererDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-renderer-'));
+    buildRenderer(rendererDir);
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+  });
+
+  async function open(viewport: { width: number; height: number }): Promise<{ web: WebUi; context: BrowserContext; page: Page; errors: string[] }> {
+    const web = await startDemoUi(rendererDir);
+    servers.push(web);
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.goto(web.ui.url);
+    await page.getByRole('heading', { level: 1, name: 'Connect' }).waitFor();
+    return { web, context, page, errors };
+  }
+
+  async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+    const file = path.join(SHOTS, name);
+    await page.screenshot({ path: file, fullPage });
+    mkdirSync(DOCS_SHOTS, { recursive: true });
+    copyFileSync(file, path.join(DOCS_SHOTS, name));
+  }
+
+  const continueButton = (page: Page) => page.getByRole('button', { name: /^Continue to / });
+
+  async function expectNoTokenInPage(page: Page, context: BrowserContext, where: string): Promise<void> {
+    expect(findToken(await page.content()), `token in the DOM at ${where}`).toBeNull();
+    expect(findToken(await storageDump(page, context)), `token in storage at ${where}`).toBeNull();
+  }
+
+  async function connectDemo(page: Page): Promise<void> {
+    await page.getByRole('button', { name: /Use the demo organization/ }).click();
+    await page.getByText('Ready to review').waitFor();
+  }
+
+  async function waitForChecks(page: Page): Promise<void> {
+    await page.getByRole('button', { name: 'Re-check now' }).waitFor({ timeout: 30_000 });
+  }
+
+  /** Applies the checked changes through the confirmation dialog and waits for the results. */
+  async function applyChecked(page: Page, count: number): Promise<void> {
+    await page.getByRole('button', { name: `Apply ${count} selected change${count === 1 ? '' : 's'}…` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply these changes?' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: `Apply ${count} change${count === 1 ? '' : 's'}` }).click();
+    await page.getByRole('table', { name: 'What was applied' }).waitFor({ timeout: 30_000 });
+  }
+
+  it('walks a full L1 session: connect, check, three fixes, re-check, undo, signed package, verify', async () => {
+    const { web, context, page, errors } = await open({ width: 1280, height: 900 });
+    const responses = recordResponses(page);
+
+    // 1. Connect: the demo organization, clearly labelled.
+    expect(await page.locator('.app-header').innerText()).not.toContain('Demo organization');
+    await connectDemo(page);
+    expect(await page.locator('.app-header').innerText()).toMatch(/Demo organization: simulated data/i);
+    await page.getByRole('table', { name: 'Scope check of this token' }).waitFor();
+    await shot(page, 'step-01-connect.png');
+    await expectNoTokenInPage(page, context, 'connect');
+
+    // 2. Level: L1.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Profile level' }).waitFor();
+    expect(await page.getByRole('radio', { name: 'L1: Baseline' }).isChecked()).toBe(true);
+    await shot(page, 'step-02-level.png');
+
+    // 3. Authentication & SSO: the live checks run.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Authentication & SSO' }).waitFor();
+    await waitForChecks(page);
+    await page.getByRole('heading', { name: /1\.2\s+Enforce two-factor authentication/ }).waitFor();
+    // Evidence on demand: the read behind a verdict, with its body.
+    await page.getByRole('button', { name: /^Evidence for / }).first().click();
+    await page.locator('.evidence-body pre').first().waitFor();
+    await shot(page, 'step-03-authentication.png');
+    await expectNoTokenInPage(page, context, 'authentication');
+
+    // 4. Access controls: a team reassignment, which needs a choice first.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Access controls' }).waitFor();
+    await page.getByLabel('Teams to put the member on.').first().selectOption('platform');
+    await page.getByRole('button', { name: 'Plan again with these choices' }).click();
+    const teamStep = page.getByRole('checkbox', { name: /^Team reassignment.*\(team platform\)/ });
+    await teamStep.waitFor();
+    await teamStep.check();
+    await page.getByRole('button', { name: 'Apply 1 selected change…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Apply these changes?' });
+    await dialog.waitFor();
+    await shot(page, 'step-04a-confirm.png', false);
+    await dialog.getByRole('button', { name: 'Apply 1 change' }).click();
+    const applied = page.getByRole('table', { name: 'What was applied' });
+    await applied.waitFor({ timeout: 30_000 });
+    expect(await applied.innerText()).toMatch(/Team reassignment[^\n]*kim@acme-demo\.example[\s\S]*Applied and verified/);
+    await shot(page, 'step-04-access-controls.png');
+
+    // 5. Data security: a key rate limit and the scrubber's sensitive fields, then a re-check
+    //    and an undo of the rate limit.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Data security' }).waitFor();
+    const failBefore = Number(await page.locator('.section-counts .count').nth(1).innerText().then((t) => t.replace(/\D+/g, '')));
+    const rateLimit = page.getByRole('checkbox', { name: /^Rate-limit client keys: / }).first();
+    await rateLimit.waitFor({ timeout: 30_000 });
+    await rateLimit.check();
+    await page.getByRole('checkbox', { name: /^Data scrubbing: .*\(sensitiveFields\)/ }).check();
+    await applyChecked(page, 2);
+    const appliedRows = page.getByRole('table', { name: 'What was applied' }).locator('tbody tr');
+    expect(await appliedRows.count()).toBe(2);
+    expect(await appliedRows.locator('.badge-pass', { hasText: 'Applied and verified' }).count()).toBe(2);
+
+    await page.getByRole('button', { name: 'Re-check now' }).click();
+    await waitForChecks(page);
+    const failAfter = Number(await page.locator('.section-counts .count').nth(1).innerText().then((t) => t.replace(/\D+/g, '')));
+    expect(failAfter).toBeLessThan(failBefore);
+
+    const undo = page.getByRole('button', { name: new RegExp(`^Undo Rate-limit client keys on `) }).first();
+    await undo.click();
+    const undoDialog = page.getByRole('dialog', { name: 'Undo this change?' });
+    await undoDialog.getByRole('button', { name: 'Undo' }).waitFor();
+    await undoDialog.getByRole('button', { name: 'Undo' }).click();
+    const undone = page.getByRole('table', { name: 'What was undone' });
+    await undone.waitFor({ timeout: 30_000 });
+    expect(await undone.innerText()).toMatch(/Applied and verified/);
+    expect(await page.locator('.applied-list').innerText()).toMatch(/Rate-limit client keys[^\n]*Undone/);
+    await shot(page, 'step-05-data-security.png');
+    await expectNoTokenInPage(page, context, 'data security');
+
+    // 6. Monitoring: attest a manual item.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Monitoring & audit logs' }).waitFor();
+    const manual = page.locator('.manual-items').first();
+    await manual.getByLabel('Your name').fill('Ada Lovelace');
+    await manual.getByRole('checkbox').check();
+    await manual.getByText(/attested by Ada Lovelace/).waitFor();
+    await shot(page, 'step-06-monitoring.png');
+
+    // 7. Integrations review: accept a risk.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Integrations review' }).waitFor();
+    const form = page.getByRole('form', { name: /Record an exception/ });
+    if ((await form.count()) > 0) {
+      await form.getByLabel('Approved by').fill('CISO');
+      await form.getByLabel('Why the risk is accepted').fill('The deploy bot needs these scopes until the Q3 migration.');
+      await form.getByRole('button', { name: 'Record the exception' }).click();
+      await form.getByText('Exception saved.').waitFor();
+    }
+    await shot(page, 'step-07-integrations.png');
+
+    // 8. Summary: before/after, and the signed package, which `verify` accepts.
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Summary' }).waitFor();
+    const changed = page.getByRole('heading', { name: /^What changed \(\d+\)$/ });
+    expect(Number((await changed.innerText()).replace(/\D+/g, ''))).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Save the signed package' }).click();
+    await page.getByText('Package saved').waitFor({ timeout: 30_000 });
+    await shot(page, 'step-08-summary.png');
+    const verifyCommand = await page.locator('.notice-ok code').last().innerText();
+    const target = verifyCommand.replace(/^sentry-harden verify /, '');
+    expect(existsSync(target), target).toBe(true);
+    expect(target.startsWith(web.ui.outDir)).toBe(true);
+    const verified = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'sentry-harden.mjs'), 'verify', target], { encoding: 'utf8' });
+    expect(verified.stdout, verified.stderr).toMatch(/Result: VALID/);
+    expect(verified.status).toBe(0);
+    expect(findToken(verified.stdout)).toBeNull();
+
+    // The token never reached the window: DOM, storage, responses, events.
+    await expectNoTokenInPage(page, context, 'summary');
+    const bodies = await responses();
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const r of bodies) expect(findToken(r.body), `token in the response of ${r.url}`).toBeNull();
+    expect(web.events()).toContain('event: audit:progress');
+    expect(web.events()).toContain('event: fix:progress');
+    expect(findToken(web.events())).toBeNull();
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 240_000);
+
+  it('Connect and Level work with the keyboard alone', async () => {
+    const { context, page, errors } = await open({ width: 1280, height: 900 });
+
+    /** Tabs until the focused element matches, failing after `limit` presses. */
+    async function tabTo(match: (el: { tag: string; text: string; type: string | null; label: string | null }) => boolean, limit = 40): Promise<void> {
+      for (let i = 0; i < limit; i += 1) {
+        await page.keyboard.press('Tab');
+        const el = await page.evaluate(() => {
+          const a = document.activeElement as HTMLElement | null;
+          if (!a) return { tag: '', text: '', type: null, label: null };
+          const label = a.id ? document.querySelector(`label[for="${CSS.escape(a.id)}"]`)?.textContent ?? null : a.closest('label')?.textContent ?? null;
+          return { tag: a.tagName, text: a.textContent ?? '', type: a.getAttribute('type'), label };
+        });
+        if (match(el)) return;
+      }
+      throw new Error('the element was not reached with Tab');
+    }
+
+    await tabTo((el) => el.tag === 'BUTTON' && el.text.startsWith('Use the demo organization'));
+    await page.keyboard.press('Enter');
+    await page.getByText('Ready to review').waitFor();
+    await tabTo((el) => el.tag === 'BUTTON' && el.text.startsWith('Continue to Profile level'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Profile level' }).waitFor();
+    // Focus moved to the new step's heading.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-heading');
+
+    await tabTo((el) => el.tag === 'INPUT' && el.type === 'radio');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.getByRole('radio', { name: 'L2: Hardened' }).isChecked()).toBe(true);
+    await page.keyboard.press('ArrowUp');
+    expect(await page.getByRole('radio', { name: 'L1: Baseline' }).isChecked()).toBe(true);
+    await tabTo((el) => el.tag === 'BUTTON' && el.text.startsWith('Continue to Authentication'));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Authentication & SSO' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('step-heading');
+    await waitForChecks(page);
+
+    // Back in Connect, the token field and its form are reachable, labelled and masked.
+    await page.getByRole('button', { name: /Connect/ }).first().focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Connect' }).waitFor();
+    const token = page.getByLabel('Auth token');
+    expect(await token.getAttribute('type')).toBe('password');
+    expect(await token.getAttribute('autocomplete')).toBe('off');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('fits a 1024x700 window: no step scrolls sideways', async () => {
+    const { context, page, errors } = await open({ width: 1024, height: 700 });
+    const check = async (where: string) => {
+      const o = await overflowsHorizontally(page);
+      expect(o.overflow, `${where}: ${o.scrollWidth} > ${o.clientWidth}: ${o.offenders.join(' | ')}`).toBe(false);
+    };
+    await check('connect');
+    await connectDemo(page);
+    await check('connect (connected)');
+    await continueButton(page).click();
+    await check('level');
+    await continueButton(page).click();
+    await waitForChecks(page);
+    for (const step of ['Authentication & SSO', 'Access controls', 'Data security', 'Monitoring & audit logs', 'Integrations review']) {
+      await page.getByRole('heading', { level: 1, name: step }).waitFor();
+      await page.waitForLoadState('networkidle');
+      // Open the widest content: evidence bodies.
+      const evidence = page.getByRole('button', { name: /^Evidence for / });
+      if ((await evidence.count()) > 0) {
+        await evidence.first().click();
+        await page.locator('.evidence-read').first().waitFor();
+      }
+      await check(step);
+      await continueButton(page).click();
+    }
+    await page.getByRole('heading', { level: 1, name: 'Summary' }).waitFor();
+    await check('summary');
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
+});
