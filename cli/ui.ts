@@ -9,6 +9,7 @@ import { createAppServices, DEMO_PROFILE_ID, DEMO_PROFILE_LABEL, installDemoProf
 import { parseExternalUrl } from '../core/app/url-policy';
 import { createFolderDestination } from '../core/app/web-destination';
 import { TOOL_VERSION } from '../core/engine/report';
+import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain, type Keychain } from '../core/secrets/index';
 import { createAppStore, type AppStore } from '../core/store/index';
 import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../simulator/index';
@@ -47,6 +48,8 @@ export interface UiOptions {
   readonly timeoutMs?: number;
   /** Test seam: the OS keychain. */
   readonly keychain?: Keychain;
+  /** Test seam: where the evidence signing key lives (default: the CLI's signing-key service). */
+  readonly signingKeychain?: Keychain;
   /** How an allowed external link opens; default: the OS browser. */
   readonly openUrl?: (url: string) => void;
 }
@@ -133,6 +136,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   services = createAppServices({
     store,
     keychain: options.keychain ?? createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? APP_KEYCHAIN_SERVICE }),
+    signingKeychain: options.signingKeychain ?? createKeychain({ service: SIGNING_KEY_SERVICE }),
     demo,
     journalDir,
     reportDestination: createFolderDestination(outDir),

@@ -12,6 +12,7 @@ import {
   resetDemoProfile,
   type DemoSetup,
 } from '../core/app/services';
+import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/index';
 import type { AppStore } from '../core/store/index';
 import { createAppStore } from '../core/store/index';
@@ -112,6 +113,7 @@ if (!app.requestSingleInstanceLock()) {
     services = createAppServices({
       store,
       keychain: createKeychain({ service: APP_KEYCHAIN_SERVICE }),
+      signingKeychain: createKeychain({ service: SIGNING_KEY_SERVICE }),
       demo,
       journalDir,
       reportDestination: createDialogDestination(() => mainWindow),

@@ -29,8 +29,14 @@ export interface DemoSetup {
 
 export interface AppServicesOptions {
   readonly store: AppStore;
-  /** The OS keychain. */
+  /** The OS keychain, for tokens (one entry per profile). */
   readonly keychain: Keychain;
+  /**
+   * The OS keychain entry space of the evidence signing key (core/evidence/signing-key.ts
+   * SIGNING_KEY_SERVICE): apart from the tokens, so no profile id can ever name the key's entry,
+   * and shared with the CLI, so the app and `sentry-harden` sign with the same key.
+   */
+  readonly signingKeychain: Keychain;
   readonly demo: DemoSetup | null;
   readonly journalDir: string;
   readonly reportDestination: ReportDestination;
@@ -57,7 +63,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     auditSettings: () => store.getSettings().audit,
     reportDestination: options.reportDestination,
     writePackage: createAppPackageWriter({
-      keychain: options.keychain,
+      keychain: options.signingKeychain,
       throwawayKeyWithoutKeychain: options.demo !== null,
       saveReview: (profileId, review) => {
         if (store.getProfile(profileId)) store.saveRegisters(profileId, { ...store.getRegisters(profileId), review });

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUi, type RunningUi } from '../../cli/ui';
 import { verifyEvidencePackage } from '../../core/evidence/verify';
 import { DEMO_ORG_SLUG, DEMO_TOKENS } from '../../simulator/index';
-import { apiCaller, fakeRenderer, noKeychain, openEvents } from '../core/app/web-client';
+import { SIGNING_KEY_ACCOUNT, SIGNING_KEY_SERVICE } from '../../core/evidence/signing-key';
+import { apiCaller, fakeRenderer, memoryKeychain, noKeychain, openEvents } from '../core/app/web-client';
 
 /**
  * Web mode end to end over HTTP, as the browser drives it: the demo organization on the built-in
@@ -20,6 +21,10 @@ let call: ReturnType<typeof apiCaller>['call'];
 let bodies: string[];
 let events: ReturnType<typeof openEvents>;
 const opened: string[] = [];
+// The OS keychains stand-ins: tokens unavailable (the demo token stays in memory), the signing
+// key's own entry space available, so the test sees where the key went.
+const tokenKeychain = noKeychain();
+const signingKeychain = memoryKeychain(SIGNING_KEY_SERVICE);
 
 function listFiles(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
@@ -30,7 +35,16 @@ beforeAll(async () => {
   const rendererDir = fakeRenderer();
   dirs.push(data, rendererDir);
   ui = await startUi(
-    { demo: true, port: 0, dataDir: data, outDir: path.join(data, 'out'), rendererDir, keychain: noKeychain(), openUrl: (u) => opened.push(u) },
+    {
+      demo: true,
+      port: 0,
+      dataDir: data,
+      outDir: path.join(data, 'out'),
+      rendererDir,
+      keychain: tokenKeychain,
+      signingKeychain,
+      openUrl: (u) => opened.push(u),
+    },
     { env: {} },
   );
   ({ call, bodies } = apiCaller(ui.server.port, ui.server.secret));
@@ -195,6 +209,9 @@ describe('sentry-harden ui --demo over HTTP', () => {
     expect(verified.problems).toEqual([]);
     expect(verified.valid).toBe(true);
     expect((await verifyEvidencePackage(saved.value.zipPath)).valid).toBe(true);
+    // Signed with the key kept under the signing service, where the CLI looks for it too.
+    expect([...signingKeychain.entries.keys()]).toEqual([SIGNING_KEY_ACCOUNT]);
+    expect(fs.readFileSync(path.join(dir, 'signing-key.fingerprint.txt'), 'utf8')).toContain(saved.value.fingerprint);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'report.json'), 'utf8'));
     expect(report.before).not.toBeNull();
     expect(report.changes.map((c: { outcome: string }) => c.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);

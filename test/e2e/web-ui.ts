@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { startUi } from '../../cli/ui';
 import type { RunningUi } from '../../cli/ui';
+import type { Keychain } from '../../core/secrets/index';
 import { DEMO_TOKENS } from '../../simulator/index';
 
 /** Helpers of the browser tests: build, web mode on the simulator, Chromium, token checks. */
@@ -50,10 +51,32 @@ export interface WebUi {
   close(): Promise<void>;
 }
 
+/**
+ * A keychain in memory, standing in for the OS one so a typed token can be stored whatever the
+ * machine offers (the OS keychain has its own tests). It is the only place the token may rest.
+ */
+export function memoryKeychain(): Keychain & { readonly items: Map<string, string> } {
+  const items = new Map<string, string>();
+  return {
+    items,
+    service: 'sentry-harden-e2e',
+    backend: 'secret-service',
+    setSecret: async (account, secret) => {
+      items.set(account, secret);
+    },
+    getSecret: async (account) => items.get(account) ?? null,
+    deleteSecret: async (account) => items.delete(account),
+    probe: async () => ({ available: true, backend: 'secret-service' }),
+  };
+}
+
 /** `sentry-harden ui --demo --port 0` in this process, with its own data folder. */
-export async function startDemoUi(rendererDir: string): Promise<WebUi> {
+export async function startDemoUi(rendererDir: string, keychain: Keychain = memoryKeychain()): Promise<WebUi> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-e2e-'));
-  const ui = await startUi({ demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, openUrl: () => undefined }, { env: { ...process.env } });
+  const ui = await startUi(
+    { demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, keychain, openUrl: () => undefined },
+    { env: { ...process.env } },
+  );
   // A listener of our own on the event stream: what the page receives there is checked too.
   let events = '';
   const secret = new URL(ui.url).hash.replace(/^#secret=/, '');

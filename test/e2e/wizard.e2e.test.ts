@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_TOKENS } from '../../simulator/index';
 import type { WebUi } from './web-ui';
 import {
   ROOT,
@@ -11,6 +12,7 @@ import {
   buildRenderer,
   findToken,
   launchChromium,
+  memoryKeychain,
   overflowsHorizontally,
   recordResponses,
   startDemoUi,
@@ -47,8 +49,11 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
   });
 
-  async function open(viewport: { width: number; height: number }): Promise<{ web: WebUi; context: BrowserContext; page: Page; errors: string[] }> {
-    const web = await startDemoUi(rendererDir);
+  async function open(
+    viewport: { width: number; height: number },
+    keychain = memoryKeychain(),
+  ): Promise<{ web: WebUi; context: BrowserContext; page: Page; errors: string[] }> {
+    const web = await startDemoUi(rendererDir, keychain);
     servers.push(web);
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
@@ -122,6 +127,24 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     await page.locator('.evidence-body pre').first().waitFor();
     await shot(page, 'step-03-authentication.png');
     await expectNoTokenInPage(page, context, 'authentication');
+    // A high-risk fix asks for the organization slug; Escape closes the dialog, focus returns.
+    await page.getByRole('checkbox', { name: /^Require two-factor authentication/ }).check();
+    const applyOne = page.getByRole('button', { name: 'Apply 1 selected change…' });
+    await applyOne.click();
+    const slugDialog = page.getByRole('dialog', { name: 'Apply these changes?' });
+    const slug = slugDialog.getByLabel(/type the organization slug/);
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('INPUT');
+    const confirm = slugDialog.getByRole('button', { name: 'Apply 1 change' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await slug.fill('acme');
+    expect(await confirm.isDisabled()).toBe(true);
+    await slug.fill('acme-demo');
+    expect(await confirm.isDisabled()).toBe(false);
+    await shot(page, 'step-03a-confirm-slug.png', false);
+    await page.keyboard.press('Escape');
+    await slugDialog.waitFor({ state: 'detached' });
+    expect(await applyOne.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.getByRole('checkbox', { name: /^Require two-factor authentication/ }).uncheck();
 
     // 4. Access controls: a team reassignment, which needs a choice first.
     await continueButton(page).click();
@@ -221,6 +244,45 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     expect(errors).toEqual([]);
     await context.close();
   }, 240_000);
+
+  it('a token typed into Connect goes to main once, leaves the page at once, and lives only in the keychain', async () => {
+    const keychain = memoryKeychain();
+    const { web, context, page, errors } = await open({ width: 1280, height: 900 }, keychain);
+    const carriedToken: string[] = [];
+    page.on('request', (r) => {
+      if (findToken(r.postData() ?? '') || findToken(r.url())) carriedToken.push(new URL(r.url()).pathname);
+    });
+    const responses = recordResponses(page);
+
+    // The simulator stands in for a self-hosted Sentry; the read-only token of the demo.
+    await page.getByRole('radio', { name: /Self-hosted Sentry/ }).check();
+    await page.getByLabel('URL of your Sentry server').fill(web.ui.simulator?.url ?? '');
+    const input = page.getByLabel('Auth token');
+    expect(await input.getAttribute('type')).toBe('password');
+    await input.fill(DEMO_TOKENS.readOnly);
+    await page.getByRole('button', { name: 'Check and save the token' }).click();
+    expect(await input.inputValue()).toBe('');
+    const scopes = page.getByRole('table', { name: 'Scope check of this token' });
+    await scopes.waitFor();
+    // Read-only: an audit lacks org:write (the audit log), fixes lack the admin scopes.
+    expect(await scopes.innerText()).toMatch(/Audit only \(read\)\s+Not enough\s+org:write/);
+    expect(await scopes.innerText()).toMatch(/Applying fixes\s+Not enough\s+org:admin/);
+    await page.getByLabel('Organization to review').selectOption('acme-demo');
+    await page.getByText('Ready to review').waitFor();
+    await shot(page, 'step-01b-connect-token.png');
+
+    expect(carriedToken).toEqual(['/api/auth:setToken']);
+    expect([...keychain.items.values()]).toEqual([DEMO_TOKENS.readOnly]);
+    await expectNoTokenInPage(page, context, 'connect with a token');
+    for (const r of await responses()) expect(findToken(r.body), `token in the response of ${r.url}`).toBeNull();
+
+    // "Forget" deletes it from the keychain.
+    await page.getByRole('button', { name: /Forget this token/ }).click();
+    await page.getByText('The token was deleted from the keychain.').waitFor();
+    expect(keychain.items.size).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('Connect and Level work with the keyboard alone', async () => {
     const { context, page, errors } = await open({ width: 1280, height: 900 });

@@ -108,8 +108,8 @@ export function ConnectStep() {
             <span className="demo-tag">Demo</span> Try it on the demo organization
           </h2>
           <p>
-            <strong>{demo.orgSlug}</strong> is a simulated organization served by sentry-harden on this machine ({demo.label}), full of the
-            problems the checks look for. Nothing here touches a real Sentry, and no token is needed.
+            <strong>{demo.orgSlug}</strong> is a simulated organization served by sentry-harden on this machine, full of the problems the
+            checks look for. Nothing here touches a real Sentry, and no token is needed.
           </p>
           <button type="button" className="button-primary" onClick={() => void connect.useDemo()} disabled={checking}>
             Use the demo organization{demo.orgSlug ? ` (${demo.orgSlug})` : ''}
@@ -230,7 +230,19 @@ export function ConnectStep() {
             </p>
             {connect.scopeCheck.status === 'running' ? <p role="status">Checking its scopes…</p> : null}
             {connect.scopeCheck.status === 'failed' ? <ErrorNotice error={connect.scopeCheck.error} context="Scope check" /> : null}
-            {connect.scopeCheck.status === 'done' ? <ScopeCheckView check={connect.scopeCheck.value} /> : null}
+            {connect.scopeCheck.status === 'done' ? (
+              <>
+                <ScopeCheckView check={connect.scopeCheck.value} />
+                {!connect.scopeCheck.value.audit.satisfied ? (
+                  <p className="notice notice-warn">
+                    Checks that need the missing scopes will be reported as errors, never as passes. For a complete review, create a token
+                    with the audit scopes and enter it again.
+                  </p>
+                ) : !connect.scopeCheck.value.fix.satisfied ? (
+                  <p className="notice notice-warn">This token can review but not apply fixes: the fixes will be shown for review only.</p>
+                ) : null}
+              </>
+            ) : null}
 
             {connect.orgs.status === 'running' ? <p role="status">Listing organizations…</p> : null}
             {connect.orgs.status === 'failed' ? <ErrorNotice error={connect.orgs.error} context="Listing organizations" /> : null}

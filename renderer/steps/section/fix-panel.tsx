@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Dialog } from '../../components/Dialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Progress } from '../../components/Progress';
@@ -232,6 +232,18 @@ export function FixPanel(props: {
     if (planStatus === 'idle' && props.runId && props.failingCount > 0) void slice.loadPlan();
   }, [planStatus, props.runId, props.failingCount, slice]);
 
+  // When a run ends, the button that started it is gone: focus goes to what happened instead.
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const undoOutcomeRef = useRef<HTMLDivElement>(null);
+  const applyStatus = slice.apply.status;
+  const undoStatus = slice.undo.status;
+  useEffect(() => {
+    if (applyStatus === 'done' || applyStatus === 'failed') outcomeRef.current?.focus();
+  }, [applyStatus]);
+  useEffect(() => {
+    if (undoStatus === 'done' || undoStatus === 'failed') undoOutcomeRef.current?.focus();
+  }, [undoStatus]);
+
   const plan = slice.plan.status === 'done' ? slice.plan.value : null;
   const selectedSteps = plan ? plan.steps.filter((s) => slice.selected.includes(s.id)) : [];
   const applying = slice.apply.status === 'running';
@@ -349,29 +361,31 @@ export function FixPanel(props: {
           />
         ) : null}
       </div>
-      {slice.apply.status === 'failed' ? <ErrorNotice error={slice.apply.error} context="Applying the changes" /> : null}
-      {slice.apply.status === 'done' ? (
-        <div className="apply-outcome">
-          {slice.apply.value.fatal ? (
-            <div className="notice notice-error" role="alert">
-              <p className="notice-title">The run stopped early</p>
-              <p>{slice.apply.value.fatal}</p>
-            </div>
-          ) : null}
-          <ResultsList
-            caption="What was applied"
-            results={slice.apply.value.results}
-            steps={slice.applied.find((b) => b.applyId === (slice.apply.status === 'done' ? slice.apply.value.applyId : ''))?.steps ?? []}
-          />
-          {slice.apply.value.recheck ? (
-            <p role="status">
-              Re-checked after the changes: {slice.apply.value.recheck.counts.pass} pass, {slice.apply.value.recheck.counts.fail} fail,{' '}
-              {slice.apply.value.recheck.counts.error} error, {slice.apply.value.recheck.counts.manual} manual across the organization.
-            </p>
-          ) : null}
-          {slice.apply.value.recheckError ? <ErrorNotice error={slice.apply.value.recheckError} context="Re-checking after the changes" /> : null}
-        </div>
-      ) : null}
+      <div ref={outcomeRef} tabIndex={-1} className="outcome">
+        {slice.apply.status === 'failed' ? <ErrorNotice error={slice.apply.error} context="Applying the changes" /> : null}
+        {slice.apply.status === 'done' ? (
+          <div className="apply-outcome">
+            {slice.apply.value.fatal ? (
+              <div className="notice notice-error" role="alert">
+                <p className="notice-title">The run stopped early</p>
+                <p>{slice.apply.value.fatal}</p>
+              </div>
+            ) : null}
+            <ResultsList
+              caption="What was applied"
+              results={slice.apply.value.results}
+              steps={slice.applied.find((b) => b.applyId === (slice.apply.status === 'done' ? slice.apply.value.applyId : ''))?.steps ?? []}
+            />
+            {slice.apply.value.recheck ? (
+              <p role="status">
+                Re-checked after the changes: {slice.apply.value.recheck.counts.pass} pass, {slice.apply.value.recheck.counts.fail} fail,{' '}
+                {slice.apply.value.recheck.counts.error} error, {slice.apply.value.recheck.counts.manual} manual across the organization.
+              </p>
+            ) : null}
+            {slice.apply.value.recheckError ? <ErrorNotice error={slice.apply.value.recheckError} context="Re-checking after the changes" /> : null}
+          </div>
+        ) : null}
+      </div>
 
       {slice.applied.length > 0 ? (
         <div className="applied">
@@ -451,14 +465,16 @@ export function FixPanel(props: {
           />
         ) : null}
       </div>
-      {slice.undo.status === 'failed' ? <ErrorNotice error={slice.undo.error} context="Undoing the change" /> : null}
-      {slice.undo.status === 'done' ? (
-        <ResultsList
-          caption="What was undone"
-          results={slice.undo.value.results}
-          steps={slice.applied.find((b) => b.applyId === (slice.undo.status === 'done' ? slice.undo.value.applyId : ''))?.steps ?? []}
-        />
-      ) : null}
+      <div ref={undoOutcomeRef} tabIndex={-1} className="outcome">
+        {slice.undo.status === 'failed' ? <ErrorNotice error={slice.undo.error} context="Undoing the change" /> : null}
+        {slice.undo.status === 'done' ? (
+          <ResultsList
+            caption="What was undone"
+            results={slice.undo.value.results}
+            steps={slice.applied.find((b) => b.applyId === (slice.undo.status === 'done' ? slice.undo.value.applyId : ''))?.steps ?? []}
+          />
+        ) : null}
+      </div>
     </section>
   );
 }

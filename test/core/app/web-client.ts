@@ -112,3 +112,17 @@ export function fakeRenderer(): string {
   fs.writeFileSync(path.join(dir, 'app.js'), 'console.log("ui");\n');
   return dir;
 }
+
+/** An in-memory keychain that records what was stored, to see which entry space a key went to. */
+export function memoryKeychain(service: string): Keychain & { readonly entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    service,
+    backend: 'secret-service',
+    entries,
+    setSecret: async (account, secret) => void entries.set(account, secret),
+    getSecret: async (account) => entries.get(account) ?? null,
+    deleteSecret: async (account) => entries.delete(account),
+    probe: async () => ({ available: true, backend: 'secret-service' }),
+  };
+}
