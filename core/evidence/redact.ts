@@ -348,14 +348,21 @@ export function redactText(text: string): { text: string; redactions: number } {
   return { text: out, redactions: counter.n };
 }
 
+const SECRET_NAME_IN_NORMALIZED = new RegExp(`(?:${SECRET_NAME_ENDINGS.join('|')})["=:]`);
+const PATTERN_IN_BODY = /"code"|-----BEGIN|sntry[a-z]_|\b(?:bearer|basic)\s|:\/\/[^\s:@/?#"']*:[^\s@/?#"']+@/i;
+
 /**
- * Whether a body could hold anything the rules below redact: a secret-ish name anywhere (keys,
- * `name=value`, header names, a sibling `name` field), a grant `code`, or one of the value
- * patterns. A superset of the rules' triggers, so a body without any is stored as it came,
- * without the cost of parsing it (most pages of members, teams and projects).
+ * Whether a body could hold anything the rules redact: a secret-ish name anywhere (keys,
+ * `name=value`, header names, a sibling `name` field), a grant `code`, or a value pattern. A
+ * superset of the rules' triggers, so a body without any is stored as it came, without the cost
+ * of parsing it (most pages of members and team rosters). Names are compared lower-cased without
+ * non-alphanumerics; on the body normalized the same way (keeping the quote that closes a JSON
+ * string and the `=` or `:` after a name in text) a secret name is an ending followed by one of
+ * those. Normalizing only joins neighbours, so it can add matches, never lose one.
  */
-const MAY_HOLD_SECRET =
-  /pass(?:word|wd|phrase)|secret|token|api[^a-z0-9]*keys?|private[^a-z0-9]*key|access[^a-z0-9]*key|signing[^a-z0-9]*key|authorization|cookie|credential|session[^a-z0-9]*(?:id|key)|sentry[^a-z0-9]*auth|bearer|basic|jwt|invite[^a-z0-9]*link|"code"|-----BEGIN|sntry[a-z]_|:\/\/[^\s:@/?#"']*:[^\s@/?#"']+@/i;
+function mayHoldSecret(text: string): boolean {
+  return PATTERN_IN_BODY.test(text) || SECRET_NAME_IN_NORMALIZED.test(text.toLowerCase().replace(/[^a-z0-9"=:]+/g, ''));
+}
 
 /** Redacts one raw response body for storage in raw/. */
 export function redactResponseBody(body: string | Uint8Array): RedactionResult {
@@ -372,10 +379,19 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
       encoding = 'latin1';
     }
   }
-  if (!MAY_HOLD_SECRET.test(text)) {
+  if (!mayHoldSecret(text)) {
     const bytes = typeof body === 'string' ? Buffer.from(text, encoding) : Buffer.from(body);
-    const mode = encoding === 'utf8' && isJson(text) ? 'json' : 'text';
-    return { text, bytes, sha256: sha256Hex(bytes), redactions: 0, redactedPaths: [], mode };
+    // `mode` is worked out only if asked: parsing a 100 kB page to label it costs more than the rest.
+    return {
+      text,
+      bytes,
+      sha256: sha256Hex(bytes),
+      redactions: 0,
+      redactedPaths: [],
+      get mode(): 'json' | 'text' {
+        return encoding === 'utf8' && isJson(text) ? 'json' : 'text';
+      },
+    };
   }
   const json = encoding === 'utf8' ? redactJsonText(text) : null;
   const result = json ?? { ...redactText(text), paths: [] };

@@ -169,3 +169,26 @@ describe('isSecretKeyName', () => {
     (name) => expect(isSecretKeyName(name)).toBe(false),
   );
 });
+
+describe('fast path (bodies skipped as holding nothing secret)', () => {
+  it('skips a large page whose names only contain secret words (hasPasswordAuth) and stores it byte for byte', () => {
+    const body = JSON.stringify({ rows: Array.from({ length: 50 }, (_, i) => ({ id: String(i), user: { hasPasswordAuth: true, email: `u${i}@x.example` } })) });
+    const r = redactResponseBody(Buffer.from(body));
+    expect(r.redactions).toBe(0);
+    expect(r.text).toBe(body);
+    expect(r.mode).toBe('json');
+  });
+
+  it.each([
+    ['a secret key next to a harmless look-alike', '{"hasPasswordAuth":true,"password":"hunter2hunter2"}', 'hunter2hunter2'],
+    ['a trailing separator after the name', '{"api_key_":"abcdef123456"}', 'abcdef123456'],
+    ['a sibling name field', '{"headers":[{"name":"X-Api-Token","value":"zzz999zzz999"}]}', 'zzz999zzz999'],
+    ['a name=value pair in text', 'retry with private-key=qqq777qqq777 please', 'qqq777qqq777'],
+    ['a name: value header line', 'Cookie: sess=ppp555ppp555', 'ppp555ppp555'],
+    ['a grant code', '{"code":"AbCdEfGhIjKlMnOpQrStUvWxYz012345"}', 'AbCdEfGhIjKlMnOpQrStUvWxYz012345'],
+  ])('still redacts %s', (_label, body, secret) => {
+    const r = redactResponseBody(Buffer.from(body));
+    expect(r.text).not.toContain(secret);
+    expect(r.redactions).toBeGreaterThan(0);
+  });
+});
