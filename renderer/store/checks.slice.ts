@@ -55,12 +55,15 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
         if (!profile || self().run.status === 'running') return;
         // Chosen here, so the person can cancel before the answer arrives.
         const runId = newId();
-        const baseline = self().baseline;
+        const level = get().level.level;
+        // Another level is another session: its first run becomes the new "before".
+        const previous = self().baseline;
+        const baseline = previous && previous.level === level ? previous : null;
         set({ run: running({ runId, completed: 0, total: 0, control: null }), cancel: IDLE });
         const result = await call(() =>
           bridge.invoke['audit:run']({
             profileId: profile.id,
-            level: get().level.level,
+            level,
             runId,
             ...(baseline ? { baselineRunId: baseline.runId } : {}),
           }),

@@ -50,10 +50,11 @@ export const createNavSlice: SliceCreator<'nav'> = ({ set, get, bridge, now }) =
     const completed = stepIndex(step) > stepIndex(from) && !self().completed.includes(from) ? [...self().completed, from] : self().completed;
     set({ current: step, completed });
     void persist();
-    // Leaving the level step starts the checks the section steps show.
+    // Leaving the level step starts the checks the section steps show (again, if the level changed).
     if (from === 'level' && stepIndex(step) > stepIndex('level')) {
       const checks = get().checks;
-      if (!checks.latest && checks.run.status !== 'running') void checks.start();
+      const stale = !checks.latest || checks.latest.level !== get().level.level;
+      if (stale && checks.run.status !== 'running') void checks.start();
     }
   }
 

@@ -21,6 +21,8 @@ describe.skipIf(!bus || process.platform !== 'linux')('sentry-harden ui with the
   const service = `sentry-harden-test-ui-${process.pid}`;
   const dirs: string[] = [];
   let keychain: Keychain;
+  // The signing key's own entry space (SIGNING_KEY_SERVICE in the app), per test run here.
+  let signingKeychain: Keychain;
   let sim: RunningSimulator;
   let ui: RunningUi;
   let call: ReturnType<typeof apiCaller>['call'];
@@ -28,20 +30,21 @@ describe.skipIf(!bus || process.platform !== 'linux')('sentry-harden ui with the
 
   beforeAll(async () => {
     keychain = createKeychain({ service });
+    signingKeychain = createKeychain({ service: `${service}-signing` });
     const probe = await keychain.probe();
     if (!probe.available) throw new Error(`the keychain of this session is not reachable: ${probe.error.message}`);
     sim = await startSimulator({ state: createDemoState() });
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'ui-keychain-'));
     const renderer = fakeRenderer();
     dirs.push(data, renderer);
-    ui = await startUi({ demo: false, port: 0, dataDir: data, rendererDir: renderer, keychain, openUrl: () => undefined }, { env: {} });
+    ui = await startUi({ demo: false, port: 0, dataDir: data, rendererDir: renderer, keychain, signingKeychain, openUrl: () => undefined }, { env: {} });
     ({ call, bodies } = apiCaller(ui.server.port, ui.server.secret));
   });
 
   afterAll(async () => {
     await ui?.close();
     await sim?.close();
-    await keychain?.deleteSecret(SIGNING_KEY_ACCOUNT).catch(() => false);
+    await signingKeychain?.deleteSecret(SIGNING_KEY_ACCOUNT).catch(() => false);
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });
 
@@ -60,7 +63,9 @@ describe.skipIf(!bus || process.platform !== 'linux')('sentry-harden ui with the
     expect(first.value.fingerprint).toMatch(/^SHA256:/);
     // One key, kept in the keychain: the same signer every time.
     expect(second.value.fingerprint).toBe(first.value.fingerprint);
-    expect(await keychain.getSecret(SIGNING_KEY_ACCOUNT)).not.toBeNull();
+    expect(await signingKeychain.getSecret(SIGNING_KEY_ACCOUNT)).not.toBeNull();
+    // Apart from the tokens: no profile id can name the signing key's entry.
+    expect(await keychain.getSecret(SIGNING_KEY_ACCOUNT)).toBeNull();
 
     expect(await call('auth:forget', { profileId: id })).toMatchObject({ ok: true, value: { deleted: true } });
     expect(await keychain.getSecret(id)).toBeNull();

@@ -1,8 +1,8 @@
 import type { FormEvent } from 'react';
 import { useId, useRef, useState } from 'react';
 import { AUDIT_SCOPES, FIX_SCOPES } from '../../../shared/scopes';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { ExternalLink } from '../../components/ExternalLink';
+import { ErrorNotice } from '../../components/error-notice';
+import { ExternalLink } from '../../components/external-link';
 import type { ScopeCheck, TokenInfo } from '../../store/dto';
 import { useWizard } from '../../store/use-wizard';
 import { UNCHOSEN_ORG_SLUG, chosenOrgSlug } from './connect.slice';

@@ -1,5 +1,5 @@
 import { levelIncludes } from '../../../shared/levels';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/error-notice';
 import { useWizard } from '../../store/use-wizard';
 import { LEVEL_CHOICES } from './levels';
 

@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import { useId, useState } from 'react';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/error-notice';
 import type { ControlInfo, Finding } from '../../store/dto';
 import { useWizard } from '../../store/use-wizard';
 import { formatDate } from '../../format';

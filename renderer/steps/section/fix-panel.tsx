@@ -1,8 +1,8 @@
 import type { ReactNode } from 'react';
 import { useEffect, useId, useRef, useState } from 'react';
-import { Dialog } from '../../components/Dialog';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Progress } from '../../components/Progress';
+import { Dialog } from '../../components/dialog';
+import { ErrorNotice } from '../../components/error-notice';
+import { Progress } from '../../components/progress';
 import type { FixStep, PlanNote, StepResult } from '../../store/dto';
 import { formatValue, plural } from '../../format';
 import type { SectionSlice } from './section.slice';
@@ -22,15 +22,24 @@ function BeforeAfter(props: { readonly step: FixStep }) {
         </tr>
       </thead>
       <tbody>
-        {names.map((n) => (
-          <tr key={n}>
-            <th scope="row">
-              <code>{n}</code>
-            </th>
-            <td className="value-before">{formatValue(props.step.before[n])}</td>
-            <td className="value-after">{formatValue(props.step.after[n])}</td>
-          </tr>
-        ))}
+        {names.map((n) => {
+          const before = formatValue(props.step.before[n]);
+          const after = formatValue(props.step.after[n]);
+          // Values sent unchanged (e.g. echoed so Sentry does not reset them) are not highlighted.
+          const same = before === after;
+          return (
+            <tr key={n} className={same ? 'value-same' : undefined}>
+              <th scope="row">
+                <code>{n}</code>
+              </th>
+              <td className={same ? undefined : 'value-before'}>{before}</td>
+              <td className={same ? undefined : 'value-after'}>
+                {after}
+                {same ? <span className="hint"> (unchanged)</span> : null}
+              </td>
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
@@ -178,7 +187,12 @@ const OUTCOME_TEXT: Record<StepResult['outcome'], string> = {
   uncertain: 'Uncertain: check it in Sentry',
 };
 
-function ResultsList(props: { readonly results: readonly StepResult[]; readonly steps: readonly FixStep[]; readonly caption: string }) {
+function ResultsList(props: {
+  readonly results: readonly StepResult[];
+  readonly steps: readonly FixStep[];
+  readonly caption: string;
+  readonly kind: 'apply' | 'undo';
+}) {
   return (
     <table className="table">
       <caption>{props.caption}</caption>
@@ -197,7 +211,7 @@ function ResultsList(props: { readonly results: readonly StepResult[]; readonly 
               <td>{step ? `${step.title}: ${step.resource.name}` : r.stepId}</td>
               <td>
                 <span className={`badge ${r.status === 'applied' ? 'badge-pass' : r.status === 'failed' ? 'badge-fail' : 'badge-manual'}`}>
-                  {OUTCOME_TEXT[r.outcome]}
+                  {props.kind === 'undo' && r.outcome === 'applied' ? 'Undone and verified' : OUTCOME_TEXT[r.outcome]}
                 </span>
               </td>
               <td>{r.error ? `${r.message} (${r.error.code})` : r.message}</td>
@@ -227,10 +241,15 @@ export function FixPanel(props: {
   const headingId = useId();
   const planStatus = slice.plan.status;
 
-  // Plan as soon as there is something to fix and a run to plan from.
+  // Plan as soon as there is something to fix and a run to plan from, and again when a newer
+  // run (a re-check) replaced the one the plan was made from.
+  const planRunId = slice.planFor;
+  const busyHere = slice.apply.status === 'running' || slice.undo.status === 'running';
   useEffect(() => {
-    if (planStatus === 'idle' && props.runId && props.failingCount > 0) void slice.loadPlan();
-  }, [planStatus, props.runId, props.failingCount, slice]);
+    if (!props.runId || busyHere) return;
+    const stale = (planStatus === 'done' || planStatus === 'failed') && planRunId !== props.runId;
+    if ((planStatus === 'idle' && props.failingCount > 0) || stale) void slice.loadPlan();
+  }, [planStatus, planRunId, props.runId, props.failingCount, busyHere, slice]);
 
   // When a run ends, the button that started it is gone: focus goes to what happened instead.
   const outcomeRef = useRef<HTMLDivElement>(null);
@@ -373,6 +392,7 @@ export function FixPanel(props: {
             ) : null}
             <ResultsList
               caption="What was applied"
+              kind="apply"
               results={slice.apply.value.results}
               steps={slice.applied.find((b) => b.applyId === (slice.apply.status === 'done' ? slice.apply.value.applyId : ''))?.steps ?? []}
             />
@@ -470,6 +490,7 @@ export function FixPanel(props: {
         {slice.undo.status === 'done' ? (
           <ResultsList
             caption="What was undone"
+            kind="undo"
             results={slice.undo.value.results}
             steps={slice.applied.find((b) => b.applyId === (slice.undo.status === 'done' ? slice.undo.value.applyId : ''))?.steps ?? []}
           />

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { ErrorNotice } from '../../components/ErrorNotice';
+import { ErrorNotice } from '../../components/error-notice';
 import type { ControlInfo } from '../../store/dto';
 import { useWizard } from '../../store/use-wizard';
 import { formatDate } from '../../format';

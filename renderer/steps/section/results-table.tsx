@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import type { FindingStatus } from '../../../shared/finding';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { StatusBadge } from '../../components/StatusBadge';
+import { ErrorNotice } from '../../components/error-notice';
+import { StatusBadge } from '../../components/status-badge';
 import type { ControlInfo, Finding } from '../../store/dto';
 import { findingKey } from '../../store/selectors';
 import type { Status } from '../../store/status';

@@ -41,6 +41,8 @@ export interface UndoTarget {
 export interface SectionSlice {
   readonly section: SectionId;
   readonly plan: Status<FixPlan>;
+  /** The run the last plan was asked for (a newer run makes the plan stale). */
+  readonly planFor: string | null;
   /** Choices fixes need (`addTeam.backend` -> `platform`); sent with the next plan. */
   readonly params: Readonly<Record<string, string>>;
   readonly selected: readonly string[];
@@ -105,6 +107,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
     return {
       section,
       plan: IDLE,
+      planFor: null,
       params: {},
       selected: [],
       apply: IDLE,
@@ -119,7 +122,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         const run = get().checks.latest;
         if (!profile || !run || self().plan.status === 'running') return;
         const controls = controlsOfSection();
-        set({ plan: running(null) });
+        set({ plan: running(null), planFor: run.runId });
         const params = self().params;
         const result = await call(() =>
           bridge.invoke['fix:plan']({

@@ -1,8 +1,8 @@
 import { useId } from 'react';
 import { levelIncludes } from '../../../shared/levels';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { Progress } from '../../components/Progress';
-import { StatusBadge } from '../../components/StatusBadge';
+import { ErrorNotice } from '../../components/error-notice';
+import { Progress } from '../../components/progress';
+import { StatusBadge } from '../../components/status-badge';
 import type { ControlInfo, Finding } from '../../store/dto';
 import { controlsOfSection, countsOfSection, findingsOfSection } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';

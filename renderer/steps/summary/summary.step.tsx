@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import type { StatusCounts } from '../../../shared/finding';
-import { ErrorNotice } from '../../components/ErrorNotice';
-import { StatusBadge, statusLabel } from '../../components/StatusBadge';
+import { ErrorNotice } from '../../components/error-notice';
+import { StatusBadge, statusLabel } from '../../components/status-badge';
 import { changedFindings, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
 import type { SectionScore } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
