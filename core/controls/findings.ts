@@ -132,6 +132,7 @@ export function passFinding(spec: FindingSpec): Finding {
  * Only for claims about the read itself, never about the absence of something.
  */
 export function readablePassFinding(spec: FindingSpec): Finding {
+  if (!spec.check.claimHoldsOnPartialRead) throw new Error(`check ${spec.check.id} may not pass on a partial read`);
   return build('pass', spec);
 }
 

@@ -18,6 +18,12 @@ export interface CheckDefinition {
   readonly id: string;
   readonly title: string;
   readonly level: Level;
+  /**
+   * The check's claim is about the read itself ("the audit log answers"), so a pass may rest on
+   * a read that stopped early on purpose. Only such checks may; every other pass needs complete
+   * reads (the audit runner enforces it).
+   */
+  readonly claimHoldsOnPartialRead?: true;
 }
 
 /** How the token this session runs with looks (never the token itself). */

@@ -105,7 +105,7 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, r
   } catch (e) {
     return [crashFinding(control, ctx, e)];
   }
-  const checkLevels = new Map(control.checks.map((c) => [c.id, c.level]));
+  const checks = new Map(control.checks.map((c) => [c.id, c]));
   const out: Finding[] = [];
   const validReads = new WeakSet<Evidence>();
   for (const f of raw) {
@@ -113,14 +113,15 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, r
     const evidenceOk =
       Array.isArray(f.evidence) &&
       f.evidence.every((e) => validReads.has(e) || (EvidenceSchema.safeParse(e).success && validReads.add(e)));
-    if (!parsed.success || !evidenceOk || parsed.data.control !== control.id || !checkLevels.has(parsed.data.check)) {
+    const check = parsed.success ? checks.get(parsed.data.check) : undefined;
+    if (!parsed.success || !evidenceOk || parsed.data.control !== control.id || !check) {
       out.push(crashFinding(control, ctx, new Error(`control ${control.id} produced an invalid finding`)));
       continue;
     }
     const finding: Finding = { ...parsed.data, evidence: f.evidence.map((e) => registry.ref(e)) };
     // A check above the audit's level never reaches the report, whatever the control did.
-    if (!levelIncludes(ctx.level, checkLevels.get(finding.check) ?? finding.level)) continue;
-    out.push(guardPass(finding));
+    if (!levelIncludes(ctx.level, check.level)) continue;
+    out.push(guardPass(finding, check.claimHoldsOnPartialRead === true));
   }
   return out;
 }
@@ -129,13 +130,13 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, r
  * Defence in depth for "never a false pass": a pass resting on an incomplete read, or on no
  * read at all, is turned into an error here even if a control forgot to.
  */
-export function guardPass(finding: Finding): Finding {
+export function guardPass(finding: Finding, partialReadSuffices = false): Finding {
   if (finding.status !== 'pass') return finding;
   if (finding.evidence.length === 0) {
     return { ...finding, status: 'error', errorCode: 'internal', message: `${finding.message} (no evidence was recorded, so this cannot count as a pass)` };
   }
   const incomplete = finding.evidence.find((e) => !e.complete);
-  if (incomplete) {
+  if (incomplete && !partialReadSuffices) {
     return {
       ...finding,
       status: 'error',

