@@ -317,9 +317,16 @@ function redactJsonText(text: string): { text: string; redactions: number; paths
   const paths: string[] = [];
   const counter = { n: 0 };
   collectEdits(tree, '', false, edits, paths, counter);
-  let out = text;
-  for (const e of [...edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return { text: out, redactions: paths.length, paths };
+  // One pass over the text (edits in order): splicing edit by edit copied a 100 kB key page
+  // hundreds of times.
+  const pieces: string[] = [];
+  let at = 0;
+  for (const e of [...edits].sort((a, b) => a.start - b.start)) {
+    pieces.push(text.slice(at, e.start), e.text);
+    at = e.end;
+  }
+  pieces.push(text.slice(at));
+  return { text: pieces.join(''), redactions: paths.length, paths };
 }
 
 /** Redacts text that is not JSON: header lines, key/value pairs, then the value patterns. */
