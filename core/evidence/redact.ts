@@ -387,12 +387,18 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
     }
   }
   if (!mayHoldSecret(text)) {
-    const bytes = typeof body === 'string' ? Buffer.from(text, encoding) : Buffer.from(body);
-    // `mode` is worked out only if asked: parsing a 100 kB page to label it costs more than the rest.
+    // Bytes, digest and `mode` are worked out only if asked: the client hashes what it stores
+    // itself, and parsing a 100 kB page to label it costs more than the rest.
+    let bytes: Buffer | undefined;
     return {
       text,
-      bytes,
-      sha256: sha256Hex(bytes),
+      get bytes(): Buffer {
+        bytes ??= typeof body === 'string' ? Buffer.from(text, encoding) : Buffer.from(body);
+        return bytes;
+      },
+      get sha256(): string {
+        return sha256Hex(this.bytes);
+      },
       redactions: 0,
       redactedPaths: [],
       get mode(): 'json' | 'text' {

@@ -442,8 +442,8 @@ export class SentryClient {
     // What is recorded is what an evidence package may store: DSN secrets, tokens and other
     // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
     // holding the package can check a finding's evidence against its raw/ file.
-    const raw = res.body.toString('utf8');
-    const body = this.redact(redactResponseBody(res.body).text);
+    const redacted = redactResponseBody(res.body);
+    const body = this.redact(redacted.text);
     const record: ResponseRecord = {
       method,
       origin: base.url,
@@ -452,7 +452,7 @@ export class SentryClient {
       fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
       sha256: sha256Hex(Buffer.from(body, 'utf8')),
       body,
-      ...(body === raw ? {} : { bodyRedacted: true }),
+      ...(redacted.redactions === 0 && body === redacted.text ? {} : { bodyRedacted: true }),
       headers,
     };
     this.records.set(res, record);
