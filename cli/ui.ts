@@ -5,14 +5,15 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { rendererBuilt, startWebServer, type RunningWebServer } from '../core/app/http-server';
 import { APP_KEYCHAIN_SERVICE, appConfigDir, appDataDir } from '../core/app/paths';
-import { createAppServices, DEMO_PROFILE_ID, DEMO_PROFILE_LABEL, installDemoProfile, resetDemoProfile, type DemoSetup } from '../core/app/services';
+import { openDemoSession } from '../core/app/demo';
+import { createAppServices, type DemoSetup } from '../core/app/services';
 import { parseExternalUrl } from '../core/app/url-policy';
 import { createFolderDestination } from '../core/app/web-destination';
 import { TOOL_VERSION } from '../core/engine/report';
 import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain, type Keychain } from '../core/secrets/index';
 import { createAppStore, type AppStore } from '../core/store/index';
-import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../simulator/index';
+import { DEMO_ORG_SLUG, startDemoBackend, type RunningSimulator } from '../simulator/index';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { parseTimeout, withUsageErrors } from './options';
@@ -105,28 +106,9 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   let demo: DemoSetup | null = null;
   let services: ReturnType<typeof createAppServices> | null = null;
   if (options.demo) {
-    // The demo keeps its own settings, journals and (fresh) state: it never touches real profiles.
-    const demoDir = path.join(dataDir, 'demo');
-    rmSync(path.join(demoDir, 'demo-settings.json'), { force: true });
-    store = createAppStore({ cwd: demoDir, configName: 'demo-settings' });
-    journalDir = path.join(demoDir, 'journal');
-    const sim = await startSimulator({ state: createDemoState() });
-    simulator = sim;
-    installDemoProfile(store, { baseUrl: sim.url, orgSlug: DEMO_ORG_SLUG });
-    demo = {
-      profileId: DEMO_PROFILE_ID,
-      token: DEMO_TOKENS.admin,
-      controller: {
-        status: () => ({ active: true, profileId: DEMO_PROFILE_ID, orgSlug: DEMO_ORG_SLUG, label: DEMO_PROFILE_LABEL, baseUrl: sim.url }),
-        reset: async () => {
-          Object.assign(sim.state, createDemoState());
-          sim.faults.clear();
-          resetDemoProfile(store);
-          // The demo profile may have been given another demo token; back to the admin's.
-          await services?.keychain.setSecret(DEMO_PROFILE_ID, DEMO_TOKENS.admin);
-        },
-      },
-    };
+    const started = await startDemoBackend();
+    simulator = started.simulator;
+    ({ store, journalDir, demo } = openDemoSession(path.join(dataDir, 'demo'), started.backend, () => services?.keychain ?? null));
   } else {
     store = createAppStore({ cwd: configDir });
     journalDir = path.join(dataDir, 'journal');

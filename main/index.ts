@@ -1,23 +1,15 @@
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { app, protocol } from 'electron';
 import { APP_KEYCHAIN_SERVICE, appDataDir } from '../core/app/paths';
 import { createRouter, createSenderPolicy } from '../core/app/router';
-import {
-  createAppServices,
-  DEMO_PROFILE_ID,
-  DEMO_PROFILE_LABEL,
-  installDemoProfile,
-  resetDemoProfile,
-  type DemoSetup,
-} from '../core/app/services';
+import { openDemoSession } from '../core/app/demo';
+import { createAppServices, type DemoSetup } from '../core/app/services';
 import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/index';
 import type { AppStore } from '../core/store/index';
-import { createAppStore } from '../core/store/index';
 import { channels } from '../shared/ipc/contract';
-import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../simulator/index';
+import { startDemoBackend, type RunningSimulator } from '../simulator/index';
 import { APP_ORIGIN, APP_SCHEME, PRELOAD_FILE, RENDERER_DIR, SESSION_PARTITION } from './app-origin';
 import { serveAppRequest } from './app-protocol';
 import { registerHandlers } from './ipc-router';
@@ -80,29 +72,10 @@ if (!app.requestSingleInstanceLock()) {
     let demo: DemoSetup | null = null;
     let services: ReturnType<typeof createAppServices> | null = null;
     if (wantsDemo(store)) {
-      // The demo keeps its own settings and journals: it never touches real profiles.
-      const demoDir = path.join(app.getPath('userData'), 'demo');
-      rmSync(path.join(demoDir, 'demo-settings.json'), { force: true });
-      const demoStore = createAppStore({ cwd: demoDir, configName: 'demo-settings' });
-      store = demoStore;
-      journalDir = path.join(demoDir, 'journal');
-      const sim = await startSimulator({ state: createDemoState() });
-      simulator = sim;
-      installDemoProfile(demoStore, { baseUrl: sim.url, orgSlug: DEMO_ORG_SLUG });
-      demo = {
-        profileId: DEMO_PROFILE_ID,
-        token: DEMO_TOKENS.admin,
-        controller: {
-          status: () => ({ active: true, profileId: DEMO_PROFILE_ID, orgSlug: DEMO_ORG_SLUG, label: DEMO_PROFILE_LABEL, baseUrl: sim.url }),
-          reset: async () => {
-            Object.assign(sim.state, createDemoState());
-            sim.faults.clear();
-            resetDemoProfile(demoStore);
-            await services?.keychain.setSecret(DEMO_PROFILE_ID, DEMO_TOKENS.admin);
-          },
-        },
-      };
-      log(`demo organization "${DEMO_ORG_SLUG}" on the built-in simulator (not a real Sentry)`);
+      const started = await startDemoBackend();
+      simulator = started.simulator;
+      ({ store, journalDir, demo } = openDemoSession(path.join(app.getPath('userData'), 'demo'), started.backend, () => services?.keychain ?? null));
+      log(`demo organization "${started.backend.orgSlug}" on the built-in simulator (not a real Sentry)`);
     }
     const refreshPolicy = () => {
       externalUrlPolicy = { orgBaseUrls: store.listProfiles().map((p) => p.baseUrl) };

@@ -9,3 +9,4 @@ export { ORG_ROLES, TEAM_ROLES, roleScopes } from './roles';
 export { createDemoState, DEMO_TOKENS, DEMO_ORG_SLUG } from './fixtures/demo-org';
 export { generateOrg, GENERATED_TOKENS } from './fixtures/generate';
 export type { GenerateOptions, GeneratedOrg } from './fixtures/generate';
+export { startDemoBackend } from './demo-backend';

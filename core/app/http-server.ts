@@ -8,6 +8,7 @@ import { channels, events } from '../../shared/ipc/contract';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Emit, Handlers, Router } from './router';
 import { createRouter } from './router';
+import { mimeTypeOf } from './mime';
 
 /**
  * Web mode: the same contract as the desktop app's IPC, over HTTP on loopback, for machines
@@ -71,22 +72,6 @@ export function webSecurityHeaders(): Record<string, string> {
   };
 }
 
-const MIME: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The file under `root` a URL path names, or null when it would leave the folder. */
 export function resolveStaticPath(root: string, pathname: string): string | null {
@@ -188,7 +173,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       send(res, 404, 'Not found', { 'Content-Type': 'text/plain; charset=utf-8' });
       return;
     }
-    const type = MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    const type = mimeTypeOf(file);
     res.writeHead(200, { ...webSecurityHeaders(), 'Content-Type': type, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
