@@ -239,6 +239,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   const applies = new Map<string, ApplyRecord>();
   // One change run at a time per profile: two concurrent applies would race on the same resources.
   const busy = new Set<string>();
+  // Running applies and undos by their progress id (the plan, or the apply undone), for fix:cancel.
+  const applying = new Map<string, AbortController>();
 
   const fixTitle = (id: string): string => fixesAll.find((f) => f.id === id)?.title ?? id;
   const newId = (prefix: string): string => `${prefix}${randomBytes(9).toString('base64url')}`;
@@ -389,6 +391,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     const { profile } = session;
     if (busy.has(profile.id)) throw appError('invalid_input', 'Another apply or undo of this profile is running: wait for it to finish');
     busy.add(profile.id);
+    const controller = new AbortController();
+    applying.set(run.progressId, controller);
     try {
       const connection = await connectForTarget(run.plan.target, {
         getToken: session.getToken,
@@ -427,6 +431,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
           // Consent was given for exactly these steps (and the slug checked) before we got here.
           confirm: async () => true,
           onEvent,
+          signal: controller.signal,
         });
       } finally {
         connection.client.close();
@@ -435,6 +440,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       throw mapEngineError(e);
     } finally {
       busy.delete(profile.id);
+      applying.delete(run.progressId);
     }
   }
 
@@ -640,6 +646,13 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         fatal: result.fatal ?? null,
         ...after,
       };
+    },
+
+    async cancelApply(planId) {
+      const controller = applying.get(planId);
+      if (!controller) return false;
+      controller.abort();
+      return true;
     },
 
     async undoPlan(session, { applyId }) {

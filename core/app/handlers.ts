@@ -48,6 +48,8 @@ export interface EngineGateway {
   cancelAudit(runId: string): Promise<boolean>;
   planFixes(session: ProfileSession, request: ParsedRequestOf<'fix:plan'>): Promise<HandlerResponseOf<'fix:plan'>>;
   applyFixes(session: ProfileSession, request: ParsedRequestOf<'fix:apply'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:apply'>>;
+  /** Stops a running apply or undo (by its progress id) before its next change; false when none runs. */
+  cancelApply(planId: string): Promise<boolean>;
   undoPlan(session: ProfileSession, request: ParsedRequestOf<'fix:undoPlan'>): Promise<HandlerResponseOf<'fix:undoPlan'>>;
   undoFixes(session: ProfileSession, request: ParsedRequestOf<'fix:undo'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:undo'>>;
   catalog(): Promise<HandlerResponseOf<'catalog:get'>>;
@@ -114,6 +116,7 @@ export function createUnwiredEngine(): EngineGateway {
     cancelAudit: async () => notWired('Cancelling an audit'),
     planFixes: async () => notWired('Planning fixes'),
     applyFixes: async () => notWired('Applying fixes'),
+    cancelApply: async () => notWired('Cancelling fixes'),
     undoPlan: async () => notWired('Planning an undo'),
     undoFixes: async () => notWired('Undoing fixes'),
     catalog: async () => notWired('Reading the control catalog'),
@@ -283,6 +286,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'fix:plan': async (request) => engine.planFixes(await sessionFor(request.profileId), request),
 
     'fix:apply': async (request, ctx) => engine.applyFixes(await sessionFor(request.profileId), request, ctx),
+
+    'fix:cancel': async ({ planId }) => ({ cancelled: await engine.cancelApply(planId) }),
 
     'fix:undoPlan': async (request) => engine.undoPlan(await sessionFor(request.profileId), request),
 

@@ -28,7 +28,7 @@ export interface ApplyResult {
   readonly journalFile: string;
   readonly results: readonly ChangeResult[];
   readonly counts: Counts;
-  /** Set when the run stopped early (401, Sentry unreachable): the rest is `not_attempted`. */
+  /** Set when the run stopped early (401, Sentry unreachable, cancelled): the rest is `not_attempted`. */
   readonly fatal?: string;
 }
 
@@ -65,7 +65,15 @@ export interface ApplyOptions {
   readonly now?: () => Date;
   /** The HTTP status of the last write the client sent (see `connectForTarget`). */
   readonly lastWriteStatus?: () => number | undefined;
+  /**
+   * Cancels the run between changes: a change already sent is re-read and recorded as usual
+   * (stopping mid-change would leave its outcome unknown); the rest become `not_attempted`.
+   */
+  readonly signal?: AbortSignal;
 }
+
+/** `fatal` of a run the person cancelled. */
+export const CANCELLED_FATAL = 'Cancelled by the person applying the changes; the remaining changes were not sent.';
 
 /** Errors after which nothing else can succeed: stop, and say so. */
 const FATAL_CODES: ReadonlySet<string> = new Set(['unauthorized', 'unreachable', 'timeout', 'tls', 'cancelled', 'invalid_url', 'insecure_url']);
@@ -196,8 +204,13 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
     };
 
     for (const [i, change] of changes.entries()) {
+      if (fatal === undefined && options.signal?.aborted === true) fatal = CANCELLED_FATAL;
       if (fatal !== undefined) {
-        finish({ change, status: 'not_attempted', message: `Not attempted: the run stopped (${fatal}).` });
+        finish({
+          change,
+          status: 'not_attempted',
+          message: fatal === CANCELLED_FATAL ? 'Not attempted: the person cancelled the run before this change.' : `Not attempted: the run stopped (${fatal}).`,
+        });
         continue;
       }
       options.onEvent?.({ kind: 'start', change, index: i + 1, total: changes.length });

@@ -1,4 +1,6 @@
 import type { Attestation, ExceptionEntry } from '../../shared/settings';
+import type { IntegrationEntryDraft } from '../steps/integrations/integration-register';
+import { integrationEntryErrors, toRegisterEntry, withEntry } from '../steps/integrations/integration-register';
 import type { Registers } from './dto';
 import type { SliceCreator } from './slice';
 import type { Status } from './status';
@@ -23,8 +25,9 @@ export interface ExceptionInput {
 }
 
 /**
- * The profile's registers: attestations for manual items and exceptions for accepted risk.
- * Shared by the section steps and the summary; saved whole with `register:save`.
+ * The profile's registers: attestations for manual items, exceptions for accepted risk and the
+ * integration permission register. Shared by the section steps and the summary; saved whole with
+ * `register:save`, each change merged into what was loaded so no other register is dropped.
  */
 export interface RegistersSlice {
   readonly registers: Status<Registers>;
@@ -35,6 +38,8 @@ export interface RegistersSlice {
   withdrawAttestation(id: string): Promise<boolean>;
   addException(input: ExceptionInput): Promise<boolean>;
   removeException(id: string): Promise<boolean>;
+  /** Records (or replaces) one integration's register entry; false, sending nothing, when the draft is invalid. */
+  recordIntegration(draft: IntegrationEntryDraft): Promise<boolean>;
 }
 
 export const createRegistersSlice: SliceCreator<'registers'> = ({ set, get, bridge, now, newId }) => {
@@ -98,6 +103,12 @@ export const createRegistersSlice: SliceCreator<'registers'> = ({ set, get, brid
 
     removeException(id) {
       return write('exception', (r) => ({ ...r, exceptions: r.exceptions.filter((e) => e.id !== id) }));
+    },
+
+    async recordIntegration(draft) {
+      if (Object.keys(integrationEntryErrors(draft)).length > 0) return false;
+      const entry = toRegisterEntry(draft);
+      return write(`integration ${entry.integration}`, (r) => ({ ...r, integrationRegister: withEntry(r.integrationRegister, entry) }));
     },
   };
 };

@@ -28,6 +28,7 @@ export const CHANNEL_NAMES = [
   'catalog:get',
   'fix:plan',
   'fix:apply',
+  'fix:cancel',
   'fix:undoPlan',
   'fix:undo',
   'report:save',

@@ -183,7 +183,7 @@ export const FixStepResultSchema = z.object({
 const ApplyOutcomeShape = {
   results: z.array(FixStepResultSchema),
   counts: OutcomeCountsSchema,
-  /** Set when the run stopped early (401, Sentry unreachable); the rest is `not_attempted`. */
+  /** Set when the run stopped early (401, Sentry unreachable, fix:cancel); the rest is `not_attempted`. */
   fatal: z.string().nullable(),
   /** The audit run after the changes (same level and controls as the plan's run). */
   recheck: AuditRunSchema.nullable(),
@@ -424,6 +424,15 @@ export const channels = {
       confirmOrg: ConfirmOrg.optional(),
     }),
     response: z.object({ planId: Id, applyId: Id, ...ApplyOutcomeShape }),
+  },
+  /**
+   * Cancels a running apply or undo between changes: the change in flight is sent, re-read and
+   * recorded as usual, the rest are recorded `not_attempted` (the answer of fix:apply/fix:undo
+   * says so in `fatal`). `planId` as in `fix:progress`: the plan, or for an undo the apply undone.
+   */
+  'fix:cancel': {
+    request: z.strictObject({ planId: Id }),
+    response: z.object({ cancelled: z.boolean() }),
   },
   /** What undoing an apply would do: the inverse steps, and the applied steps that cannot be undone. */
   'fix:undoPlan': {

@@ -219,6 +219,18 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
       await form.getByRole('button', { name: 'Record the exception' }).click();
       await form.getByText('Exception saved.').waitFor();
     }
+    // The permission register: one entry (owner and rationale required), saved, then a re-check.
+    const register = page.getByRole('region', { name: 'Integration permission register' });
+    const entry = register.locator('form.register-entry').first();
+    await entry.getByRole('button', { name: /^Save/ }).click();
+    await entry.getByText('Name the person or team who answers for it.').waitFor();
+    expect(await entry.getByLabel('Owner').getAttribute('aria-invalid')).toBe('true');
+    await entry.getByLabel('Why it needs them').fill('Links commits and releases to issues.');
+    await entry.getByLabel('Owner').fill('Platform team');
+    await entry.getByRole('button', { name: /^Save/ }).click();
+    await entry.getByText('Saved to the register.').waitFor();
+    await register.getByRole('button', { name: 'Re-check', exact: true }).click();
+    await register.getByRole('button', { name: 'Re-check', exact: true }).waitFor({ state: 'detached', timeout: 60_000 });
     await shot(page, 'step-07-integrations.png');
 
     // 8. Summary: before/after, and the signed package, which `verify` accepts.

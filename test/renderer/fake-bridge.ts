@@ -256,6 +256,7 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
         recheck: auditRun('run-recheck', baselineFindings().filter((f) => f.control !== '2.2'), 'run-first'),
         recheckError: null,
       }),
+    'fix:cancel': () => ok({ cancelled: true }),
     'fix:undoPlan': ({ applyId }) =>
       ok({ applyId, steps: planSteps().slice(0, 1).map((s) => ({ ...s, id: 'u1', undoes: s.id })), skipped: [] }),
     'fix:undo': ({ applyId, stepIds }) =>

@@ -86,6 +86,81 @@ describe('section slice', () => {
     expect(access?.after.fail).toBe(1);
   });
 
+  it('cancel sends fix:cancel for the running apply; the answer lists the rest as not attempted', async () => {
+    const gate = deferred<void>();
+    const h = await audited({
+      'fix:apply': async ({ planId, stepIds }) => {
+        await gate.promise;
+        const cancelled = h.bridge.callsOf('fix:cancel').length > 0;
+        return ok({
+          planId,
+          applyId: 'apply-9',
+          results: stepIds.map((stepId, i) =>
+            i === 0 || !cancelled
+              ? { stepId, status: 'applied' as const, outcome: 'applied' as const, message: 'ok', observed: null, error: null }
+              : { stepId, status: 'skipped' as const, outcome: 'not_attempted' as const, message: 'Not attempted: the person cancelled the run before this change.', observed: null, error: null },
+          ),
+          counts: outcomeCounts(1),
+          fatal: cancelled ? 'Cancelled by the person applying the changes; the remaining changes were not sent.' : null,
+          recheck: null,
+          recheckError: null,
+        });
+      },
+    });
+    const slice = () => h.s().accessControls;
+    // Nothing runs: nothing to cancel.
+    await slice().cancelChanges();
+    expect(h.bridge.callsOf('fix:cancel')).toEqual([]);
+
+    await slice().loadPlan();
+    slice().toggleStep('s1', true);
+    slice().toggleStep('s2', true);
+    slice().toggleStep('s3', true);
+    const pending = slice().applySelected('acme');
+    expect(slice().apply.status).toBe('running');
+    await slice().cancelChanges();
+    expect(h.bridge.callsOf('fix:cancel')).toEqual([{ planId: 'plan-1' }]);
+    expect(slice().cancel).toEqual({ status: 'done', value: true });
+    expect(slice().apply.status).toBe('running');
+
+    gate.resolve();
+    await pending;
+    const apply = slice().apply;
+    expect(apply.status === 'done' && apply.value.results.map((r) => r.outcome)).toEqual(['applied', 'not_attempted', 'not_attempted']);
+    expect(apply.status === 'done' && apply.value.fatal).toMatch(/Cancelled/);
+    // Only the applied step can be undone.
+    expect(undoableSteps(slice().applied[0]!).map((s) => s.id)).toEqual(['s1']);
+  });
+
+  it('a cancel main refuses is shown where it happened, and the apply goes on', async () => {
+    const gate = deferred<void>();
+    const h = await audited({ 'fix:cancel': () => err('internal', 'fake refusal') });
+    const original = h.bridge;
+    const apply: FakeHandler<'fix:apply'> = async ({ planId, stepIds }) => {
+      await gate.promise;
+      return ok({
+        planId,
+        applyId: 'apply-2',
+        results: stepIds.map((stepId) => ({ stepId, status: 'applied' as const, outcome: 'applied' as const, message: 'ok', observed: null, error: null })),
+        counts: outcomeCounts(stepIds.length),
+        fatal: null,
+        recheck: null,
+        recheckError: null,
+      });
+    };
+    original.handle('fix:apply', apply);
+    const slice = () => h.s().accessControls;
+    await slice().loadPlan();
+    slice().toggleStep('s1', true);
+    const pending = slice().applySelected();
+    await slice().cancelChanges();
+    const cancel = slice().cancel;
+    expect(cancel.status === 'failed' && cancel.error.code).toBe('internal');
+    gate.resolve();
+    await pending;
+    expect(slice().apply.status).toBe('done');
+  });
+
   it('what changed includes findings that the latest run no longer reports', async () => {
     const h = await audited();
     const latest = h.s().checks.latest!;

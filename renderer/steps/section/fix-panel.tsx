@@ -377,8 +377,12 @@ export function FixPanel(props: {
             label="Applying changes"
             completed={Object.values(slice.apply.progress.steps).filter((s) => s !== 'running').length}
             total={slice.apply.progress.total}
+            detail={slice.cancel.status === 'done' && slice.cancel.value ? 'stopping after the change under way' : null}
+            onCancel={() => void slice.cancelChanges()}
+            cancelling={slice.cancel.status === 'running' || (slice.cancel.status === 'done' && slice.cancel.value)}
           />
         ) : null}
+        {slice.apply.status === 'running' && slice.cancel.status === 'failed' ? <ErrorNotice error={slice.cancel.error} context="Cancelling the changes" /> : null}
       </div>
       <div ref={outcomeRef} tabIndex={-1} className="outcome">
         {slice.apply.status === 'failed' ? <ErrorNotice error={slice.apply.error} context="Applying the changes" /> : null}
@@ -482,8 +486,12 @@ export function FixPanel(props: {
             label="Undoing"
             completed={Object.values(slice.undo.progress.steps).filter((s) => s !== 'running').length}
             total={slice.undo.progress.total}
+            detail={slice.cancel.status === 'done' && slice.cancel.value ? 'stopping after the change under way' : null}
+            onCancel={() => void slice.cancelChanges()}
+            cancelling={slice.cancel.status === 'running' || (slice.cancel.status === 'done' && slice.cancel.value)}
           />
         ) : null}
+        {slice.undo.status === 'running' && slice.cancel.status === 'failed' ? <ErrorNotice error={slice.cancel.error} context="Cancelling the undo" /> : null}
       </div>
       <div ref={undoOutcomeRef} tabIndex={-1} className="outcome">
         {slice.undo.status === 'failed' ? <ErrorNotice error={slice.undo.error} context="Undoing the change" /> : null}

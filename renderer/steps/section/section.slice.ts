@@ -51,6 +51,8 @@ export interface SectionSlice {
   readonly undoTarget: UndoTarget | null;
   readonly undoPlan: Status<UndoPlan>;
   readonly undo: Status<UndoOutcome, FixProgress>;
+  /** The person's request to stop the running apply or undo (`fix:cancel`). */
+  readonly cancel: Status<boolean>;
   /** By `${runId}:${sha256}`. */
   readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
 
@@ -63,6 +65,8 @@ export interface SectionSlice {
   prepareUndo(target: UndoTarget): Promise<void>;
   cancelUndo(): void;
   undoPrepared(confirmOrg?: string): Promise<void>;
+  /** Stops the running apply or undo before its next change; its answer then lists the rest as not attempted. */
+  cancelChanges(): Promise<void>;
   showEvidence(runId: string, sha256: string): Promise<void>;
 }
 
@@ -115,6 +119,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       undoTarget: null,
       undoPlan: IDLE,
       undo: IDLE,
+      cancel: IDLE,
       evidence: {},
 
       async loadPlan() {
@@ -178,7 +183,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         const stepIds = self().selected;
         if (!profile || plan.status !== 'done' || stepIds.length === 0 || self().apply.status === 'running') return;
         const planId = plan.value.planId;
-        set({ apply: running<FixProgress>({ kind: 'apply', id: planId, index: 0, total: stepIds.length, steps: {} }) });
+        set({ apply: running<FixProgress>({ kind: 'apply', id: planId, index: 0, total: stepIds.length, steps: {} }), cancel: IDLE });
         const result = await call(() =>
           bridge.invoke['fix:apply']({
             profileId: profile.id,
@@ -219,6 +224,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         if (!profile || !target || self().undo.status === 'running') return;
         set({
           undo: running<FixProgress>({ kind: 'undo', id: target.applyId, index: 0, total: target.stepIds.length, steps: {} }),
+          cancel: IDLE,
         });
         const result = await call(() =>
           bridge.invoke['fix:undo']({
@@ -244,6 +250,16 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           ),
         });
         if (result.value.recheck) get().checks.adopt(result.value.recheck);
+      },
+
+      async cancelChanges() {
+        const s = self();
+        const run = s.apply.status === 'running' ? s.apply : s.undo.status === 'running' ? s.undo : null;
+        if (!run || s.cancel.status === 'running') return;
+        set({ cancel: running(null) });
+        // The id progress events carry: the plan for an apply, the apply for an undo.
+        const result = await call(() => bridge.invoke['fix:cancel']({ planId: run.progress.id }));
+        set({ cancel: result.ok ? done(result.value.cancelled) : failed(result.error) });
       },
 
       async showEvidence(runId, sha256) {

@@ -2,19 +2,39 @@ import type { SavedReport } from '../../store/dto';
 import type { SliceCreator } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, running, settle } from '../../store/status';
+import type { WizardState } from '../../store/wizard-state';
 
-/** Step 4: the signed evidence package of the latest run (before/after when fixes were applied). */
+/**
+ * Step 4: the signed evidence package of the latest run (before/after when fixes were applied),
+ * and in the desktop app the report as PDF.
+ */
 export interface SummarySlice {
   readonly report: Status<SavedReport>;
+  readonly pdf: Status<SavedReport>;
   saveReport(): Promise<void>;
+  /** The HTML report printed to PDF; desktop app only (web mode refuses it). */
+  savePdf(): Promise<void>;
+}
+
+/** Only the desktop app can print to PDF (`printToPDF`); web mode refuses the format. */
+export function canSavePdf(state: Pick<WizardState, 'connect'>): boolean {
+  const app = state.connect.app;
+  return app.status === 'done' && app.value.mode === 'desktop';
 }
 
 export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }) => ({
   report: IDLE,
+  pdf: IDLE,
   async saveReport() {
     const run = get().checks.latest;
     if (!run || get().summary.report.status === 'running') return;
     set({ report: running(null) });
     set({ report: settle(await call(() => bridge.invoke['report:save']({ runId: run.runId, format: 'evidence' }))) });
+  },
+  async savePdf() {
+    const run = get().checks.latest;
+    if (!run || !canSavePdf(get()) || get().summary.pdf.status === 'running') return;
+    set({ pdf: running(null) });
+    set({ pdf: settle(await call(() => bridge.invoke['report:save']({ runId: run.runId, format: 'pdf' }))) });
   },
 });

@@ -1,4 +1,6 @@
 import { useId } from 'react';
+import type { SavedReport } from '../../store/dto';
+import type { Status } from '../../store/status';
 import type { StatusCounts } from '../../../shared/finding';
 import { ErrorNotice } from '../../components/error-notice';
 import { StatusBadge, statusLabel } from '../../components/status-badge';
@@ -7,6 +9,7 @@ import type { SectionScore } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import { formatDate, plural } from '../../format';
 import { chosenOrgSlug } from '../connect/connect.slice';
+import { canSavePdf } from './summary.slice';
 import { SECTION_STEPS, sectionOfControl } from '../steps';
 
 const SEGMENTS = ['pass', 'fail', 'error', 'manual'] as const;
@@ -50,6 +53,31 @@ function SectionChart(props: { readonly score: SectionScore }) {
       </text>
       {bar(after, 26)}
     </svg>
+  );
+}
+
+/** The report printed to PDF (desktop app only): the button, then the saved path or the error. */
+export function PdfReportSave(props: { readonly status: Status<SavedReport>; readonly onSave: () => void }) {
+  const headingId = useId();
+  const { status } = props;
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>Report as PDF</h2>
+      <p>The HTML report of the latest check, printed to one PDF file to share or archive (the signed package stays the evidence).</p>
+      <button type="button" className="button-secondary" onClick={props.onSave} disabled={status.status === 'running'}>
+        Save the report as PDF
+      </button>
+      <div aria-live="polite">
+        {status.status === 'running' ? <p role="status">Printing the report to PDF…</p> : null}
+        {status.status === 'done' && status.value.saved ? (
+          <p className="notice notice-ok" role="status">
+            PDF saved: <code className="path">{status.value.path}</code>
+          </p>
+        ) : null}
+        {status.status === 'done' && !status.value.saved ? <p role="status">Not saved.</p> : null}
+      </div>
+      {status.status === 'failed' ? <ErrorNotice error={status.error} context="Saving the PDF" onRetry={props.onSave} /> : null}
+    </section>
   );
 }
 
@@ -231,6 +259,8 @@ export function SummaryStep() {
           <ErrorNotice error={summary.report.error} context="Saving the package" onRetry={() => void summary.saveReport()} />
         ) : null}
       </section>
+
+      {canSavePdf(state) ? <PdfReportSave status={summary.pdf} onSave={() => void summary.savePdf()} /> : null}
     </div>
   );
 }

@@ -223,6 +223,38 @@ describe('engine gateway: plan, apply, undo', () => {
     }
   });
 
+  it('fix:cancel stops an apply after the change in flight; the rest are not attempted and the re-check still runs', async () => {
+    const e = engine();
+    const s = session();
+    const { ctx: auditCtx } = context();
+    const run = await e.runAudit(s, { level: 'L1', controls: ['3.2'] }, auditCtx);
+    const plan = await e.planFixes(s, { profileId: 'p1', runId: run.runId });
+    const ids = plan.steps.filter((x) => x.fix === 'key-rate-limit').map((x) => x.id).slice(0, 3);
+    expect(ids).toHaveLength(3);
+    const cancels: Promise<boolean>[] = [];
+    const ctx: HandlerContext = {
+      sender: { webContentsId: 1, frameUrl: 'app://sentry-harden/', isMainFrame: true },
+      // The person presses Cancel as soon as the first change starts.
+      emit: (event, payload) => {
+        if (event === 'fix:progress' && cancels.length === 0) cancels.push(e.cancelApply((payload as { planId: string }).planId));
+      },
+    };
+    const writesBefore = sim.requests.filter((r) => r.method !== 'GET').length;
+    const applied = await e.applyFixes(s, { profileId: 'p1', planId: plan.planId, stepIds: ids, confirm: true }, ctx);
+    expect(await cancels[0]).toBe(true);
+    expect(applied.results.map((r) => [r.stepId, r.outcome])).toEqual([
+      [ids[0], 'applied'],
+      [ids[1], 'not_attempted'],
+      [ids[2], 'not_attempted'],
+    ]);
+    expect(applied.results[1]?.message).toMatch(/cancelled/);
+    expect(applied.fatal).toMatch(/Cancelled/);
+    expect(applied.recheck).not.toBeNull();
+    expect(sim.requests.filter((r) => r.method !== 'GET').length - writesBefore).toBe(1);
+    // Nothing runs any more: a late cancel finds nothing.
+    expect(await e.cancelApply(plan.planId)).toBe(false);
+  });
+
   it('saves the audit report without the package writer, and says the package needs it', async () => {
     const e = engine();
     const { ctx } = context();

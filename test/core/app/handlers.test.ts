@@ -249,6 +249,22 @@ describe('engine channels', () => {
   });
 });
 
+describe('fix:cancel', () => {
+  it('passes the progress id to the engine and answers whether a run was cancelled', async () => {
+    const asked: string[] = [];
+    const { call } = setup({
+      cancelApply: async (planId) => {
+        asked.push(planId);
+        return planId === 'plan_running';
+      },
+    });
+    expect(await call('fix:cancel', { planId: 'plan_running' })).toEqual({ ok: true, value: { cancelled: true } });
+    expect(await call('fix:cancel', { planId: 'plan_done' })).toEqual({ ok: true, value: { cancelled: false } });
+    expect(await call('fix:cancel', { planId: '' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(asked).toEqual(['plan_running', 'plan_done']);
+  });
+});
+
 describe('app, wizard, settings and register channels', () => {
   it('round-trip through the store and refuse unknown profiles', async () => {
     const { call, openExternal } = setup();

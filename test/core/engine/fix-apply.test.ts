@@ -117,6 +117,52 @@ describe('drift, ignored writes, dependencies, fatal errors', () => {
     expect(outcomes).toEqual(changes.map((c) => c.id));
     expect(j.records.at(-1)?.phase).toBe('end');
   });
+  it('cancelling stops between changes: the change in flight completes, the rest are not attempted, the journal is complete', async () => {
+    sim = await startDemoSim();
+    const { plan } = await planDemo(sim, { only: ['2.1', '2.3'], params: { keepInvites: '3014' } });
+    const changes = plan.changes.filter((c) => c.fix === 'org-settings').slice(0, 3);
+    expect(changes).toHaveLength(3);
+    sim.resetRequests();
+    const controller = new AbortController();
+    let requestsAtAbort = -1;
+    const { result } = await runChanges({ ...plan, changes }, {
+      journalDir: journalDir(),
+      signal: controller.signal,
+      hooks: {
+        // The person presses Cancel while the first change is in flight.
+        afterSend: () => {
+          if (controller.signal.aborted) return;
+          controller.abort();
+          requestsAtAbort = sim?.requests.length ?? -1;
+        },
+      },
+    });
+    expect(result.results.map((r) => r.status)).toEqual(['applied', 'not_attempted', 'not_attempted']);
+    expect(result.results[1]?.message).toMatch(/cancelled/);
+    expect(result.fatal).toMatch(/Cancelled/);
+    // After the abort: only the re-read that verifies the change in flight, nothing for the others.
+    const after = sim.requests.slice(requestsAtAbort);
+    expect(after.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(after).toHaveLength(1);
+    expect(sim.requests.filter((r) => r.method !== 'GET')).toHaveLength(1);
+    const j = readJournal(result.journalFile);
+    expect(j.records.filter((r) => r.phase === 'intent').map((r) => (r.phase === 'intent' ? r.changeId : ''))).toEqual([changes[0]?.id]);
+    expect(j.records.filter((r) => r.phase === 'outcome').map((r) => (r.phase === 'outcome' ? [r.changeId, r.status] : []))).toEqual(
+      changes.map((c, i) => [c.id, i === 0 ? 'applied' : 'not_attempted']),
+    );
+    expect(j.records.at(-1)).toMatchObject({ phase: 'end', fatal: result.fatal });
+  });
+
+  it('a run cancelled before it starts sends nothing and records every change', async () => {
+    sim = await startDemoSim();
+    const { plan } = await planDemo(sim, { only: ['2.1'] });
+    const changes = plan.changes.filter((c) => c.fix === 'org-settings');
+    sim.resetRequests();
+    const { result } = await runChanges({ ...plan, changes }, { journalDir: journalDir(), signal: AbortSignal.abort() });
+    expect(result.results.map((r) => r.status)).toEqual(changes.map(() => 'not_attempted'));
+    expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(readJournal(result.journalFile).records.at(-1)?.phase).toBe('end');
+  });
 });
 
 describe('fix pre-flights and refusals', () => {

@@ -47,6 +47,7 @@ export interface RunOptions {
   readonly confirm?: (req: ConfirmRequest) => Promise<boolean>;
   readonly hooks?: ApplyHooks;
   readonly token?: string;
+  readonly signal?: AbortSignal;
 }
 
 /** What `apply` does after parsing: connect, check the target, reconcile, apply. */
@@ -70,6 +71,7 @@ export async function runChanges(
       lastWriteStatus: connection.lastWriteStatus,
       confirm: opts.confirm ?? (async () => true),
       ...(opts.hooks ? { hooks: opts.hooks } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     return { result, reconciled };
   } finally {
