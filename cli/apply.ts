@@ -167,6 +167,7 @@ export async function executeChanges(
         journalDir: flags.journalDir,
         lastWriteStatus: connection.lastWriteStatus,
         confirm: makeConfirm(io, flags, orgSlug, ask),
+        ...(io.interrupt ? { signal: io.interrupt() } : {}),
         ...(hooks ? { hooks } : {}),
       });
       io.stdout.write(formatResults(result));

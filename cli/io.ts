@@ -9,6 +9,11 @@ export interface CliIo {
   readonly cwd: string;
   /** Whether stdin is a terminal (interactive confirmation is possible). */
   readonly interactive: boolean;
+  /**
+   * A signal aborted when the person interrupts (Ctrl+C), for commands that stop cleanly between
+   * steps (apply, undo). Asking for it installs the handler; a second Ctrl+C quits at once.
+   */
+  readonly interrupt?: () => AbortSignal;
 }
 
 export function processIo(): CliIo {
@@ -19,6 +24,15 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     interactive: Boolean(process.stdin.isTTY),
+    interrupt: () => {
+      const controller = new AbortController();
+      process.once('SIGINT', () => {
+        process.stderr.write('\nStopping after the change in progress; the journal records the rest as not attempted (Ctrl+C again quits at once).\n');
+        controller.abort();
+        process.once('SIGINT', () => process.exit(130));
+      });
+      return controller.signal;
+    },
   };
 }
 

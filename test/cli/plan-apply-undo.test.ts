@@ -98,6 +98,26 @@ describe('sentry-harden plan / apply / undo', () => {
     for (const f of listJournals(journal)) expect(statSync(f).mode & 0o777).toBe(0o600);
   });
 
+  it('stops between changes on Ctrl+C: nothing more is sent, the journal records the rest as not attempted', async () => {
+    sim = await startDemoSim();
+    const work = tempDir();
+    dirs.push(work);
+    const { file, plan } = await makePlanFile(work.dir, ['--only', '2.1']);
+    expect(plan.changes.length).toBeGreaterThan(1);
+    const journal = path.join(work.dir, 'journal');
+    const interrupted = new AbortController();
+    interrupted.abort();
+    const io = { ...testIo(work.dir), interrupt: () => interrupted.signal };
+    sim.resetRequests();
+    const code = await main(['apply', file, '--yes', '--journal-dir', journal], io);
+    expect(code, io.err()).toBe(2);
+    expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    const [j] = listJournals(journal);
+    const outcomes = outcomesOf(readJournal(j as string));
+    expect([...outcomes.values()].map((o) => o.status)).toEqual(plan.changes.map(() => 'not_attempted'));
+    expect(readJournal(j as string).records.at(-1)?.phase).toBe('end');
+  });
+
   it('asks y/N per change on a terminal, and the slug for Require 2FA', async () => {
     sim = await startDemoSim();
     const work = tempDir();

@@ -9,7 +9,7 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured streams, as a terminal user would call it. */
-export async function runCli(argv: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string } = {}): Promise<CliRun> {
+export async function runCli(argv: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string; interrupt?: AbortSignal } = {}): Promise<CliRun> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
@@ -23,6 +23,7 @@ export async function runCli(argv: string[], opts: { env?: NodeJS.ProcessEnv; st
     env: opts.env ?? {},
     cwd: opts.cwd ?? process.cwd(),
     interactive: false,
+    ...(opts.interrupt ? { interrupt: () => opts.interrupt as AbortSignal } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
