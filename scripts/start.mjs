@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildElectronEntry } from './build-electron.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -75,31 +76,6 @@ function ensureRenderer() {
   if (existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) return;
   say('Building the UI (npm run build:renderer)...');
   if (!npmRun('build:renderer')) say('The UI build failed: see above. The app will say that the UI is missing.');
-}
-
-/** Bundles main and the preload for an unpackaged run (the packaged build does the same). */
-async function buildElectronEntry() {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [path.join(root, 'main', 'index.ts')],
-    outfile: path.join(root, 'dist', 'main', 'index.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  await build({
-    entryPoints: [path.join(root, 'main', 'preload', 'index.ts')],
-    outfile: path.join(root, 'dist', 'preload', 'index.cjs'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    external: ['electron'],
-    logLevel: 'warning',
-  });
 }
 
 /** Ctrl+C reaches the whole process group; a SIGTERM to us is passed on, so no child is left behind. */
