@@ -2,11 +2,12 @@
 // npm packages left external (electron-builder ships them), the preload as one CommonJS file
 // (a sandboxed preload cannot load modules). Used by `npm start` and `npm run package`.
 import path from 'node:path';
-import { build } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
 
 export async function buildElectronEntry(outDir = path.join(root, 'dist')) {
+  // Loaded here, not at import: `npm start` in web mode never needs the bundler.
+  const { build } = await import('esbuild');
   await build({
     entryPoints: [path.join(root, 'main', 'index.ts')],
     outfile: path.join(outDir, 'main', 'index.js'),
