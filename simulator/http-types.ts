@@ -1,3 +1,4 @@
+import type { ServerProfile } from './profiles';
 import type { SimMember, SimOrg, SimProject, SimState, SimTeam, SimToken, SimUser } from './state';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -85,4 +86,6 @@ export interface RequestContext {
   now: () => Date;
   /** Runs `fn` later, like Sentry's async tasks (e.g. the 2FA compliance task); cancelled on close. */
   schedule: (fn: () => void) => void;
+  /** The deployment shape being simulated; handlers branch only on its switches. */
+  profile: ServerProfile;
 }

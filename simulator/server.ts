@@ -17,6 +17,8 @@ import type { RateLimitConfig } from './ratelimit';
 import { compileRoute, matchRoute } from './router';
 import type { CompiledRoute, Route } from './router';
 import type { SimState } from './state';
+import { resolveProfile } from './profiles';
+import type { ServerProfile, ServerProfileName } from './profiles';
 import { emptyState, findOrg, findProject, findTeam } from './state';
 
 export interface SimulatorOptions {
@@ -36,7 +38,9 @@ export interface SimulatorOptions {
   regionUrl?: string;
   /** Base URL of Link headers and redirects; default the simulator's own URL (Sentry uses system.url-prefix). */
   publicUrl?: string;
-  /** Self-hosted: the rate limiter is off and sends no headers. */
+  /** The deployment shape (simulator/profiles.ts); default `saas`. */
+  profile?: ServerProfileName | ServerProfile;
+  /** Shorthand for `profile: 'self-hosted'` when no profile is given. */
   selfHosted?: boolean;
   /** `control` answers region-silo endpoints with 404, so a client must follow `regionUrl`. */
   silo?: 'all' | 'control' | 'region';
@@ -63,6 +67,7 @@ export interface RequestRecord {
 export interface RunningSimulator {
   /** Base URL including the prefix, no trailing slash. */
   readonly url: string;
+  readonly profile: ServerProfile;
   readonly state: SimState;
   readonly faults: FaultRegistry;
   readonly requests: readonly RequestRecord[];
@@ -116,6 +121,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults = new FaultRegistry();
   const limiter = new RateLimiter(options.rateLimit, options.concurrentLimit, () => now().getTime());
   const silo = options.silo ?? 'all';
+  const profile = resolveProfile(options.profile, options.selfHosted);
   const requests: RequestRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let url = '';
@@ -249,7 +255,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
       // The limiter runs before the view; the caller key falls back to the client address.
       let rateHeaders: Record<string, string> = {};
-      if (!options.selfHosted) {
+      if (profile.rateLimitHeaders) {
         const who = caller
           ? caller.token.kind === 'user'
             ? `user:${caller.token.userId}`
@@ -294,6 +300,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           regions: options.regions ?? [{ name: 'us', url: (options.regionUrl ?? url).replace(/\/+$/, '') }],
           now,
           schedule,
+          profile,
         };
         resolveObjects(ctx, route);
         response = await route.handler(ctx);
@@ -401,6 +408,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   return {
     url,
+    profile,
     state,
     faults,
     get requests(): readonly RequestRecord[] {
