@@ -10,6 +10,7 @@ Usage:
                       [--out DIR|FILE.zip [--sign-key FILE] [--registers FILE] [--profile ID] [--review-days N]]
   sentry-harden undo JOURNAL [--yes] [--confirm-org SLUG] [--journal-dir DIR]
   sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]
+  sentry-harden doctor --org SLUG [--url BASE] [--out FILE] [--token-stdin] [--ca-file PEM] [--demo]
   sentry-harden ui [--demo] [--port N] [--out DIR] [--no-open] [--data-dir DIR]
   sentry-harden --help | --version
 
@@ -25,6 +26,12 @@ Commands:
            also need --confirm-org SLUG. Unfinished journals are reconciled first. With --out,
            audit before and after the changes and write the before/after evidence package.
   undo     Reverse the changes a journal shows as applied, through the same confirm path.
+  doctor   Check what this Sentry answers: make every read the audit makes (GET only) and report
+           per endpoint whether it answered or refused (with the scope or session reason) and
+           whether the body matched the product's schema, naming each missing, wrongly-typed or
+           null field. --out FILE writes a shape report (field names, types and presence only;
+           no values, names, ids, emails or secrets) to attach to a bug report. Exit 0 all
+           answered and matched, 1 a body did not match, 3 a read was refused or failed.
   ui       Serve the desktop app's wizard in your browser, on 127.0.0.1 only, behind a
            per-launch secret in the printed URL (for machines without Electron). The token stays
            in this process and the OS keychain. --demo: the built-in demo organization (a
@@ -40,6 +47,7 @@ Options:
   --level L         Profile level L1 (baseline, default), L2 (hardened) or L3 (maximum).
   --out DIR         audit/apply: where to write the evidence package (a folder, or a .zip when the
                     name ends in .zip). An existing folder is replaced only if it holds package files.
+                    doctor: the shape report file (JSON; replaced if it exists).
   --token-stdin     Read the API token from standard input instead of SENTRY_AUTH_TOKEN.
   --ca-file PEM     Extra CA certificate to trust (self-hosted with a private CA). TLS is always verified.
   --timeout MS      Per-request timeout (default 30000).
@@ -47,7 +55,7 @@ Options:
   --yes             apply/undo: no questions for low-risk changes (required without a terminal).
   --confirm-org S   apply/undo: allow high-risk changes; must equal the organization slug.
   --journal-dir D   apply/undo: where journals go (default: the app's data directory).
-  --demo            ui: run against the built-in demo organization.
+  --demo            ui, audit, doctor: run against the built-in demo organization.
   --port N          ui: the port on 127.0.0.1 (default: any free port).
   --no-open         ui: do not open a browser; just print the URL.
   --data-dir D      ui: keep settings, journals and reports in D instead of the app's folders.
