@@ -136,7 +136,12 @@ describe('sentry-harden doctor', () => {
       if (typeof v === 'string') said.push(v);
       else if (typeof v === 'number') numbers.push(v);
       else if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) (keys.add(k), walk(x));
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          keys.add(k);
+          walk(x);
+        }
+      }
     };
     walk(report);
     expect(numbers, 'the shape report holds numbers').toEqual([]);
