@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors';
+import { trustedRegionUrl, type SentryBaseUrl } from '../sentry/base-url';
 import { SentryClient, apiPath, type SentryClientOptions } from '../sentry/client';
 import { SentryApiError } from '../sentry/errors';
 import { ORGANIZATION_QUERY } from '../sentry/org-data';
@@ -85,6 +86,21 @@ function slugsOf(body: unknown): string[] {
   });
 }
 
+/** The first region that knows the organization, or undefined when none does. */
+async function firstAnswer(
+  bases: readonly SentryBaseUrl[],
+  read: (base: SentryBaseUrl) => () => Promise<unknown>,
+): Promise<{ base: SentryBaseUrl; body: unknown } | undefined> {
+  for (const base of bases) {
+    try {
+      return { base, body: await read(base)() };
+    } catch (e) {
+      if (!(e instanceof SentryApiError) || e.code !== 'not_found') throw e;
+    }
+  }
+  return undefined;
+}
+
 function issueKey(i: FieldIssue): string {
   return [i.field, i.problem, i.expected ?? '', i.got ?? ''].join('\u0000');
 }
@@ -147,11 +163,25 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
     if (tokenScopes) client.setScopes({ token: tokenScopes });
 
     const orgPath = apiPath`/api/0/organizations/${org}/`;
-    const orgBody = asObject(
-      await attempt('organization', async () => (await client.read(orgPath, unknownBody, { query: ORGANIZATION_QUERY, host: 'region' })).value, (e) =>
-        e.code === 'not_found' || e.code === 'unauthorized',
-      ),
-    );
+    const readOrg = (host: 'region' | SentryBaseUrl) => async () => (await client.read(orgPath, unknownBody, { query: ORGANIZATION_QUERY, host })).value;
+    let orgBody: Record<string, unknown> | undefined;
+    try {
+      orgBody = asObject(await attempt('organization', readOrg('region'), (e) => e.code === 'not_found' || e.code === 'unauthorized'));
+    } catch (e) {
+      // As `connect`: on sentry.io an org the base does not know may live in another region.
+      if (!(e instanceof SentryApiError) || e.code !== 'not_found' || (client.base.deployment !== 'saas' && !client.base.loopback)) throw e;
+      const regions = asObject(await attempt('user-regions', get('/api/0/users/me/regions/')))?.regions;
+      const bases = (Array.isArray(regions) ? regions : [])
+        .map((r) => asObject(r)?.url)
+        .flatMap((url) => (typeof url === 'string' ? [trustedRegionUrl(client.base, url)] : []))
+        .filter((b): b is SentryBaseUrl => b !== undefined && b.url !== client.regionBase.url);
+      const found = await firstAnswer(bases, readOrg);
+      if (!found) throw e;
+      client.useRegion(found.base.url);
+      col('organization').failures.clear();
+      record('organization', found.body);
+      orgBody = asObject(found.body);
+    }
     const regionUrl = asObject(orgBody?.links)?.regionUrl;
     if (typeof regionUrl === 'string' && regionUrl !== '' && (client.base.deployment === 'saas' || client.base.loopback)) client.useRegion(regionUrl);
     const access = stringsOf(orgBody?.access);

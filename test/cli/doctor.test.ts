@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SCOPES } from '../../shared/scopes';
-import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, ORG_ROLES, SERVER_PROFILE_NAMES, startSimulator, TEAM_ROLES, type RunningSimulator } from '../../simulator/index';
+import {
+  createDemoState,
+  DEMO_ORG_SLUG,
+  DEMO_TOKENS,
+  ORG_ROLES,
+  SERVER_PROFILE_NAMES,
+  startRegionPair,
+  startSimulator,
+  TEAM_ROLES,
+  type RunningSimulator,
+} from '../../simulator/index';
 import { runCli } from '../helpers/cli';
 
 /** Every property name of Sentry's OpenAPI schema (vendored): Sentry's field vocabulary. */
@@ -100,6 +110,18 @@ describe('sentry-harden doctor', () => {
     expect(r.stdout).toMatch(/answered\s+SCHEMA MISMATCH\s+GET \/api\/0\/organizations\/\{org\}\/members\/, (\d+) of \1 items did not match/);
     expect(r.stdout).toMatch(/\[\]\.orgRole: unexpected null \(expected string\) in \d+ items/);
     expect(r.code).toBe(1);
+  });
+
+  it('finds the organization in its region when the base (a control host) does not serve it', async () => {
+    const pair = await startRegionPair({ state: createDemoState() });
+    try {
+      const r = await runCli(['doctor', '--org', DEMO_ORG_SLUG, '--url', pair.control.url], { env: { SENTRY_AUTH_TOKEN: DEMO_TOKENS.admin } });
+      expect(r.stdout, r.stderr).toMatch(/answered\s+matches schema\s+GET \/api\/0\/organizations\/\{org\}\/ *\n/);
+      expect(pair.region.requests.some((q) => q.route === '/api/0/organizations/{org}/members/')).toBe(true);
+      expect(r.code).toBe(0);
+    } finally {
+      await pair.close();
+    }
   });
 
   it('stops with exit 2 and a clear message on a wrong organization or token', async () => {
