@@ -81,7 +81,8 @@ interface Entry {
 
 function loadCorpus(): Entry[] {
   const out: Entry[] = [];
-  for (const dir of readdirSync(ROOT).sort()) {
+  const dirs = readdirSync(ROOT, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  for (const dir of dirs.sort()) {
     for (const name of readdirSync(path.join(ROOT, dir)).sort()) {
       const file = `${dir}/${name}`;
       const envelope = EnvelopeSchema.parse(JSON.parse(readFileSync(path.join(ROOT, file), 'utf8')));
