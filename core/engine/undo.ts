@@ -68,6 +68,9 @@ export function planUndo(journal: ReadJournal): UndoPlan {
     const change = ChangeSchema.parse({
       id,
       fix: c.fix,
+      // The forward change's intent, naming what it created: the catalog rebuilds the inverse from it.
+      intent: { ...c.intent, args: { ...c.intent.args, ...(created === '' ? {} : { created }) } },
+      undoes: c.id,
       control: c.control,
       check: c.check,
       resource: c.resource,
