@@ -3,7 +3,8 @@ import type { Change, PlanTarget } from '../../shared/plan';
 import { ChangeSchema } from '../../shared/plan';
 import type { ReadJournal } from './journal';
 import { outcomesOf, runRecordOf } from './journal';
-import { checkChangesBelong } from './plan';
+import { checkChangesBelong, PlanError } from './plan';
+import { rebuildChanges, RebuildError } from './rebuild';
 
 export interface UndoSkip {
   readonly changeId: string;
@@ -94,5 +95,12 @@ export function planUndo(journal: ReadJournal): UndoPlan {
     changes.push(change);
   }
   checkChangesBelong(changes, run.target.org.slug);
+  try {
+    // A journal is a file too: an inverse that is not the catalog's is refused before anything is sent.
+    rebuildChanges(changes, run.target.org.slug);
+  } catch (e) {
+    if (e instanceof RebuildError) throw new PlanError(e.message);
+    throw e;
+  }
   return { source, target: run.target, writeHosts: run.writeHosts, changes, skipped };
 }
