@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePlan, planDigest } from '../../../core/engine/plan';
+import { rebuildChanges } from '../../../core/engine/rebuild';
+import type { Plan } from '../../../shared/plan';
+import type { RunningSimulator } from '../../../simulator/index';
+import { planDemo, startDemoSim } from '../fixes/helpers';
+
+let sim: RunningSimulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+function text(plan: Plan, edit: (p: Plan) => void): string {
+  const p = structuredClone(plan);
+  edit(p);
+  return JSON.stringify({ ...p, digest: planDigest(p) });
+}
+
+describe('plans are intents: apply rebuilds every request from the catalog', () => {
+  it('refuses an edited plan path in any spelling of "..", before any check or send', async () => {
+    sim = await startDemoSim();
+    const { plan } = await planDemo(sim, { only: ['2.1'] });
+    for (const dots of ['..', '%2e%2e', '%2E%2e', '%252e%252e']) {
+      const path = `/api/0/organizations/acme-demo/${dots}/victim-org/`;
+      for (const field of ['request', 'probe'] as const) {
+        const edited = text(plan, (p) => {
+          const c = p.changes[0];
+          if (c) c[field] = { ...c[field], path } as never;
+        });
+        expect(() => parsePlan(edited), `${field} ${dots}`).toThrow(/not an endpoint of organization acme-demo|API path/);
+      }
+    }
+  });
+
+  it('rebuilds exactly what the planner made, and refuses path arguments that are not slugs', async () => {
+    sim = await startDemoSim();
+    const { plan } = await planDemo(sim, { level: 'L2', params: { rotateKeys: 'e63b7cca1af3c681a72b2ce8a55ace51', 'blockIps.web-frontend': '203.0.113.0/24' } });
+    expect(plan.changes.length).toBeGreaterThan(5);
+    expect(rebuildChanges(plan.changes, 'acme-demo')).toEqual(plan.changes.map((c) => ({ ...c })));
+    const withProject = plan.changes.find((c) => c.intent.args.project !== undefined);
+    for (const bad of ['..', '%2e%2e', 'a/b', 'web%2f..']) {
+      const edited = text(plan, (p) => {
+        const c = p.changes.find((x) => x.id === withProject?.id);
+        if (c) c.intent.args.project = bad;
+      });
+      expect(() => parsePlan(edited), bad).toThrow(/invalid|slug/);
+    }
+    // Another organization in the rebuild: the paths follow the target, never the file.
+    expect(rebuildChanges([plan.changes[0] as Plan['changes'][number]], 'acme-demo')[0]?.request.path).toMatch(/^\/api\/0\/(organizations|projects)\/acme-demo\//);
+  });
+});
