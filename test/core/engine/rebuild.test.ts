@@ -28,7 +28,7 @@ describe('plans are intents: apply rebuilds every request from the catalog', () 
           const c = p.changes[0];
           if (c) c[field] = { ...c[field], path } as never;
         });
-        expect(() => parsePlan(edited), `${field} ${dots}`).toThrow(/not an endpoint of organization acme-demo|API path/);
+        expect(() => parsePlan(edited), `${field} ${dots}`).toThrow(/not an endpoint of organization acme-demo|dot segments/);
       }
     }
   });
