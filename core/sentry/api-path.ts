@@ -46,7 +46,6 @@ export function canonicalSegments(path: string): string[] {
     if (s === '') throw new ApiPathError(`"${path}" has an empty segment`);
     const d = decodeSegment(s);
     if (d === '.' || d === '..') throw new ApiPathError(`"${path}" has a dot segment ("${s}")`);
-    // eslint-disable-next-line no-control-regex
     if (/[/\\\u0000-\u001f\u007f]/.test(d)) throw new ApiPathError(`"${path}" has a segment that decodes to a separator or control character ("${s}")`);
     return d;
   });

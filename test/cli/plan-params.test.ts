@@ -29,7 +29,7 @@ function testIo(cwd: string, token: string): CliIo & { out: () => string; err: (
   return { stdout, stderr, stdin: new PassThrough(), env: { SENTRY_AUTH_TOKEN: token }, cwd, interactive: false, out: () => out, err: () => err };
 }
 
-async function plan(dir: string, org: string, args: string[], token = DEMO_TOKENS.admin): Promise<{ plan: Plan; out: string }> {
+async function plan(dir: string, org: string, args: string[], token: string = DEMO_TOKENS.admin): Promise<{ plan: Plan; out: string }> {
   if (!sim) throw new Error('no simulator');
   const key = path.join(dir, 'signing-key.pem');
   const io = testIo(dir, token);
