@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
 import { projectRef } from '../controls/findings';
-import { fieldPut, listParam, paramsWithPrefix } from './build';
+import { fieldPut, listParam, paramsWithPrefix, summariseList } from './build';
 import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
@@ -61,7 +61,7 @@ export const allowedDomainsFix: FixDefinition = {
           control: '3.2',
           check: CHECK,
           resource: projectRef(detail.value),
-          description: `Accept browser events for ${slug} only from ${domains.join(', ')} (was ${before.join(', ')}); events from other origins are rejected.`,
+          description: `Accept browser events for ${slug} only from ${summariseList(domains, 'origins')} (was ${summariseList(before, 'origins')}); events from other origins are rejected.`,
         }),
       );
     }

@@ -118,14 +118,4 @@ export function paramsWithPrefix(ctx: FixContext, prefix: string): Map<string, s
 /** The after-values of a link operation. */
 export const LINKED = z.strictObject({ linked: z.boolean() });
 
-/** How many names a message lists before it summarises (the full list travels as data). */
-export const LIST_IN_TEXT = 5;
-
-/**
- * A list for a message: every item when there are a handful, else the count, the first few and
- * where the rest is ("88 members, e.g. a, b, c, d, e; all in the plan's data").
- */
-export function summariseList(items: readonly string[], noun: string, separator = ', '): string {
-  if (items.length <= LIST_IN_TEXT) return items.join(separator);
-  return `${items.length} ${noun}, e.g. ${items.slice(0, LIST_IN_TEXT).join(separator)}; all in the plan's data`;
-}
+export { LIST_IN_TEXT, summariseList } from './summary';

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import type { Finding } from '../../shared/finding';
 import { z } from 'zod';
 import { projectRef } from '../controls/findings';
-import { listParam, opChange, paramsWithPrefix } from './build';
+import { listParam, opChange, paramsWithPrefix, summariseList } from './build';
 import { IP_BLOCKLIST_OPTION as OPTION } from './operations';
 import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
@@ -55,7 +55,7 @@ export const ipBlocklistFix: FixDefinition = {
           check: CHECK,
           resource: projectRef(detail.value),
           field: 'IP blocklist',
-          description: `Block events from ${added.join(', ')} in ${slug} (added to the ${lines.length} range(s) already listed).`,
+          description: `Block events from ${summariseList(added, 'ranges')} in ${slug} (added to the ${lines.length} range(s) already listed).`,
         }),
       );
     }

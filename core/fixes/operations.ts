@@ -2,6 +2,7 @@ import type { ChangeIntent, ChangeRequest, Extract, Inverse, Operation, Probe, V
 import { PathArgSchema } from '../../shared/plan';
 import { pointerOf } from '../engine/probe';
 import { matchesTemplate } from '../sentry/api-path';
+import { shortJson, summariseList } from './summary';
 import { FixParamError } from './types';
 
 /**
@@ -88,7 +89,7 @@ function fieldPut(path: string, before: Values, after: Values): BuiltOperation {
     request,
     probe,
     inverse: { request: { ...request, body: before }, probe, before: after, after: before, risk: 'low', description: `Restore ${names.join(', ')} to the previous value.` },
-    verify: `Re-read GET ${path} and expect ${names.map((n) => `${n} = ${JSON.stringify(after[n])}`).join(', ')}.`,
+    verify: `Re-read GET ${path} and expect ${names.map((n) => `${n} = ${shortJson(after[n])}`).join(', ')}.`,
   };
 }
 
@@ -162,7 +163,7 @@ export function buildOperation(orgSlug: string, intent: ChangeIntent, before: Va
         probe,
         // Sentry shows an empty list as "".
         inverse: { request: { method: 'PUT', host: 'region', path, body: { options: { [IP_BLOCKLIST_OPTION]: previous } } }, probe, before: after, after: { blockedIps: previous }, risk: 'low', description: 'Restore the previous blocklist.' },
-        verify: `Re-read GET ${path} and expect options.${IP_BLOCKLIST_OPTION} to list ${added.join(', ')}.`,
+        verify: `Re-read GET ${path} and expect options.${IP_BLOCKLIST_OPTION} to list ${summariseList(added, 'ranges')}.`,
       };
     }
     case 'key-create': {
