@@ -1,14 +1,20 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readJournal } from '../../../core/engine/journal';
 import { parsePlan, planDigest } from '../../../core/engine/plan';
+import { planUndo } from '../../../core/engine/undo';
 import { rebuildChanges } from '../../../core/engine/rebuild';
 import type { Plan } from '../../../shared/plan';
 import type { RunningSimulator } from '../../../simulator/index';
-import { planDemo, startDemoSim } from '../fixes/helpers';
+import { planDemo, runChanges, startDemoSim, tempDir } from '../fixes/helpers';
 
 let sim: RunningSimulator | undefined;
+let dirs: { cleanup: () => void }[] = [];
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
+  dirs.forEach((d) => d.cleanup());
+  dirs = [];
 });
 
 function text(plan: Plan, edit: (p: Plan) => void): string {
@@ -48,5 +54,26 @@ describe('plans are intents: apply rebuilds every request from the catalog', () 
     }
     // Another organization in the rebuild: the paths follow the target, never the file.
     expect(rebuildChanges([plan.changes[0] as Plan['changes'][number]], 'acme-demo')[0]?.request.path).toMatch(/^\/api\/0\/(organizations|projects)\/acme-demo\//);
+  });
+
+  it('an undo is rebuilt too: a journal whose inverse was edited is refused, an intact one names the step it undoes', async () => {
+    sim = await startDemoSim();
+    const dir = tempDir();
+    dirs.push(dir);
+    const { plan } = await planDemo(sim, { only: ['2.1'] });
+    const { result } = await runChanges({ ...plan, changes: plan.changes.slice(0, 1) }, { journalDir: dir.dir });
+    expect(result.results[0]?.status).toBe('applied');
+    const intact = planUndo(readJournal(result.journalFile));
+    expect(intact.changes.map((c) => c.undoes)).toEqual([plan.changes[0]?.id]);
+    const text = readFileSync(result.journalFile, 'utf8');
+    for (const [from, to] of [
+      ['"path":"/api/0/organizations/acme-demo/"', '"path":"/api/0/organizations/acme-demo/%2e%2e/victim-org/"'],
+      ['"risk":"low"', '"risk":"high"'],
+      ['"body":{"openMembership":true}', '"body":{"openMembership":true,"require2FA":false}'],
+    ] as const) {
+      const edited = `${dir.dir}/edited.jsonl`;
+      writeFileSync(edited, text.split(from).join(to));
+      expect(() => planUndo(readJournal(edited)), from).toThrow();
+    }
   });
 });
