@@ -18,10 +18,10 @@ function same(a: unknown, b: unknown): boolean {
   return canonicalize(a ?? null) === canonicalize(b ?? null);
 }
 
-function ruleFor(change: Change, fixes: readonly FixDefinition[], after: Change['after']): OperationRule {
+function ruleFor(change: Change, fixes: readonly FixDefinition[], before: Change['before'], after: Change['after']): OperationRule {
   const fix = fixes.find((f) => f.id === change.fix);
   if (!fix) throw new RebuildError(`change ${change.id}: no fix "${change.fix}" in this version's catalog`);
-  const rule = fix.operations.find((r) => r.op === change.intent.op && r.after.safeParse(after).success);
+  const rule = fix.operations.find((r) => r.op === change.intent.op && r.after.safeParse(after).success && (r.before?.safeParse(before).success ?? true));
   if (!rule) {
     throw new RebuildError(`change ${change.id}: fix ${fix.id} does not make a "${change.intent.op}" change writing ${canonicalize(after).slice(0, 200)}`);
   }
@@ -37,7 +37,7 @@ function ruleFor(change: Change, fixes: readonly FixDefinition[], after: Change[
 export function rebuildChange(change: Change, orgSlug: string, fixes: readonly FixDefinition[] = FIXES): Change {
   const undo = change.undoes !== undefined;
   const forward = undo ? forwardValuesOfUndo(change.intent.op, change.before, change.after) : { before: change.before, after: change.after };
-  const rule = ruleFor(change, fixes, forward.after);
+  const rule = ruleFor(change, fixes, forward.before, forward.after);
   let built;
   try {
     built = buildOperation(orgSlug, change.intent, forward.before, forward.after);

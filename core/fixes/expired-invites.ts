@@ -6,7 +6,13 @@ import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './t
 const CHECK = '2.3.stale-invites';
 
 /** Irreversible, and only ever an invitation: the probe's user/expired guard against a real member. */
-const RULE: OperationRule = { op: 'invite-delete', after: z.strictObject({ exists: z.literal(false), user: z.literal(false), expired: z.literal(false) }), risk: 'low', reversible: false };
+const RULE: OperationRule = {
+  op: 'invite-delete',
+  before: z.strictObject({ exists: z.literal(true), user: z.null(), expired: z.literal(true) }),
+  after: z.strictObject({ exists: z.literal(false), user: z.literal(false), expired: z.literal(false) }),
+  risk: 'low',
+  reversible: false,
+};
 
 /**
  * Removes invites whose token expired (REFERENCE.md 3.2 DELETE). The probe also reads `user` and

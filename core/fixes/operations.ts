@@ -93,6 +93,13 @@ function fieldPut(path: string, before: Values, after: Values): BuiltOperation {
   };
 }
 
+/** Operations whose before and after values are fixed by what they do. */
+function fixedValues(before: Values, after: Values, expected: { before: Values; after: Values }, op: string): void {
+  if (JSON.stringify(before) !== JSON.stringify(expected.before) || JSON.stringify(after) !== JSON.stringify(expected.after)) {
+    throw new FixParamError(`${op}: before/after must be ${JSON.stringify(expected.before)} -> ${JSON.stringify(expected.after)}`);
+  }
+}
+
 function link(add: boolean, path: string, probePath: string, key: string, value: string): BuiltOperation {
   const probe: Probe = { path: probePath, paginate: false, values: { linked: { contains: { pointer: '/teams', key, value } } } };
   return {
@@ -131,6 +138,22 @@ export function buildOperation(orgSlug: string, intent: ChangeIntent, before: Va
     case 'key-fields':
     case 'member-fields':
       return fieldPut(path, before, after);
+    case 'project-team-add':
+    case 'project-team-remove':
+    case 'member-team-add':
+    case 'member-team-remove':
+      fixedValues(before, after, { before: { linked: !intent.op.endsWith('-add') }, after: { linked: intent.op.endsWith('-add') } }, intent.op);
+      break;
+    case 'filter-enable':
+      fixedValues(before, after, { before: { active: false }, after: { active: true } }, intent.op);
+      break;
+    case 'key-create':
+      fixedValues(before, after, { before: { created: 0 }, after: { created: 1 } }, intent.op);
+      break;
+    default:
+      break;
+  }
+  switch (intent.op) {
     case 'project-team-add':
     case 'project-team-remove':
       return link(intent.op === 'project-team-add', path, probePath, 'slug', intent.args.team as string);

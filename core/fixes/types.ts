@@ -50,6 +50,11 @@ export interface OperationRule {
   readonly op: Operation;
   /** The after-values this fix may write (strict: an unknown field is refused). */
   readonly after: z.ZodType;
+  /**
+   * The before-values it may start from, when they decide what the write does (an invitation
+   * is deleted only while it is one: no user, expired). Otherwise the re-read checks them.
+   */
+  readonly before?: z.ZodType;
   readonly risk: 'low' | 'high';
   /** Confirmation needs the organization slug typed. */
   readonly confirmSlug?: boolean;

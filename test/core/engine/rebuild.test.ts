@@ -56,6 +56,23 @@ describe('plans are intents: apply rebuilds every request from the catalog', () 
     expect(rebuildChanges([plan.changes[0] as Plan['changes'][number]], 'acme-demo')[0]?.request.path).toMatch(/^\/api\/0\/(organizations|projects)\/acme-demo\//);
   });
 
+  it('bounds what an edited plan can do even unsigned: an invitation delete must start from an expired invitation', async () => {
+    sim = await startDemoSim();
+    const { plan } = await planDemo(sim, { only: ['2.3'] });
+    const invite = plan.changes.find((c) => c.intent.op === 'invite-delete');
+    expect(invite).toBeDefined();
+    const realMember = text(plan, (p) => {
+      const c = p.changes.find((x) => x.id === invite?.id);
+      if (c) c.before = { exists: true, user: { id: '1001' }, expired: false };
+    });
+    expect(() => parsePlan(realMember)).toThrow(/fix expired-invites does not make a "invite-delete" change/);
+    const linkFlipped = text(plan, (p) => {
+      const c = p.changes.find((x) => x.id === invite?.id);
+      if (c) c.intent = { op: 'member-team-add', args: { member: '3002', team: 'platform' } };
+    });
+    expect(() => parsePlan(linkFlipped)).toThrow(/does not make a "member-team-add" change/);
+  });
+
   it('an undo is rebuilt too: a journal whose inverse was edited is refused, an intact one names the step it undoes', async () => {
     sim = await startDemoSim();
     const dir = tempDir();
