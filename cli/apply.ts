@@ -7,6 +7,7 @@ import type { ApplyHooks, ApplyResult, ConfirmRequest } from '../core/engine/app
 import { applyChanges, applyExitCode, checkTarget, connectForTarget } from '../core/engine/apply';
 import { defaultJournalDir, isUnfinished, readJournal, runRecordOf } from '../core/engine/journal';
 import { parsePlan, PlanError } from '../core/engine/plan';
+import { RebuildError } from '../core/engine/rebuild';
 import { reconcileJournal, reconcileUnfinished } from '../core/engine/reconcile';
 import { isSentryApiError } from '../core/sentry/errors';
 import { CliUsageError, EXIT } from './cli-error';
@@ -192,6 +193,10 @@ export async function executeChanges(
   } catch (e) {
     if (isSentryApiError(e)) {
       io.stderr.write(`sentry-harden ${run.kind}: could not run: ${e.message}\n`);
+      return EXIT.couldNotRun;
+    }
+    if (e instanceof RebuildError) {
+      io.stderr.write(`sentry-harden ${run.kind}: refusing: ${e.message}\n`);
       return EXIT.couldNotRun;
     }
     throw e;
