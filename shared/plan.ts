@@ -234,8 +234,9 @@ export const PlanSchema = z
     level: LevelSchema,
     only: z.array(z.string()).nullable(),
     params: z.record(z.string().max(200), z.string().max(20_000)),
-    changes: z.array(ChangeSchema).max(5000),
-    notes: z.array(PlanNoteSchema).max(5000),
+    /* Bounded for sanity, not for size: a 10,000-project organization has tens of thousands of notes. */
+    changes: z.array(ChangeSchema).max(200_000),
+    notes: z.array(PlanNoteSchema).max(200_000),
     /** sha256 of the canonical JSON of target, writeHosts and changes (names the plan in journals). */
     digest: z.string().regex(/^[0-9a-f]{64}$/),
     /**
