@@ -148,7 +148,7 @@ export const PlanParamSchema = z.strictObject({
   kind: PlanParamKindSchema,
   label: z.string().max(500),
   /** Values to pick from, when known (team slugs, roles, public keys). */
-  choices: z.array(z.string().max(200)).max(10_000).optional(),
+  choices: z.array(z.string().max(200)).max(100_000).optional(),
   /** Several values (comma-separated on the command line). */
   multiple: z.boolean().optional(),
   /** rate_limit: bounds of the count; other kinds: of the number of values. */
@@ -234,7 +234,7 @@ export const PlanSchema = z
     level: LevelSchema,
     only: z.array(z.string()).nullable(),
     params: z.record(z.string().max(200), z.string().max(20_000)),
-    /* Bounded for sanity, not for size: a 10,000-project organization has tens of thousands of notes. */
+    // Bounded for sanity, not for size: a 10,000-project organization has tens of thousands of notes.
     changes: z.array(ChangeSchema).max(200_000),
     notes: z.array(PlanNoteSchema).max(200_000),
     /** sha256 of the canonical JSON of target, writeHosts and changes (names the plan in journals). */
