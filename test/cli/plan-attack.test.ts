@@ -8,6 +8,7 @@ import type { CliIo } from '../../cli/io';
 import { main } from '../../cli/main';
 import { planDigest } from '../../core/engine/plan';
 import { signPlan } from '../../core/engine/plan-signature';
+import { createAppStore } from '../../core/store/index';
 import type { Plan } from '../../shared/plan';
 import { DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';
 import { startDemoSim, tempDir } from '../core/fixes/helpers';
@@ -40,7 +41,7 @@ afterEach(async () => {
   dirs = [];
 });
 
-function testIo(cwd: string, opts: { interactive?: boolean; answer?: string } = {}): CliIo & { text: () => string } {
+function testIo(cwd: string, opts: { interactive?: boolean; answer?: string; env?: Record<string, string> } = {}): CliIo & { text: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough();
@@ -50,7 +51,7 @@ function testIo(cwd: string, opts: { interactive?: boolean; answer?: string } = 
     text += d.toString();
     if (/to send your token there: $/.test(d.toString())) stdin.write(`${opts.answer ?? ''}\n`);
   });
-  return { stdout, stderr, stdin, env: { SENTRY_AUTH_TOKEN: TOKEN }, cwd, interactive: opts.interactive ?? false, text: () => text };
+  return { stdout, stderr, stdin, env: { SENTRY_AUTH_TOKEN: TOKEN, ...opts.env }, cwd, interactive: opts.interactive ?? false, text: () => text };
 }
 
 /** A real plan of the demo organization, signed with a key file in `dir`. */
@@ -185,5 +186,30 @@ describe('an edited plan cannot send the token elsewhere or write outside its ca
     const again = testIo(work.dir);
     expect(await main(['apply', path.join(work.dir, 'plan.json'), ...base], again), again.text()).toBe(0);
     expect(again.text()).toMatch(/Plan signed by this machine's key SHA256:/);
+  });
+
+  it('the target is confirmed by a saved profile of that host, or by typing its host name; never by a profile of another host', async () => {
+    sim = await startDemoSim();
+    const work = tempDir();
+    dirs.push(work);
+    const { keyFile } = await realPlan(work.dir, '2.1');
+    const file = path.join(work.dir, 'plan.json');
+    const jd = ['--journal-dir', path.join(work.dir, 'j')];
+    const config = path.join(work.dir, 'config');
+    const store = createAppStore({ cwd: config });
+    store.saveProfile({ id: 'elsewhere', label: 'Elsewhere', baseUrl: 'https://sentry.io', orgSlug: 'acme-demo', level: 'L1', createdAt: '2026-01-01T00:00:00.000Z' });
+    const other = testIo(work.dir, { env: { SENTRY_HARDEN_CONFIG_DIR: config } });
+    expect(await main(['apply', file, '--yes', '--sign-key', keyFile, ...jd], other)).toBe(2);
+    expect(other.text()).toMatch(/confirm where your token goes/);
+    sim.resetRequests();
+
+    const typed = testIo(work.dir, { interactive: true, answer: '127.0.0.1' });
+    expect(await main(['apply', file, '--yes', '--sign-key', keyFile, ...jd], typed), typed.text()).toBe(0);
+    expect(sim.requests.some((r) => r.method === 'PUT')).toBe(true);
+
+    store.saveProfile({ id: 'acme', label: 'Acme here', baseUrl: sim.url, orgSlug: 'acme-demo', level: 'L1', createdAt: '2026-01-01T00:00:00.000Z' });
+    const known = testIo(work.dir, { env: { SENTRY_HARDEN_CONFIG_DIR: config } });
+    expect(await main(['apply', file, '--yes', '--sign-key', keyFile, ...jd], known), known.text()).toBe(0);
+    expect(known.text()).toMatch(/Target known: saved profile "Acme here" \(acme\)/);
   });
 });
