@@ -5,10 +5,10 @@ Usage:
                       [--baseline PREVIOUS_PACKAGE] [--sign-key FILE] [--registers FILE] [--profile ID]
                       [--review-days N]
   sentry-harden plan --org SLUG [--url BASE] [--level L] [--only CONTROL,...] --out plan.json
-                     [--set KEY=VALUE]... [--params params.json]
-  sentry-harden apply plan.json [--yes] [--confirm-org SLUG] [--journal-dir DIR]
-                      [--out DIR|FILE.zip [--sign-key FILE] [--registers FILE] [--profile ID] [--review-days N]]
-  sentry-harden undo JOURNAL [--yes] [--confirm-org SLUG] [--journal-dir DIR]
+                     [--set KEY=VALUE]... [--params params.json] [--sign-key FILE]
+  sentry-harden apply plan.json [--url BASE] [--yes] [--confirm-org SLUG] [--journal-dir DIR] [--sign-key FILE]
+                      [--allow-unsigned-plan] [--out DIR|FILE.zip [--registers FILE] [--profile ID] [--review-days N]]
+  sentry-harden undo JOURNAL [--url BASE] [--yes] [--confirm-org SLUG] [--journal-dir DIR]
   sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]
   sentry-harden doctor --org SLUG [--url BASE] [--out FILE] [--token-stdin] [--ca-file PEM] [--demo]
   sentry-harden ui [--demo] [--port N] [--out DIR] [--no-open] [--data-dir DIR]
@@ -20,8 +20,13 @@ Commands:
            report.html, findings.csv, review.ics, raw/ responses, manifest, signature).
   plan     Run a fresh audit and write the changes that would fix failing checks to a plan file
            (nothing is changed). Choices (teams, rate limits, origins, IP ranges) are parameters:
-           --set KEY=VALUE or --params FILE; docs/fixes.md lists them.
-  apply    Apply a plan change by change: re-read, confirm, journal, send, verify. Asks y/N per
+           --set KEY=VALUE or --params FILE; docs/fixes.md lists them. The plan is signed with
+           the evidence signing key (--sign-key FILE, else the OS keychain's).
+  apply    Apply a plan change by change: re-read, confirm, journal, send, verify. Every request
+           is rebuilt from the fix catalog, never read from the file. The target is shown first
+           and must be confirmed (--url BASE equal to it, a saved profile of that host, or its
+           host name typed) before the token is read; an unsigned or foreign-signed plan is
+           refused without --allow-unsigned-plan. Asks y/N per
            change on a terminal; --yes applies low-risk changes without asking; high-risk ones
            also need --confirm-org SLUG. Unfinished journals are reconciled first. With --out,
            audit before and after the changes and write the before/after evidence package.
@@ -55,6 +60,9 @@ Options:
   --yes             apply/undo: no questions for low-risk changes (required without a terminal).
   --confirm-org S   apply/undo: allow high-risk changes; must equal the organization slug.
   --journal-dir D   apply/undo: where journals go (default: the app's data directory).
+  --url BASE        apply/undo: confirms the Sentry the token goes to; must equal the plan's target.
+  --allow-unsigned-plan  apply: accept a plan that is unsigned or signed by another key (after
+                    checking the target it prints).
   --demo            ui, audit, doctor: run against the built-in demo organization.
   --port N          ui: the port on 127.0.0.1 (default: any free port).
   --no-open         ui: do not open a browser; just print the URL.

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import type { OutcomeStatus, PlanTarget } from '../../shared/plan';
+import { belongsToOrg, isCanonicalApiPath } from '../sentry/api-path';
 import type { SentryClient } from '../sentry/client';
 import { emptyCounts } from './apply';
 import { isUnfinished, JournalWriter, listJournals, outcomesOf, readJournal, runRecordOf, type ReadJournal } from './journal';
@@ -63,6 +64,9 @@ export async function reconcileJournal(client: SentryClient, journal: ReadJourna
         message = 'Reconciled after a crash: the run stopped before this change; nothing was sent.';
       } else {
         try {
+          // A journal is a file: its probe is read only if it is a canonical path of the run's organization.
+          const probePath = change.probe.path;
+          if (!isCanonicalApiPath(probePath) || !belongsToOrg(probePath, run.target.org.slug)) throw new Error(`${probePath} is not an endpoint of organization ${run.target.org.slug}; not read`);
           observed = await readProbe(client, change.probe);
           if (sameValues(observed, change.after)) {
             status = 'applied';
