@@ -8,6 +8,7 @@ import type { ExceptionEntry } from '../../shared/settings';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import { readDigest } from '../engine/evidence-refs';
 import { sha256Hex } from './hash';
+import { catalogTexts } from './catalog-texts';
 import { applyExceptions } from './registers';
 
 /**
@@ -502,6 +503,7 @@ export function buildSampleEvidenceReport(opts: SampleEvidenceReportOptions = {}
     disclaimer: SIGNATURE_DISCLAIMER,
     session: { startedAt: (before ?? final).startedAt, finishedAt: final.finishedAt },
     ...(opts.withDrift ? { drift: sampleDrift() } : {}),
+    catalogTexts: catalogTexts(),
   };
   return EvidenceReportSchema.parse(report);
 }

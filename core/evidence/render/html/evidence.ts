@@ -1,0 +1,117 @@
+import type { PackageRead } from '../../../../shared/evidence';
+import type { EvidenceRef } from '../../../../shared/finding';
+import type { Anchors } from './context';
+import { queryString } from './format';
+import { html } from './safe-html';
+import type { SafeHtml } from './safe-html';
+
+/**
+ * How findings point at their evidence, in one place. Each read of an audit is listed once in the
+ * evidence register (label R1..., B1... for the before audit); a finding links to it. A finding
+ * that rests on many reads (every team roster) links one evidence set (S1...), listed once
+ * too, so a page of 10,000 such findings does not repeat the same 200 links in every row.
+ */
+
+/** From this many reads a finding's evidence is shown as a set. */
+export const SET_MIN_READS = 4;
+
+export interface ReadEntry {
+  readonly label: string;
+  readonly anchor: string;
+  readonly ref: EvidenceRef;
+  /** The full read with its pages, when the report lists it. */
+  readonly read: PackageRead | undefined;
+}
+
+export interface EvidenceSet {
+  readonly label: string;
+  readonly anchor: string;
+  readonly entries: readonly ReadEntry[];
+  uses: number;
+}
+
+/** What a finding's evidence resolves to: reads, or one set. */
+export type EvidenceItem = ReadEntry | EvidenceSet;
+
+export class ReadIndex {
+  readonly entries: ReadEntry[] = [];
+  readonly sets: EvidenceSet[] = [];
+  private readonly byKey = new Map<string, ReadEntry>();
+  private readonly known = new Map<string, PackageRead>();
+  private readonly setByKey = new Map<string, EvidenceSet>();
+  private readonly setByArray = new WeakMap<readonly EvidenceRef[], EvidenceSet>();
+  private readonly prefix: string;
+
+  constructor(
+    private readonly anchors: Anchors,
+    readonly phase: 'before' | 'after',
+    reads: readonly PackageRead[],
+  ) {
+    this.prefix = phase === 'after' ? 'R' : 'B';
+    for (const r of reads) this.known.set(r.sha256, r);
+    // The register lists every read of the audit, in the report's order.
+    for (const r of reads) this.entry(r);
+  }
+
+  entry(ref: EvidenceRef): ReadEntry {
+    const existing = this.byKey.get(ref.sha256);
+    if (existing) return existing;
+    const n = this.entries.length + 1;
+    const e: ReadEntry = { label: `${this.prefix}${n}`, anchor: this.anchors.make(this.phase === 'after' ? 'ra' : 'rb', String(n)), ref, read: this.known.get(ref.sha256) };
+    this.entries.push(e);
+    this.byKey.set(ref.sha256, e);
+    return e;
+  }
+
+  /** A finding's evidence: each read, or one set when there are many. */
+  resolve(refs: readonly EvidenceRef[]): readonly EvidenceItem[] {
+    if (refs.length < SET_MIN_READS) return refs.map((r) => this.entry(r));
+    let set = this.setByArray.get(refs);
+    if (!set) {
+      const key = refs.map((r) => r.sha256).join(',');
+      set = this.setByKey.get(key);
+      if (!set) {
+        const n = this.sets.length + 1;
+        set = { label: `${this.prefix === 'R' ? 'S' : 'BS'}${n}`, anchor: this.anchors.make(this.phase === 'after' ? 'sa' : 'sb', String(n)), entries: refs.map((r) => this.entry(r)), uses: 0 };
+        this.sets.push(set);
+        this.setByKey.set(key, set);
+      }
+      this.setByArray.set(refs, set);
+    }
+    set.uses += 1;
+    return [set];
+  }
+}
+
+export function isSet(item: EvidenceItem): item is EvidenceSet {
+  return 'entries' in item;
+}
+
+function incomplete(item: EvidenceItem): boolean {
+  return isSet(item) ? item.entries.some((e) => !e.ref.complete) : !item.ref.complete;
+}
+
+export function requestText(ref: EvidenceRef): string {
+  return `${ref.method} ${ref.endpoint}${queryString(ref.query)}`;
+}
+
+/** A link to a read or a set, with an incompleteness warning. */
+export function itemLink(item: EvidenceItem): SafeHtml {
+  const warn = incomplete(item) ? html` <strong class="warn">incomplete</strong>` : '';
+  return html`<a href="#${item.anchor}">${item.label}</a>${warn}`;
+}
+
+/** The evidence cell of a finding row: each read with its request, or the set with its size. */
+export function evidenceCell(items: readonly EvidenceItem[]): SafeHtml {
+  if (items.length === 0) return html`<span class="muted">No API read (not visible through the API)</span>`;
+  return html`${items.map((item) =>
+    isSet(item)
+      ? html`<div class="ev">${itemLink(item)} <span class="muted">(${item.entries.length} reads)</span></div>`
+      : html`<div class="ev">${itemLink(item)} <code>${requestText(item.ref)}</code></div>`,
+  )}`;
+}
+
+/** Short links only (B3, S2), for the before audit's note in a row and for folded lists. */
+export function itemLinks(items: readonly EvidenceItem[]): SafeHtml {
+  return html`${items.map((item, i) => html`${i > 0 ? ', ' : ''}${itemLink(item)}`)}`;
+}
