@@ -14,8 +14,14 @@ import { exceptionMatches } from '../../registers';
  * check over 50,000 members stays a few lines tall until someone opens it.
  */
 
-/** Findings of a check shown as full rows; the rest fold away. */
-export const CHECK_OPEN_ROWS = 100;
+/**
+ * Findings of a check shown as full rows; the rest fold away. A report of up to LARGE_REPORT
+ * findings shows (and prints) up to 250 a check; a larger one 40, so that the page stays small.
+ */
+export const LARGE_REPORT = 5_000;
+export function openRowsPerCheck(totalFindings: number): number {
+  return totalFindings <= LARGE_REPORT ? 250 : 40;
+}
 
 interface Row {
   readonly after: Finding | null;
@@ -102,9 +108,10 @@ export function checkGroup(ctx: Context, v: ControlView, check: string, after: r
   const rows: Row[] = [...after.map((f) => ({ after: f, before: beforeByKey.get(findingKey(f)) ?? null })), ...gone.map((b) => ({ after: null, before: b }))];
   // Long groups show what needs attention first; short ones keep the audit's order.
   const RANK = { fail: 0, error: 1, manual: 2, not_applicable: 3, pass: 4 } as const;
-  const ordered = rows.length > CHECK_OPEN_ROWS ? [...rows].sort((x, y) => RANK[(x.after ?? x.before!).status] - RANK[(y.after ?? y.before!).status]) : rows;
-  const open = ordered.slice(0, CHECK_OPEN_ROWS);
-  const rest = ordered.slice(CHECK_OPEN_ROWS);
+  const limit = openRowsPerCheck(ctx.report.findings.length + (ctx.report.before?.findings.length ?? 0));
+  const ordered = rows.length > limit ? [...rows].sort((x, y) => RANK[(x.after ?? x.before!).status] - RANK[(y.after ?? y.before!).status]) : rows;
+  const open = ordered.slice(0, limit);
+  const rest = ordered.slice(limit);
   const head = ctx.hasBefore
     ? html`<colgroup><col style="width:9%"><col style="width:12%"><col style="width:20%"><col style="width:35%"><col style="width:24%"></colgroup><thead><tr><th scope="col">Before</th><th scope="col">After</th><th scope="col">Resource</th><th scope="col">Finding</th><th scope="col">Evidence</th></tr></thead>`
     : html`<colgroup><col style="width:10%"><col style="width:22%"><col style="width:42%"><col style="width:26%"></colgroup><thead><tr><th scope="col">Status</th><th scope="col">Resource</th><th scope="col">Finding</th><th scope="col">Evidence</th></tr></thead>`;

@@ -152,6 +152,7 @@ export function buildContext(report: EvidenceReport, opts: RenderReportHtmlOptio
   const sectionAnchor = new Map(sections.map((s) => [s.id, anchors.make('section', s.id)]));
   const exceptionsByKey = new Map<string, PackageException[]>();
   for (const e of report.exceptions) for (const k of e.covers) exceptionsByKey.set(k, [...(exceptionsByKey.get(k) ?? []), e]);
+  const afterReads = new ReadIndex('after', report.reads);
   return {
     report,
     signature: opts.signature === undefined ? (report.signer ?? null) : opts.signature,
@@ -160,8 +161,8 @@ export function buildContext(report: EvidenceReport, opts: RenderReportHtmlOptio
     viewById: new Map(views.map((v) => [v.id, v])),
     sections,
     anchors,
-    afterReads: new ReadIndex(anchors, 'after', report.reads),
-    beforeReads: report.before ? new ReadIndex(anchors, 'before', report.before.reads) : null,
+    afterReads,
+    beforeReads: report.before ? new ReadIndex('before', report.before.reads, afterReads) : null,
     controlAnchor,
     sectionAnchor,
     entryAnchor,

@@ -1,6 +1,5 @@
 import type { PackageRead } from '../../../../shared/evidence';
 import type { EvidenceRef } from '../../../../shared/finding';
-import type { Anchors } from './context';
 import { queryString } from './format';
 import { html } from './safe-html';
 import type { SafeHtml } from './safe-html';
@@ -10,6 +9,8 @@ import type { SafeHtml } from './safe-html';
  * evidence register (label R1..., B1... for the before audit); a finding links to it. A finding
  * that rests on many reads (every team roster) links one evidence set (S1...), listed once
  * too, so a page of 10,000 such findings does not repeat the same 200 links in every row.
+ * A read of the before audit whose pages are the very responses of an after read (the same
+ * SHA-256) is that read: listed once, under its R label.
  */
 
 /** From this many reads a finding's evidence is shown as a set. */
@@ -43,9 +44,10 @@ export class ReadIndex {
   private readonly prefix: string;
 
   constructor(
-    private readonly anchors: Anchors,
     readonly phase: 'before' | 'after',
     reads: readonly PackageRead[],
+    /** The after audit's index, for a before index: identical reads are listed there. */
+    private readonly same: ReadIndex | null = null,
   ) {
     this.prefix = phase === 'after' ? 'R' : 'B';
     for (const r of reads) this.known.set(r.sha256, r);
@@ -54,10 +56,11 @@ export class ReadIndex {
   }
 
   entry(ref: EvidenceRef): ReadEntry {
-    const existing = this.byKey.get(ref.sha256);
+    const existing = this.byKey.get(ref.sha256) ?? this.same?.byKey.get(ref.sha256);
     if (existing) return existing;
     const n = this.entries.length + 1;
-    const e: ReadEntry = { label: `${this.prefix}${n}`, anchor: this.anchors.make(this.phase === 'after' ? 'ra' : 'rb', String(n)), ref, read: this.known.get(ref.sha256) };
+    // Ids without a hyphen never meet those of Anchors (prefix-name) or the reserved words.
+    const e: ReadEntry = { label: `${this.prefix}${n}`, anchor: `${this.phase === 'after' ? 'r' : 'b'}${n}`, ref, read: this.known.get(ref.sha256) };
     this.entries.push(e);
     this.byKey.set(ref.sha256, e);
     return e;
@@ -72,7 +75,7 @@ export class ReadIndex {
       set = this.setByKey.get(key);
       if (!set) {
         const n = this.sets.length + 1;
-        set = { label: `${this.prefix === 'R' ? 'S' : 'BS'}${n}`, anchor: this.anchors.make(this.phase === 'after' ? 'sa' : 'sb', String(n)), entries: refs.map((r) => this.entry(r)), uses: 0 };
+        set = { label: `${this.prefix === 'R' ? 'S' : 'BS'}${n}`, anchor: `${this.phase === 'after' ? 's' : 't'}${n}`, entries: refs.map((r) => this.entry(r)), uses: 0 };
         this.sets.push(set);
         this.setByKey.set(key, set);
       }

@@ -78,11 +78,16 @@ tr.undone td { background: #fafbfc; }
 details.more { margin: 4px 0 12px; border: 1px solid #d0d7de; padding: 4px 8px; }
 details.more > summary { cursor: pointer; font-weight: 600; font-size: 13px; }
 .names { font-size: 12px; margin: 4px 0; }
+ol.reads { font-size: 11.5px; padding-left: 0; list-style: none; overflow-wrap: anywhere; }
 .names a { text-decoration: none; }
 dl.settings { display: grid; grid-template-columns: 220px 1fr; gap: 2px 12px; font-size: 13px; }
 dl.settings dd { margin: 0; overflow-wrap: anywhere; }
 .review-date { font-size: 16px; }
 footer { margin-top: 32px; font-size: 12px; color: #57606a; border-top: 1px solid #d0d7de; padding-top: 6px; }
+/* Long pages: the browser lays out and paints a control or a table only when it comes near the screen. */
+@media screen {
+  section.control, table.register, table.sets, table.changes { content-visibility: auto; contain-intrinsic-size: auto 600px; }
+}
 @page { margin: 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 9.5pt; }
