@@ -393,6 +393,7 @@ const EXCEPTIONS: readonly ExceptionEntry[] = [
     check: '2.3.owner-count',
     resource: `organization:${ORG.slug}`,
     reason: 'A fourth owner covers the on-call rotation across time zones until the second platform lead starts in April.',
+    owner: 'Dana Okafor (Head of Platform)',
     approvedBy: 'Priya Raman (CISO)',
     expiresAt: '2025-06-30T00:00:00Z',
     createdAt: '2025-02-10T14:00:00Z',
