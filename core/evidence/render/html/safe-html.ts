@@ -39,14 +39,46 @@ export function escapeHtml(value: unknown): string {
   return SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITIES[c]!) : text;
 }
 
-// Where a literal part ends decides what the next value may be.
-const URL_ATTR = /\s(?:href|src|xlink:href|action|srcset|poster|data)="$/i;
-const ID_ATTR = /\s(?:id|for|aria-labelledby|aria-describedby|headers)="$/i;
-const STYLE_ATTR = /\sstyle="[^"]*$/i;
-const SAFE_STYLE_VALUE = /^[0-9A-Za-z.#%-]+$/;
-const NAME_POSITION = /<\/?$|<[a-zA-Z][^<>]*\s$/;
+// Where the literal markup stands when a value comes decides what the value may be: text, the
+// value of a quoted attribute, or (never for a string) a place inside a tag.
+type Position = 'text' | 'tag' | 'quoted';
+
+/** Reads the program's own literal markup (a value never changes the position: it is escaped or balanced). */
+function advance(position: Position, literal: string): Position {
+  let p = position;
+  for (let i = 0; i < literal.length; i++) {
+    const c = literal.charCodeAt(i);
+    if (p === 'text') {
+      if (c === 60 /* < */) p = 'tag';
+    } else if (p === 'tag') {
+      if (c === 34 /* " */) p = 'quoted';
+      else if (c === 62 /* > */) p = 'text';
+    } else if (c === 34) {
+      p = 'tag';
+    }
+  }
+  return p;
+}
+
+const ATTR_START = /\s([a-zA-Z:-]+)="([^"]*)$/;
+const URL_ATTRS = new Set(['href', 'src', 'xlink:href', 'action', 'srcset', 'poster', 'data', 'formaction']);
+const ID_ATTRS = new Set(['id', 'for', 'aria-labelledby', 'aria-describedby', 'headers']);
 const SAFE_URL = /^(?:#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json)$/;
 const SAFE_ID = /^[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*$/;
+const SAFE_STYLE = /^[0-9A-Za-z.#%:; -]+$/;
+
+/** A value inside a quoted attribute: links, ids and styles must have their safe shape as a whole. */
+function checkAttribute(before: string, value: string, after: string): void {
+  const m = ATTR_START.exec(before);
+  if (!m) return;
+  const name = m[1]!.toLowerCase();
+  const rule = URL_ATTRS.has(name) ? ['link', SAFE_URL] as const : ID_ATTRS.has(name) ? ['id', SAFE_ID] as const : name === 'style' ? ['style value', SAFE_STYLE] as const : null;
+  if (rule === null) return;
+  const close = after.indexOf('"');
+  if (close < 0) throw new TypeError(`html: one value at most in a ${name} attribute`);
+  const whole = `${m[2]!}${value}${after.slice(0, close)}`;
+  if (!rule[1].test(whole)) throw new TypeError(`html: ${JSON.stringify(whole.slice(0, 80))} is not a safe ${rule[0]}`);
+}
 
 function piece(value: HtmlValue, out: string[]): void {
   if (value === null || value === undefined || value === false) return;
@@ -65,23 +97,21 @@ function isTemplateStrings(strings: unknown): strings is TemplateStringsArray {
 export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
   if (!isTemplateStrings(strings)) throw new TypeError('html must be used as a tagged template');
   const out: string[] = [strings[0]!];
+  let position = advance('text', strings[0]!);
   for (let i = 0; i < values.length; i++) {
-    const before = strings[i]!;
     const value = values[i]!;
-    if (NAME_POSITION.test(before)) throw new TypeError(`html: a value cannot stand for a tag or attribute name (after ${JSON.stringify(before.slice(-20))})`);
-    if (URL_ATTR.test(before) || ID_ATTR.test(before)) {
-      const text = SafeHtml.is(value) ? value.toString() : String(value);
-      const ok = URL_ATTR.test(before) ? SAFE_URL.test(text) : SAFE_ID.test(text);
-      if (!ok) throw new TypeError(`html: ${JSON.stringify(text.slice(0, 80))} is not a safe ${URL_ATTR.test(before) ? 'link' : 'id'}`);
-      out.push(text);
-    } else if (STYLE_ATTR.test(before)) {
-      const text = String(value);
-      if (!SAFE_STYLE_VALUE.test(text)) throw new TypeError(`html: ${JSON.stringify(text.slice(0, 80))} is not a safe style value`);
+    if (position === 'tag' && !SafeHtml.is(value) && value !== null && value !== undefined && value !== false && value !== '') {
+      throw new TypeError(`html: a value cannot stand for a tag or attribute name (after ${JSON.stringify(strings[i]!.slice(-20))})`);
+    }
+    if (position === 'quoted') {
+      const text = SafeHtml.is(value) ? value.toString() : escapeHtml(value ?? '');
+      checkAttribute(strings[i]!, text, strings[i + 1]!);
       out.push(text);
     } else {
       piece(value, out);
     }
     out.push(strings[i + 1]!);
+    position = advance(position, strings[i + 1]!);
   }
   return SafeHtml.fromTemplate(brand, out.join(''));
 }

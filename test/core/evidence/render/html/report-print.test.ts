@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReportHtml, STATUS_COLORS } from '../../../core/evidence/html';
-import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
+import { renderReportHtml, STATUS_COLORS } from '../../../../../core/evidence/render/html/index';
+import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
 
 /**
  * report.html in real Chromium (Debian's, driven by playwright-core): it loads nothing from the
@@ -18,7 +18,7 @@ import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-results', 'report-print');
 const DOCS_SCREENSHOT = path.join(ROOT, 'docs', 'screenshots', 'report-scorecard.png');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
