@@ -37,7 +37,7 @@ function outcomeOf(c: ChangeRecord): { label: string; tone: FindingStatus } {
 }
 
 function valuesText(v: Record<string, unknown> | null): string {
-  if (v === null) return '—';
+  if (!v) return '—';
   const entries = Object.entries(v);
   if (entries.length === 0) return '{}';
   return entries.map(([k, val]) => `${k}: ${compactJson(val, 200)}`).join(', ');
