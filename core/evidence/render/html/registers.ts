@@ -12,7 +12,7 @@ export function exceptionsSection(ctx: Context): SafeHtml {
       ? html`<p>No exception is registered.</p>`
       : html`<table class="exceptions"><caption class="sr-only">Exceptions</caption><colgroup><col style="width:9%"><col style="width:14%"><col style="width:25%"><col style="width:11%"><col style="width:11%"><col style="width:9%"><col style="width:9%"><col style="width:12%"></colgroup><thead><tr><th scope="col">Exception</th><th scope="col">Applies to</th><th scope="col">Rationale</th><th scope="col">Risk owner</th><th scope="col">Approved by</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">State</th></tr></thead><tbody>${list.map(
           (e) =>
-            html`<tr id="${ctx.entryAnchor.get(e)!}"><th scope="row">${e.id}</th><td>Control ${e.control}${e.check ? html`<br><code>${e.check}</code>` : ''}${
+            html`<tr id="${ctx.entryAnchor.get(e)!}"><th scope="row"><span class="nb">${e.id}</span></th><td>Control ${e.control}${e.check ? html`<br><code>${e.check}</code>` : ''}${
               e.resource ? html`<br><span class="muted">${e.resource}</span>` : ''
             }</td><td>${e.reason}</td><td>${e.owner ?? html`<span class="muted">not named</span>`}</td><td>${e.approvedBy}</td><td>${formatDate(e.createdAt)}</td><td>${
               e.expiresAt ? formatDate(e.expiresAt) : html`<span class="muted">no expiry</span>`
@@ -28,7 +28,7 @@ export function attestationsSection(ctx: Context): SafeHtml {
       ? html`<p>No attestation is recorded.</p>`
       : html`<table class="attestations"><caption class="sr-only">Attestations</caption><colgroup><col style="width:11%"><col style="width:18%"><col style="width:43%"><col style="width:14%"><col style="width:14%"></colgroup><thead><tr><th scope="col">Attestation</th><th scope="col">Control</th><th scope="col">Statement</th><th scope="col">Attested by</th><th scope="col">When</th></tr></thead><tbody>${list.map((a) => {
           const v = ctx.viewById.get(a.control);
-          return html`<tr id="${ctx.entryAnchor.get(a)!}"><th scope="row">${a.id}</th><td>${a.control}${v ? html` <span class="muted">${v.title}</span>` : ''}</td><td>${a.statement}</td><td>${a.attestedBy}</td><td>${formatUtc(a.attestedAt)}</td></tr>`;
+          return html`<tr id="${ctx.entryAnchor.get(a)!}"><th scope="row"><span class="nb">${a.id}</span></th><td>${a.control}${v ? html` <span class="muted">${v.title}</span>` : ''}</td><td>${a.statement}</td><td>${a.attestedBy}</td><td>${formatUtc(a.attestedAt)}</td></tr>`;
         })}</tbody></table>`;
   return html`<section id="attestations" class="page" aria-labelledby="attestations-h"><h2 id="attestations-h">Attestations</h2><p>Statements by named people about what the API cannot show (identity-provider MFA, Relay deployment, SDK-side scrubbing). They are recorded as given; the tool does not check them.</p>${body}</section>`;
 }

@@ -38,6 +38,7 @@ table { width: 100%; border-collapse: collapse; table-layout: fixed; margin: 8px
 th, td { border: 1px solid #d0d7de; padding: 4px 6px; text-align: left; vertical-align: top; }
 td { overflow-wrap: break-word; }
 th { word-break: normal; overflow-wrap: normal; hyphens: manual; }
+.nb { white-space: nowrap; }
 thead th { background: #eef1f4; font-size: 12px; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
