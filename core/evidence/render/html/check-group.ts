@@ -55,7 +55,7 @@ function exceptionNote(ctx: Context, f: Finding): SafeHtml {
 function fullRow(ctx: Context, row: Row): SafeHtml {
   const { after: f, before: b } = row;
   if (f === null) {
-    const items = ctx.beforeReads!.resolve(b!.evidence);
+    const items = ctx.beforeReads!.resolve(b!.evidence, b!.evidenceGroups);
     return html`<tr class="finding gone"><td>${badge(b!.status)}</td><td><span class="muted">not in the after audit</span></td><td>${resourceCell(b!)}</td><td>${messageCell(b!)}</td><td>${evidenceCell(items)}</td></tr>`;
   }
   const statusCells = ctx.hasBefore
@@ -64,9 +64,9 @@ function fullRow(ctx: Context, row: Row): SafeHtml {
   // What the before audit said, when it said something else.
   const was =
     b && b.message !== f.message
-      ? html`<div class="was"><span class="muted">Before:</span> ${messageCell(b)}${b.evidence.length > 0 ? html` <span class="muted">(evidence ${itemLinks(ctx.beforeReads!.resolve(b.evidence))})</span>` : ''}</div>`
+      ? html`<div class="was"><span class="muted">Before:</span> ${messageCell(b)}${b.evidence.length > 0 ? html` <span class="muted">(evidence ${itemLinks(ctx.beforeReads!.resolve(b.evidence, b.evidenceGroups))})</span>` : ''}</div>`
       : '';
-  return html`<tr class="finding">${statusCells}<td>${resourceCell(f)}</td><td>${messageCell(f)}${was}</td><td>${evidenceCell(ctx.afterReads.resolve(f.evidence))}</td></tr>`;
+  return html`<tr class="finding">${statusCells}<td>${resourceCell(f)}</td><td>${messageCell(f)}${was}</td><td>${evidenceCell(ctx.afterReads.resolve(f.evidence, f.evidenceGroups))}</td></tr>`;
 }
 
 function transition(ctx: Context, row: Row): string {
@@ -83,7 +83,7 @@ function foldedList(ctx: Context, rows: readonly Row[], shownCount: number): Saf
     const g = groups.get(key) ?? { rows: [], items: [] };
     const f = row.after ?? row.before!;
     g.rows.push(row);
-    g.items.push((row.after ? ctx.afterReads : ctx.beforeReads!).resolve(f.evidence));
+    g.items.push((row.after ? ctx.afterReads : ctx.beforeReads!).resolve(f.evidence, f.evidenceGroups));
     groups.set(key, g);
   }
   const parts = [...groups].map(([label, g]) => {

@@ -152,7 +152,7 @@ export function buildContext(report: EvidenceReport, opts: RenderReportHtmlOptio
   const sectionAnchor = new Map(sections.map((s) => [s.id, anchors.make('section', s.id)]));
   const exceptionsByKey = new Map<string, PackageException[]>();
   for (const e of report.exceptions) for (const k of e.covers) exceptionsByKey.set(k, [...(exceptionsByKey.get(k) ?? []), e]);
-  const afterReads = new ReadIndex('after', report.reads);
+  const afterReads = new ReadIndex('after', report.reads, null, report.evidenceGroups ?? []);
   return {
     report,
     signature: opts.signature === undefined ? (report.signer ?? null) : opts.signature,
@@ -162,7 +162,7 @@ export function buildContext(report: EvidenceReport, opts: RenderReportHtmlOptio
     sections,
     anchors,
     afterReads,
-    beforeReads: report.before ? new ReadIndex('before', report.before.reads, afterReads) : null,
+    beforeReads: report.before ? new ReadIndex('before', report.before.reads, afterReads, report.before.evidenceGroups ?? []) : null,
     controlAnchor,
     sectionAnchor,
     entryAnchor,

@@ -1,5 +1,5 @@
 import type { PackageRead } from '../../../../shared/evidence';
-import type { EvidenceRef } from '../../../../shared/finding';
+import type { EvidenceGroup, EvidenceGroupRef, EvidenceRef } from '../../../../shared/finding';
 import { queryString } from './format';
 import { html } from './safe-html';
 import type { SafeHtml } from './safe-html';
@@ -9,8 +9,9 @@ import type { SafeHtml } from './safe-html';
  * evidence register (label R1..., B1... for the before audit); a finding links to it. A finding
  * that rests on many reads (every team roster) links one evidence set (S1...), listed once
  * too, so a page of 10,000 such findings does not repeat the same 200 links in every row.
- * A read of the before audit whose pages are the very responses of an after read (the same
- * SHA-256) is that read: listed once, under its R label.
+ * A report's own evidence groups (report.json `evidenceGroups`: every team roster, say) are such
+ * sets too, labelled G1... with what they hold. A read of the before audit whose pages are the very
+ * responses of an after read (the same SHA-256) is that read: listed once, under its R label.
  */
 
 /** From this many reads a finding's evidence is shown as a set. */
@@ -28,6 +29,10 @@ export interface EvidenceSet {
   readonly label: string;
   readonly anchor: string;
   readonly entries: readonly ReadEntry[];
+  /** What a report's evidence group holds, in its words ("every team roster"); null for a set of a finding's own reads. */
+  readonly description: string | null;
+  /** False when a read of it is incomplete, or a group the report does not list. */
+  readonly complete: boolean;
   uses: number;
 }
 
@@ -41,6 +46,8 @@ export class ReadIndex {
   private readonly known = new Map<string, PackageRead>();
   private readonly setByKey = new Map<string, EvidenceSet>();
   private readonly setByArray = new WeakMap<readonly EvidenceRef[], EvidenceSet>();
+  private readonly groups = new Map<string, EvidenceSet>();
+  private readonly groupDefs: ReadonlyMap<string, EvidenceGroup>;
   private readonly prefix: string;
 
   constructor(
@@ -48,8 +55,10 @@ export class ReadIndex {
     reads: readonly PackageRead[],
     /** The after audit's index, for a before index: identical reads are listed there. */
     private readonly same: ReadIndex | null = null,
+    groups: readonly EvidenceGroup[] = [],
   ) {
     this.prefix = phase === 'after' ? 'R' : 'B';
+    this.groupDefs = new Map(groups.map((g) => [g.id, g]));
     for (const r of reads) this.known.set(r.sha256, r);
     // The register lists every read of the audit, in the report's order.
     for (const r of reads) this.entry(r);
@@ -66,16 +75,48 @@ export class ReadIndex {
     return e;
   }
 
-  /** A finding's evidence: each read, or one set when there are many. */
-  resolve(refs: readonly EvidenceRef[]): readonly EvidenceItem[] {
+  /** An evidence group of the report, listed once (G1...) in the order findings first cite it. */
+  private group(ref: EvidenceGroupRef): EvidenceSet {
+    let set = this.groups.get(ref.id);
+    if (!set) {
+      const def = this.groupDefs.get(ref.id);
+      const n = this.groups.size + 1;
+      const entries = (def?.reads ?? []).flatMap((sha) => {
+        const read = this.known.get(sha);
+        return read ? [this.entry(read)] : [];
+      });
+      set = {
+        label: `${this.prefix === 'R' ? 'G' : 'BG'}${n}`,
+        anchor: `${this.phase === 'after' ? 'g' : 'h'}${n}`,
+        entries,
+        description: def?.label ?? ref.label,
+        // A group the report does not list, or whose reads are missing, is not complete evidence.
+        complete: def !== undefined && def.complete && entries.length === def.reads.length && entries.every((e) => e.ref.complete),
+        uses: 0,
+      };
+      this.sets.push(set);
+      this.groups.set(ref.id, set);
+    }
+    set.uses += 1;
+    return set;
+  }
+
+  /** A finding's evidence: each read (one set when there are many), then the report's groups it cites. */
+  resolve(refs: readonly EvidenceRef[], groups: readonly EvidenceGroupRef[] = []): readonly EvidenceItem[] {
+    const own = this.resolveReads(refs);
+    return groups.length === 0 ? own : [...own, ...groups.map((g) => this.group(g))];
+  }
+
+  private resolveReads(refs: readonly EvidenceRef[]): readonly EvidenceItem[] {
     if (refs.length < SET_MIN_READS) return refs.map((r) => this.entry(r));
     let set = this.setByArray.get(refs);
     if (!set) {
       const key = refs.map((r) => r.sha256).join(',');
       set = this.setByKey.get(key);
       if (!set) {
-        const n = this.sets.length + 1;
-        set = { label: `${this.prefix === 'R' ? 'S' : 'BS'}${n}`, anchor: `${this.phase === 'after' ? 's' : 't'}${n}`, entries: refs.map((r) => this.entry(r)), uses: 0 };
+        const n = this.setByKey.size + 1;
+        const entries = refs.map((r) => this.entry(r));
+        set = { label: `${this.prefix === 'R' ? 'S' : 'BS'}${n}`, anchor: `${this.phase === 'after' ? 's' : 't'}${n}`, entries, description: null, complete: entries.every((e) => e.ref.complete), uses: 0 };
         this.sets.push(set);
         this.setByKey.set(key, set);
       }
@@ -91,7 +132,7 @@ export function isSet(item: EvidenceItem): item is EvidenceSet {
 }
 
 function incomplete(item: EvidenceItem): boolean {
-  return isSet(item) ? item.entries.some((e) => !e.ref.complete) : !item.ref.complete;
+  return isSet(item) ? !item.complete : !item.ref.complete;
 }
 
 export function requestText(ref: EvidenceRef): string {
@@ -109,7 +150,7 @@ export function evidenceCell(items: readonly EvidenceItem[]): SafeHtml {
   if (items.length === 0) return html`<span class="muted">No API read (not visible through the API)</span>`;
   return html`${items.map((item) =>
     isSet(item)
-      ? html`<div class="ev">${itemLink(item)} <span class="muted">(${item.entries.length} reads)</span></div>`
+      ? html`<div class="ev">${itemLink(item)} <span class="muted">${item.description ? `${item.description}, ` : ''}(${item.entries.length} reads)</span></div>`
       : html`<div class="ev">${itemLink(item)} <code>${requestText(item.ref)}</code></div>`,
   )}`;
 }

@@ -60,8 +60,11 @@ function registerTable(index: ReadIndex, caption: string): SafeHtml {
 
 function setsTable(sets: readonly EvidenceSet[], caption: string): SafeHtml {
   if (sets.length === 0) return html``;
-  return html`<table class="sets"><caption>${caption}</caption><colgroup><col style="width:8%"><col style="width:14%"><col style="width:78%"></colgroup><thead><tr><th scope="col">Set</th><th scope="col">Cited by</th><th scope="col">Reads</th></tr></thead><tbody>${sets.map(
-    (s) => html`<tr id="${s.anchor}"><th scope="row">${s.label}</th><td>${plural(s.uses, 'finding')}</td><td>${s.entries.map((e, i) => html`${i > 0 ? ', ' : ''}${itemLink(e)}`)}</td></tr>`,
+  return html`<table class="sets"><caption>${caption}</caption><colgroup><col style="width:8%"><col style="width:20%"><col style="width:12%"><col style="width:60%"></colgroup><thead><tr><th scope="col">Set</th><th scope="col">What</th><th scope="col">Cited by</th><th scope="col">Reads</th></tr></thead><tbody>${sets.map(
+    (s) =>
+      html`<tr id="${s.anchor}"><th scope="row">${s.label}</th><td>${s.description ?? html`<span class="muted">reads cited together</span>`}${s.complete ? '' : html` <strong class="warn">incomplete</strong>`}</td><td>${plural(s.uses, 'finding')}</td><td>${
+        s.entries.length > 0 ? s.entries.map((e, i) => html`${i > 0 ? ', ' : ''}${itemLink(e)}`) : html`<span class="warn">the report lists none of its reads</span>`
+      }</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -72,7 +75,7 @@ export function evidenceRegisterSection(ctx: Context): SafeHtml {
     before ? html`${registerTable(before, 'Reads of the before audit')}<p class="note">A read of the before audit that received exactly the responses of a read of the after audit is listed once, as that R read.</p>` : ''
   }${
     after.sets.length + (before?.sets.length ?? 0) > 0
-      ? html`<div id="evidence-sets"><h3>Evidence sets</h3><p>Reads that many findings rest on together (every team roster, say) form a set, cited by its label instead of read by read.</p>${setsTable(after.sets, ctx.hasBefore ? 'Sets of the after audit' : 'Sets of the audit')}${before ? setsTable(before.sets, 'Sets of the before audit') : ''}</div>`
+      ? html`<div id="evidence-sets"><h3>Evidence sets</h3><p>Reads that many findings rest on together (every team roster, say) form a set, cited by its label instead of read by read: the report's own evidence groups (G) and other reads cited together (S).</p>${setsTable(after.sets, ctx.hasBefore ? 'Sets of the after audit' : 'Sets of the audit')}${before ? setsTable(before.sets, 'Sets of the before audit') : ''}</div>`
       : ''
   }</section>`;
 }

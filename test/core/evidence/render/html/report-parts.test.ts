@@ -58,3 +58,33 @@ describe('report.html says exactly what happened', () => {
     expect(big.length / report.findings.length).toBeLessThan(1_000);
   });
 });
+
+describe('evidence groups of the report', () => {
+  it('lists each group once with what it holds, and findings link to it instead of to each read', async () => {
+    const { createHash } = await import('node:crypto');
+    const base = buildSampleEvidenceReport({ withChanges: false });
+    const projectReads = base.reads.filter((r) => /^\/api\/0\/projects\/[^/]+\/[^/]+\/$/.test(r.endpoint));
+    expect(projectReads.length).toBe(4);
+    const shas = projectReads.map((r) => r.sha256);
+    const id = createHash('sha256').update(['evidence-group', ...shas].join('\n')).digest('hex');
+    const group = { id, label: 'every project detail', reads: shas, complete: true };
+    const missing = { id: 'f'.repeat(64), label: 'a group the report lost', size: 3, complete: true };
+    const findings = base.findings.map((f) =>
+      f.check === '3.1.project-scrub-ip' ? { ...f, evidence: [], evidenceGroups: [{ id, label: group.label, size: 4, complete: true }, missing] } : f,
+    );
+    const html = renderReportHtml({ ...base, findings, evidenceGroups: [group] });
+    checkStructure(html);
+    const check = html.slice(html.indexOf('<code>3.1.project-scrub-ip</code>'));
+    const row = check.slice(check.indexOf('<tr class="finding">'));
+    const cell = row.slice(0, row.indexOf('</tr>'));
+    expect(cell).toMatch(/<a href="#g1">G1<\/a> <span class="muted">every project detail, \(4 reads\)<\/span>/);
+    expect(cell).toMatch(/<a href="#g2">G2<\/a> <strong class="warn">incomplete<\/strong>/);
+    const sets = html.slice(html.indexOf('id="evidence-sets"'));
+    const g1 = sets.slice(sets.indexOf('<tr id="g1">'), sets.indexOf('</tr>', sets.indexOf('<tr id="g1">')));
+    expect(g1).toContain('every project detail');
+    expect(g1.match(/<a href="#r\d+">R\d+<\/a>/g)).toHaveLength(4);
+    const g2 = sets.slice(sets.indexOf('<tr id="g2">'));
+    expect(g2).toMatch(/^<tr id="g2"><th scope="row">G2<\/th><td>a group the report lost <strong class="warn">incomplete<\/strong>/);
+    expect(g2).toContain('the report lists none of its reads');
+  });
+});
