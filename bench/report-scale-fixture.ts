@@ -2,10 +2,11 @@
 // organization (through the simulator over HTTP), scaled up k times. Per-resource reads and
 // findings (projects, keys, members, teams) are copied k times under new names and hashes;
 // organization-wide list reads grow k times in pages and items; organization-level findings stay
-// one. Findings that cite the same set of reads share it, as evidence groups do.
+// one. Findings that cite many reads together (every team roster) cite one evidence group instead
+// (report.json `evidenceGroups`, as the engine writes them).
 import { createHash } from 'node:crypto';
 import type { EvidenceReport, PackageRead } from '../shared/evidence';
-import type { EvidenceRef, Finding } from '../shared/finding';
+import type { EvidenceGroup, EvidenceRef, Finding } from '../shared/finding';
 import { countByStatus } from '../shared/finding';
 import { auditOrganization } from '../core/engine/audit-session';
 import { buildEvidenceReport } from '../core/evidence/writer';
@@ -58,19 +59,21 @@ export function scaleReport(base: EvidenceReport, k: number): EvidenceReport {
     const { responses: _pages, ...ref } = read;
     return ref;
   };
-  const shared = new Map<string, EvidenceRef[]>();
+  const groups = new Map<string, EvidenceGroup>();
   const findings: Finding[] = [];
   for (const f of base.findings) {
     const perResource = f.resource.type !== 'organization';
-    // Many reads: the same set for every copy (one evidence group), grown k times.
-    if (f.evidence.length >= 4) {
-      const key = f.evidence.map((e) => e.sha256).join(',');
-      if (!shared.has(key)) shared.set(key, f.evidence.flatMap((e) => (copies.get(e.sha256) ?? []).map(refOf)));
+    // Many reads: one evidence group for every copy, its reads grown k times.
+    const key = f.evidence.map((e) => e.sha256).join(',');
+    if (f.evidence.length >= 4 && !groups.has(key)) {
+      const reads = f.evidence.flatMap((e) => (copies.get(e.sha256) ?? []).map((r) => r.sha256));
+      groups.set(key, { id: sha(['evidence-group', ...reads].join('\n')), label: 'reads cited together', reads, complete: f.evidence.every((e) => e.complete) });
     }
+    const group = groups.get(key);
     for (let i = 0; i < (perResource ? k : 1); i++) {
       const evidence =
-        f.evidence.length >= 4
-          ? shared.get(f.evidence.map((e) => e.sha256).join(','))!
+        group !== undefined
+          ? []
           : f.evidence.map((e) => {
               const list = copies.get(e.sha256);
               return list ? refOf(list.length === 1 ? list[0]! : list[i % list.length]!) : e;
@@ -80,17 +83,27 @@ export function scaleReport(base: EvidenceReport, k: number): EvidenceReport {
         resource: { ...f.resource, id: rename(f.resource.id, f.resource.id, i), name: rename(f.resource.name, f.resource.name, i) },
         message: rename(f.message, f.resource.name, i),
         evidence,
+        ...(group ? { evidenceGroups: [{ id: group.id, label: group.label, size: group.reads.length, complete: group.complete }] } : {}),
       });
     }
   }
   const responses = reads.flatMap((r) => r.responses.map((p) => ({ method: 'GET', url: p.url, status: p.status, fetchedAt: p.fetchedAt, sha256: p.sha256, headers: {} })));
-  return { ...base, findings, reads, responses, summary: { ...base.summary, counts: countByStatus(findings), requests: responses.length } };
+  return { ...base, findings, reads, evidenceGroups: [...groups.values()], responses, summary: { ...base.summary, counts: countByStatus(findings), requests: responses.length } };
 }
 
 /** The same audit before and after: a session package holds both. */
 export function withBefore(report: EvidenceReport): EvidenceReport {
   return {
     ...report,
-    before: { startedAt: report.startedAt, finishedAt: report.finishedAt, controls: report.controls, findings: report.findings, reads: report.reads, responses: report.responses, counts: report.summary.counts },
+    before: {
+      startedAt: report.startedAt,
+      finishedAt: report.finishedAt,
+      controls: report.controls,
+      findings: report.findings,
+      reads: report.reads,
+      ...(report.evidenceGroups ? { evidenceGroups: report.evidenceGroups } : {}),
+      responses: report.responses,
+      counts: report.summary.counts,
+    },
   };
 }
