@@ -14,7 +14,9 @@ function banners(ctx: Context): SafeHtml {
     : '';
   const unsigned = ctx.signature
     ? ''
-    : html`<p class="banner unsigned" id="unsigned-banner" role="note">Unsigned: no signing key was available, so nothing proves who made this package or that it is unchanged. <code>sentry-harden verify</code> reports it as UNSIGNED.</p>`;
+    : html`<p class="banner unsigned" id="unsigned-banner" role="note">Unsigned: ${
+        ctx.report.unsigned?.reason ?? 'no signing key was available'
+      }. Nothing proves who made this package; manifest.json lists every file's SHA-256, and <code>sentry-harden verify</code> reports it as UNSIGNED.</p>`;
   return html`${demo}${unsigned}`;
 }
 

@@ -25,6 +25,9 @@ describe('report.html says exactly what happened', () => {
     expect(cover).toContain('id="unsigned-banner"');
     expect(cover).toContain('reports it as UNSIGNED');
     expect(renderReportHtml({ ...buildSampleEvidenceReport(), signer: SIGNER })).not.toContain('unsigned-banner');
+    // The reason report.json gives (a CI job without a key, say) is on the banner.
+    const ci = renderReportHtml({ ...buildSampleEvidenceReport(), unsigned: { reason: 'no signing key in this CI job <env>' } });
+    expect(ci.slice(0, ci.indexOf('</header>'))).toContain('Unsigned: no signing key in this CI job &lt;env&gt;. Nothing proves who made this package');
   });
 
   it('names the risk owner and the approver of each exception, on the finding and in the register', () => {
