@@ -6,6 +6,7 @@ import { evidenceCell, itemLink, itemLinks } from './evidence';
 import { badge, compactJson, countBadges, countOf, formatDate, num, plural, STATUS_LABELS } from './format';
 import { html } from './safe-html';
 import type { SafeHtml } from './safe-html';
+import { CSV_FILE, REPORT_FILE } from '../../package-files';
 import { exceptionMatches } from '../../registers';
 
 /**
@@ -99,7 +100,7 @@ function foldedList(ctx: Context, rows: readonly Row[], shownCount: number): Saf
     const evidence = common.length > 0 ? html` <span class="muted">evidence ${common.map((c, i) => html`${i > 0 ? ', ' : ''}${itemLink(c)}`)}</span>` : '';
     return html`<p class="names"><strong>${label}</strong> (${num(g.rows.length)})${evidence}: ${names}</p>`;
   });
-  return html`<details class="more"><summary>${plural(rows.length, 'more finding')} (${num(shownCount + 1)} to ${num(shownCount + rows.length)}); every one is in findings.csv and report.json</summary>${parts}</details>`;
+  return html`<details class="more"><summary>${plural(rows.length, 'more finding')} (${num(shownCount + 1)} to ${num(shownCount + rows.length)}); every one is in ${CSV_FILE} and ${REPORT_FILE}</summary>${parts}</details>`;
 }
 
 export function checkGroup(ctx: Context, v: ControlView, check: string, after: readonly Finding[], gone: readonly Finding[], beforeByKey: ReadonlyMap<string, Finding>): SafeHtml {

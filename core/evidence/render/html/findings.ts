@@ -1,4 +1,5 @@
 import type { Finding } from '../../../../shared/finding';
+import { CSV_FILE } from '../../package-files';
 import { checkGroup } from './check-group';
 import type { Context, ControlView } from './context';
 import { findingKey } from './context';
@@ -57,5 +58,5 @@ export function findingsSection(ctx: Context): SafeHtml {
   });
   return html`<section id="findings" class="page" aria-labelledby="findings-h"><h2 id="findings-h">Findings by control</h2><p>Findings are grouped per check, with their counts. Each names its evidence: the read (R for the ${
     ctx.hasBefore ? 'after audit, B for the before audit' : 'audit'
-  }) or, when it rests on many reads at once, the evidence set (S) that lists them; both are in the <a href="#evidence-register">evidence register</a>, where every raw response is linked. Long lists fold away after the first findings: open them on screen, or read findings.csv.</p>${parts}</section>`;
+  }) or, when it rests on many reads at once, the evidence set (G for the report's evidence groups, S for other reads cited together) that lists them; all are in the <a href="#evidence-register">evidence register</a>, where every raw response is linked. Long lists fold away after the first findings: open them on screen, or read ${CSV_FILE}.</p>${parts}</section>`;
 }
