@@ -1,8 +1,8 @@
 // Report-scale benchmark (issue 10, item 3): report.html of a generated organization scaled to
 // 10,000 projects and 50,000 members (a real audit of 100 projects through the simulator, copied
 // 100 times: bench/report-scale-fixture.ts). Prints its size, the time to render it in Node and
-// the time Chromium takes to load and lay it out, for an audit package and a before/after
-// session package. Goals: under 10 MB, under 3 s in Chromium.
+// the time Chromium takes to load, lay out and paint it (median of three fresh browsers), for an
+// audit package and a before/after session package. Goals: under 10 MB, under 3 s in Chromium.
 //   npm run bench:report-scale [-- --projects 10000] [-- --no-chromium]
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -67,8 +67,14 @@ try {
     console.log(`    report.html           ${(bytes / 1e6).toFixed(2)} MB   (goal < 10 MB: ${goal(bytes < 10e6)})`);
     console.log(`    render in Node        ${(renderMs / 1000).toFixed(2)} s`);
     if (useChromium) {
-      const c = await chromiumLoadMs(file);
-      console.log(`    Chromium load+paint   ${(c.loadMs / 1000).toFixed(2)} s   (goal < 3 s: ${goal(c.loadMs < 3000)}); load event at ${(c.loadEventMs / 1000).toFixed(2)} s; ${c.nodes} elements, ${c.heightPx} px tall`);
+      // Three fresh browsers: the median is what a person sees on a machine shared with other work.
+      const runs: PageFigures[] = [];
+      for (let i = 0; i < 3; i++) runs.push(await chromiumLoadMs(file));
+      runs.sort((a, b) => a.loadMs - b.loadMs);
+      const c = runs[1]!;
+      console.log(
+        `    Chromium load+paint   ${(c.loadMs / 1000).toFixed(2)} s median of 3 (min ${(runs[0]!.loadMs / 1000).toFixed(2)}, max ${(runs[2]!.loadMs / 1000).toFixed(2)})   (goal < 3 s: ${goal(c.loadMs < 3000)}); load event at ${(c.loadEventMs / 1000).toFixed(2)} s; ${c.nodes} elements, ${c.heightPx} px tall`,
+      );
     }
   }
   if (!useChromium) console.log(`  Chromium not measured (${argv.includes('--no-chromium') ? '--no-chromium' : `${CHROMIUM} is missing`})`);
