@@ -101,7 +101,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
       },
     });
 
-    const input = { final: outcome, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays, baseline };
+    const input = { final: outcome, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays, baseline, demo: demo !== null };
     if (values.out && key) {
       const written = await writeSessionPackage(io, values.out, input, ctx, key, getToken());
       io.stdout.write(formatAuditSummary(outcome.report, written.format === 'folder' ? path.join(written.path, 'report.json') : null));

@@ -40,7 +40,8 @@ export type { ReadZipLimits, ZipEntry, ZipEntryInput } from './zip';
 // The evidence package (issue 4): building, signing, verifying, registers, drift.
 export { catalogIdentity, catalogMetadata } from './catalog-digest';
 export type { CatalogIdentity } from './catalog-digest';
-export { changeRecordsFromJournal } from './changes';
+export { changeRecordsFromJournal, changeRecordsFromJournals } from './changes';
+export { catalogTexts } from './catalog-texts';
 export { computeDrift, loadBaselinePackage } from './drift';
 export type { BaselinePackage } from './drift';
 export { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, openPackage, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';

@@ -15,11 +15,12 @@ import { DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings } from '../controls/types';
 import type { ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
+import { catalogTexts } from './catalog-texts';
 import { renderFindingsCsv } from './csv';
 import { computeDrift, type BaselinePackage } from './drift';
 import { EvidenceError } from './errors';
 import { sha256Hex } from './hash';
-import { renderReportHtml } from './html';
+import { renderReportHtml } from './render/html/index';
 import { renderReviewIcs } from './ics';
 import type { SigningKey } from './keys';
 import { signPackage, zipPackage } from './package';
@@ -50,6 +51,8 @@ export interface EvidenceInput {
   readonly reviewIntervalDays?: number;
   /** The previous package, for the drift section. */
   readonly baseline?: BaselinePackage | null;
+  /** The built-in demo organization: the package says so on its cover. */
+  readonly demo?: boolean;
 }
 
 /** Renderers of the human-readable files; each file is signed like the rest. */
@@ -61,7 +64,8 @@ export interface PackageRenderers {
 
 /** report.html, findings.csv and review.ics, as every package carries them. */
 export const DEFAULT_RENDERERS: PackageRenderers = {
-  html: (report, signer) => renderReportHtml(report, { signature: signer }),
+  // The report names its signer: report.html is a function of report.json alone, so verify can re-render it.
+  html: (report) => renderReportHtml(report),
   csv: (report) => renderFindingsCsv(report),
   ics: (report) => renderReviewIcs(report),
 };
@@ -162,6 +166,8 @@ export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningK
     session: { startedAt: before?.report.startedAt ?? final.startedAt, finishedAt: final.finishedAt },
     ...(signer ? { signer: { keyid: signer.keyid, fingerprint: signer.fingerprint } } : {}),
     exceptionSummary: layer.summary,
+    catalogTexts: catalogTexts(),
+    ...(input.demo ? { demo: true } : {}),
   };
   if (input.baseline) report.drift = computeDrift(input.baseline, report);
   const parsed = EvidenceReportSchema.safeParse(report);
