@@ -176,6 +176,8 @@ export const EvidenceReportSchema = AuditReportSchema.extend({
   session: z.object({ startedAt: Iso, finishedAt: Iso }).optional(),
   /** The key the package is signed with (also in signing-key.pub.pem / .fingerprint.txt). */
   signer: z.object({ keyid: Sha256, fingerprint: z.string() }).optional(),
+  /** Present when no signing key was available: the package is complete but unsigned (integrity only, by manifest.json). */
+  unsigned: z.object({ reason: z.string() }).optional(),
   /** Counts with and without accepted exceptions (see `exceptions`). */
   exceptionSummary: ExceptionSummarySchema.optional(),
   /** Present when the package was made with `--baseline`. */
