@@ -13,7 +13,7 @@ import type { CliIo } from './io';
  */
 export function reportCrash(io: CliIo, command: string, error: unknown, now: Date = new Date()): string {
   const tokens = [io.env.SENTRY_AUTH_TOKEN?.trim()].filter((t): t is string => t !== undefined && t.length >= 8);
-  const clean = (text: string): string => scrubTokens(redactText(text).text, tokens);
+  const clean = (text: string): string => redactText(scrubTokens(text, tokens)).text;
   const log = writeLog(io, clean(describe(error, command, now)), now);
   const summary = clean(shortSummary(error));
   io.stderr.write(`sentry-harden ${command}: unexpected error (${summary}); details in ${log ?? 'no log (the log folder is not writable)'}. Please report it.\n`);
@@ -48,11 +48,22 @@ function describe(error: unknown, command: string, now: Date): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Undoes the encodings a token may hide in (JSON \\u escapes, percent-encoding), so the scrub sees it. */
+function decodeEscapes(text: string): string {
+  const unescaped = text.replace(/\\u([0-9a-fA-F]{4})/g, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return unescaped.replace(/(?:%[0-9A-Fa-f]{2})+/g, (m) => {
+    try {
+      return decodeURIComponent(m);
+    } catch {
+      return m; // not UTF-8 once decoded: leave it as written
+    }
+  });
+}
+
 function scrubTokens(text: string, tokens: readonly string[]): string {
-  let out = text;
+  let out = decodeEscapes(text);
   for (const t of tokens) {
-    const forms = new Set([t, JSON.stringify(t).slice(1, -1), encodeURIComponent(t), Buffer.from(t).toString('base64'), t.replace(/_/g, '\\u005f')]);
-    for (const f of forms) out = out.split(f).join('[redacted]');
+    for (const f of new Set([t, Buffer.from(t).toString('base64'), Buffer.from(t).toString('base64url')])) out = out.split(f).join('[redacted]');
   }
   return out;
 }

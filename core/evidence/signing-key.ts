@@ -115,7 +115,7 @@ export async function chooseSigningKey(options: SigningKeyOptions): Promise<Sign
     return { key: signingKeyFromEnv(options.keyPem, pass), source: 'env', created: false };
   }
   if (!options.keychain) {
-    if (options.allowUnsigned) return { key: null, source: 'none', reason: `no signing key was given (--sign-key FILE or ${SIGNING_KEY_ENV})` };
+    if (options.allowUnsigned) return { key: null, source: 'none', reason: 'no signing key was given' };
     throw new EvidenceError('invalid_input', `No signing key: give --sign-key FILE or set ${SIGNING_KEY_ENV}.`);
   }
   try {
@@ -123,7 +123,7 @@ export async function chooseSigningKey(options: SigningKeyOptions): Promise<Sign
   } catch (e) {
     const unavailable = (e instanceof EvidenceError || isSecretsError(e)) && e.code === 'keychain_unavailable';
     if (options.allowUnsigned && unavailable) {
-      return { key: null, source: 'none', reason: `no OS keychain is reachable and no key was given (--sign-key FILE or ${SIGNING_KEY_ENV})` };
+      return { key: null, source: 'none', reason: 'no OS keychain is reachable and no key was given' };
     }
     throw e;
   }
