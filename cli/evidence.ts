@@ -213,7 +213,7 @@ function driftLines(title: string, items: readonly DriftFinding[]): string[] {
 }
 
 export function formatDrift(drift: Drift): string {
-  const lines = [`Drift since the review of ${drift.baseline.finishedAt.slice(0, 10)}${drift.baseline.signer ? ` (baseline signed by ${drift.baseline.signer})` : ''}:`];
+  const lines = [`Drift since the review of ${drift.baseline.finishedAt.slice(0, 10)}${drift.baseline.signer ? ` (baseline signed by ${drift.baseline.signer})` : ' (baseline unsigned)'}:`];
   lines.push(...driftLines('newly failing', drift.newlyFailing));
   lines.push(...driftLines('regressed', drift.regressed));
   lines.push(...driftLines('fixed', drift.fixed));

@@ -61,12 +61,20 @@ describe('audit in CI with no D-Bus and no keyring', () => {
     const json = JSON.parse((await runBin(['verify', pkg, '--json'], env, home)).stdout) as { status: string; valid: boolean };
     expect(json).toMatchObject({ status: 'unsigned', valid: false });
 
+    // Next week's run compares with it: an intact unsigned package is a usable baseline.
+    const next = await runBin(['audit', '--demo', '--out', path.join(home, 'next'), '--baseline', pkg], env, home);
+    expect(next.code, next.stderr).toBe(1);
+    expect(next.stdout).toMatch(/Drift since the review of \d{4}-\d\d-\d\d \(baseline unsigned\):\n {2}no change\./);
+
     // Integrity is still checked: a changed verdict file is INVALID (exit 1), not UNSIGNED.
     const csv = path.join(pkg, 'findings.csv');
     writeFileSync(csv, `${readFileSync(csv, 'utf8')}x\n`);
     const bad = await runBin(['verify', pkg], env, home);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/findings\.csv: changed since it was written/);
+    const refused = await runBin(['audit', '--demo', '--baseline', pkg], env, home);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/fails verification: findings\.csv: changed since it was written/);
   }, 120_000);
 });
 
