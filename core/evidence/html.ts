@@ -419,7 +419,9 @@ function cover(ctx: Context, opts: RenderReportHtmlOptions): string {
   const scopes = r.token.scopes.length > 0 ? r.token.scopes.map((s) => `<code>${esc(s)}</code>`).join(' ') : '<span class="muted">none reported</span>';
   const sig = signature
     ? `<span class="sha">${esc(signature.fingerprint)}</span><br><span class="muted">key id ${esc(signature.keyid)}</span>`
-    : '<strong>unsigned</strong> <span class="muted">(this page carries no signature; its integrity cannot be checked)</span>';
+    : r.unsigned
+      ? `<strong>UNSIGNED</strong> <span class="muted">(${esc(r.unsigned.reason)}: manifest.json lists every file's hash, but nothing shows who wrote this package)</span>`
+      : '<strong>unsigned</strong> <span class="muted">(this page carries no signature; its integrity cannot be checked)</span>';
   const applied = r.changes.filter((c) => c.outcome === 'applied').length;
   const kind = ctx.hasBefore
     ? `Before and after a hardening session: ${esc(plural(r.changes.length, 'change'))} planned, ${esc(applied)} applied`
