@@ -9,6 +9,7 @@ import { defaultJournalDir, isUnfinished, readJournal, runRecordOf } from '../co
 import { parsePlan, PlanError } from '../core/engine/plan';
 import { RebuildError } from '../core/engine/rebuild';
 import { reconcileJournal, reconcileUnfinished } from '../core/engine/reconcile';
+import { acquireRunLock, describeHolder, isRunLockError, type RunLock } from '../core/engine/run-lock';
 import { isSentryApiError } from '../core/sentry/errors';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
@@ -116,6 +117,19 @@ export function formatResults(result: ApplyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface ChangeRun {
+  readonly kind: 'apply' | 'undo';
+  readonly source: string;
+  readonly target: PlanTarget;
+  readonly writeHosts: readonly string[];
+  /** Computed after reconciliation, which may change what a journal shows as applied. */
+  readonly changes: () => readonly Change[];
+  /** A journal outside the journal directory to reconcile as well (the one an undo reverses). */
+  readonly alsoReconcile?: string;
+  /** `apply --out`: the audits and the evidence package around the changes. */
+  readonly session?: ChangeSession;
+}
+
 /**
  * Connects to the target, reconciles unfinished journals of it, then applies the changes through
  * the confirm path. Shared by `apply` and `undo`. Returns the exit status.
@@ -123,18 +137,7 @@ export function formatResults(result: ApplyResult): string {
 export async function executeChanges(
   io: CliIo,
   flags: ApplyFlags,
-  run: {
-    kind: 'apply' | 'undo';
-    source: string;
-    target: PlanTarget;
-    writeHosts: readonly string[];
-    /** Computed after reconciliation, which may change what a journal shows as applied. */
-    changes: () => readonly Change[];
-    /** A journal outside the journal directory to reconcile as well (the one an undo reverses). */
-    alsoReconcile?: string;
-    /** `apply --out`: the audits and the evidence package around the changes. */
-    session?: ChangeSession;
-  },
+  run: ChangeRun,
   hooks?: ApplyHooks,
 ): Promise<number> {
   const orgSlug = run.target.org.slug;
@@ -144,6 +147,24 @@ export async function executeChanges(
   // Where the token goes is confirmed before it is read, let alone sent.
   io.stderr.write(formatTarget(run.target, run.writeHosts, run.kind === 'apply' ? 'plan' : 'journal'));
   await confirmTarget(io, { url: flags.url, canAsk: io.interactive && !flags.tokenStdin, what: run.kind === 'apply' ? 'plan' : 'journal' }, run.target);
+  // One apply, undo or reconcile per organization and data directory (core/engine/run-lock.ts).
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(flags.journalDir, run.target, run.kind);
+  } catch (e) {
+    if (isRunLockError(e)) throw new CliUsageError(e.message);
+    throw e;
+  }
+  if (lock.replacedStale) io.stderr.write(`note: removed a stale lock left by ${describeHolder(lock.replacedStale)}, which is no longer running\n`);
+  try {
+    return await executeLocked(io, flags, run, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function executeLocked(io: CliIo, flags: ApplyFlags, run: ChangeRun, hooks?: ApplyHooks): Promise<number> {
+  const orgSlug = run.target.org.slug;
   const getToken = await readToken(io, flags.tokenStdin);
   let rl: Interface | undefined;
   const ask = (): Interface => (rl ??= createInterface({ input: io.stdin, output: io.stderr, terminal: false }));

@@ -79,7 +79,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     const ctx = await loadSessionContext(io, evidence, orgSlug);
     const baseline = values.baseline ? await loadBaseline(io, values.baseline) : null;
     if (values.out) await checkOutput(io, values.out);
-    const key = values.out ? await signingKeyFor(io, evidence, { demo: demo !== null }) : null;
+    const key = values.out ? await signingKeyFor(io, evidence) : null;
     if (demo) io.stderr.write(`Demo organization "${demo.orgSlug}" on the built-in simulator at ${demo.url} (not a real Sentry)\n`);
     io.stderr.write(`Auditing ${orgSlug} at ${baseUrl}, level ${level}\n`);
 

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { PlanTarget } from '../shared/plan';
 import { isEvidenceError } from '../core/evidence/errors';
 import { importPrivateKeyPem, loadPrivateKeyFile, type SigningKey } from '../core/evidence/keys';
-import { keychainKeyStore, resolveSigningKey, SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
+import { chooseSigningKey, keychainKeyStore, SIGNING_KEY_ENV, SIGNING_KEY_SERVICE, signingKeyFromEnv } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/keychain';
 import { tryParseBaseUrl } from '../core/sentry/base-url';
 import { CliUsageError } from './cli-error';
@@ -12,17 +12,23 @@ import { openExistingStore } from './profile-store';
 
 /**
  * Which key signs plans and which key plans are trusted from: the evidence signing key, chosen
- * the same way as for packages (`--sign-key FILE`, else the OS keychain's key). Keep this the
- * only place the CLI makes that choice for plans.
+ * by the same function as for packages (`chooseSigningKey`: `--sign-key FILE`, else the PEM in
+ * SENTRY_HARDEN_SIGNING_KEY, else the OS keychain's key). Keep this the only place the CLI makes
+ * that choice for plans.
  */
 export async function planSigningKey(io: CliIo, keyFile: string | undefined): Promise<SigningKey | null> {
   const passphrase = io.env.SENTRY_HARDEN_SIGN_KEY_PASSPHRASE;
+  const keyPem = io.env[SIGNING_KEY_ENV];
   try {
-    if (keyFile !== undefined) return (await resolveSigningKey({ keyFile, ...(passphrase ? { passphrase } : {}) })).key;
-    const keychain = createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE });
-    return (await resolveSigningKey({ keychain })).key;
+    const choice = await chooseSigningKey({
+      ...(keyFile !== undefined ? { keyFile } : {}),
+      ...(keyPem ? { keyPem } : {}),
+      ...(passphrase ? { passphrase } : {}),
+      keychain: () => createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE }),
+      allowUnsigned: true,
+    });
+    return choice.key;
   } catch (e) {
-    if (isEvidenceError(e) && keyFile === undefined && e.code === 'keychain_unavailable') return null;
     if (isEvidenceError(e)) throw new CliUsageError(e.message);
     throw e;
   }
@@ -33,6 +39,8 @@ export async function trustedPlanKey(io: CliIo, keyFile: string | undefined): Pr
   const passphrase = io.env.SENTRY_HARDEN_SIGN_KEY_PASSPHRASE;
   try {
     if (keyFile !== undefined) return (await loadPrivateKeyFile(keyFile, passphrase ? { passphrase } : {})).publicKey;
+    const keyPem = io.env[SIGNING_KEY_ENV];
+    if (keyPem) return signingKeyFromEnv(keyPem, passphrase ? { passphrase } : {}).publicKey;
     const store = keychainKeyStore(createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE }));
     const pem = await store.get();
     return pem === null ? null : importPrivateKeyPem(pem, { source: 'The keychain signing key' }).publicKey;

@@ -16,6 +16,7 @@ import { newRunId, readJournal } from '../engine/journal';
 import { makePlan, PlanError } from '../engine/plan';
 import { RebuildError } from '../engine/rebuild';
 import { reconcileUnfinished } from '../engine/reconcile';
+import { acquireRunLock, isRunLockError, type RunLock } from '../engine/run-lock';
 import { classifyToken, tokenPrefix, toTokenInfo } from '../engine/token-kind';
 import { planUndo } from '../engine/undo';
 import { FIXES } from '../fixes/index';
@@ -401,6 +402,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   ): Promise<ApplyResult> {
     const { profile } = session;
     if (busy.has(profile.id)) throw appError('invalid_input', 'Another apply or undo of this profile is running: wait for it to finish');
+    // Another process (the CLI, a second window) may be changing this organization with the same data.
+    let lock: RunLock;
+    try {
+      lock = acquireRunLock(deps.journalDir, run.plan.target, run.kind);
+    } catch (e) {
+      if (isRunLockError(e)) throw appError('invalid_input', e.message);
+      throw e;
+    }
     busy.add(profile.id);
     const controller = new AbortController();
     applying.set(run.progressId, controller);
@@ -450,6 +459,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     } catch (e) {
       throw mapEngineError(e);
     } finally {
+      lock.release();
       busy.delete(profile.id);
       applying.delete(run.progressId);
     }

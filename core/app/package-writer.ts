@@ -65,8 +65,8 @@ export function createAppPackageWriter(options: AppPackageWriterOptions): Packag
       nextReviewDate: written.report.review.nextReviewDate,
       lastSessionAt: written.report.finishedAt,
       lastPackage: written.path,
-      signedBy: written.fingerprint,
+      signedBy: key.fingerprint,
     });
-    return { dir: written.path, zip, fingerprint: written.fingerprint };
+    return { dir: written.path, zip, fingerprint: key.fingerprint };
   };
 }

@@ -23,7 +23,7 @@ import { sha256Hex } from './hash';
 import { renderReportHtml } from './render/html/index';
 import { renderReviewIcs } from './ics';
 import type { SigningKey } from './keys';
-import { signPackage, zipPackage } from './package';
+import { signPackage, writeManifest, zipPackage } from './package';
 import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, replaceableFolder, REPORT_FILE } from './package-files';
 import { applyExceptions, emptyRegisterSet } from './registers';
 
@@ -57,7 +57,8 @@ export interface EvidenceInput {
 
 /** Renderers of the human-readable files; each file is signed like the rest. */
 export interface PackageRenderers {
-  readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string }) => string;
+  /** `signer` null: the package is unsigned and the page says so. */
+  readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string } | null) => string;
   readonly csv?: (report: EvidenceReport) => string;
   readonly ics?: (report: EvidenceReport) => string;
 }
@@ -71,7 +72,10 @@ export const DEFAULT_RENDERERS: PackageRenderers = {
 };
 
 export interface WritePackageOptions {
-  readonly key: SigningKey;
+  /** null: no key was available; the package is written unsigned (manifest.json only) and says so. */
+  readonly key: SigningKey | null;
+  /** Why it is unsigned (report.json's `unsigned.reason`); used when `key` is null. */
+  readonly unsignedReason?: string;
   /** Default: DEFAULT_RENDERERS. */
   readonly renderers?: PackageRenderers;
   /**
@@ -88,8 +92,9 @@ export interface WrittenPackage {
   readonly report: EvidenceReport;
   /** Every file of the package, relative, sorted. */
   readonly files: readonly string[];
-  readonly keyid: string;
-  readonly fingerprint: string;
+  /** null for an unsigned package. */
+  readonly keyid: string | null;
+  readonly fingerprint: string | null;
 }
 
 function toRaw(r: ResponseRecord): RawResponse {
@@ -132,7 +137,11 @@ function addDays(iso: string, days: number): string {
  * Builds report.json of a package (validated against EvidenceReportSchema). Throws
  * EvidenceError('invalid_input') when the two audits are not of the same organization and level.
  */
-export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningKey, 'keyid' | 'fingerprint'>): EvidenceReport {
+export function buildEvidenceReport(
+  input: EvidenceInput,
+  signer?: Pick<SigningKey, 'keyid' | 'fingerprint'> | null,
+  unsigned?: { reason: string },
+): EvidenceReport {
   const final = input.final.report;
   const before = input.before ?? null;
   if (before) {
@@ -165,6 +174,7 @@ export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningK
     disclaimer: SIGNATURE_DISCLAIMER,
     session: { startedAt: before?.report.startedAt ?? final.startedAt, finishedAt: final.finishedAt },
     ...(signer ? { signer: { keyid: signer.keyid, fingerprint: signer.fingerprint } } : {}),
+    ...(!signer && unsigned ? { unsigned: { reason: unsigned.reason } } : {}),
     exceptionSummary: layer.summary,
     catalogTexts: catalogTexts(),
     ...(input.demo ? { demo: true } : {}),
@@ -198,11 +208,11 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
 }
 
 /** Writes the unsigned files of a package into an empty folder. */
-async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, string>, key: SigningKey, renderers: PackageRenderers): Promise<void> {
+async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, string>, key: SigningKey | null, renderers: PackageRenderers): Promise<void> {
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
   for (const [sha, body] of raw) await writeFile(path.join(dir, ...rawFileName(sha).split('/')), body, 'utf8');
   await writeFile(path.join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`, 'utf8');
-  if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, { fingerprint: key.fingerprint, keyid: key.keyid }), 'utf8');
+  if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
   if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
 }
@@ -226,7 +236,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
       );
     }
   }
-  const report = buildEvidenceReport(input, options.key);
+  const report = buildEvidenceReport(input, options.key, { reason: options.unsignedReason ?? 'no signing key was available' });
   const raw = rawBodies([...(input.before ? [input.before] : []), input.final]);
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
@@ -235,7 +245,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
   try {
     await writeContent(stage, report, raw, options.key, options.renderers ?? DEFAULT_RENDERERS);
     await assertNothingForbidden(stage, options.forbidden ?? []);
-    const signed = await signPackage(stage, options.key, {
+    const predicate = {
       kind: EVIDENCE_KIND,
       report: REPORT_FILE,
       organization: { slug: report.target.org.slug, id: report.target.org.id, url: report.target.url },
@@ -243,7 +253,9 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
       session: report.session,
       tool: report.tool,
       catalog: report.catalog,
-    });
+    };
+    // Unsigned: manifest.json still lists every file's hash, so integrity can be checked.
+    const signed = options.key ? await signPackage(stage, options.key, predicate) : (await writeManifest(stage), null);
     const files = await listFiles(stage);
     if (asZip) {
       await zipPackage(stage, target, { folderName: path.basename(target).replace(/\.zip$/i, '') });
@@ -260,7 +272,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
       staged = false;
       if (moved) await rm(trash, { recursive: true, force: true });
     }
-    return { path: target, format: asZip ? 'zip' : 'folder', report, files, keyid: signed.keyid, fingerprint: signed.fingerprint };
+    return { path: target, format: asZip ? 'zip' : 'folder', report, files, keyid: signed?.keyid ?? null, fingerprint: signed?.fingerprint ?? null };
   } finally {
     if (staged) await rm(stage, { recursive: true, force: true });
   }
