@@ -442,7 +442,8 @@ export class SentryClient {
     // What is recorded is what an evidence package may store: DSN secrets, tokens and other
     // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
     // holding the package can check a finding's evidence against its raw/ file.
-    const redacted = redactResponseBody(res.body);
+    // The token is passed by value so it is found in any encoding (JSON-escaped, URL-encoded, base64).
+    const redacted = redactResponseBody(res.body, { secrets: this.secrets() });
     const body = this.redact(redacted.text);
     const record: ResponseRecord = {
       method,
@@ -489,7 +490,7 @@ export class SentryClient {
     }
     // Errors: 429 bodies come as text/html, so the body is parsed whatever the content type.
     // Redacted before anything is cut short, so no fragment of an echoed token survives.
-    const safeText = this.redact(text);
+    const safeText = this.redact(redactResponseBody(text, { secrets: this.secrets() }).text);
     const body = safeText.trim() === '' ? undefined : (parseJsonSafe(safeText) ?? safeText);
     const detail = detailOf(body);
     const said = detail ? ` Sentry said: "${detail}"` : '';
@@ -660,6 +661,14 @@ export class SentryClient {
     // Unknown errors are not forwarded (we cannot know what they hold); only their class name.
     const kind = e instanceof Error ? ` (${e.name})` : '';
     return new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: unexpected failure in the client${kind}.` });
+  }
+
+  private secrets(): string[] {
+    try {
+      return [this.getToken()];
+    } catch {
+      return [];
+    }
   }
 
   /** Last line of defence: no message or record ever carries the token, whatever a server echoes. */
