@@ -11,9 +11,10 @@ export const SECRET_NAME_ENDINGS = [
   'credential', 'credentials', 'sessionid', 'sessionkey', 'sentryauth', 'bearer', 'jwt',
   // A member's invite_link carries the token that accepts the invitation.
   'invitelink',
-  // Webhook signing secrets sent as headers: X-Hub-Signature, X-Slack-Signature, webhook_sig.
-  'signature', 'hmac',
 ];
+
+// Parts that make any name a secret's: X-Hub-Signature-256, X-Slack-Signature, webhookHmacKey.
+const SECRET_NAME_PARTS = ['signature', 'hmac'];
 
 // Whole names whose string value is always a secret (short, so endings would catch too much).
 const SECRET_EXACT_NAMES = new Set(['pwd', 'pass', 'auth', 'private', 'sig', 'apiauth', 'clientauth']);
@@ -33,7 +34,7 @@ export function isSecretKeyName(name: string): boolean {
   const known = nameCache.get(name);
   if (known !== undefined) return known;
   const n = normalized(name);
-  const secret = n !== '' && (SECRET_EXACT_NAMES.has(n) || SECRET_NAME_ENDINGS.some((ending) => n.endsWith(ending)));
+  const secret = n !== '' && (SECRET_EXACT_NAMES.has(n) || SECRET_NAME_ENDINGS.some((e) => n.endsWith(e)) || SECRET_NAME_PARTS.some((p) => n.includes(p)));
   if (nameCache.size > 10_000) nameCache.clear();
   nameCache.set(name, secret);
   return secret;
