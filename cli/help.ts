@@ -9,7 +9,7 @@ Usage:
   sentry-harden apply plan.json [--yes] [--confirm-org SLUG] [--journal-dir DIR]
                       [--out DIR|FILE.zip [--sign-key FILE] [--registers FILE] [--profile ID] [--review-days N]]
   sentry-harden undo JOURNAL [--yes] [--confirm-org SLUG] [--journal-dir DIR]
-  sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]
+  sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json] [--ignore-unlisted]
   sentry-harden ui [--demo] [--port N] [--out DIR] [--no-open] [--data-dir DIR]
   sentry-harden --help | --version
 
@@ -63,6 +63,8 @@ Options:
                     integrations or scopes, expired exceptions).
   --key PUBLIC_KEY  verify: the signer's signing-key.pub.pem; without it the key inside the package
                     is used, which shows integrity but not who signed.
+  --ignore-unlisted verify: files the manifest does not list (.DS_Store, __MACOSX/) are printed
+                    as warnings instead of making the package INVALID.
 
 Token: SENTRY_AUTH_TOKEN (as Sentry's own CLI) or --token-stdin. It is never printed or written,
 and never part of a plan or journal. With --token-stdin, apply and undo need --yes (standard input

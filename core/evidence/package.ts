@@ -25,9 +25,9 @@ export const ENVELOPE_FILE = 'attestation.dsse.json';
 export const PUBLIC_KEY_FILE = 'signing-key.pub.pem';
 export const FINGERPRINT_FILE = 'signing-key.fingerprint.txt';
 
-// Files that desktops drop into any folder a person opens (Finder, Explorer). They are neither
-// signed nor reported as tampering, so browsing a package does not break it; they cannot change
-// any signed file. They are mentioned in the verification notes.
+// Files that desktops drop into any folder a person opens (Finder, Explorer). They are never
+// signed; at verification they make the package INVALID like any other unlisted file (a folder
+// named `__MACOSX/` can carry anything), unless `ignoreUnlisted` downgrades them to a warning.
 const OS_CLUTTER = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 function isOsClutter(rel: string): boolean {
   return rel.startsWith('__MACOSX/') || OS_CLUTTER.has(rel.split('/').pop() ?? '') || /(^|\/)\._/.test(rel);
@@ -187,8 +187,10 @@ export interface PackageVerification {
   readonly files: readonly FileCheck[];
   /** Each failure as a sentence that names the file; empty when valid. */
   readonly problems: readonly string[];
-  /** Facts that are not failures (which key was used, ignored desktop files). */
+  /** Facts that are not failures (which key was used). */
   readonly notes: readonly string[];
+  /** Unlisted files let through by `ignoreUnlisted`: to be printed loudly, never silently dropped. */
+  readonly warnings: readonly string[];
   /** The signed Statement; null unless the signature verified. */
   readonly statement: InTotoStatement | null;
 }
@@ -211,7 +213,13 @@ async function readIfRegular(dir: string, rel: string): Promise<{ data: Buffer }
  * changed since signing, and a note says so. Never throws for a damaged package: every failure is
  * in `problems` and `files`. Throws EvidenceError for a missing folder or an unreadable expected key.
  */
-export async function verifyPackage(dir: string, options: { expectedPublicKeyPem?: string } = {}): Promise<PackageVerification> {
+export interface VerifyPackageOptions {
+  readonly expectedPublicKeyPem?: string;
+  /** Files the manifest does not list (desktop clutter included) become warnings instead of problems. */
+  readonly ignoreUnlisted?: boolean;
+}
+
+export async function verifyPackage(dir: string, options: VerifyPackageOptions = {}): Promise<PackageVerification> {
   await assertFolder(dir);
   const expectedKey =
     options.expectedPublicKeyPem === undefined ? null : importPublicKeyPem(options.expectedPublicKeyPem, 'The expected public key');
@@ -227,9 +235,14 @@ export async function verifyPackage(dir: string, options: { expectedPublicKeyPem
     if (!files.has(rel)) files.set(rel, { path: rel, ok: true, reason: null });
   };
 
+  const warnings: string[] = [];
+  const unlisted = (rel: string, reason: string): void => {
+    if (options.ignoreUnlisted) warnings.push(`${rel}: ${reason}; ignored because --ignore-unlisted was given`);
+    else failFile(rel, reason);
+  };
   const listing = await listFolder(dir);
   for (const rel of listing.irregular) failFile(rel, 'not a regular file (a symbolic link or special file)');
-  if (listing.clutter.length > 0) notes.push(`Ignored desktop files that are not part of the package: ${listing.clutter.join(', ')}.`);
+  for (const rel of listing.clutter) unlisted(rel, 'not in the signed manifest (a desktop file added after signing)');
 
   // The public key shipped beside the package.
   let packageKey: KeyObject | null = null;
@@ -344,7 +357,7 @@ export async function verifyPackage(dir: string, options: { expectedPublicKeyPem
       }
     }
     for (const rel of listing.files) {
-      if (rel !== ENVELOPE_FILE && !subjects.has(rel)) failFile(rel, 'not in the signed manifest (added after signing)');
+      if (rel !== ENVELOPE_FILE && !subjects.has(rel)) unlisted(rel, 'not in the signed manifest (added after signing)');
     }
     if (!subjects.has(MANIFEST_FILE)) problems.push(`The statement does not cover ${MANIFEST_FILE}.`);
   } else {
@@ -392,6 +405,7 @@ export async function verifyPackage(dir: string, options: { expectedPublicKeyPem
     files: fileList,
     problems,
     notes,
+    warnings,
     statement,
   };
 }
@@ -458,7 +472,9 @@ export async function unzipPackage(zipFile: string, dir: string, limits: ReadZip
   }
   const names = entries.map((e) => e.name).sort();
   let root = dir;
-  const tops = new Set(names.map((n) => n.split('/')[0]));
+  // Desktop clutter beside the top folder (`__MACOSX/`) does not hide it; verification reports
+  // every entry outside the package folder as unlisted.
+  const tops = new Set(names.filter((n) => !isOsClutter(n)).map((n) => n.split('/')[0]));
   const [top] = tops;
   if (!names.includes(MANIFEST_FILE) && tops.size === 1 && top !== undefined && names.includes(`${top}/${MANIFEST_FILE}`)) {
     root = path.join(dir, top);
@@ -469,12 +485,13 @@ export async function unzipPackage(zipFile: string, dir: string, limits: ReadZip
 /** Extracts a .zip into a temporary folder, verifies it there, and removes the folder. */
 export async function verifyZipPackage(
   zipFile: string,
-  options: { expectedPublicKeyPem?: string; limits?: ReadZipLimits } = {},
+  options: VerifyPackageOptions & { limits?: ReadZipLimits } = {},
 ): Promise<PackageVerification> {
   const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-verify-'));
   try {
     const { root } = await unzipPackage(zipFile, path.join(work, 'package'), options.limits);
-    return await verifyPackage(root, options.expectedPublicKeyPem === undefined ? {} : { expectedPublicKeyPem: options.expectedPublicKeyPem });
+    const { limits: _limits, ...rest } = options;
+    return await verifyPackage(root, rest);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
