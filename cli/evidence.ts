@@ -25,6 +25,7 @@ import type { ApplyFlags, ChangeSession } from './apply';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
+import { joinLines, line } from './terminal';
 
 /** Options of `audit` and `apply` that shape the evidence package. */
 export const EVIDENCE_OPTIONS = {
@@ -185,7 +186,7 @@ export function formatPackage(written: WrittenPackage, key: ResolvedSigningKey &
     `Next review: ${written.report.review.nextReviewDate.slice(0, 10)}`,
     `Verify with: sentry-harden verify ${written.path} --key SIGNER_PUBLIC_KEY (the signer's signing-key.pub.pem, obtained separately)`,
   ];
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 function driftLines(title: string, items: readonly DriftFinding[]): string[] {
@@ -210,7 +211,7 @@ export function formatDrift(drift: Drift): string {
   }
   if (lines.length === 1) lines.push('  no change.');
   for (const n of drift.notes) lines.push(`  note: ${n}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 function totals(c: StatusCounts): string {
@@ -253,7 +254,7 @@ export async function packageSession(io: CliIo, plan: Plan, flags: ApplyFlags, o
         after = await audit(getToken);
       } catch (e) {
         if (!isSentryApiError(e)) throw e;
-        io.stderr.write(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}\n`);
+        io.stderr.write(line(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}`));
         return EXIT.couldNotRun;
       }
       const changes = changeRecordsFromJournal(readJournal(result.journalFile));

@@ -8,6 +8,7 @@ import { runUiCommand } from './ui';
 import { runUndoCommand } from './undo';
 import { runVerifyCommand } from './verify';
 import { TOOL_VERSION } from '../core/engine/report';
+import { guardedIo, line } from './terminal';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -21,7 +22,8 @@ const COMMANDS: Record<string, Command> = {
   verify: runVerifyCommand,
 };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = guardedIo(rawIo);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE);
@@ -33,14 +35,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".\n`);
+    io.stderr.write(line(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".`));
     return EXIT.couldNotRun;
   }
   try {
     return await command(rest, io);
   } catch (e) {
     if (e instanceof CliUsageError) {
-      io.stderr.write(`sentry-harden ${name}: ${e.message}\n`);
+      io.stderr.write(line(`sentry-harden ${name}: ${e.message}`));
       return EXIT.couldNotRun;
     }
     throw e;

@@ -6,6 +6,7 @@ import { verifyEvidencePackage, type EvidenceVerification } from '../core/eviden
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { withUsageErrors } from './options';
+import { joinLines } from './terminal';
 
 const VERIFY_OPTIONS = {
   key: { type: 'string' },
@@ -50,7 +51,7 @@ export function formatVerification(target: string, v: EvidenceVerification): str
   }
   if (r) lines.push('', r.disclaimer);
   lines.push('', v.valid ? 'Result: VALID' : `Result: INVALID (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'})`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 /**
