@@ -6,7 +6,7 @@ import type { AuditSettings } from '../core/controls/types';
 import { loadBaselinePackage, type BaselinePackage } from '../core/evidence/drift';
 import { isEvidenceError } from '../core/evidence/errors';
 import { generateSigningKey } from '../core/evidence/keys';
-import { replaceableFolder } from '../core/evidence/package-files';
+import { checkPackageDestination } from '../core/evidence/destination';
 import { mergeRegisters, readRegistersFile, emptyRegisterSet } from '../core/evidence/registers';
 import { resolveSigningKey, SIGNING_KEY_SERVICE, type ResolvedSigningKey } from '../core/evidence/signing-key';
 import { DEFAULT_REVIEW_INTERVAL_DAYS, writeEvidencePackage, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
@@ -129,12 +129,13 @@ export async function signingKeyFor(io: CliIo, flags: EvidenceFlags, opts: { dem
 }
 
 /** Refuses, before any request, an output folder that holds files of someone else's. */
+/** Refuses an --out that cannot take a package (an existing .zip, someone's folder, no write access) before any audit. */
 export async function checkOutput(io: CliIo, out: string): Promise<void> {
-  const target = path.resolve(io.cwd, out);
-  if (target.toLowerCase().endsWith('.zip')) return;
-  const state = await replaceableFolder(target);
-  if (!state.replaceable) {
-    throw new CliUsageError(`--out ${out} holds files that are not part of an evidence package (${state.foreign.slice(0, 3).join(', ')}); choose a new or empty folder`);
+  try {
+    await checkPackageDestination(path.resolve(io.cwd, out));
+  } catch (e) {
+    if (isEvidenceError(e)) throw new CliUsageError(`--out ${out}: ${e.message}`);
+    throw e;
   }
 }
 

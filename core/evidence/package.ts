@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -422,7 +423,11 @@ function safeJson(data: Buffer): unknown {
  * Writes the folder as a standard .zip (deflate, CRC-32, UTF-8 names). With `folderName` the files
  * sit under that top folder inside the archive. The archive is written beside and renamed into place.
  */
-export async function zipPackage(dir: string, outFile: string, options: { folderName?: string; mtime?: Date } = {}): Promise<{ entries: number; bytes: number }> {
+export async function zipPackage(
+  dir: string,
+  outFile: string,
+  options: { folderName?: string; mtime?: Date; /** Replace an existing file (the app's zip twin of a folder it just replaced). */ replaceExisting?: boolean } = {},
+): Promise<{ entries: number; bytes: number }> {
   await assertFolder(dir);
   const absDir = path.resolve(dir);
   const absOut = path.resolve(outFile);
@@ -441,8 +446,24 @@ export async function zipPackage(dir: string, outFile: string, options: { folder
   }
   const zip = createZip(entries, options.mtime);
   const tmp = `${absOut}.${process.pid}.tmp`;
-  await writeFile(tmp, zip);
-  await rename(tmp, absOut);
+  await writeFile(tmp, zip, { flag: 'wx' });
+  if (options.replaceExisting) {
+    await rename(tmp, absOut);
+    return { entries: entries.length, bytes: zip.length };
+  }
+  // link() fails when the name exists, where rename() would replace it: a .zip never overwrites.
+  try {
+    await link(tmp, absOut).catch(async (e: NodeJS.ErrnoException) => {
+      // File systems without hard links (FAT, some shares): an exclusive copy, never a replace.
+      if (e.code === 'EPERM' || e.code === 'ENOTSUP' || e.code === 'ENOSYS') await copyFile(tmp, absOut, fsConstants.COPYFILE_EXCL);
+      else throw e;
+    });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceError('invalid_input', `${absOut} already exists; a package never overwrites a file.`, e);
+    throw e;
+  } finally {
+    await rm(tmp, { force: true });
+  }
   return { entries: entries.length, bytes: zip.length };
 }
 
