@@ -23,21 +23,33 @@ const SECRET_EXACT_NAMES = new Set(['pwd', 'pass', 'auth', 'private', 'sig', 'ap
 // is "github", a tag's `key` is "environment", an error's `code` is "sso-required".
 const CREDENTIAL_IF_OPAQUE = new Set(['key', 'code', 'sign', 'k', 'hash']);
 
-const nameCache = new Map<string, boolean>();
+// Sibling keys that name what a neighbouring `value` holds: [{name: "X-Signature", value: "..."}].
+export const NAME_FIELDS = new Set(['name', 'key', 'header', 'headername', 'field', 'label']);
 
-function normalized(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+// What a name is: 0 ordinary, 1 secret, 2 secret if the value looks opaque, 3 `code` (also a
+// grant code). Names repeat by the hundred thousand in large pages (members, rosters): remembered.
+const nameCache = new Map<string, 0 | 1 | 2 | 3>();
+
+function classify(name: string): 0 | 1 | 2 | 3 {
+  const known = nameCache.get(name);
+  if (known !== undefined) return known;
+  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const kind =
+    n !== '' && (SECRET_EXACT_NAMES.has(n) || SECRET_NAME_ENDINGS.some((e) => n.endsWith(e)) || SECRET_NAME_PARTS.some((p) => n.includes(p)))
+      ? 1
+      : n === 'code'
+        ? 3
+        : CREDENTIAL_IF_OPAQUE.has(n)
+          ? 2
+          : 0;
+  if (nameCache.size > 10_000) nameCache.clear();
+  nameCache.set(name, kind);
+  return kind;
 }
 
 /** True for names whose values are secrets: `secret`, `clientSecret`, `Authorization`, `pwd`, ... */
 export function isSecretKeyName(name: string): boolean {
-  const known = nameCache.get(name);
-  if (known !== undefined) return known;
-  const n = normalized(name);
-  const secret = n !== '' && (SECRET_EXACT_NAMES.has(n) || SECRET_NAME_ENDINGS.some((e) => n.endsWith(e)) || SECRET_NAME_PARTS.some((p) => n.includes(p)));
-  if (nameCache.size > 10_000) nameCache.clear();
-  nameCache.set(name, secret);
-  return secret;
+  return classify(name) === 1;
 }
 
 /**
@@ -50,14 +62,13 @@ export function looksOpaque(value: string): boolean {
 
 /** `key`, `code`, ... : a secret only when the value looks like a credential. */
 export function isSecretIfOpaque(name: string): boolean {
-  return CREDENTIAL_IF_OPAQUE.has(normalized(name));
+  return classify(name) >= 2;
 }
 
 /** Whether the pair name=value (JSON property, query parameter, header) holds a secret value. */
 export function holdsSecretValue(name: string, value: unknown): boolean {
-  if (isSecretKeyName(name)) return true;
-  return typeof value === 'string' && isSecretIfOpaque(name) && (looksOpaque(value) || (normalized(name) === 'code' && /^[A-Za-z0-9]{24,}$/.test(value)));
+  const kind = classify(name);
+  if (kind === 0) return false;
+  if (kind === 1) return true;
+  return typeof value === 'string' && (looksOpaque(value) || (kind === 3 && /^[A-Za-z0-9]{24,}$/.test(value)));
 }
-
-/** Sibling keys that name what a neighbouring `value` holds: [{name: "X-Signature", value: "..."}]. */
-export const NAME_FIELDS = new Set(['name', 'key', 'header', 'headername', 'field', 'label']);

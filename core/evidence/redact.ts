@@ -55,10 +55,36 @@ interface Ctx {
   readonly known: KnownSecrets;
   /** Set when a known secret (the token) was found. */
   knownHit: boolean;
+  /** Keys seen to need no redaction: keys repeat in every item of a page. */
+  readonly cleanKeys: Set<string>;
+  /** False when the body holds no escape at all: then no string needs decoding to be judged. */
+  readonly decode: boolean;
 }
 
-function ctxOf(known: KnownSecrets): Ctx {
-  return { n: 0, known, knownHit: false };
+function ctxOf(known: KnownSecrets, decode = true): Ctx {
+  return { n: 0, known, knownHit: false, cleanKeys: new Set(), decode };
+}
+
+const NO_SECRETS = knownSecrets([]);
+
+// Any escape that decoding undoes, as it appears in a body (JSON's \u, \x, %xx, HTML entities).
+const ESCAPES_IN_BODY = /\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#|&[a-zA-Z]+;/;
+
+/**
+ * One look at the whole body decides how much each string costs: with no escape anywhere, no
+ * string needs decoding; with neither an escape nor a known secret's form, none needs the
+ * known-secret search. Two substring scans, no allocation, instead of work on every string.
+ */
+function bodyContext(text: string, known: KnownSecrets): Ctx {
+  const encoded = ESCAPES_IN_BODY.test(text);
+  return ctxOf(known.size > 0 && (encoded || known.appearsIn(text)) ? known : NO_SECRETS, encoded);
+}
+
+function redactKey(key: string, ctx: Ctx): string {
+  if (ctx.cleanKeys.has(key)) return key;
+  const out = redactString(key, false, ctx);
+  if (out === key) ctx.cleanKeys.add(key);
+  return out;
 }
 
 function holdsSecret(key: string, value: unknown, siblingSaysSecret: boolean): boolean {
@@ -80,10 +106,6 @@ const HOOK_SEGMENT = /\b(https?:\/\/[^\s"'<>/?#]*hook[^\s"'<>?#]*?\/)([A-Za-z0-9
 
 // Patterns of secrets that are recognisable wherever they occur.
 function scrubPatterns(s: string, ctx: Ctx): string {
-  const hit = (replacement: string): string => {
-    ctx.n += 1;
-    return replacement;
-  };
   let out = s;
   if (ctx.known.size > 0) {
     out = ctx.known.scrub(out, () => {
@@ -91,35 +113,61 @@ function scrubPatterns(s: string, ctx: Ctx): string {
       ctx.knownHit = true;
     });
   }
+  // Most strings stop here; the callbacks below are made only for the few that go on.
   if (!PATTERN_TRIGGER.test(out)) return out;
-  return (
-    out
-      .replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g, () => hit(REDACTED))
-      // Sentry user (sntryu_) and org (sntrys_) auth tokens, and any later sntry?_ kind.
-      .replace(/sntry[a-z]_[A-Za-z0-9_+/=.-]+/g, () => hit(REDACTED))
-      .replace(/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme: string, sp: string) => hit(`${scheme}${sp}${REDACTED}`))
-      // The password of URL userinfo: the DSN secret in https://<public>:<secret>@host/1. The
-      // public part before the colon is an identifier and stays.
-      .replace(
+  return applyPatterns(out, ctx);
+}
+
+function applyPatterns(text: string, ctx: Ctx): string {
+  const hit = (replacement: string): string => {
+    ctx.n += 1;
+    return replacement;
+  };
+  // Each rule runs only where its anchor occurs: most strings that get here are plain URLs.
+  let out = text;
+  if (out.includes('-----BEGIN')) {
+    out = out.replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g, () => hit(REDACTED));
+  }
+  // Sentry user (sntryu_) and org (sntrys_) auth tokens, and any later sntry?_ kind.
+  if (out.includes('sntry')) out = out.replace(/sntry[a-z]_[A-Za-z0-9_+/=.-]+/g, () => hit(REDACTED));
+  if (/bearer|basic/i.test(out)) {
+    out = out.replace(/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme: string, sp: string) => hit(`${scheme}${sp}${REDACTED}`));
+  }
+  if (out.includes('://')) {
+    // The password of URL userinfo: the DSN secret in https://<public>:<secret>@host/1. The
+    // public part before the colon is an identifier and stays.
+    if (out.includes('@')) {
+      out = out.replace(
         /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#"']*):([^\s@/?#"']+)@/gi,
         (m, scheme: string, user: string, pass: string) => (pass === REDACTED ? m : hit(`${scheme}${user}:${REDACTED}@`)),
-      )
-      .replace(WEBHOOK_PATH, (m, head: string, rest: string) => (rest === REDACTED ? m : hit(`${head}${REDACTED}`)))
-      .replace(HOOK_SEGMENT, (_m, head: string) => hit(`${head}${REDACTED}`))
-      // name=value pairs (query strings, X-Sentry-Auth's sentry_secret=..., a webhook's ?code= or
-      // &sig=) whose name is secret-ish.
-      .replace(/([A-Za-z][A-Za-z0-9_.-]*)=([^&#\s,;"']+)/g, (m, name: string, value: string) =>
-        holdsSecretValue(name, value) && !isMasked(value) ? hit(`${name}=${REDACTED}`) : m,
-      )
-  );
+      );
+    }
+    if (/hook/i.test(out)) {
+      out = out
+        .replace(WEBHOOK_PATH, (m, head: string, rest: string) => (rest === REDACTED ? m : hit(`${head}${REDACTED}`)))
+        .replace(HOOK_SEGMENT, (_m, head: string) => hit(`${head}${REDACTED}`));
+    }
+  }
+  // name=value pairs (query strings, X-Sentry-Auth's sentry_secret=..., a webhook's ?code= or
+  // &sig=) whose name is secret-ish.
+  if (out.includes('=')) {
+    out = out.replace(/([A-Za-z][A-Za-z0-9_.-]*)=([^&#\s,;"']+)/g, (m, name: string, value: string) =>
+      holdsSecretValue(name, value) && !isMasked(value) ? hit(`${name}=${REDACTED}`) : m,
+    );
+  }
+  return out;
 }
 
 // What the patterns catch only once a string is decoded: a token URL-encoded or escaped twice.
 const DECODED_LEAK = /sntry[a-z]_[A-Za-z0-9]{6}|-----BEGIN [A-Z0-9 ]*PRIVATE KEY/;
 
+// Cheap test before decoding: every escape decodedVariants undoes starts with one of these.
+const DECODE_HINT = /[%\\&]/;
+
 /** Whether a string still holds a credential in some encoding once the rules have run on it. */
 function leaksDecoded(s: string, ctx: Ctx): boolean {
-  if (ctx.known.holds(s)) return true;
+  if (ctx.known.size > 0 && ctx.known.holds(s)) return true;
+  if (!ctx.decode || !DECODE_HINT.test(s)) return false;
   const variants = decodedVariants(s);
   return variants.length > 1 && variants.some((v) => DECODED_LEAK.test(v));
 }
@@ -155,7 +203,7 @@ function walkValue(value: unknown, secret: boolean, ctx: Ctx): unknown {
     const valueIsSecret = siblingNamesSecret(entries.map(([k, v]) => ({ key: k, str: typeof v === 'string' ? v : null })));
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) {
-      out[redactString(k, false, ctx)] = walkValue(v, holdsSecret(k, v, valueIsSecret), ctx);
+      out[redactKey(k, ctx)] = walkValue(v, holdsSecret(k, v, valueIsSecret), ctx);
     }
     return out;
   }
@@ -190,7 +238,7 @@ function collectEdits(node: JNode, pointer: string, secret: boolean, edits: Edit
     );
     for (const e of node.entries) {
       const before = ctx.n;
-      const key = redactString(e.key, false, ctx);
+      const key = redactKey(e.key, ctx);
       if (key !== e.key) {
         ctx.n = before + 1;
         edits.push({ start: e.keyStart, end: e.keyEnd, text: JSON.stringify(key) });
@@ -221,7 +269,7 @@ function wouldRedact(value: unknown, secret: boolean, ctx: Ctx): boolean {
     }
     for (const k in obj) {
       const v = obj[k];
-      if (redactString(k, false, ctx) !== k) return true;
+      if (redactKey(k, ctx) !== k) return true;
       if (wouldRedact(v, holdsSecret(k, typeof v === 'string' ? v : null, valueIsSecret), ctx)) return true;
     }
   }
@@ -237,18 +285,18 @@ interface JsonRedaction {
 }
 
 /** Null when the text is not JSON. One native parse; the position-keeping parse only when something changes. */
-function redactJsonText(text: string, known: KnownSecrets): JsonRedaction | null {
+function redactJsonText(text: string, base: Ctx): JsonRedaction | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     return null;
   }
-  if (!wouldRedact(parsed, false, ctxOf(known))) return { text, redactions: 0, paths: [], parsed, knownHit: false };
+  if (!wouldRedact(parsed, false, base)) return { text, redactions: 0, paths: [], parsed, knownHit: false };
   const tree = new TreeParser(text).parse();
   const edits: Edit[] = [];
   const paths: string[] = [];
-  const ctx = ctxOf(known);
+  const ctx = ctxOf(base.known, base.decode);
   collectEdits(tree, '', false, edits, paths, ctx);
   // One pass over the text (edits in order): splicing edit by edit copied a 100 kB key page
   // hundreds of times.
@@ -314,25 +362,31 @@ export function redactResponseBody(body: string | Uint8Array, options: RedactOpt
     }
   }
   const known = knownSecrets(options.secrets);
-  const json = encoding === 'utf8' ? redactJsonText(text, known) : null;
+  const base = bodyContext(text, known);
+  const json = encoding === 'utf8' ? redactJsonText(text, base) : null;
   let result: { text: string; redactions: number; paths: string[]; knownHit: boolean };
   if (json) {
     result = json;
   } else {
+    // Text bodies are searched whole, decoded: an HTML error page may echo the token as `&#95;`.
     const ctx = ctxOf(known);
     const out = redactPlainText(text, ctx);
     result = { text: out, redactions: ctx.n, paths: [], knownHit: ctx.knownHit };
   }
   let note = result.knownHit ? KNOWN_NOTE : undefined;
-  // The last look, on the whole stored text decoded: what no rule removed in place is not stored.
-  // JSON is then stored re-serialised from the redacted value; what still leaks is withheld.
-  if (json && leaksDecoded(result.text, ctxOf(known))) {
+  // The last look, on the stored text: what no rule removed in place is not stored. Every string
+  // of a JSON body was judged decoded already, so its raw text is only searched as it is (an
+  // escape can hide the first character of a form from the decoded string: `\ntoken`); a text
+  // body is searched decoded, whole. JSON is then stored re-serialised from the redacted value;
+  // what still leaks is withheld.
+  const rawLeak = (t: string): boolean => known.appearsIn(t) || DECODED_LEAK.test(t);
+  if (json && rawLeak(result.text)) {
     const ctx = ctxOf(known);
     const again = JSON.stringify(walkValue(json.parsed, false, ctx));
     result = { text: again, redactions: Math.max(ctx.n, 1), paths: [], knownHit: result.knownHit || ctx.knownHit };
     note = 'The response held a credential in a form that could not be redacted in place; it is stored re-serialised from the redacted value.';
   }
-  if (leaksDecoded(result.text, ctxOf(known))) {
+  if (json ? rawLeak(result.text) : leaksDecoded(result.text, ctxOf(known))) {
     result = { text: withheldBody(Buffer.byteLength(text, encoding)), redactions: result.redactions + 1, paths: [], knownHit: result.knownHit };
     note = 'The response still held a credential in an encoded form after redaction; the body was withheld.';
   }

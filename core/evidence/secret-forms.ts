@@ -59,6 +59,8 @@ export interface KnownSecrets {
   scrub(s: string, onHit: () => void): string;
   /** Whether `s` holds a secret in any form, after decoding every escape layer. */
   holds(s: string): boolean;
+  /** Whether a plain, URL-encoded or base64 form occurs in `text` as it is (no decoding). */
+  appearsIn(text: string): boolean;
 }
 
 /** Secrets shorter than 8 characters are ignored: they would match ordinary words. */
@@ -66,7 +68,11 @@ export function knownSecrets(secrets: readonly string[] = []): KnownSecrets {
   const plain = [...new Set(secrets.filter((s) => s.length >= 8))];
   const forms = [...new Set(plain.flatMap((s) => [s, encodeURIComponent(s), ...base64Cores(s)]))].sort((a, b) => b.length - a.length);
   const firstChars = new Set(forms.map((f) => f.slice(0, 4)));
+  // Decoding only shortens a string, so one shorter than every form cannot hold any (most
+  // strings of a page: ids, names, dates).
+  const minLength = forms.reduce((m, f) => Math.min(m, f.length), Infinity);
   const mayHold = (s: string): boolean => {
+    if (s.length < minLength) return false;
     for (const f of firstChars) if (s.includes(f)) return true;
     return false;
   };
@@ -84,8 +90,11 @@ export function knownSecrets(secrets: readonly string[] = []): KnownSecrets {
       return out;
     },
     holds(s) {
-      if (forms.length === 0) return false;
+      if (forms.length === 0 || s.length < minLength) return false;
       return decodedVariants(s).some((v) => mayHold(v) && forms.some((f) => v.includes(f)));
+    },
+    appearsIn(text) {
+      return forms.some((f) => text.includes(f));
     },
   };
 }
