@@ -1,6 +1,7 @@
 import { sha256Hex } from './hash';
 import { pointerPart, TreeParser, type JNode } from './json-tree';
 import { holdsSecretValue, isSecretKeyName, NAME_FIELDS } from './redact-names';
+import { applyPatterns, isMasked, PATTERN_TRIGGER, REDACTED } from './redact-patterns';
 import { decodedVariants, knownSecrets, type KnownSecrets } from './secret-forms';
 
 /**
@@ -23,7 +24,7 @@ import { decodedVariants, knownSecrets, type KnownSecrets } from './secret-forms
  * and header-line rules. Whatever the mode, the result is searched once more, decoded: a body
  * that still holds a credential in any form is withheld (replaced by a note), never stored.
  */
-export const REDACTED = '[redacted]';
+export { REDACTED } from './redact-patterns';
 
 export interface RedactOptions {
   /** Secrets known by value (the session's API token): found plain, escaped, URL-encoded or in base64. */
@@ -91,19 +92,6 @@ function holdsSecret(key: string, value: unknown, siblingSaysSecret: boolean): b
   return holdsSecretValue(key, value) || (siblingSaysSecret && key.toLowerCase() === 'value');
 }
 
-function isMasked(value: string): boolean {
-  return value === '' || value === REDACTED || /^\*+$/.test(value);
-}
-
-// Every pattern below needs one of these; most strings have none, and skip the regexes.
-const PATTERN_TRIGGER = /-----BEGIN|sntry[a-z]_|bearer|basic|:\/\/|=|hooks/i;
-
-// Webhook URLs whose path is the secret (Slack, Discord, Microsoft Teams, and any `hooks` URL
-// with an opaque segment): the host and the first fixed segment stay, the rest goes.
-const WEBHOOK_PATH =
-  /\b(https?:\/\/(?:hooks\.slack\.com\/(?:services|workflows|triggers)|(?:[a-z0-9-]+\.)*discord(?:app)?\.com\/api\/webhooks|[a-z0-9.-]*webhook\.office\.com\/webhookb2)\/)([^\s"'<>?#]+)/gi;
-const HOOK_SEGMENT = /\b(https?:\/\/[^\s"'<>/?#]*hook[^\s"'<>?#]*?\/)([A-Za-z0-9_-]{24,})(?=[/?#\s"'<>]|$)/gi;
-
 // Patterns of secrets that are recognisable wherever they occur.
 function scrubPatterns(s: string, ctx: Ctx): string {
   let out = s;
@@ -115,47 +103,9 @@ function scrubPatterns(s: string, ctx: Ctx): string {
   }
   // Most strings stop here; the callbacks below are made only for the few that go on.
   if (!PATTERN_TRIGGER.test(out)) return out;
-  return applyPatterns(out, ctx);
-}
-
-function applyPatterns(text: string, ctx: Ctx): string {
-  const hit = (replacement: string): string => {
+  return applyPatterns(out, () => {
     ctx.n += 1;
-    return replacement;
-  };
-  // Each rule runs only where its anchor occurs: most strings that get here are plain URLs.
-  let out = text;
-  if (out.includes('-----BEGIN')) {
-    out = out.replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g, () => hit(REDACTED));
-  }
-  // Sentry user (sntryu_) and org (sntrys_) auth tokens, and any later sntry?_ kind.
-  if (out.includes('sntry')) out = out.replace(/sntry[a-z]_[A-Za-z0-9_+/=.-]+/g, () => hit(REDACTED));
-  if (/bearer|basic/i.test(out)) {
-    out = out.replace(/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme: string, sp: string) => hit(`${scheme}${sp}${REDACTED}`));
-  }
-  if (out.includes('://')) {
-    // The password of URL userinfo: the DSN secret in https://<public>:<secret>@host/1. The
-    // public part before the colon is an identifier and stays.
-    if (out.includes('@')) {
-      out = out.replace(
-        /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#"']*):([^\s@/?#"']+)@/gi,
-        (m, scheme: string, user: string, pass: string) => (pass === REDACTED ? m : hit(`${scheme}${user}:${REDACTED}@`)),
-      );
-    }
-    if (/hook/i.test(out)) {
-      out = out
-        .replace(WEBHOOK_PATH, (m, head: string, rest: string) => (rest === REDACTED ? m : hit(`${head}${REDACTED}`)))
-        .replace(HOOK_SEGMENT, (_m, head: string) => hit(`${head}${REDACTED}`));
-    }
-  }
-  // name=value pairs (query strings, X-Sentry-Auth's sentry_secret=..., a webhook's ?code= or
-  // &sig=) whose name is secret-ish.
-  if (out.includes('=')) {
-    out = out.replace(/([A-Za-z][A-Za-z0-9_.-]*)=([^&#\s,;"']+)/g, (m, name: string, value: string) =>
-      holdsSecretValue(name, value) && !isMasked(value) ? hit(`${name}=${REDACTED}`) : m,
-    );
-  }
-  return out;
+  });
 }
 
 // What the patterns catch only once a string is decoded: a token URL-encoded or escaped twice.
