@@ -1,7 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { constants as fsConstants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
@@ -12,8 +10,7 @@ import { importPrivateKeyPem, importPublicKeyPem, keyIds, signingKeyFromPrivateK
 import type { KeyIds, SigningKey } from './keys';
 import { buildStatement, EVIDENCE_PREDICATE_TYPE, parseStatement, statementBytes } from './statement';
 import type { InTotoStatement } from './statement';
-import { createZip, readZip, unsafePathReason } from './zip';
-import type { ReadZipLimits } from './zip';
+import { unsafePathReason } from './zip';
 
 /**
  * The signed evidence package: a folder whose every file is listed with its SHA-256 in
@@ -30,7 +27,8 @@ export const FINGERPRINT_FILE = 'signing-key.fingerprint.txt';
 // signed; at verification they make the package INVALID like any other unlisted file (a folder
 // named `__MACOSX/` can carry anything), unless `ignoreUnlisted` downgrades them to a warning.
 const OS_CLUTTER = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
-function isOsClutter(rel: string): boolean {
+/** Desktop clutter: never signed, always reported when found (package-zip.ts uses it too). */
+export function isOsClutter(rel: string): boolean {
   return rel.startsWith('__MACOSX/') || OS_CLUTTER.has(rel.split('/').pop() ?? '') || /(^|\/)\._/.test(rel);
 }
 
@@ -55,7 +53,7 @@ const ManifestSchema = z.object({
   files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int().nonnegative() })),
 });
 
-interface Listing {
+export interface Listing {
   /** Regular files, relative and `/`-separated, sorted. */
   files: string[];
   /** Symbolic links, sockets and the like: never part of a package. */
@@ -63,7 +61,8 @@ interface Listing {
   clutter: string[];
 }
 
-async function listFolder(dir: string): Promise<Listing> {
+/** Every entry of the folder, sorted; exported for package-zip.ts. */
+export async function listFolder(dir: string): Promise<Listing> {
   const listing: Listing = { files: [], irregular: [], clutter: [] };
   async function walk(abs: string, rel: string): Promise<void> {
     const entries = await readdir(abs, { withFileTypes: true });
@@ -82,7 +81,7 @@ async function listFolder(dir: string): Promise<Listing> {
   return listing;
 }
 
-async function assertFolder(dir: string): Promise<void> {
+export async function assertFolder(dir: string): Promise<void> {
   let s;
   try {
     s = await stat(dir);
@@ -419,101 +418,5 @@ function safeJson(data: Buffer): unknown {
   }
 }
 
-/**
- * Writes the folder as a standard .zip (deflate, CRC-32, UTF-8 names). With `folderName` the files
- * sit under that top folder inside the archive. The archive is written beside and renamed into place.
- */
-export async function zipPackage(
-  dir: string,
-  outFile: string,
-  options: { folderName?: string; mtime?: Date; /** Replace an existing file (the app's zip twin of a folder it just replaced). */ replaceExisting?: boolean } = {},
-): Promise<{ entries: number; bytes: number }> {
-  await assertFolder(dir);
-  const absDir = path.resolve(dir);
-  const absOut = path.resolve(outFile);
-  if (absOut.startsWith(absDir + path.sep)) {
-    throw new EvidenceError('invalid_input', 'The .zip cannot be written inside the package folder it archives.');
-  }
-  const prefix = options.folderName ?? '';
-  if (prefix !== '' && unsafePathReason(prefix) !== null) throw new EvidenceError('invalid_input', `The folder name ${JSON.stringify(prefix)} is not a plain name.`);
-  const listing = await listFolder(dir);
-  if (listing.irregular.length > 0) {
-    throw new EvidenceError('invalid_input', `The package holds entries that are not regular files: ${listing.irregular.join(', ')}.`);
-  }
-  const entries = [];
-  for (const rel of listing.files) {
-    entries.push({ name: prefix === '' ? rel : `${prefix}/${rel}`, data: await readFile(path.join(dir, ...rel.split('/'))) });
-  }
-  const zip = createZip(entries, options.mtime);
-  const tmp = `${absOut}.${process.pid}.tmp`;
-  await writeFile(tmp, zip, { flag: 'wx' });
-  if (options.replaceExisting) {
-    await rename(tmp, absOut);
-    return { entries: entries.length, bytes: zip.length };
-  }
-  // link() fails when the name exists, where rename() would replace it: a .zip never overwrites.
-  try {
-    await link(tmp, absOut).catch(async (e: NodeJS.ErrnoException) => {
-      // File systems without hard links (FAT, some shares): an exclusive copy, never a replace.
-      if (e.code === 'EPERM' || e.code === 'ENOTSUP' || e.code === 'ENOSYS') await copyFile(tmp, absOut, fsConstants.COPYFILE_EXCL);
-      else throw e;
-    });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new EvidenceError('invalid_input', `${absOut} already exists; a package never overwrites a file.`, e);
-    throw e;
-  } finally {
-    await rm(tmp, { force: true });
-  }
-  return { entries: entries.length, bytes: zip.length };
-}
-
-/**
- * Extracts a .zip into `dir` (which must not exist or be empty) for verification. Refuses absolute
- * paths, `..`, symbolic links, encrypted or ZIP64 entries, and archives that expand too far.
- * `root` is the package folder inside: `dir` itself, or the single top folder holding manifest.json.
- */
-export async function unzipPackage(zipFile: string, dir: string, limits: ReadZipLimits = {}): Promise<{ root: string; files: string[] }> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(zipFile);
-  } catch (e) {
-    throw new EvidenceError('invalid_input', `Cannot read ${zipFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`, e);
-  }
-  const entries = readZip(buf, limits);
-  try {
-    if ((await readdir(dir)).length > 0) throw new EvidenceError('invalid_input', `${dir} is not empty; extract into a new folder.`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  await mkdir(dir, { recursive: true });
-  for (const entry of entries) {
-    const target = path.join(dir, ...entry.name.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, entry.data, { flag: 'wx' });
-  }
-  const names = entries.map((e) => e.name).sort();
-  let root = dir;
-  // Desktop clutter beside the top folder (`__MACOSX/`) does not hide it; verification reports
-  // every entry outside the package folder as unlisted.
-  const tops = new Set(names.filter((n) => !isOsClutter(n)).map((n) => n.split('/')[0]));
-  const [top] = tops;
-  if (!names.includes(MANIFEST_FILE) && tops.size === 1 && top !== undefined && names.includes(`${top}/${MANIFEST_FILE}`)) {
-    root = path.join(dir, top);
-  }
-  return { root, files: names };
-}
-
-/** Extracts a .zip into a temporary folder, verifies it there, and removes the folder. */
-export async function verifyZipPackage(
-  zipFile: string,
-  options: VerifyPackageOptions & { limits?: ReadZipLimits } = {},
-): Promise<PackageVerification> {
-  const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-verify-'));
-  try {
-    const { root } = await unzipPackage(zipFile, path.join(work, 'package'), options.limits);
-    const { limits: _limits, ...rest } = options;
-    return await verifyPackage(root, rest);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
+// The .zip side (write, extract, verify) lives in package-zip.ts; re-exported for callers of this module.
+export { unzipPackage, verifyZipPackage, zipPackage } from './package-zip';
