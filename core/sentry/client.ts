@@ -464,7 +464,9 @@ export class SentryClient {
   private interpret(method: HttpMethod, path: string, res: TransportResponse, schema: z.ZodType<unknown> | undefined, expectNoContent: boolean): unknown {
     const endpoint = `${method} ${path}`;
     const status = res.status;
-    const text = res.body.toString('utf8');
+    // Judged on the body as recorded (redacted): a token a server echoes into a name never
+    // reaches a finding, and verdicts rest on what raw/ holds, as verify recomputes them.
+    const text = this.records.get(res)?.body ?? res.body.toString('utf8');
     if (status >= 200 && status < 300) {
       if (status === 204 || text.trim() === '') {
         if (expectNoContent) return null;
@@ -490,7 +492,7 @@ export class SentryClient {
     }
     // Errors: 429 bodies come as text/html, so the body is parsed whatever the content type.
     // Redacted before anything is cut short, so no fragment of an echoed token survives.
-    const safeText = this.redact(redactResponseBody(text, { secrets: this.secrets() }).text);
+    const safeText = this.redact(text);
     const body = safeText.trim() === '' ? undefined : (parseJsonSafe(safeText) ?? safeText);
     const detail = detailOf(body);
     const said = detail ? ` Sentry said: "${detail}"` : '';

@@ -56,6 +56,32 @@ describe('planted secrets never reach an output, in any encoding', () => {
     }
   }, 60_000);
 
+  it('a token echoed into a name a check reads is redacted before any verdict: the package is written and verifies', async () => {
+    const sim = await startDemoSim((state) => {
+      const org = state.organizations[0];
+      if (!org) throw new Error('no org');
+      org.name = `Acme ${TOKEN}`;
+      const p = org.projects[0];
+      if (p) p.name = `web ${Buffer.from(TOKEN).toString('base64')}`;
+    });
+    try {
+      const work = dirs.make('planted-name-');
+      const keyFile = path.join(work, 'key.pem');
+      fs.writeFileSync(keyFile, exportPrivateKeyPem(generateSigningKey().privateKey));
+      const out = path.join(work, 'pkg');
+      const r = await runCli(['audit', '--org', DEMO_ORG_SLUG, '--url', sim.url, '--out', out, '--sign-key', keyFile], {
+        env: { SENTRY_AUTH_TOKEN: TOKEN, SENTRY_HARDEN_KEYCHAIN_SERVICE: 'not a valid service!' },
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toContain('Sentry hardening audit of "Acme [redacted]"');
+      expect(secretsInFolder(out, SECRETS)).toEqual([]);
+      expect(secretsIn(r.stdout + r.stderr, SECRETS)).toEqual([]);
+      expect((await runCli(['verify', out])).code).toBe(0);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
+
   it('web mode: every answer the page receives, the evidence view included, and the saved package', async () => {
     const data = dirs.make('planted-ui-');
     const rendererDir = fakeRenderer();
