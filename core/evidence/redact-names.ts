@@ -26,6 +26,19 @@ const CREDENTIAL_IF_OPAQUE = new Set(['key', 'code', 'sign', 'k', 'hash']);
 // Sibling keys that name what a neighbouring `value` holds: [{name: "X-Signature", value: "..."}].
 export const NAME_FIELDS = new Set(['name', 'key', 'header', 'headername', 'field', 'label']);
 
+const nameFieldCache = new Map<string, boolean>();
+
+/** Whether a key names its sibling `value` (`name`, `Header`, ...); remembered like `classify`. */
+export function isNameField(key: string): boolean {
+  let known = nameFieldCache.get(key);
+  if (known === undefined) {
+    known = NAME_FIELDS.has(key.toLowerCase());
+    if (nameFieldCache.size > 10_000) nameFieldCache.clear();
+    nameFieldCache.set(key, known);
+  }
+  return known;
+}
+
 // What a name is: 0 ordinary, 1 secret, 2 secret if the value looks opaque, 3 `code` (also a
 // grant code). Names repeat by the hundred thousand in large pages (members, rosters): remembered.
 const nameCache = new Map<string, 0 | 1 | 2 | 3>();

@@ -1,6 +1,6 @@
 import { sha256Hex } from './hash';
 import { pointerPart, TreeParser, type JNode } from './json-tree';
-import { holdsSecretValue, isSecretKeyName, NAME_FIELDS } from './redact-names';
+import { holdsSecretValue, isNameField, isSecretKeyName } from './redact-names';
 import { applyPatterns, isMasked, PATTERN_TRIGGER, REDACTED } from './redact-patterns';
 import { decodedVariants, knownSecrets, type KnownSecrets } from './secret-forms';
 
@@ -161,7 +161,7 @@ function walkValue(value: unknown, secret: boolean, ctx: Ctx): unknown {
 }
 
 function siblingNamesSecret(entries: readonly { key: string; str: string | null }[]): boolean {
-  return entries.some((e) => NAME_FIELDS.has(e.key.toLowerCase()) && e.str !== null && isSecretKeyName(e.str));
+  return entries.some((e) => isNameField(e.key) && e.str !== null && isSecretKeyName(e.str));
 }
 
 interface Edit {
@@ -215,7 +215,7 @@ function wouldRedact(value: unknown, secret: boolean, ctx: Ctx): boolean {
     let valueIsSecret = false;
     for (const k in obj) {
       const v = obj[k];
-      if (NAME_FIELDS.has(k.toLowerCase()) && typeof v === 'string' && isSecretKeyName(v)) valueIsSecret = true;
+      if (typeof v === 'string' && isNameField(k) && isSecretKeyName(v)) valueIsSecret = true;
     }
     for (const k in obj) {
       const v = obj[k];
