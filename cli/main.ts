@@ -1,6 +1,7 @@
 import { CliUsageError, EXIT } from './cli-error';
 import { USAGE } from './help';
 import type { CliIo } from './io';
+import { guardedIo, line } from './terminal';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -19,7 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor')).runDoctorCommand,
 };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = guardedIo(rawIo);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE);
@@ -32,7 +34,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    io.stderr.write(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".\n`);
+    io.stderr.write(line(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".`));
     return EXIT.couldNotRun;
   }
   try {
@@ -40,7 +42,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command(rest, io);
   } catch (e) {
     if (e instanceof CliUsageError) {
-      io.stderr.write(`sentry-harden ${name}: ${e.message}\n`);
+      io.stderr.write(line(`sentry-harden ${name}: ${e.message}`));
       return EXIT.couldNotRun;
     }
     const { reportCrash } = await import('./crash');

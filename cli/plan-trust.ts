@@ -9,6 +9,8 @@ import { tryParseBaseUrl } from '../core/sentry/base-url';
 import { CliUsageError } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
+import { joinLines } from './terminal';
+import { safeText } from '../core/terminal/safe-text';
 
 /**
  * Which key signs plans and which key plans are trusted from: the evidence signing key, chosen
@@ -60,7 +62,11 @@ export function sameBaseUrl(a: string, b: string): boolean {
 
 /** The target as a person checks it before a token goes anywhere. */
 export function formatTarget(target: PlanTarget, writeHosts: readonly string[], what: string): string {
-  return `The ${what} targets organization "${target.org.name}" (${target.org.slug}, id ${target.org.id}) at ${target.url}\n  writes go only to: ${writeHosts.join(', ')}\n`;
+  // Every value comes from the file: shown escaped, so a crafted name cannot redraw the terminal.
+  return joinLines([
+    `The ${what} targets organization "${safeText(target.org.name)}" (${safeText(target.org.slug)}, id ${safeText(target.org.id)}) at ${safeText(target.url)}`,
+    `  writes go only to: ${writeHosts.map((h) => safeText(h)).join(', ')}`,
+  ]);
 }
 
 /**

@@ -221,6 +221,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           sendJson(f.status ?? 500, { detail: 'Internal Error' });
           return;
         }
+        if (f.kind === 'raw_body') {
+          faults.consume(f);
+          send(f.status ?? 200, f.body ?? '', { 'Content-Type': 'application/json' });
+          return;
+        }
         if (f.kind === 'rate_limited') {
           faults.consume(f);
           const reset = Math.floor(now().getTime() / 1000) + (f.resetInSec ?? 1);

@@ -442,7 +442,8 @@ export class SentryClient {
     // What is recorded is what an evidence package may store: DSN secrets, tokens and other
     // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
     // holding the package can check a finding's evidence against its raw/ file.
-    const redacted = redactResponseBody(res.body);
+    // The token is passed by value so it is found in any encoding (JSON-escaped, URL-encoded, base64).
+    const redacted = redactResponseBody(res.body, { secrets: this.secrets() });
     const body = this.redact(redacted.text);
     const record: ResponseRecord = {
       method,
@@ -463,7 +464,9 @@ export class SentryClient {
   private interpret(method: HttpMethod, path: string, res: TransportResponse, schema: z.ZodType<unknown> | undefined, expectNoContent: boolean): unknown {
     const endpoint = `${method} ${path}`;
     const status = res.status;
-    const text = res.body.toString('utf8');
+    // Judged on the body as recorded (redacted): a token a server echoes into a name never
+    // reaches a finding, and verdicts rest on what raw/ holds, as verify recomputes them.
+    const text = this.records.get(res)?.body ?? res.body.toString('utf8');
     if (status >= 200 && status < 300) {
       if (status === 204 || text.trim() === '') {
         if (expectNoContent) return null;
@@ -660,6 +663,14 @@ export class SentryClient {
     // Unknown errors are not forwarded (we cannot know what they hold); only their class name.
     const kind = e instanceof Error ? ` (${e.name})` : '';
     return new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: unexpected failure in the client${kind}.` });
+  }
+
+  private secrets(): string[] {
+    try {
+      return [this.getToken()];
+    } catch {
+      return [];
+    }
   }
 
   /** Last line of defence: no message or record ever carries the token, whatever a server echoes. */
