@@ -2,6 +2,7 @@ import { CliUsageError, EXIT } from './cli-error';
 import { USAGE } from './help';
 import type { CliIo } from './io';
 import { guardedIo, line } from './terminal';
+import { safeLines } from '../core/terminal/safe-text';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -42,7 +43,8 @@ export async function main(argv: string[], rawIo: CliIo): Promise<number> {
     return await command(rest, io);
   } catch (e) {
     if (e instanceof CliUsageError) {
-      io.stderr.write(line(`sentry-harden ${name}: ${e.message}`));
+      // A usage message may span lines (a target shown before a refusal): each line escaped, breaks kept.
+      io.stderr.write(`${safeLines(`sentry-harden ${name}: ${e.message}`)}\n`);
       return EXIT.couldNotRun;
     }
     const { reportCrash } = await import('./crash');

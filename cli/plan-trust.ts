@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import type { PlanTarget } from '../shared/plan';
 import { isEvidenceError } from '../core/evidence/errors';
+import { isSecretsError } from '../core/secrets/errors';
 import { importPrivateKeyPem, loadPrivateKeyFile, type SigningKey } from '../core/evidence/keys';
 import { chooseSigningKey, keychainKeyStore, SIGNING_KEY_ENV, SIGNING_KEY_SERVICE, signingKeyFromEnv } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/keychain';
@@ -31,7 +32,10 @@ export async function planSigningKey(io: CliIo, keyFile: string | undefined): Pr
     });
     return choice.key;
   } catch (e) {
-    if (isEvidenceError(e)) throw new CliUsageError(e.message);
+    // No usable keychain and no key given: the plan is written unsigned (plan warns; apply then
+    // needs --allow-unsigned-plan). A key that was given and fails is an error.
+    if (keyFile === undefined && !keyPem && (isEvidenceError(e) || isSecretsError(e))) return null;
+    if (isEvidenceError(e) || isSecretsError(e)) throw new CliUsageError(e.message);
     throw e;
   }
 }
@@ -47,7 +51,7 @@ export async function trustedPlanKey(io: CliIo, keyFile: string | undefined): Pr
     const pem = await store.get();
     return pem === null ? null : importPrivateKeyPem(pem, { source: 'The keychain signing key' }).publicKey;
   } catch (e) {
-    if (isEvidenceError(e) && keyFile === undefined) return null;
+    if ((isEvidenceError(e) || isSecretsError(e)) && keyFile === undefined) return null;
     if (isEvidenceError(e)) throw new CliUsageError(e.message);
     throw e;
   }
