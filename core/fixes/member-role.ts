@@ -2,7 +2,9 @@ import type { Finding } from '../../shared/finding';
 import { memberRef } from '../controls/findings';
 import { MemberDetailSchema } from '../sentry/schemas';
 import { fieldPut, memberPath, paramsWithPrefix } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import type { ChangeDraft, FixContext, FixDefinition, FixProposal } from './types';
+import type { MemberDetail } from '../sentry/schemas';
+import type { ResourceRef } from '../../shared/finding';
 import { FixParamError } from './types';
 
 const ROLES = ['billing', 'member', 'admin', 'manager', 'owner'] as const;
@@ -11,7 +13,9 @@ const RANK: Record<string, number> = { billing: 0, member: 1, admin: 2, manager:
 /**
  * Member role change (REFERENCE.md 3.2). A member PUT replaces the member's team memberships
  * wholesale, and clears them when `teamRoles` is missing: the body always carries the member's
- * current team roles. Your own role and roles above your own are refused here, as Sentry would.
+ * current team roles (or, on servers before getsentry/sentry PR #35391, its team slugs and the
+ * `role` field they read). Your own role and roles above your own are refused here, as Sentry would.
+ * The team roles are part of the re-read after the write, so a change Sentry makes to them is seen.
  */
 export const memberRoleFix: FixDefinition = {
   id: 'member-role',
@@ -54,25 +58,50 @@ export const memberRoleFix: FixDefinition = {
         notes.push({ control: '2.3', resource: res, kind: 'info', message: `${res.name} already has the ${role} role.` });
         continue;
       }
-      const teamRoles = m.teamRoles.map((t) => ({ teamSlug: t.teamSlug, role: t.role }));
-      // Billing members cannot be on teams: Sentry refuses unless the teams are dropped too.
-      const billing = role === 'billing' && teamRoles.length > 0;
-      changes.push(
-        fieldPut(
-          path,
-          billing ? { orgRole: { before: m.orgRole, after: role }, teamRoles: { before: teamRoles, after: [] } } : { orgRole: { before: m.orgRole, after: role } },
-          {
-            ref: `role:${id}`,
-            control: '2.3',
-            check: '2.3.owner-count',
-            resource: res,
-            risk: 'low',
-            description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their team roles'}.`,
-          },
-          { field: 'orgRole', ...(billing ? {} : { echo: { teamRoles } }) },
-        ),
-      );
+      changes.push(roleChange(ctx, path, id, m, role, res));
     }
     return { changes, notes };
   },
 };
+
+/**
+ * The PUT for one member. Refuses (FixParamError) what Sentry would do silently: without the
+ * `organizations:team-roles` feature the member PUT stores every sent team role as None
+ * (organization_member_details.py `put`), which would drop a member's team-admin roles.
+ */
+function roleChange(ctx: FixContext, path: string, id: string, m: MemberDetail, role: string, res: ResourceRef): ChangeDraft {
+  const common = { ref: `role:${id}`, control: '2.3', check: '2.3.owner-count', resource: res, risk: 'low' as const };
+  if (m.roleField === 'role' || m.teamRoles === undefined) {
+    // Servers before PR #35391: `role` is the field, teams are slugs without roles.
+    const teams = [...m.teams];
+    const billing = role === 'billing' && teams.length > 0;
+    return fieldPut(
+      path,
+      billing ? { role: { before: m.orgRole, after: role }, teams: { before: teams, after: [] } } : { role: { before: m.orgRole, after: role } },
+      {
+        ...common,
+        description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their teams'}.`,
+        notes: ['This Sentry reports members with `role` only (before orgRole and team roles), so the change sends `role` and the team list.'],
+      },
+      { field: 'role', ...(billing ? {} : { echo: { teams } }) },
+    );
+  }
+  const teamRoles = m.teamRoles.map((t) => ({ teamSlug: t.teamSlug, role: t.role }));
+  const billing = role === 'billing' && teamRoles.length > 0;
+  const held = teamRoles.filter((t) => t.role !== null);
+  if (!billing && held.length > 0 && ctx.org.features !== undefined && !ctx.org.features.includes('team-roles')) {
+    throw new FixParamError(
+      `role.${id}: this organization lacks Sentry's team-roles feature, and without it Sentry stores every team role sent with a member change as none: ` +
+        `${res.name} would lose ${held.map((t) => `${t.role} on ${t.teamSlug}`).join(', ')}. Change the role in Sentry (Settings > Members) and re-check the team roles there.`,
+    );
+  }
+  return fieldPut(
+    path,
+    billing ? { orgRole: { before: m.orgRole, after: role }, teamRoles: { before: teamRoles, after: [] } } : { orgRole: { before: m.orgRole, after: role } },
+    {
+      ...common,
+      description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their team roles'}.`,
+    },
+    { field: 'orgRole', ...(billing ? {} : { echo: { teamRoles } }) },
+  );
+}
