@@ -33,13 +33,14 @@ function listOrganizations(ctx: RequestContext): SimResponse {
 /**
  * organization_details.py `get`: the summary serializer unless request.access has `org:read`.
  * OrganizationPermission lets org:write/org:admin through; sentry.io's getsentry override lets any
- * member token through (profiles.ts `orgSummaryWithoutOrgRead`).
+ * member's token through (profiles.ts `orgSummaryWithoutOrgRead`; modelled for member tokens only).
  */
 function getOrganization(ctx: RequestContext): SimResponse {
   const { org, access } = orgOf(ctx);
   const features = truthyParam(ctx.query.get('include_feature_flags'));
   if (!access.scopes.has('org:read')) {
-    if (!ctx.profile.orgSummaryWithoutOrgRead && !ORG_READ.some((s) => access.scopes.has(s))) throw insufficientScope(ORG_READ);
+    const overridden = ctx.profile.orgSummaryWithoutOrgRead && access.member !== undefined;
+    if (!overridden && !ORG_READ.some((s) => access.scopes.has(s))) throw insufficientScope(ORG_READ);
     return ok(shapeOrg(serializeOrgSummary(org, ctx, { features }), ctx.profile));
   }
   const detailed = ctx.query.get('detailed') !== '0';
