@@ -23,6 +23,7 @@ export function orgTokensUnreadable(
   const message =
     code === 'session_only'
       ? `Sentry lists organization auth tokens only to a signed-in browser session, not to API tokens: ${steps}`
-      : `This Sentry has no organization auth token list (org auth tokens came with Sentry 23.x): ${steps}`;
+      : 'This Sentry has no organization auth token list (org auth tokens came with Sentry 23.x): review the tokens CI uses ' +
+        `(User Settings > Auth Tokens, Settings > Developer Settings > internal integrations) and revoke those unused for ${staleDays} days or belonging to no known pipeline.`;
   return { message, evidence, details: { endpoint: loaded.error.endpoint ?? null, reason: code } };
 }
