@@ -16,6 +16,11 @@ export function startProfileSim(
   opts: { tweak?: (state: SimState) => void; now?: () => Date } = {},
 ): Promise<RunningSimulator> {
   const state = createDemoState();
+  // Team roles came with getsentry/sentry PR #35391 (2022): a legacy org has none to keep.
+  const switches = typeof profile === 'string' ? SERVER_PROFILES[profile] : profile;
+  if (switches.memberRoleFields === 'legacy-role') {
+    for (const org of state.organizations) for (const m of org.members) m.teams = m.teams.map((t) => ({ ...t, role: null }));
+  }
   opts.tweak?.(state);
   return startSimulator({ state, profile, asyncTaskDelayMs: 10, ...(opts.now ? { now: opts.now } : {}) });
 }
