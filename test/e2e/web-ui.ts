@@ -9,6 +9,7 @@ import { startUi } from '../../cli/ui';
 import type { RunningUi } from '../../cli/ui';
 import type { Keychain } from '../../core/secrets/index';
 import { DEMO_TOKENS } from '../../simulator/index';
+import type { ServerProfileName } from '../../simulator/index';
 
 /** Helpers of the browser tests: build, web mode on the simulator, Chromium, token checks. */
 
@@ -71,10 +72,10 @@ export function memoryKeychain(): Keychain & { readonly items: Map<string, strin
 }
 
 /** `sentry-harden ui --demo --port 0` in this process, with its own data folder. */
-export async function startDemoUi(rendererDir: string, keychain: Keychain = memoryKeychain()): Promise<WebUi> {
+export async function startDemoUi(rendererDir: string, keychain: Keychain = memoryKeychain(), demoServerProfile?: ServerProfileName): Promise<WebUi> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-e2e-'));
   const ui = await startUi(
-    { demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, keychain, openUrl: () => undefined },
+    { demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, keychain, openUrl: () => undefined, ...(demoServerProfile ? { demoServerProfile } : {}) },
     { env: { ...process.env } },
   );
   // A listener of our own on the event stream: what the page receives there is checked too.
