@@ -36,9 +36,10 @@ export interface ServerProfile {
    */
   readonly memberFlagsLegacy: boolean;
   /**
-   * The nested `user` of a member keeps `emails`. The newest members serializer drops `user.emails`
-   * (getsentry/sentry issue 8 of this project; organization_member/base.py serializes users without
-   * the emails list on sentry.io today).
+   * The nested `user` of a member keeps `emails`. The newest members serializer
+   * (src/sentry/api/serializers/models/organization_member/base.py and the user serializer it calls)
+   * drops `user.emails`, as this project's issue 8 reports; unverified in the indexed source, so
+   * the product must simply not need the field (it does not read it).
    */
   readonly memberUserEmails: boolean;
   /**
