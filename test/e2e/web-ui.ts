@@ -154,3 +154,40 @@ export async function overflowsHorizontally(
     return { overflow: el.scrollWidth > el.clientWidth, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, offenders };
   });
 }
+
+// ---- wizard steps shared by the E2E sessions ----
+
+export const continueButton = (page: Page) => page.getByRole('button', { name: /^Continue to / });
+
+export async function connectDemo(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /Use the demo organization/ }).click();
+  await page.getByText('Ready to review').waitFor();
+}
+
+export async function waitForChecks(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Re-check now' }).waitFor({ timeout: 30_000 });
+}
+
+/** Applies the checked changes through the confirmation dialog and waits for the results. */
+export async function applyChecked(page: Page, count: number): Promise<void> {
+  await page.getByRole('button', { name: `Apply ${count} selected change${count === 1 ? '' : 's'}…` }).click();
+  const dialog = page.getByRole('dialog', { name: 'Apply these changes?' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: `Apply ${count} change${count === 1 ? '' : 's'}` }).click();
+  await page.getByRole('table', { name: 'What was applied' }).waitFor({ timeout: 30_000 });
+}
+
+/** The count shown for one status in the current step's results line. */
+export async function sectionCount(page: Page, status: 'pass' | 'fail' | 'error' | 'manual'): Promise<number> {
+  const index = ['pass', 'fail', 'error', 'manual'].indexOf(status);
+  return Number((await page.locator('.section-counts .count').nth(index).innerText()).replace(/\D+/g, ''));
+}
+
+/** Undoes the first applied change whose Undo button matches, and returns the "What was undone" text. */
+export async function undoFirst(page: Page, button: RegExp): Promise<string> {
+  await page.getByRole('button', { name: button }).first().click();
+  await page.getByRole('dialog', { name: 'Undo this change?' }).getByRole('button', { name: 'Undo' }).click();
+  const undone = page.getByRole('table', { name: 'What was undone' });
+  await undone.waitFor({ timeout: 30_000 });
+  return undone.innerText();
+}

@@ -9,7 +9,10 @@ import type { ServerProfileName } from '../../simulator/index';
 import type { WebUi } from './web-ui';
 import {
   ROOT,
+  applyChecked,
   browserTestsUnavailable,
+  connectDemo,
+  continueButton,
   buildRenderer,
   findToken,
   launchChromium,
@@ -17,7 +20,10 @@ import {
   overflowsHorizontally,
   recordResponses,
   startDemoUi,
+  sectionCount,
   storageDump,
+  undoFirst,
+  waitForChecks,
 } from './web-ui';
 
 /**
@@ -81,29 +87,9 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     }
   }
 
-  const continueButton = (page: Page) => page.getByRole('button', { name: /^Continue to / });
-
   async function expectNoTokenInPage(page: Page, context: BrowserContext, where: string): Promise<void> {
     expect(findToken(await page.content()), `token in the DOM at ${where}`).toBeNull();
     expect(findToken(await storageDump(page, context)), `token in storage at ${where}`).toBeNull();
-  }
-
-  async function connectDemo(page: Page): Promise<void> {
-    await page.getByRole('button', { name: /Use the demo organization/ }).click();
-    await page.getByText('Ready to review').waitFor();
-  }
-
-  async function waitForChecks(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Re-check now' }).waitFor({ timeout: 30_000 });
-  }
-
-  /** Applies the checked changes through the confirmation dialog and waits for the results. */
-  async function applyChecked(page: Page, count: number): Promise<void> {
-    await page.getByRole('button', { name: `Apply ${count} selected change${count === 1 ? '' : 's'}…` }).click();
-    const dialog = page.getByRole('dialog', { name: 'Apply these changes?' });
-    await dialog.waitFor();
-    await dialog.getByRole('button', { name: `Apply ${count} change${count === 1 ? '' : 's'}` }).click();
-    await page.getByRole('table', { name: 'What was applied' }).waitFor({ timeout: 30_000 });
   }
 
   it('walks a full L1 session: connect, check, three fixes, re-check, undo, signed package, verify', async () => {
@@ -266,8 +252,7 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     console.log(`wizard full session on saas: ${Date.now() - started} ms`);
   }, 240_000);
 
-  // The full session above runs on saas; the other server profiles get a shorter one (connect,
-  // checks, one fix, undo) so the E2E time does not triple. Durations are printed for the report.
+  // Other server profiles: a short session (connect, checks, one fix, undo), not a tripled full one.
   for (const profile of SERVER_PROFILE_NAMES.filter((p) => p !== 'saas')) {
     it(`runs a short session on the ${profile} profile: connect, checks with no error, one fix, undo`, async () => {
       const started = Date.now();
@@ -278,23 +263,15 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
       await continueButton(page).click();
       await page.getByRole('heading', { level: 1, name: 'Authentication & SSO' }).waitFor();
       await waitForChecks(page);
-      const errorCount = async () => Number((await page.locator('.section-counts .count').nth(2).innerText()).replace(/\D+/g, ''));
       // Member checks (1.2) are evaluated whatever field the server puts the role in.
-      expect(await errorCount(), 'errors in Authentication & SSO').toBe(0);
+      expect(await sectionCount(page, 'error'), 'errors in Authentication & SSO').toBe(0);
       await continueButton(page).click();
       await page.getByRole('heading', { level: 1, name: 'Access controls' }).waitFor();
-      expect(await errorCount(), 'errors in Access controls').toBe(0);
-      const fix = page.getByRole('checkbox', { name: /^Organization membership settings/ }).first();
-      await fix.waitFor({ timeout: 30_000 });
-      await fix.check();
+      expect(await sectionCount(page, 'error'), 'errors in Access controls').toBe(0);
+      await page.getByRole('checkbox', { name: /^Organization membership settings/ }).first().check({ timeout: 30_000 });
       await applyChecked(page, 1);
       expect(await page.getByRole('table', { name: 'What was applied' }).innerText()).toMatch(/Applied and verified/);
-      await page.getByRole('button', { name: /^Undo Organization membership settings/ }).first().click();
-      const undoDialog = page.getByRole('dialog', { name: 'Undo this change?' });
-      await undoDialog.getByRole('button', { name: 'Undo' }).click();
-      const undone = page.getByRole('table', { name: 'What was undone' });
-      await undone.waitFor({ timeout: 30_000 });
-      expect(await undone.innerText()).toMatch(/Undone and verified/);
+      expect(await undoFirst(page, /^Undo Organization membership settings/)).toMatch(/Undone and verified/);
       expect(errors).toEqual([]);
       await context.close();
       console.log(`wizard short session on ${profile}: ${Date.now() - started} ms`);
