@@ -36,10 +36,12 @@ export interface ServerProfile {
    */
   readonly memberFlagsLegacy: boolean;
   /**
-   * The nested `user` of a member keeps `emails`. The newest members serializer
-   * (src/sentry/api/serializers/models/organization_member/base.py and the user serializer it calls)
-   * drops `user.emails`, as this project's issue 8 reports; unverified in the indexed source, so
-   * the product must simply not need the field (it does not read it).
+   * The nested `user` of a member keeps `emails`. Sentry's published OpenAPI schema (the one the
+   * contract test holds the simulator to) requires `user.emails` in the members and team-members
+   * responses, so every named profile keeps it; the newest members serializer
+   * (src/sentry/api/serializers/models/organization_member/base.py) drops it, as this project's
+   * issue 8 reports, which tests model with `memberUserEmails: false` (unverified in the indexed
+   * source). The product does not read the field.
    */
   readonly memberUserEmails: boolean;
   /**
@@ -92,7 +94,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     // a1: server-era switches
     memberRoleFields: 'org-role',
     memberFlagsLegacy: false,
-    memberUserEmails: false,
+    memberUserEmails: true,
     teamRosterServiceAccounts: true,
     orgAuthTokenList: 'session-only',
     memberInviteEndpoint: true,

@@ -47,12 +47,16 @@ describe('server profiles', () => {
     expect(changed.role).toBe('member');
   });
 
-  it('current profiles send orgRole and teamRoles; only saas drops user.emails', async () => {
+  it('current profiles send orgRole and teamRoles; the newest-serializer variant drops user.emails', async () => {
+    sim = await startProfileSim({ ...SERVER_PROFILES.saas, memberUserEmails: false });
+    const [dropped] = (await call(sim.url, `${O}/members/`)).json() as Row[];
+    expect(dropped?.user && 'emails' in dropped.user).toBe(false);
+    await sim.close();
     for (const name of ['saas', 'self-hosted'] as const) {
       sim = await startProfileSim(name);
       const [m] = (await call(sim.url, `${O}/members/`)).json() as Row[];
       expect(m?.orgRole, name).toBeDefined();
-      expect(m?.user && 'emails' in m.user, name).toBe(name === 'self-hosted');
+      expect(m?.user && 'emails' in m.user, name).toBe(true);
       const finn = (await call(sim.url, `${O}/members/3006/`)).json() as Row;
       expect(finn.teamRoles, name).toEqual(expect.arrayContaining([{ teamSlug: 'platform', role: 'admin' }]));
       await sim.close();

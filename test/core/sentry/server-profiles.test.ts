@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { DEMO_TOKENS } from '../../../simulator';
+import { DEMO_TOKENS, SERVER_PROFILES } from '../../../simulator';
 import type { RunningSimulator, SimState } from '../../../simulator';
 import { connect } from '../../../core/sentry/connect';
 import { MemberDetailSchema, MemberSchema, OrganizationSchema, TeamMemberSchema, isServiceAccount } from '../../../core/sentry/schemas';
@@ -63,6 +63,13 @@ function addServiceAccount(s: SimState): void {
   if (!org || !team) throw new Error('demo org has no team');
   org.members.push({ id: '3999', userId: null, email: '', name: 'ci-bot', orgRole: 'member', inviteStatus: 'approved', expired: false, dateCreated: org.dateCreated, inviterName: null, flags: { 'sim:service-account': true }, teams: [{ teamId: team.id, role: null }] });
 }
+
+it('members without user.emails (the newest serializer) are read; every member check is evaluated', async () => {
+  sim = await startProfileSim({ ...SERVER_PROFILES.saas, memberUserEmails: false });
+  const { report } = await auditDemo(sim, { level: 'L1' });
+  for (const check of MEMBER_CHECKS) expect(statuses(report.findings, check), check).not.toContain('error');
+  expect(report.findings.filter((f) => f.status === 'error')).toEqual([]);
+});
 
 it('team rosters with a service account still evaluate 2.1 (saas)', async () => {
   sim = await startProfileSim('saas', { tweak: addServiceAccount });
