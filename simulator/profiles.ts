@@ -85,6 +85,12 @@ export interface ServerProfile {
    * 2024). Legacy servers answer 404 and clients read keys per project.
    */
   readonly orgWideKeyList: boolean;
+  /**
+   * GET /organizations/{org}/audit-logs/ body: `{rows, options}` since getsentry/sentry PR #36438
+   * (July 2022, src/sentry/api/endpoints/organization_auditlogs.py: `response.data = {"rows": ...,
+   * "options": audit_log.get_api_names()}`); before it the paginated list of entries itself.
+   */
+  readonly auditLogBody: 'rows-options' | 'list';
 }
 
 export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>> = {
@@ -101,6 +107,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     orgSummaryWithoutOrgRead: true,
     orgLinksAndRegions: true,
     orgWideKeyList: true,
+    auditLogBody: 'rows-options',
   },
   'self-hosted': {
     name: 'self-hosted',
@@ -115,6 +122,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     orgSummaryWithoutOrgRead: false,
     orgLinksAndRegions: true,
     orgWideKeyList: true,
+    auditLogBody: 'rows-options',
   },
   'self-hosted-legacy': {
     name: 'self-hosted-legacy',
@@ -129,6 +137,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     orgSummaryWithoutOrgRead: false,
     orgLinksAndRegions: false,
     orgWideKeyList: false,
+    auditLogBody: 'list',
   },
 };
 

@@ -5,7 +5,7 @@ import { apiPath } from './client';
 import { SentryApiError } from './errors';
 import {
   ApiIndexSchema,
-  AuditLogPageSchema,
+  AuditLogBodySchema,
   AuthProviderSchema,
   InboundFilterSchema,
   IntegrationSchema,
@@ -299,7 +299,7 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
       once('auditLog', () => {
         const path = apiPath`/api/0/organizations/${org}/audit-logs/`;
         return loadAll(`GET ${path}`, () =>
-          client.paginate(path, { pageSchema: AuditLogPageSchema, extract: (page) => page.rows }, { perPage: PER_PAGE, limitPages: 1 }),
+          client.paginate(path, { pageSchema: AuditLogBodySchema, extract: (entries) => entries }, { perPage: PER_PAGE, limitPages: 1 }),
         );
       }),
     integrations: () => paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema),

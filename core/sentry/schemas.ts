@@ -305,6 +305,14 @@ export const AuditLogPageSchema = z.looseObject({
   options: z.array(z.string()).optional(),
 });
 
+/**
+ * Either audit log body: `{rows, options}` since getsentry/sentry PR #36438 (July 2022), the plain
+ * list of entries before it (organization_auditlogs.py). Read as the list of entries.
+ */
+export const AuditLogBodySchema = z
+  .union([AuditLogPageSchema, z.array(AuditLogEntrySchema)])
+  .transform((body) => (Array.isArray(body) ? body : body.rows));
+
 export const IntegrationSchema = z.looseObject({
   id: Id,
   name: z.string(),

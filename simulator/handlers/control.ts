@@ -113,10 +113,10 @@ function auditLogs(ctx: RequestContext): SimResponse {
   if (startMs !== null) rows = rows.filter((r) => Date.parse(r.dateCreated) >= (startMs as number));
   if (endMs !== null) rows = rows.filter((r) => Date.parse(r.dateCreated) <= (endMs as number));
   const page = paginateByDate(rows, (r) => Date.parse(r.dateCreated), q);
-  return pageResponse(page, {
-    rows: page.items.map((r) => serializeAuditEntry(r, ctx.state)),
-    options: [...AUDIT_EVENT_NAMES],
-  });
+  const entries = page.items.map((r) => serializeAuditEntry(r, ctx.state));
+  // Before PR #36438 (July 2022) the body was the list itself (profiles.ts `auditLogBody`).
+  if (ctx.profile.auditLogBody === 'list') return pageResponse(page, entries);
+  return pageResponse(page, { rows: entries, options: [...AUDIT_EVENT_NAMES] });
 }
 
 function orgAuthTokens(ctx: RequestContext): SimResponse {

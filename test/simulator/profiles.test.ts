@@ -79,6 +79,16 @@ describe('server profiles', () => {
     expect((await call(sim.url, `${O}/project-keys/`)).status).toBe(404);
   });
 
+  it('audit log body: {rows, options} since PR #36438, the plain list on legacy', async () => {
+    sim = await startProfileSim('self-hosted-legacy');
+    const legacy = (await call(sim.url, `${O}/audit-logs/`)).json();
+    expect(Array.isArray(legacy) && legacy.length).toBeGreaterThan(0);
+    await sim.close();
+    sim = await startProfileSim('self-hosted');
+    const current = (await call(sim.url, `${O}/audit-logs/`)).json() as Row;
+    expect(Array.isArray(current.rows) && Array.isArray(current.options)).toBe(true);
+  });
+
   it('the new invite model lists invites at /invited-members/ and not in the members list', async () => {
     sim = await startProfileSim('saas', { tweak: (s) => s.organizations[0]?.features.push('new-organization-member-invite') });
     const members = (await call(sim.url, `${O}/members/`)).json() as Row[];
