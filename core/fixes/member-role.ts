@@ -71,6 +71,12 @@ export const memberRoleFix: FixDefinition = {
  */
 function roleChange(ctx: FixContext, path: string, id: string, m: MemberDetail, role: string, res: ResourceRef): ChangeDraft {
   const common = { ref: `role:${id}`, control: '2.3', check: '2.3.owner-count', resource: res, risk: 'low' as const };
+  if (m.roleField !== 'role' && m.teamRoles === undefined) {
+    // A current server that did not say the team roles: sending the team list could reset them.
+    throw new FixParamError(
+      `role.${id}: Sentry did not report ${res.name}'s team roles (no teamRoles in GET ${path}), so a role change could drop them; change the role in Sentry (Settings > Members).`,
+    );
+  }
   if (m.roleField === 'role' || m.teamRoles === undefined) {
     // Servers before PR #35391: `role` is the field, teams are slugs without roles.
     const teams = [...m.teams];

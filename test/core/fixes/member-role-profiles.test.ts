@@ -87,3 +87,10 @@ it('reports what Sentry changed when the re-read differs from the plan (team rol
   expect(r?.status).toBe('not_effective');
   expect(r?.message).toMatch(/teamRoles is \[\] \(planned \[/);
 });
+
+it('refuses when a current server leaves out teamRoles: the team roles are unknown, not none', async () => {
+  sim = await startProfileSim('self-hosted');
+  sim.faults.add({ method: 'GET', path: /\/members\/3006\/$/, kind: 'wrong_shape', field: 'teamRoles', value: undefined });
+  await expect(plan(sim, { 'role.3006': 'member' })).rejects.toThrow(/did not report .*team roles/);
+  expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+});
