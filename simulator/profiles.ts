@@ -81,8 +81,9 @@ export interface ServerProfile {
    */
   readonly orgLinksAndRegions: boolean;
   /**
-   * GET /organizations/{org}/project-keys/ (src/sentry/api/endpoints/organization_project_keys.py,
-   * 2024). Legacy servers answer 404 and clients read keys per project.
+   * GET /organizations/{org}/project-keys/ (`OrganizationProjectKeysEndpoint`, owned by
+   * ApiOwner.TELEMETRY_EXPERIENCE, so a 2024-or-later endpoint; its file path is not confirmed here).
+   * Legacy servers answer 404 and clients read keys per project.
    */
   readonly orgWideKeyList: boolean;
   /**
