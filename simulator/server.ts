@@ -195,6 +195,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         sendJson(404, NOT_FOUND);
         return;
       }
+      const onProfile = route.onProfile?.(profile) ?? 'as_declared';
+      if (onProfile === 'absent') {
+        sendJson(404, NOT_FOUND);
+        return;
+      }
 
       // Faults that replace the answer outright.
       const active = faults.matching(method, apiPath);
@@ -245,7 +250,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
 
       // Authentication: session-only endpoints ignore bearer tokens entirely.
-      if (route.auth === 'session_only') {
+      if (route.auth === 'session_only' || onProfile === 'session_only') {
         sendJson(403, NOT_PROVIDED);
         return;
       }
@@ -370,7 +375,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const access = orgAccess(org, caller);
     ctx.org = org;
     ctx.access = access;
-    if (route.scopes) requireAnyScope(access.scopes, route.scopes);
+    if (route.scopes && !route.scopesInHandler) requireAnyScope(access.scopes, route.scopes);
     const projectParam = ctx.params.project;
     if (projectParam !== undefined) {
       const project = findProject(org, projectParam);

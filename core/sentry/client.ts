@@ -90,7 +90,8 @@ const CONTROL_PATHS: readonly RegExp[] = [
   /^\/api\/0\/users\//,
   /^\/api\/0\/api-tokens\//,
   /^\/api\/0\/sentry-apps\//,
-  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations|auth-provider|auth-providers)\//,
+  // auth-provider(s) are @region_silo_endpoint (organization_auth_provider_details.py): not here.
+  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations)\//,
 ];
 
 /** Endpoints Sentry serves to browser sessions only (REFERENCE.md 0.3, 9). */
@@ -254,6 +255,11 @@ export class SentryClient {
   }
 
   /** The token's scopes (GET /api/0/) and its effective scopes in the org (organization `access`). */
+  /** The token's scopes after expansion, once GET /api/0/ told them; null before. */
+  scopesHeld(): ReadonlySet<string> | null {
+    return this.tokenScopes ?? null;
+  }
+
   setScopes(scopes: { readonly token?: readonly string[]; readonly orgAccess?: readonly string[] }): void {
     if (scopes.token) this.tokenScopes = expandScopes(scopes.token);
     if (scopes.orgAccess) this.orgAccess = new Set(scopes.orgAccess);
