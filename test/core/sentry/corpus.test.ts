@@ -25,18 +25,6 @@ const EXPECTED_REJECTIONS: Readonly<Record<string, { readonly reason: string; re
       'response; remove this row when ApiIndexSchema makes `version` optional.',
     fields: ['version'],
   },
-  'members/go-sentry-organization-members-service-list-38c05cb.json': {
-    reason:
-      'Member without orgRole (only role/roleName): the shape of servers before getsentry/sentry PR #35391 (June 2022). ' +
-      'Issue 8 section 2 makes the product read the role from `role`; remove this row when MemberSchema accepts it.',
-    fields: ['[].orgRole'],
-  },
-  'member-detail/go-sentry-organization-members-service-get-38c05cb.json': {
-    reason:
-      'Member detail without orgRole and teamRoles (pre-PR #35391 shape). A missing team-role list must read as ' +
-      '"unknown" (issue 8 section 2); remove this row when MemberDetailSchema accepts it.',
-    fields: ['orgRole', 'teamRoles'],
-  },
   'organization/openapi-get-organization-retrieve-an-organization.json': {
     reason:
       'The OpenAPI example is abbreviated (hand-written, REFERENCE.md "Important limits"): it carries the summary ' +
