@@ -5,6 +5,7 @@ import { apiPath } from './client';
 import { SentryApiError } from './errors';
 import {
   ApiIndexSchema,
+  AuditLogEntrySchema,
   AuditLogPageSchema,
   AuthProviderSchema,
   InboundFilterSchema,
@@ -125,8 +126,17 @@ async function loadAll<T>(endpoint: string, read: () => Promise<Paginated<T>>): 
   }
 }
 
-/** One Evidence for a read made of several (per-project keys): pages and items add up. */
+/**
+ * One Evidence for a read made of several (per-project keys): pages and items add up, and the
+ * invalid items keep their place (index over the merged list).
+ */
 function mergeEvidence(endpoint: string, parts: readonly Evidence[], complete: boolean): Evidence {
+  let offset = 0;
+  const invalid = parts.flatMap((e) => {
+    const shifted = (e.invalid ?? []).map((i) => ({ ...i, index: i.index + offset }));
+    offset += e.items;
+    return shifted;
+  });
   return {
     method: 'GET',
     endpoint,
@@ -136,6 +146,7 @@ function mergeEvidence(endpoint: string, parts: readonly Evidence[], complete: b
     complete: complete && parts.every((e) => e.complete),
     fetchedAt: parts.map((e) => e.fetchedAt).sort()[0] ?? new Date().toISOString(),
     responses: parts.flatMap((e) => e.responses),
+    ...(invalid.length > 0 ? { invalid } : {}),
   };
 }
 
@@ -249,14 +260,18 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
     projectFilters: (projectSlug: string) =>
       once(`projectFilters:${projectSlug}`, () => {
         const path = apiPath`/api/0/projects/${org}/${projectSlug}/filters/`;
-        return load(`GET ${path}`, () => client.read(path, z.array(InboundFilterSchema)));
+        return load(`GET ${path}`, () => client.readList(path, InboundFilterSchema));
       }),
     // Only the newest page: enough to see recent changes; evidence says complete: false if more exist.
     auditLog: () =>
       once('auditLog', () => {
         const path = apiPath`/api/0/organizations/${org}/audit-logs/`;
         return loadAll(`GET ${path}`, () =>
-          client.paginate(path, { pageSchema: AuditLogPageSchema, extract: (page) => page.rows }, { perPage: PER_PAGE, limitPages: 1 }),
+          client.paginate(
+            path,
+            { pageSchema: AuditLogPageSchema, extract: (page) => page.rows, item: AuditLogEntrySchema },
+            { perPage: PER_PAGE, limitPages: 1 },
+          ),
         );
       }),
     integrations: () => paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema),
@@ -270,7 +285,7 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
     orgAuthTokens: () =>
       once('orgAuthTokens', () => {
         const path = apiPath`/api/0/organizations/${org}/org-auth-tokens/`;
-        return load(`GET ${path}`, () => client.read(path, z.array(OrgAuthTokenSchema)));
+        return load(`GET ${path}`, () => client.readList(path, OrgAuthTokenSchema));
       }),
   };
 }
