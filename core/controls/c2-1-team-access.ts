@@ -1,5 +1,6 @@
 import type { CheckDefinition, ControlDefinition } from './types';
 import { memberRef, orgRef, plural, recorder, teamRef } from './findings';
+import { invalidItemsOf } from '../sentry/items';
 
 const ID = '2.1';
 
@@ -97,6 +98,21 @@ export const teamAccess: ControlDefinition = {
     const onATeam = new Set<string>();
     for (const { roster } of rosters) {
       if (roster.ok) for (const tm of roster.value) onATeam.add(tm.id);
+    }
+    // A roster entry that did not validate still proves its member is on the team when it
+    // carries an id; one without an id could be anyone, so nobody may be called teamless.
+    const anonymous = rosters.flatMap(({ team, roster }) =>
+      roster.ok ? invalidItemsOf(roster.evidence).filter((i) => i.id === undefined).map(() => team) : [],
+    );
+    for (const { roster } of rosters) {
+      if (roster.ok) for (const i of invalidItemsOf(roster.evidence)) if (i.id !== undefined) onATeam.add(i.id);
+    }
+    if (anonymous.length > 0) {
+      for (const team of new Set(anonymous)) {
+        const roster = rosters.find((x) => x.team === team)?.roster;
+        if (roster?.ok) r.invalidItems([CHECKS.teamless], roster.evidence, 'teamMembers', { resourceOf: () => teamRef(team) });
+      }
+      return r.findings;
     }
     const scoped = members.value.filter((m) => m.user !== null && TEAM_SCOPED_ROLES.has(m.orgRole));
     const teamless = scoped.filter((m) => !onATeam.has(m.id));

@@ -84,7 +84,9 @@ export const dataScrubbing: ControlDefinition = {
       return r.findings;
     }
     const listEv = [org.evidence, projects.evidence];
+    const unseen = r.invalidItems(projectChecks, projects.evidence, 'projects');
     if (projects.value.length === 0) {
+      if (unseen > 0) return r.findings;
       for (const check of projectChecks) r.notApplicable(check, orgRes, 'The organization has no projects.', listEv);
       return r.findings;
     }
@@ -133,7 +135,7 @@ export const dataScrubbing: ControlDefinition = {
         );
       }
     }
-    if (failed.error > 0) return r.findings;
+    if (failed.error > 0 || unseen > 0) return r.findings;
     const n = plural(projects.value.length, 'project');
     if (failed.scrub === 0) r.pass(CHECKS.projectScrubbing, orgRes, `All ${n} scrub events with the default scrubbers.`, allEv);
     if (failed.ip === 0) r.pass(CHECKS.projectIp, orgRes, `None of the ${n} stores IP addresses.`, allEv);

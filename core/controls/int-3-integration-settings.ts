@@ -41,7 +41,8 @@ export const integrationSettings: ControlDefinition = {
       return r.findings;
     }
     const ev = [integrations.evidence];
-    if (integrations.value.length === 0) {
+    const unseen = r.invalidItems([CHECKS.settings], integrations.evidence, 'integrations');
+    if (integrations.value.length === 0 && unseen === 0) {
       r.notApplicable(CHECKS.settings, orgRes, 'No integration is installed.', ev);
       return r.findings;
     }

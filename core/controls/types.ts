@@ -24,6 +24,12 @@ export interface CheckDefinition {
    * reads (the audit runner enforces it).
    */
   readonly claimHoldsOnPartialRead?: true;
+  /**
+   * Each finding of this check is about its own resource only (INT.1: "this integration is
+   * inventoried"), so an item elsewhere in the list that did not validate does not touch it. Every
+   * other pass is refused while a read behind it has invalid items (the audit runner enforces it).
+   */
+  readonly claimPerItem?: true;
 }
 
 /** How the token this session runs with looks (never the token itself). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Evidence } from '../../shared/finding';
 import type { Fetched, Paginated, SentryClient } from './client';
 import { apiPath } from './client';

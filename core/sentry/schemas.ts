@@ -10,7 +10,8 @@ const Id = z.string();
 const IsoDate = z.string();
 
 export const ApiIndexSchema = z.looseObject({
-  version: z.string(),
+  /** Unused by every check; Sentry's value varies by deployment, so never a reason to refuse. */
+  version: z.unknown().optional(),
   auth: z.looseObject({ scopes: z.array(z.string()) }).nullable(),
   user: z
     .looseObject({
@@ -159,14 +160,18 @@ export const ProjectKeySchema = z.looseObject({
   name: z.string(),
   label: z.string().optional(),
   public: z.string(),
-  /** Secret half of the DSN. Redacted before anything is stored or shown. */
-  secret: z.string().optional(),
+  /**
+   * Secret half of the DSN, a nullable column (ProjectKeySerializerResponse: `secret: str | None`,
+   * src/sentry/api/serializers/models/project_key.py). Unused; redacted before anything is stored.
+   */
+  secret: z.string().nullish(),
   projectId: z.number().int(),
   isActive: z.boolean(),
-  rateLimit: RateLimitSchema.nullable(),
+  /** Read by 3.2.rate-limit only: a key without it is an `error` of that check, not an invalid key. */
+  rateLimit: RateLimitSchema.nullable().optional(),
   browserSdkVersion: z.string().optional(),
   dateCreated: IsoDate.nullable().optional(),
-  dsn: z.looseObject({ public: z.string(), secret: z.string().optional() }).optional(),
+  dsn: z.looseObject({ public: z.string().nullish(), secret: z.string().nullish() }).optional(),
 });
 export type ProjectKey = z.infer<typeof ProjectKeySchema>;
 
@@ -229,6 +234,7 @@ export const SentryAppSchema = z.looseObject({
   webhookUrl: z.string().nullable().optional(),
   allowedOrigins: z.array(z.string()).optional(),
   owner: z.looseObject({ id: z.union([z.string(), z.number()]), slug: z.string() }).nullable().optional(),
+  /** Not in SentryAppSerializer (src/sentry/sentry_apps/api/serializers/sentry_app.py); never required. */
   isDisabled: z.boolean().optional(),
   datePublished: z.string().nullable().optional(),
 });
