@@ -18,20 +18,34 @@ export interface ServerProfile {
    * src/sentry/middleware/ratelimit.py only adds headers when the limiter ran).
    */
   readonly rateLimitHeaders: boolean;
+
+  // --- client keys, integrations, apps (issue 8 section 2; keep member/org/token switches apart) ---
+
+  /**
+   * Every project has the `projects:rate-limits` feature, whatever its `features` list in the
+   * state says. Self-hosted turns it on for all (`"projects:rate-limits": True` in SENTRY_FEATURES,
+   * src/sentry/conf/server.py); on sentry.io it comes with the plan (the getsentry feature
+   * handler), which the simulator reads from each project's features. Without it, key PUTs keep
+   * the stored limit (src/sentry/api/endpoints/project_key_details.py, `put`).
+   */
+  readonly rateLimitsForEveryProject: boolean;
 }
 
 export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>> = {
   saas: {
     name: 'saas',
     rateLimitHeaders: true,
+    rateLimitsForEveryProject: false,
   },
   'self-hosted': {
     name: 'self-hosted',
     rateLimitHeaders: false,
+    rateLimitsForEveryProject: true,
   },
   'self-hosted-legacy': {
     name: 'self-hosted-legacy',
     rateLimitHeaders: false,
+    rateLimitsForEveryProject: true,
   },
 };
 

@@ -274,7 +274,11 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
           ),
         );
       }),
-    integrations: () => paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema),
+    // includeConfig=0: by default Sentry fetches each integration's config from the third party,
+    // which is slow and, on an error there, reports the integration as "disabled"
+    // (organization_integrations_index.py, OrganizationIntegrationSerializer).
+    integrations: () =>
+      paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema, { includeConfig: 0 }),
     sentryApps: () => paginated('sentryApps', apiPath`/api/0/organizations/${org}/sentry-apps/`, SentryAppSchema),
     sentryAppInstallations: () =>
       paginated(
