@@ -75,6 +75,8 @@ export const enforce2fa: ControlDefinition = {
       return r.findings;
     }
     const ev = [members.evidence];
+    // Members that did not validate: errors naming them (their verdict is unknown), the rest evaluated.
+    r.invalidItems([CHECKS.members, CHECKS.invites], members.evidence, 'members');
     const accepted = members.value.filter((m) => m.user !== null);
     const invites = members.value.filter((m) => m.user === null);
     const lacking = accepted.filter((m) => !signsInWithSecondFactor(m));

@@ -48,6 +48,7 @@ export const adminAccess: ControlDefinition = {
       }
     } else {
       const ev = [members.evidence];
+      r.invalidItems([CHECKS.ownerCount, CHECKS.inventory, CHECKS.privileged2fa, CHECKS.invites], members.evidence, 'members');
       const all = members.value;
       const summary = (role: string) =>
         all.filter((m) => m.orgRole === role).map((m) => ({ id: m.id, name: memberRef(m).name, pending: m.user === null }));

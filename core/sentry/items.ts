@@ -12,8 +12,11 @@ export interface ParsedItems<T> {
   readonly invalid: InvalidItem[];
 }
 
-/** Fields that identify an item, in the order we try them (id, slug, a key's public half, uuid). */
-const ID_FIELDS = ['id', 'slug', 'public', 'uuid'] as const;
+/**
+ * Fields that identify an item, in the order we try them: the slug first, since findings name
+ * projects, teams and apps by slug; a key's public half; then id and uuid.
+ */
+const ID_FIELDS = ['slug', 'public', 'id', 'uuid'] as const;
 
 function itemId(raw: unknown): string | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
