@@ -87,6 +87,8 @@ export interface ControlDefinition {
   /** Scopes the checks read with (any one of each group suffices). */
   readonly requiredScopes: readonly (readonly string[])[];
   readonly checks: readonly CheckDefinition[];
+  /** How the checks model Sentry (and its sources), for docs/controls.md. */
+  readonly docNotes?: readonly string[];
   /** Read-only. Returns findings only for checks whose level the audit includes. */
   evaluate(ctx: ControlContext): Promise<ControlFinding[]>;
 }
