@@ -148,7 +148,8 @@ export const ProjectDetailSchema = z.looseObject({
   scrubIPAddresses: z.boolean(),
   relayPiiConfig: z.string().nullable().optional(),
   options: z.record(z.string(), z.unknown()),
-  teams: z.array(TeamRefSchema),
+  /** No check reads the detail's teams (2.2 uses the project list): never a reason to refuse. */
+  teams: z.array(TeamRefSchema).optional(),
   features: z.array(z.string()).optional(),
 });
 export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
