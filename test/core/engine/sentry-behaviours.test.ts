@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FixParamError } from '../../../core/fixes/types';
 import { parseRateLimit } from '../../../core/fixes/key-rate-limit';
 import type { RunningSimulator } from '../../../simulator/index';
-import { DEMO_ORG_SLUG, DEMO_TOKENS, createDemoState, startSimulator } from '../../../simulator/index';
+import { DEMO_ORG_SLUG, DEMO_TOKENS, SERVER_PROFILE_NAMES, createDemoState, startSimulator } from '../../../simulator/index';
 import { auditDemo } from '../../helpers/demo-audit';
 import { planDemo, runChanges, startDemoSim, tempDir } from '../fixes/helpers';
 
@@ -127,4 +127,23 @@ describe('fields Sentry may leave null or out', () => {
     expect(owned.length).toBeGreaterThan(0);
     for (const f of owned) expect(f.details?.disabled).toBeNull();
   });
+});
+
+describe('every profile', () => {
+  for (const profile of SERVER_PROFILE_NAMES) {
+    it(`${profile}: a key with a null secret and one malformed key leave every other key check evaluated`, async () => {
+      const state = createDemoState();
+      const k = state.organizations[0]?.projects[0]?.keys[0];
+      if (k) k.secret = null;
+      sim = await startSimulator({ state, profile });
+      sim.faults.add({ method: 'GET', path: '/api/0/organizations/:org/project-keys/', kind: 'wrong_shape', field: 'projectId', value: 'x', index: 1 });
+      const { report } = await auditDemo(sim, { level: 'L3' });
+      const keyFindings = report.findings.filter((f) => ['3.2.rate-limit', '3.2.single-active-key', '3.2.key-age'].includes(f.check));
+      const errors = keyFindings.filter((f) => f.status === 'error');
+      // Only the malformed key is an error (once per key check); no organization-wide error.
+      expect(errors.map((f) => f.resource.type)).toEqual(['key', 'key', 'key']);
+      expect(keyFindings.some((f) => f.status === 'fail')).toBe(true);
+      expect(keyFindings.filter((f) => f.status === 'pass')).toEqual([]);
+    });
+  }
 });
