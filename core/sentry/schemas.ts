@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /**
- * Response shapes at the boundary. Each schema lists the fields the engine relies on, with the
- * types Sentry sends (REFERENCE.md); unknown fields pass through untouched because Sentry adds
- * fields often. A response that does not match is a `malformed_response` error, never a guess.
+ * Response shapes at the boundary. Each schema requires only the fields some check or fix reads,
+ * with the types Sentry sends (REFERENCE.md); everything else is optional, and unknown fields pass
+ * through untouched because Sentry adds fields often. A list is validated item by item
+ * (`items.ts`): an odd item is set aside and named, the rest evaluated. An object answer that does
+ * not match is a `malformed_response` error, never a guess.
  */
 
 const Id = z.string();
@@ -184,7 +186,7 @@ export type InboundFilter = z.infer<typeof InboundFilterSchema>;
 
 /** GET /auth-provider/ answers 204 when no SSO provider is configured; that is `null` here. */
 export const AuthProviderSchema = z.looseObject({
-  id: Id,
+  id: Id.optional(),
   provider_name: z.string(),
   pending_links_count: z.number().int().optional(),
   login_url: z.string().optional(),
@@ -243,7 +245,7 @@ export type SentryApp = z.infer<typeof SentryAppSchema>;
 
 export const SentryAppInstallationSchema = z.looseObject({
   app: z.looseObject({ uuid: z.string(), slug: z.string() }),
-  organization: z.looseObject({ slug: z.string() }),
+  organization: z.looseObject({ slug: z.string() }).optional(),
   uuid: z.string(),
   status: z.string(),
 });
