@@ -2,6 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/finding';
 import type { AuditReport } from '../../../shared/report';
 import { auditDemo, findingKey, withDemoSimulator } from '../../helpers/demo-audit';
+import { SERVER_PROFILES } from '../../../simulator/index';
+
+/**
+ * The 2023-2024 sentry.io era, whose org auth token list answered bearer tokens (today's is
+ * session-only, simulator/profiles.ts `orgAuthTokenList`), so every list endpoint has items to break.
+ */
+const TOKENS_READABLE = { profile: { ...SERVER_PROFILES.saas, orgAuthTokenList: 'bearer' as const } };
 
 /**
  * The fault matrix, per item: one malformed item in each list endpoint the audit reads, and each
@@ -81,7 +88,7 @@ const OPTIONAL_FIELDS: readonly MissingField[] = [
 let baseline: readonly Finding[] = [];
 
 beforeAll(async () => {
-  baseline = await withDemoSimulator({}, async (sim) => (await auditDemo(sim, { level: LEVEL })).report.findings);
+  baseline = await withDemoSimulator(TOKENS_READABLE, async (sim) => (await auditDemo(sim, { level: LEVEL })).report.findings);
   expect(baseline.some((f) => f.status === 'error')).toBe(false);
 });
 
@@ -103,7 +110,7 @@ function invalidIds(report: AuditReport): Set<string> {
 describe('fault matrix: one malformed item per list', () => {
   for (const list of LISTS) {
     it(`item 0 of ${list.path} with a wrong "${list.field}"`, async () => {
-      await withDemoSimulator({}, async (sim) => {
+      await withDemoSimulator(TOKENS_READABLE, async (sim) => {
         sim.faults.add({ method: 'GET', path: list.path, kind: 'wrong_shape', field: list.field, value: { unexpected: true }, index: 0 });
         const { report } = await auditDemo(sim, { level: LEVEL, timeoutMs: 2_000 });
         const re = endpointRegex(list.path);
@@ -139,7 +146,7 @@ describe('fault matrix: one malformed item per list', () => {
 describe('fault matrix: each optional field missing', () => {
   for (const m of OPTIONAL_FIELDS) {
     it(`${m.path} without "${m.field}"${m.nullInstead ? ' (null)' : ''}`, async () => {
-      await withDemoSimulator({}, async (sim) => {
+      await withDemoSimulator(TOKENS_READABLE, async (sim) => {
         sim.faults.add(
           m.nullInstead
             ? { method: 'GET', path: m.path, kind: 'wrong_shape', field: m.field, value: null }

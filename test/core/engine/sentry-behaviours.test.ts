@@ -136,7 +136,9 @@ describe('every profile', () => {
       const k = state.organizations[0]?.projects[0]?.keys[0];
       if (k) k.secret = null;
       sim = await startSimulator({ state, profile });
-      sim.faults.add({ method: 'GET', path: '/api/0/organizations/:org/project-keys/', kind: 'wrong_shape', field: 'projectId', value: 'x', index: 1 });
+      // Servers without the org-wide key list are read per project (legacy): break one key there.
+      const keysPath = sim.profile.orgWideKeyList ? '/api/0/organizations/:org/project-keys/' : `/api/0/projects/acme-demo/${state.organizations[0]?.projects[0]?.slug}/keys/`;
+      sim.faults.add({ method: 'GET', path: keysPath, kind: 'wrong_shape', field: 'projectId', value: 'x', index: 1 });
       const { report } = await auditDemo(sim, { level: 'L3' });
       const keyFindings = report.findings.filter((f) => ['3.2.rate-limit', '3.2.single-active-key', '3.2.key-age'].includes(f.check));
       const errors = keyFindings.filter((f) => f.status === 'error');
