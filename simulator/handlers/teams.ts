@@ -1,7 +1,6 @@
 import type { RequestContext, SimResponse } from '../http-types';
 import { hasProjectAccess } from '../auth';
 import { paginateOffset, pageResponse } from '../pagination';
-import { orgRole } from '../roles';
 import type { Route } from '../router';
 import { serializeMember, serializeProjectSummary, serializeTeam, teamMemberCounts } from '../serializers';
 import { findUser } from '../state';
@@ -35,10 +34,11 @@ function listTeamMembers(ctx: RequestContext): SimResponse {
     ...page,
     items: page.items.map((m) => {
       const tm = m.teams.find((t) => t.teamId === team.id);
-      const minimum = orgRole(m.orgRole)?.minimumTeamRole;
       return {
         ...serializeMember(m, ctx.state),
-        teamRole: minimum === 'admin' ? 'admin' : (tm?.role ?? 'contributor'),
+        // The stored team role, not the effective one: DetailedOrganizationMemberTeamSerializer
+        // sets `teamRole = obj.role` (src/sentry/core/endpoints/team_members.py), null when unset.
+        teamRole: tm?.role ?? null,
         teamSlug: team.slug,
       };
     }),
