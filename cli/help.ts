@@ -11,6 +11,8 @@ Usage:
   sentry-harden undo JOURNAL [--yes] [--confirm-org SLUG] [--journal-dir DIR]
   sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]
   sentry-harden ui [--demo] [--port N] [--out DIR] [--no-open] [--data-dir DIR]
+  sentry-harden export oscal DIR --from PACKAGE [--key PUBLIC_KEY]
+  sentry-harden export terraform DIR --org SLUG [--url BASE] [--demo]
   sentry-harden --help | --version
 
 Commands:
@@ -29,6 +31,10 @@ Commands:
            per-launch secret in the printed URL (for machines without Electron). The token stays
            in this process and the OS keychain. --demo: the built-in demo organization (a
            simulator, not a real Sentry). Reports go to --out DIR (default: the data directory).
+  export   oscal: NIST OSCAL 1.0.4 assessment results from a verified evidence package, for GRC
+           tools. terraform: configuration for the jianyuan/sentry provider describing the
+           organization as read (keys and rate limits, projects, filters, teams, members), with
+           import blocks; a README lists what the provider cannot express. Read-only.
   verify   Check an evidence package (folder or .zip) offline: the signature, every file's hash,
            and every verdict recomputed from raw/ with this tool's controls. Exit 0 valid,
            1 invalid (each problem names its file), 2 could not run.

@@ -3,6 +3,7 @@ import { USAGE } from './help';
 import type { CliIo } from './io';
 import { runAuditCommand } from './audit';
 import { runApplyCommand } from './apply';
+import { runExportCommand } from './export';
 import { runPlanCommand } from './plan';
 import { runUiCommand } from './ui';
 import { runUndoCommand } from './undo';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   undo: (argv, io) => runUndoCommand(argv, io),
   ui: (argv, io) => runUiCommand(argv, io),
   verify: runVerifyCommand,
+  export: runExportCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {

@@ -30,8 +30,8 @@ export const OSCAL_NS = 'urn:sentry-harden:oscal';
 
 type Json = Record<string, unknown>;
 
-/** Where raw responses live relative to the OSCAL file inside a package. */
-const RAW_HREF_PREFIX = '../raw/';
+/** Where raw responses live relative to the OSCAL file inside a package (oscal/ beside raw/). */
+export const PACKAGE_RAW_HREF_PREFIX = '../raw/';
 
 function prop(name: string, value: string): Json {
   return { name: oscalToken(name), ns: OSCAL_NS, value };
@@ -72,6 +72,7 @@ interface BuildContext {
   readonly pages: Map<string, { sha256: string; url: string }[]>;
   readonly resources: Map<string, Json>;
   readonly parties: PartyIndex;
+  readonly rawHrefPrefix: string;
 }
 
 function evidenceResource(ctx: BuildContext, page: { sha256: string; url: string }): string {
@@ -81,7 +82,7 @@ function evidenceResource(ctx: BuildContext, page: { sha256: string; url: string
   ctx.resources.set(page.sha256, {
     uuid,
     title: `Sentry API response ${page.url}`,
-    rlinks: [{ href: `${RAW_HREF_PREFIX}${page.sha256}.json`, 'media-type': 'application/json', hashes: [{ algorithm: 'SHA-256', value: page.sha256 }] }],
+    rlinks: [{ href: `${ctx.rawHrefPrefix}${page.sha256}.json`, 'media-type': 'application/json', hashes: [{ algorithm: 'SHA-256', value: page.sha256 }] }],
   });
   return uuid;
 }
@@ -226,11 +227,11 @@ function result(ctx: BuildContext, view: AuditView, risks: { risks: Json[]; byCo
  * Builds the assessment results document. `reportSha256` (the SHA-256 of report.json) seeds every
  * UUID, so the same package always yields the same file and two packages never share ids.
  */
-export function buildAssessmentResults(report: EvidenceReport, reportSha256: string): Json {
+export function buildAssessmentResults(report: EvidenceReport, reportSha256: string, options: { rawHrefPrefix?: string; reportHref?: string } = {}): Json {
   const ns = `sentry-harden:${reportSha256}`;
   const parties = buildParties(ns, report);
   const before = report.before;
-  const ctx: BuildContext = { ns, report, pages: readPages(report, before?.reads ?? []), resources: new Map(), parties };
+  const ctx: BuildContext = { ns, report, pages: readPages(report, before?.reads ?? []), resources: new Map(), parties, rawHrefPrefix: options.rawHrefPrefix ?? PACKAGE_RAW_HREF_PREFIX };
   const results = [
     result(ctx, { key: 'after', title: before ? 'After the session' : 'Audit', startedAt: report.startedAt, finishedAt: report.finishedAt, controls: report.controls, findings: report.findings }, risksFor(ctx)),
   ];
@@ -252,7 +253,7 @@ export function buildAssessmentResults(report: EvidenceReport, reportSha256: str
         'responsible-parties': nonEmpty(parties.responsible),
       }),
       // No OSCAL assessment plan exists; the package's report.json (catalog, level, settings) is the plan.
-      'import-ap': { href: '../report.json', remarks: 'No separate OSCAL assessment plan: the scope (control catalog, level, thresholds) is recorded in the package report.json.' },
+      'import-ap': { href: options.reportHref ?? '../report.json', remarks: 'No separate OSCAL assessment plan: the scope (control catalog, level, thresholds) is recorded in the package report.json.' },
       results,
       'back-matter': resources.length > 0 ? { resources } : undefined,
     }),
