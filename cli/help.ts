@@ -11,6 +11,7 @@ Usage:
   sentry-harden undo JOURNAL [--yes] [--confirm-org SLUG] [--journal-dir DIR]
   sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]
   sentry-harden ui [--demo] [--port N] [--out DIR] [--no-open] [--data-dir DIR]
+  sentry-harden portfolio [--json] [--html FILE] [--csv FILE]
   sentry-harden export oscal DIR --from PACKAGE [--key PUBLIC_KEY]
   sentry-harden export terraform DIR --org SLUG [--url BASE] [--demo]
   sentry-harden --help | --version
@@ -31,6 +32,10 @@ Commands:
            per-launch secret in the printed URL (for machines without Electron). The token stays
            in this process and the OS keychain. --demo: the built-in demo organization (a
            simulator, not a real Sentry). Reports go to --out DIR (default: the data directory).
+  portfolio
+           Every saved organization: host, last signed package (checked) with its level and
+           counts, exceptions open and expiring within 30 days, next review (overdue flagged),
+           drift. Exit 1 when a review is overdue.
   export   oscal: NIST OSCAL 1.0.4 assessment results from a verified evidence package, for GRC
            tools. terraform: configuration for the jianyuan/sentry provider describing the
            organization as read (keys and rate limits, projects, filters, teams, members), with

@@ -5,6 +5,7 @@ import { runAuditCommand } from './audit';
 import { runApplyCommand } from './apply';
 import { runExportCommand } from './export';
 import { runPlanCommand } from './plan';
+import { runPortfolioCommand } from './portfolio';
 import { runUiCommand } from './ui';
 import { runUndoCommand } from './undo';
 import { runVerifyCommand } from './verify';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   ui: (argv, io) => runUiCommand(argv, io),
   verify: runVerifyCommand,
   export: runExportCommand,
+  portfolio: runPortfolioCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
