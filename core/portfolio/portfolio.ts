@@ -2,8 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EvidenceReportSchema } from '../../shared/evidence';
 import type { EvidenceReport } from '../../shared/evidence';
-import type { FindingStatus } from '../../shared/finding';
-import type { Level } from '../../shared/levels';
+import type { LastPackageState, PortfolioEntry } from '../../shared/portfolio';
 import type { Profile } from '../../shared/profile';
 import type { Registers } from '../../shared/settings';
 import { verifyPackage } from '../evidence/package';
@@ -13,37 +12,6 @@ import { openPackage, REPORT_FILE } from '../evidence/package-files';
 export const EXPIRING_WITHIN_DAYS = 30;
 /** report.json larger than this is not read for the portfolio (it only needs the summary). */
 const MAX_REPORT_BYTES = 200 * 1024 * 1024;
-
-/** The last signed package of a profile, as far as the portfolio can tell. */
-export type LastPackageState =
-  | { readonly state: 'none' }
-  | { readonly state: 'missing'; readonly path: string }
-  | { readonly state: 'invalid'; readonly path: string; readonly reason: string }
-  | {
-      readonly state: 'valid';
-      readonly path: string;
-      readonly finishedAt: string;
-      readonly level: Level;
-      readonly counts: Readonly<Record<FindingStatus, number>>;
-      readonly signer: string | null;
-      /** From the package's drift section (made with --baseline); null when it had none. */
-      readonly drift: { readonly newlyFailing: number; readonly regressed: number; readonly fixed: number } | null;
-    };
-
-/**
- * One saved organization in the portfolio. Summary fields only: no finding, resource name, id or
- * raw response of the organization leaves its own package through this (the isolation promise).
- */
-export interface PortfolioEntry {
-  readonly profileId: string;
-  readonly label: string;
-  readonly orgSlug: string;
-  readonly host: string;
-  readonly profileLevel: Level;
-  readonly lastPackage: LastPackageState;
-  readonly exceptions: { readonly open: number; readonly expiringSoon: number; readonly expired: number };
-  readonly review: { readonly nextReviewDate: string; readonly overdue: boolean; readonly dueInDays: number } | null;
-}
 
 export interface PortfolioSource {
   listProfiles(): Profile[];
@@ -140,3 +108,5 @@ export async function buildPortfolio(source: PortfolioSource, now: Date): Promis
   }
   return out.sort((a, b) => Number(b.review?.overdue ?? false) - Number(a.review?.overdue ?? false) || a.label.localeCompare(b.label));
 }
+
+export type { LastPackageState, PortfolioEntry } from '../../shared/portfolio';
