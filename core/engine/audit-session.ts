@@ -3,6 +3,7 @@ import type { Level } from '../../shared/levels';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings, ControlDefinition, IntegrationRegisterEntry } from '../controls/types';
 import { connect, type ConnectOptions, type SentryConnection } from '../sentry/connect';
+import type { OrgData } from '../sentry/org-data';
 import type { ResponseRecord } from '../sentry/transport';
 import { runAudit, type AuditProgress } from './audit';
 import { buildAuditReport } from './report';
@@ -17,6 +18,11 @@ export interface AuditOrganizationOptions extends Omit<ConnectOptions, 'onRespon
   readonly integrationRegister?: readonly IntegrationRegisterEntry[];
   readonly onProgress?: (event: AuditProgress) => void;
   readonly onResponse?: (record: ResponseRecord) => void;
+  /**
+   * Runs after the audit on the same memoized reads, before the connection closes (exports read
+   * what the audit already read instead of asking Sentry again).
+   */
+  readonly inspect?: (data: OrgData, report: AuditReport) => Promise<void>;
 }
 
 export interface AuditOutcome {
@@ -64,6 +70,7 @@ export async function auditOrganization(options: AuditOrganizationOptions): Prom
       token,
       { requests: stats.requestsSent, rateLimited: stats.rateLimited },
     );
+    if (options.inspect) await options.inspect(connection.data, report);
     return { report, responses };
   } finally {
     connection.client.close();
