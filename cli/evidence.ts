@@ -17,20 +17,11 @@ import {
 import { DEFAULT_REVIEW_INTERVAL_DAYS, writeEvidencePackage, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
 import { isSecretsError } from '../core/secrets/errors';
 import { createKeychain } from '../core/secrets/keychain';
-import { auditOrganization, type AuditOutcome } from '../core/engine/audit-session';
-import type { ApplyResult } from '../core/engine/apply';
-import { readJournal } from '../core/engine/journal';
-import { tokenPrefix } from '../core/engine/token-kind';
-import { changeRecordsFromJournal } from '../core/evidence/changes';
-import { isSentryApiError } from '../core/sentry/errors';
-import type { Plan } from '../shared/plan';
-import type { StatusCounts } from '../shared/finding';
 import { isStoreError, type AppStore } from '../core/store/index';
-import type { ApplyFlags, ChangeSession } from './apply';
-import { CliUsageError, EXIT } from './cli-error';
+import { CliUsageError } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
-import { joinLines, line } from './terminal';
+import { joinLines } from './terminal';
 
 /** Options of `audit` and `apply` that shape the evidence package. */
 export const EVIDENCE_OPTIONS = {
@@ -232,57 +223,4 @@ export function formatDrift(drift: Drift): string {
   if (lines.length === 1) lines.push('  no change.');
   for (const n of drift.notes) lines.push(`  note: ${n}`);
   return joinLines(lines);
-}
-
-function totals(c: StatusCounts): string {
-  return `${c.pass} pass, ${c.fail} fail, ${c.error} error, ${c.manual} manual`;
-}
-
-/**
- * `apply PLAN --out DIR`: a fresh audit right before the first change (the plan file holds the
- * proposed changes, not the audit they came from, and the organization may have moved since),
- * the changes as the journal recorded them, a fresh audit after the last one, all in one signed
- * package. Registers, key and output folder are checked before anything is sent.
- */
-export async function packageSession(io: CliIo, plan: Plan, flags: ApplyFlags, out: string, evidence: EvidenceFlags): Promise<ChangeSession> {
-  const ctx = await loadSessionContext(io, evidence, plan.target.org.slug);
-  await checkOutput(io, out);
-  const key = await signingKeyFor(io, evidence);
-  const audit = (getToken: () => string): Promise<AuditOutcome> =>
-    auditOrganization({
-      baseUrl: plan.target.url,
-      orgSlug: plan.target.org.slug,
-      getToken,
-      tokenPrefix: tokenPrefix(getToken()),
-      level: plan.level,
-      timeoutMs: flags.timeoutMs,
-      ...(flags.caFile ? { caFile: flags.caFile } : {}),
-      settings: ctx.settings,
-      integrationRegister: ctx.registers.integrationRegister,
-    });
-  let before: AuditOutcome | null = null;
-  return {
-    async before(getToken) {
-      io.stderr.write(`Auditing ${plan.target.org.slug} before the changes (level ${plan.level}), for the evidence package\n`);
-      before = await audit(getToken);
-    },
-    async after(result: ApplyResult, getToken) {
-      if (!before) return null;
-      io.stderr.write('Auditing again after the changes\n');
-      let after: AuditOutcome;
-      try {
-        after = await audit(getToken);
-      } catch (e) {
-        if (!isSentryApiError(e)) throw e;
-        io.stderr.write(line(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}`));
-        return EXIT.couldNotRun;
-      }
-      const changes = changeRecordsFromJournal(readJournal(result.journalFile));
-      const input: EvidenceInput = { final: after, before, changes, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays };
-      const written = await writeSessionPackage(io, out, input, ctx, key, getToken());
-      io.stdout.write(`\nBefore: ${totals(before.report.summary.counts)}\nAfter:  ${totals(after.report.summary.counts)}\n`);
-      io.stdout.write(formatPackage(written, key));
-      return null;
-    },
-  };
 }

@@ -10,13 +10,12 @@ import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings, ControlDefinition, TokenInfo } from '../controls/types';
 import type { ApplyEvent, ApplyResult, ChangeResult } from '../engine/apply';
-import { applyChanges, checkTarget, connectForTarget } from '../engine/apply';
 import { auditOrganization } from '../engine/audit-session';
 import { newRunId, readJournal } from '../engine/journal';
 import { makePlan, PlanError } from '../engine/plan';
 import { RebuildError } from '../engine/rebuild';
-import { reconcileUnfinished } from '../engine/reconcile';
-import { acquireRunLock, isRunLockError, type RunLock } from '../engine/run-lock';
+import { runChangeSequence } from '../engine/change-run';
+import { isRunLockError } from '../engine/run-lock';
 import { classifyToken, tokenPrefix, toTokenInfo } from '../engine/token-kind';
 import { planUndo } from '../engine/undo';
 import { FIXES } from '../fixes/index';
@@ -65,6 +64,10 @@ export interface EngineDeps {
 type AuditRunDto = HandlerResponseOf<'audit:run'>;
 type FixStepDto = HandlerResponseOf<'fix:plan'>['steps'][number];
 type StepResultDto = HandlerResponseOf<'fix:apply'>['results'][number];
+interface RecheckDto {
+  readonly recheck: AuditRunDto | null;
+  readonly recheckError: ErrorInfo | null;
+}
 
 interface RunRecord {
   readonly dto: AuditRunDto;
@@ -383,7 +386,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     controls: readonly string[] | null,
     baselineRunId: string,
     ctx: HandlerContext,
-  ): Promise<{ recheck: AuditRunDto | null; recheckError: ErrorInfo | null }> {
+  ): Promise<RecheckDto> {
     try {
       const dto = await audit(session, { level, controls: controls ?? undefined, baselineRunId: runs.has(baselineRunId) ? baselineRunId : undefined }, ctx);
       return { recheck: dto, recheckError: null };
@@ -394,74 +397,82 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     }
   }
 
-  /** Connects to the plan's target, reconciles interrupted runs, applies, returns the result. */
+  /**
+   * The app's adapter over core/engine/change-run.ts (the sequence the CLI runs too): one run per
+   * profile, progress events, cancellation by progress id, and the re-check after the changes.
+   */
   async function execute(
     session: ProfileSession,
-    run: { kind: 'apply' | 'undo'; source: string; plan: { readonly target: Plan['target']; readonly writeHosts: readonly string[] }; changes: readonly Change[]; stepIdOf: (c: Change) => string; progressId: string },
+    run: {
+      kind: 'apply' | 'undo';
+      source: string;
+      plan: { readonly target: Plan['target']; readonly writeHosts: readonly string[] };
+      changes: readonly Change[];
+      stepIdOf: (c: Change) => string;
+      progressId: string;
+      /** The journal an undo reverses. */
+      alsoReconcile?: string;
+      recheck: () => Promise<RecheckDto>;
+    },
     ctx: HandlerContext,
-  ): Promise<ApplyResult> {
+  ): Promise<{ result: ApplyResult; after: RecheckDto }> {
     const { profile } = session;
     if (busy.has(profile.id)) throw appError('invalid_input', 'Another apply or undo of this profile is running: wait for it to finish');
-    // Another process (the CLI, a second window) may be changing this organization with the same data.
-    let lock: RunLock;
-    try {
-      lock = acquireRunLock(deps.journalDir, run.plan.target, run.kind);
-    } catch (e) {
-      if (isRunLockError(e)) throw appError('invalid_input', e.message);
-      throw e;
-    }
-    busy.add(profile.id);
     const controller = new AbortController();
-    applying.set(run.progressId, controller);
+    const onEvent = (event: ApplyEvent): void => {
+      if (event.kind === 'start') {
+        ctx.emit('fix:progress', { planId: run.progressId, stepId: run.stepIdOf(event.change), status: 'running', kind: run.kind, outcome: null, index: event.index, total: event.total });
+      } else {
+        const index = run.changes.findIndex((c) => c.id === event.result.change.id) + 1;
+        ctx.emit('fix:progress', {
+          planId: run.progressId,
+          stepId: run.stepIdOf(event.result.change),
+          status: coarseStatus(event.result.status),
+          kind: run.kind,
+          outcome: event.result.status,
+          index,
+          total: run.changes.length,
+        });
+      }
+    };
+    let locked = false;
     try {
-      const connection = await connectForTarget(run.plan.target, {
-        getToken: session.getToken,
+      const outcome = await runChangeSequence<RecheckDto>({
+        kind: run.kind,
+        source: run.source,
+        target: run.plan.target,
+        writeHosts: run.plan.writeHosts,
+        changes: () => run.changes,
+        journalDir: deps.journalDir,
+        ...(run.alsoReconcile !== undefined ? { alsoReconcile: run.alsoReconcile } : {}),
+        token: async () => session.getToken,
         timeoutMs,
         ...(profile.caFile ? { caFile: profile.caFile } : {}),
+        // Consent was given for exactly these steps (and the slug checked) before we got here.
+        confirm: async () => true,
+        onEvent,
+        signal: controller.signal,
+        // Another process (the CLI, a second window) may be changing this organization with the same data.
+        onLocked: () => {
+          locked = true;
+          busy.add(profile.id);
+          applying.set(run.progressId, controller);
+        },
+        afterChanges: async () => {
+          // The run itself is over: no cancelling a re-check through fix:cancel.
+          applying.delete(run.progressId);
+          return run.recheck();
+        },
       });
-      try {
-        checkTarget(connection, run.plan.target, run.plan.writeHosts, []);
-        await reconcileUnfinished({ client: connection.client, journalDir: deps.journalDir, target: run.plan.target });
-        checkTarget(connection, run.plan.target, run.plan.writeHosts, run.changes);
-        const onEvent = (event: ApplyEvent): void => {
-          if (event.kind === 'start') {
-            ctx.emit('fix:progress', { planId: run.progressId, stepId: run.stepIdOf(event.change), status: 'running', kind: run.kind, outcome: null, index: event.index, total: event.total });
-          } else {
-            const index = run.changes.findIndex((c) => c.id === event.result.change.id) + 1;
-            ctx.emit('fix:progress', {
-              planId: run.progressId,
-              stepId: run.stepIdOf(event.result.change),
-              status: coarseStatus(event.result.status),
-              kind: run.kind,
-              outcome: event.result.status,
-              index,
-              total: run.changes.length,
-            });
-          }
-        };
-        return await applyChanges({
-          client: connection.client,
-          kind: run.kind,
-          source: run.source,
-          target: run.plan.target,
-          writeHosts: run.plan.writeHosts,
-          changes: run.changes,
-          journalDir: deps.journalDir,
-          lastWriteStatus: connection.lastWriteStatus,
-          // Consent was given for exactly these steps (and the slug checked) before we got here.
-          confirm: async () => true,
-          onEvent,
-          signal: controller.signal,
-        });
-      } finally {
-        connection.client.close();
-      }
+      return { result: outcome.result, after: outcome.after as RecheckDto };
     } catch (e) {
+      if (!locked && isRunLockError(e)) throw appError('invalid_input', e.message);
       throw mapEngineError(e);
     } finally {
-      lock.release();
-      busy.delete(profile.id);
-      applying.delete(run.progressId);
+      if (locked) {
+        busy.delete(profile.id);
+        applying.delete(run.progressId);
+      }
     }
   }
 
@@ -634,9 +645,17 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       if (unknown.length > 0) throw appError('invalid_input', `The plan has no step ${unknown.join(', ')}`);
       const changes = plan.changes.filter((c) => wanted.has(c.id));
       checkConsent(changes, plan.target.org.slug, request.confirmOrg, (c) => c.id);
-      const result = await execute(
+      const { result, after } = await execute(
         session,
-        { kind: 'apply', source: `plan ${plan.digest}`, plan, changes, stepIdOf: (c) => c.id, progressId: rec.planId },
+        {
+          kind: 'apply',
+          source: `plan ${plan.digest}`,
+          plan,
+          changes,
+          stepIdOf: (c) => c.id,
+          progressId: rec.planId,
+          recheck: () => recheck(session, plan.level, rec.controls, rec.baselineRunId, ctx),
+        },
         ctx,
       );
       const applyId = result.runId;
@@ -650,7 +669,6 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         journalFile: result.journalFile,
         undone: new Set(),
       });
-      const after = await recheck(session, plan.level, rec.controls, rec.baselineRunId, ctx);
       return {
         planId: rec.planId,
         applyId,
@@ -689,9 +707,18 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       const undoesOf = new Map(chosen.map((s) => [s.change.id, s.undoes]));
       const stepIdOf = (c: Change): string => undoesOf.get(c.id) ?? c.id;
       checkConsent(chosen.map((s) => s.change), undo.target.org.slug, request.confirmOrg, stepIdOf);
-      const result = await execute(
+      const { result, after } = await execute(
         session,
-        { kind: 'undo', source: undo.source, plan: undo, changes: chosen.map((s) => s.change), stepIdOf, progressId: rec.applyId },
+        {
+          kind: 'undo',
+          source: undo.source,
+          plan: undo,
+          changes: chosen.map((s) => s.change),
+          stepIdOf,
+          progressId: rec.applyId,
+          alsoReconcile: rec.journalFile,
+          recheck: () => recheck(session, rec.level, rec.controls, rec.baselineRunId, ctx),
+        },
         ctx,
       );
       for (const r of result.results) {
@@ -707,7 +734,6 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         journalFile: result.journalFile,
         undone: new Set(),
       });
-      const after = await recheck(session, rec.level, rec.controls, rec.baselineRunId, ctx);
       return {
         applyId: rec.applyId,
         undoId: result.runId,
