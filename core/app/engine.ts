@@ -7,8 +7,9 @@ import type { HandlerResponseOf } from '../../shared/ipc/contract';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
 import type { Change, OutcomeStatus, Plan, PlanNote } from '../../shared/plan';
 import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
-import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
-import type { AuditSettings, ControlDefinition, TokenInfo } from '../controls/types';
+import { CONTROLS } from '../controls/index';
+import type { ControlDefinition, TokenInfo } from '../controls/types';
+import { mergeAuditSettings } from '../evidence/session-package';
 import type { ApplyEvent, ApplyResult, ChangeResult } from '../engine/apply';
 import { auditOrganization } from '../engine/audit-session';
 import { newRunId, readJournal } from '../engine/journal';
@@ -116,11 +117,6 @@ function mapEngineError(e: unknown): unknown {
   if (e instanceof FixParamError || e instanceof PlanError || e instanceof RebuildError) return appError('invalid_input', e.message);
   if (e instanceof Error && e.name === 'JournalError') return appError('internal', e.message);
   return e;
-}
-
-export function mergeAuditSettings(overrides: AuditSettingsOverrides): AuditSettings {
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-  return { ...DEFAULT_AUDIT_SETTINGS, ...defined } as AuditSettings;
 }
 
 /** `applied`, `failed` or `skipped`, for people who do not need the engine's precise outcome. */
