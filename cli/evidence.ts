@@ -1,36 +1,22 @@
 import path from 'node:path';
 import type { Drift, DriftFinding } from '../shared/evidence';
-import type { Registers } from '../shared/settings';
+import type { Registers, ReviewSchedule } from '../shared/settings';
 import { DEFAULT_AUDIT_SETTINGS } from '../core/controls/index';
+import { mergeAuditSettings, sessionKeyChooser, writeSessionPackage as writeCorePackage, type SessionSigningKey } from '../core/evidence/session-package';
 import type { AuditSettings } from '../core/controls/types';
 import { loadBaselinePackage, type BaselinePackage } from '../core/evidence/drift';
 import { isEvidenceError } from '../core/primitives/errors';
 import { checkPackageDestination } from '../core/evidence/destination';
 import { mergeRegisters, readRegistersFile, emptyRegisterSet } from '../core/evidence/registers';
-import {
-  chooseSigningKey,
-  SIGNING_KEY_ENV,
-  SIGNING_KEY_PASSPHRASE_ENV,
-  SIGNING_KEY_SERVICE,
-  type SigningKeyChoice,
-} from '../core/evidence/signing-key';
-import { DEFAULT_REVIEW_INTERVAL_DAYS, writeEvidencePackage, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
+import { SIGNING_KEY_ENV, SIGNING_KEY_PASSPHRASE_ENV, SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
+import { DEFAULT_REVIEW_INTERVAL_DAYS, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
 import { isSecretsError } from '../core/secrets/errors';
 import { createKeychain } from '../core/secrets/keychain';
-import { auditOrganization, type AuditOutcome } from '../core/engine/audit-session';
-import type { ApplyResult } from '../core/engine/apply';
-import { readJournal } from '../core/engine/journal';
-import { tokenPrefix } from '../core/engine/token-kind';
-import { changeRecordsFromJournal } from '../core/evidence/changes';
-import { isSentryApiError } from '../core/sentry/errors';
-import type { Plan } from '../shared/plan';
-import type { StatusCounts } from '../shared/finding';
 import { isStoreError, type AppStore } from '../core/store/index';
-import type { ApplyFlags, ChangeSession } from './apply';
-import { CliUsageError, EXIT } from './cli-error';
+import { CliUsageError } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
-import { joinLines, line } from './terminal';
+import { joinLines } from './terminal';
 
 /** Options of `audit` and `apply` that shape the evidence package. */
 export const EVIDENCE_OPTIONS = {
@@ -96,7 +82,7 @@ export async function loadSessionContext(io: CliIo, flags: EvidenceFlags, orgSlu
       if (!profile) throw new CliUsageError(`--profile ${flags.profile}: no such profile in ${store.path}`);
       if (profile.orgSlug !== orgSlug) throw new CliUsageError(`--profile ${flags.profile} is for organization ${profile.orgSlug}, not ${orgSlug}`);
       registers = store.getRegisters(flags.profile);
-      settings = { ...DEFAULT_AUDIT_SETTINGS, ...store.getSettings().audit };
+      settings = mergeAuditSettings(store.getSettings().audit);
     } catch (e) {
       usage(e);
     }
@@ -117,18 +103,18 @@ export async function loadSessionContext(io: CliIo, flags: EvidenceFlags, orgSlu
  * or `sentry-harden-signing`), created on first use. With none reachable the package is written
  * unsigned, and this says so before the audit starts. Passphrase: SENTRY_HARDEN_SIGN_KEY_PASSPHRASE.
  */
-export async function signingKeyFor(io: CliIo, flags: EvidenceFlags): Promise<SigningKeyChoice> {
-  let choice: SigningKeyChoice;
+export async function signingKeyFor(io: CliIo, flags: EvidenceFlags): Promise<SessionSigningKey> {
+  let choice: SessionSigningKey;
   try {
     const passphrase = io.env[SIGNING_KEY_PASSPHRASE_ENV];
     const keyPem = io.env[SIGNING_KEY_ENV];
-    choice = await chooseSigningKey({
+    choice = await sessionKeyChooser({
       ...(flags.signKey !== undefined ? { keyFile: flags.signKey } : {}),
       ...(keyPem !== undefined ? { keyPem } : {}),
       ...(passphrase !== undefined ? { passphrase } : {}),
       keychain: () => createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE }),
-      allowUnsigned: true,
-    });
+      withoutKeychain: 'unsigned',
+    })();
   } catch (e) {
     return usage(e);
   }
@@ -168,36 +154,33 @@ export async function writeSessionPackage(
   out: string,
   input: EvidenceInput,
   ctx: SessionContext,
-  key: SigningKeyChoice,
+  key: SessionSigningKey,
   token: string,
 ): Promise<WrittenPackage> {
-  let written: WrittenPackage;
+  const { store, profileId } = ctx;
   try {
-    written = await writeEvidencePackage(path.resolve(io.cwd, out), input, {
-      key: key.key,
-      ...(key.key === null ? { unsignedReason: key.reason } : {}),
+    const { written } = await writeCorePackage(path.resolve(io.cwd, out), input, {
+      key,
       forbidden: [token],
+      ...(store && profileId ? { saveReview: (review: ReviewSchedule) => store.saveRegisters(profileId, { ...store.getRegisters(profileId), review }) } : {}),
     });
+    return written;
   } catch (e) {
     return usage(e);
   }
-  if (ctx.store && ctx.profileId) {
-    const current = ctx.store.getRegisters(ctx.profileId);
-    ctx.store.saveRegisters(ctx.profileId, {
-      ...current,
-      review: {
-        nextReviewDate: written.report.review.nextReviewDate,
-        lastSessionAt: written.report.finishedAt,
-        lastPackage: written.path,
-        ...(written.fingerprint !== null ? { signedBy: written.fingerprint } : {}),
-      },
-    });
-  }
-  return written;
 }
 
-export function formatPackage(written: WrittenPackage, key: SigningKeyChoice): string {
-  const how = key.source === 'file' ? 'key file' : key.source === 'env' ? `key from ${SIGNING_KEY_ENV}` : key.source === 'keychain' && key.created ? 'new key created in the OS keychain' : 'key from the OS keychain';
+export function formatPackage(written: WrittenPackage, key: SessionSigningKey): string {
+  const how =
+    key.source === 'file'
+      ? 'key file'
+      : key.source === 'env'
+        ? `key from ${SIGNING_KEY_ENV}`
+        : key.source === 'throwaway'
+          ? 'throwaway demo key'
+          : key.source === 'keychain' && key.created
+            ? 'new key created in the OS keychain'
+            : 'key from the OS keychain';
   const lines = [
     `Evidence package: ${written.path} (${written.files.length} files)`,
     written.fingerprint === null ? `UNSIGNED: ${written.report.unsigned?.reason ?? 'no signing key'}` : `Signed by ${written.fingerprint} (${how})`,
@@ -232,57 +215,4 @@ export function formatDrift(drift: Drift): string {
   if (lines.length === 1) lines.push('  no change.');
   for (const n of drift.notes) lines.push(`  note: ${n}`);
   return joinLines(lines);
-}
-
-function totals(c: StatusCounts): string {
-  return `${c.pass} pass, ${c.fail} fail, ${c.error} error, ${c.manual} manual`;
-}
-
-/**
- * `apply PLAN --out DIR`: a fresh audit right before the first change (the plan file holds the
- * proposed changes, not the audit they came from, and the organization may have moved since),
- * the changes as the journal recorded them, a fresh audit after the last one, all in one signed
- * package. Registers, key and output folder are checked before anything is sent.
- */
-export async function packageSession(io: CliIo, plan: Plan, flags: ApplyFlags, out: string, evidence: EvidenceFlags): Promise<ChangeSession> {
-  const ctx = await loadSessionContext(io, evidence, plan.target.org.slug);
-  await checkOutput(io, out);
-  const key = await signingKeyFor(io, evidence);
-  const audit = (getToken: () => string): Promise<AuditOutcome> =>
-    auditOrganization({
-      baseUrl: plan.target.url,
-      orgSlug: plan.target.org.slug,
-      getToken,
-      tokenPrefix: tokenPrefix(getToken()),
-      level: plan.level,
-      timeoutMs: flags.timeoutMs,
-      ...(flags.caFile ? { caFile: flags.caFile } : {}),
-      settings: ctx.settings,
-      integrationRegister: ctx.registers.integrationRegister,
-    });
-  let before: AuditOutcome | null = null;
-  return {
-    async before(getToken) {
-      io.stderr.write(`Auditing ${plan.target.org.slug} before the changes (level ${plan.level}), for the evidence package\n`);
-      before = await audit(getToken);
-    },
-    async after(result: ApplyResult, getToken) {
-      if (!before) return null;
-      io.stderr.write('Auditing again after the changes\n');
-      let after: AuditOutcome;
-      try {
-        after = await audit(getToken);
-      } catch (e) {
-        if (!isSentryApiError(e)) throw e;
-        io.stderr.write(line(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}`));
-        return EXIT.couldNotRun;
-      }
-      const changes = changeRecordsFromJournal(readJournal(result.journalFile));
-      const input: EvidenceInput = { final: after, before, changes, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays };
-      const written = await writeSessionPackage(io, out, input, ctx, key, getToken());
-      io.stdout.write(`\nBefore: ${totals(before.report.summary.counts)}\nAfter:  ${totals(after.report.summary.counts)}\n`);
-      io.stdout.write(formatPackage(written, key));
-      return null;
-    },
-  };
 }

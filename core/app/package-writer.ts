@@ -1,12 +1,7 @@
-import path from 'node:path';
 import type { ReviewSchedule } from '../../shared/settings';
 import { readJournal } from '../engine/journal';
 import { changeRecordsFromJournals } from '../evidence/changes';
-import { isEvidenceError } from '../primitives/errors';
-import { generateSigningKey, type SigningKey } from '../evidence/keys';
-import { zipPackage } from '../evidence/package';
-import { resolveSigningKey } from '../evidence/signing-key';
-import { writeEvidencePackage } from '../evidence/writer';
+import { sessionKeyChooser, writeSessionPackage } from '../evidence/session-package';
 import type { Keychain } from '../secrets/index';
 import type { PackageWriter } from './report-output';
 
@@ -25,29 +20,20 @@ export interface AppPackageWriterOptions {
 }
 
 /**
- * The app's PackageWriter over core/evidence's writer: the session's audits, the change records
- * of its journals, the registers and thresholds, signed with the keychain's key; then the folder
- * zipped beside it.
+ * The app's PackageWriter over core/evidence/session-package.ts: the session's audits, the change
+ * records of its journals, the registers and thresholds, signed with the keychain's key; then the
+ * folder zipped beside it.
  */
 export function createAppPackageWriter(options: AppPackageWriterOptions): PackageWriter {
-  let throwaway: SigningKey | null = null;
-
-  async function signingKey(): Promise<SigningKey> {
-    try {
-      return (await resolveSigningKey({ keychain: options.keychain })).key;
-    } catch (e) {
-      if (options.throwawayKeyWithoutKeychain && isEvidenceError(e) && e.code === 'keychain_unavailable') {
-        throwaway ??= generateSigningKey();
-        return throwaway;
-      }
-      throw e;
-    }
-  }
+  const signingKey = sessionKeyChooser({
+    keychain: () => options.keychain,
+    withoutKeychain: options.throwawayKeyWithoutKeychain ? 'throwaway' : 'refuse',
+  });
 
   return async (session, outDir) => {
     const key = await signingKey();
     const changes = changeRecordsFromJournals(session.journals.map((file) => readJournal(file)));
-    const written = await writeEvidencePackage(
+    const { written, zip } = await writeSessionPackage(
       outDir,
       {
         final: session.after,
@@ -57,16 +43,13 @@ export function createAppPackageWriter(options: AppPackageWriterOptions): Packag
         settings: session.settings,
         demo: options.demoProfileId !== undefined && options.demoProfileId !== null && session.profileId === options.demoProfileId,
       },
-      { key, forbidden: session.forbidden },
+      {
+        key,
+        forbidden: session.forbidden,
+        zip: true,
+        ...(options.saveReview ? { saveReview: (review: ReviewSchedule) => options.saveReview?.(session.profileId, review) } : {}),
+      },
     );
-    const zip = `${written.path}.zip`;
-    await zipPackage(written.path, zip, { folderName: path.basename(written.path), replaceExisting: true });
-    options.saveReview?.(session.profileId, {
-      nextReviewDate: written.report.review.nextReviewDate,
-      lastSessionAt: written.report.finishedAt,
-      lastPackage: written.path,
-      signedBy: key.fingerprint,
-    });
-    return { dir: written.path, zip, fingerprint: key.fingerprint };
+    return { dir: written.path, zip, fingerprint: written.fingerprint };
   };
 }
