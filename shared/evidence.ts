@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EvidenceSchema, FindingSchema, FindingStatusSchema, ResourceRefSchema } from './finding';
+import { EvidenceGroupSchema, EvidenceSchema, FindingSchema, FindingStatusSchema, ResourceRefSchema } from './finding';
 import { ChangeRequestSchema, OutcomeStatusSchema, ValuesSchema } from './plan';
 import { AuditReportSchema, ControlSummarySchema } from './report';
 import { AttestationSchema, ExceptionEntrySchema, IntegrationRegisterEntrySchema } from './settings';
@@ -42,6 +42,8 @@ export const AuditSnapshotSchema = z.object({
   controls: z.array(ControlSummarySchema),
   findings: z.array(FindingSchema),
   reads: z.array(PackageReadSchema),
+  /** Shared sets of reads the before audit's findings cite by id (see the report's `evidenceGroups`). */
+  evidenceGroups: z.array(EvidenceGroupSchema).optional(),
   /** Every response the audit received (retried ones included), for offline recomputation. */
   responses: z.array(RawResponseSchema),
   counts: z.record(FindingStatusSchema, z.number().int()),

@@ -67,6 +67,29 @@ export type Evidence = z.infer<typeof EvidenceSchema>;
 export const EvidenceRefSchema = EvidenceSchema.omit({ responses: true }).extend({ sha256: Sha256Hex });
 export type EvidenceRef = z.infer<typeof EvidenceRefSchema>;
 
+/**
+ * A set of reads many findings rest on together (every team roster behind "member in no team",
+ * every project detail behind an organization-wide verdict), stored once in the report's
+ * `evidenceGroups` and cited by id, so a report grows with the organization, not with
+ * findings x reads. `id` is the SHA-256 of `evidence-group` and the reads' digests, each on its own
+ * line (`evidence-group\n<sha>\n<sha>...`), so it never equals a read's digest; every read is also in the
+ * report's `reads`.
+ */
+export const EvidenceGroupSchema = z.object({
+  id: Sha256Hex,
+  /** What the reads are, for a person ("every team roster"). */
+  label: z.string(),
+  /** The reads' digests (`reads[].sha256`), in the order they were made. */
+  reads: z.array(Sha256Hex),
+  /** True only when every read of the group is complete. */
+  complete: z.boolean(),
+});
+export type EvidenceGroup = z.infer<typeof EvidenceGroupSchema>;
+
+/** What a finding carries of a group: its id, label, size and completeness (the reads stay in the group). */
+export const EvidenceGroupRefSchema = EvidenceGroupSchema.omit({ reads: true }).extend({ size: z.number().int().nonnegative() });
+export type EvidenceGroupRef = z.infer<typeof EvidenceGroupRefSchema>;
+
 export const FindingSchema = z.object({
   control: z.string(),
   check: z.string(),
@@ -74,7 +97,10 @@ export const FindingSchema = z.object({
   status: FindingStatusSchema,
   resource: ResourceRefSchema,
   message: z.string(),
+  /** The single reads the verdict rests on, each once. */
   evidence: z.array(EvidenceRefSchema),
+  /** Shared sets of reads it also rests on (see EvidenceGroupSchema); absent when none. */
+  evidenceGroups: z.array(EvidenceGroupRefSchema).optional(),
   /** For `error`: the machine-readable cause (an ErrorCode). */
   errorCode: z.string().optional(),
   /** Facts behind the verdict a person may want to see (counts, thresholds, values). */
@@ -88,4 +114,14 @@ export function countByStatus(findings: readonly Pick<Finding, 'status'>[]): Sta
   const counts: StatusCounts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
   for (const f of findings) counts[f.status] += 1;
   return counts;
+}
+
+/**
+ * Every read digest a finding rests on: its own reads and those of its groups (looked up in the
+ * report's `evidenceGroups`). A group id with no entry yields nothing; verify reports it.
+ */
+export function findingReadDigests(f: Pick<Finding, 'evidence' | 'evidenceGroups'>, groups: ReadonlyMap<string, Pick<EvidenceGroup, 'reads'>>): string[] {
+  const out = f.evidence.map((e) => e.sha256);
+  for (const g of f.evidenceGroups ?? []) out.push(...(groups.get(g.id)?.reads ?? []));
+  return out;
 }

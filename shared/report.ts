@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EvidenceSchema, FindingSchema, FindingStatusSchema } from './finding';
+import { EvidenceGroupSchema, EvidenceSchema, FindingSchema, FindingStatusSchema } from './finding';
 import { LevelSchema } from './levels';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -40,6 +40,11 @@ export const AuditReportSchema = z.object({
   findings: z.array(FindingSchema),
   /** Every read behind a finding, once; findings point here by `sha256`. */
   reads: z.array(EvidenceSchema.extend({ sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  /**
+   * Sets of reads shared by many findings, once; findings cite them by `id` (`evidenceGroups[].id`).
+   * Absent in reports made before groups existed (their findings list every read themselves).
+   */
+  evidenceGroups: z.array(EvidenceGroupSchema).optional(),
   summary: z.object({
     counts: z.record(FindingStatusSchema, z.number().int()),
     requests: z.number().int(),
