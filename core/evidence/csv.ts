@@ -89,8 +89,9 @@ export function renderFindingsCsv(report: EvidenceReport): string {
           (m?.cis ?? []).join(';'),
           (m?.nist ?? []).join(';'),
           (m?.soc2 ?? []).join(';'),
-          f.evidence.map((e) => e.sha256).join(';'),
-          f.evidence.map(endpointOf).join(';'),
+          // A shared group is named once (group:<id>, its label), not by its hundreds of reads.
+          [...f.evidence.map((e) => e.sha256), ...(f.evidenceGroups ?? []).map((g) => `group:${g.id}`)].join(';'),
+          [...f.evidence.map(endpointOf), ...(f.evidenceGroups ?? []).map((g) => `${g.label} (${g.size} reads)`)].join(';'),
         ]),
       );
     }

@@ -1,6 +1,6 @@
 import type { ChangeRecord, Drift, DriftFinding, EvidenceReport, PackageRead } from '../../shared/evidence';
 import { FINDING_STATUSES } from '../../shared/finding';
-import type { EvidenceRef, Finding, FindingStatus, StatusCounts } from '../../shared/finding';
+import type { EvidenceGroupRef, EvidenceRef, Finding, FindingStatus, StatusCounts } from '../../shared/finding';
 import type { OutcomeStatus } from '../../shared/plan';
 import type { ControlSummary } from '../../shared/report';
 import { CONTROLS } from '../controls/index';
@@ -268,8 +268,12 @@ class ReadIndex {
   }
 }
 
-function evidenceCell(refs: readonly EvidenceRef[], index: ReadIndex): string {
-  if (refs.length === 0) return '<span class="muted">No API read (not visible through the API)</span>';
+function evidenceCell(refs: readonly EvidenceRef[], index: ReadIndex, groups: readonly EvidenceGroupRef[] = []): string {
+  if (refs.length === 0 && groups.length === 0) return '<span class="muted">No API read (not visible through the API)</span>';
+  // A shared group (every team roster) is named once, not by its hundreds of reads; they are in the read register.
+  const groupCells = groups.map(
+    (g) => `<div class="ev">${esc(g.label)} <span class="muted">(${esc(plural(g.size, 'read'))} · ${g.complete ? 'complete' : '<strong class="warn">incomplete</strong>'} · group ${esc(g.id.slice(0, 16))}…)</span></div>`,
+  );
   return refs
     .map((ref) => {
       const e = index.entry(ref);
@@ -284,6 +288,7 @@ function evidenceCell(refs: readonly EvidenceRef[], index: ReadIndex): string {
         `<br><span class="sha">SHA-256 ${sha}</span></div>`
       );
     })
+    .concat(groupCells)
     .join('');
 }
 
@@ -638,14 +643,14 @@ function controlBlock(ctx: Context, v: ControlView): string {
       b && b.message !== f.message
         ? `<div class="was"><span class="muted">Before:</span> ${messageCell(b)}${b.evidence.length > 0 ? ` <span class="muted">(evidence ${b.evidence.map((e) => readLink(ctx.beforeReads!, e)).join(', ')})</span>` : ''}</div>`
         : '';
-    rows.push(`<tr class="finding">${statusCells}<td>${checkCell(f)}</td><td>${resourceCell(f)}</td><td>${messageCell(f)}${was}</td><td>${evidenceCell(f.evidence, ctx.afterReads)}</td></tr>`);
+    rows.push(`<tr class="finding">${statusCells}<td>${checkCell(f)}</td><td>${resourceCell(f)}</td><td>${messageCell(f)}${was}</td><td>${evidenceCell(f.evidence, ctx.afterReads, f.evidenceGroups)}</td></tr>`);
   }
   // Findings the after audit no longer has (a key that was replaced, a check that now passes org-wide).
   for (const b of before) {
     if (afterKeys.has(findingKey(b))) continue;
     rows.push(
       `<tr class="finding gone"><td>${badge(b.status)}</td><td><span class="muted">not in the after audit</span></td><td>${checkCell(b)}</td><td>${resourceCell(b)}</td>` +
-        `<td>${messageCell(b)}</td><td>${evidenceCell(b.evidence, ctx.beforeReads!)}</td></tr>`,
+        `<td>${messageCell(b)}</td><td>${evidenceCell(b.evidence, ctx.beforeReads!, b.evidenceGroups)}</td></tr>`,
     );
   }
   const table =

@@ -109,7 +109,7 @@ export function compareFindings(reported: readonly Finding[], recomputed: readon
   const statuses = (g: readonly Finding[] | undefined): string => (g ?? []).map((f) => f.status).sort().join(', ');
   const evidence = (g: readonly Finding[]): string =>
     g
-      .map((f) => f.evidence.map((e) => e.sha256).sort().join(','))
+      .map((f) => [...f.evidence.map((e) => e.sha256), ...(f.evidenceGroups ?? []).map((g) => `group:${g.id}`)].sort().join(','))
       .sort()
       .join(';');
   for (const key of new Set([...a.keys(), ...b.keys()])) {

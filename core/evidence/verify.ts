@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditSnapshot, EvidenceReport, RawResponse } from '../../shared/evidence';
 import { EvidenceReportSchema } from '../../shared/evidence';
-import { countByStatus, type Finding } from '../../shared/finding';
+import { countByStatus, type EvidenceGroup, type Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
 import { AuditSettingsOverridesSchema } from '../../shared/settings';
 import type { AuditSettings } from '../controls/types';
@@ -14,6 +14,7 @@ import { verifyPackage, type PackageVerification } from './package';
 import { openPackage, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
 import { compareCounts, compareFindings, recomputeAudit, type RecomputedAudit } from './recompute';
 import { applyExceptions } from './registers';
+import { evidenceGroupProblems } from './verify-groups';
 import { EVIDENCE_KIND } from './writer';
 
 /**
@@ -108,6 +109,7 @@ interface AuditView {
   readonly startedAt: string;
   readonly findings: readonly Finding[];
   readonly reads: AuditSnapshot['reads'];
+  readonly evidenceGroups: readonly EvidenceGroup[];
   readonly responses: readonly RawResponse[];
   readonly counts: Partial<Record<string, number>>;
   readonly controls: AuditSnapshot['controls'];
@@ -119,13 +121,14 @@ function auditsOf(report: EvidenceReport): AuditView[] {
     startedAt: report.startedAt,
     findings: report.findings,
     reads: report.reads,
+    evidenceGroups: report.evidenceGroups ?? [],
     responses: report.responses,
     counts: report.summary.counts,
     controls: report.controls,
   };
   if (!report.before) return [final];
   const b = report.before;
-  return [{ name: 'before', startedAt: b.startedAt, findings: b.findings, reads: b.reads, responses: b.responses, counts: b.counts, controls: b.controls }, final];
+  return [{ name: 'before', startedAt: b.startedAt, findings: b.findings, reads: b.reads, evidenceGroups: b.evidenceGroups ?? [], responses: b.responses, counts: b.counts, controls: b.controls }, final];
 }
 
 function label(name: AuditView['name']): string {
@@ -191,6 +194,7 @@ async function checkContent(
       const missing = f.evidence.find((e) => !reads.has(e.sha256));
       if (missing) problems.push(`${REPORT_FILE}: in ${label(audit.name)}, ${f.check} on ${f.resource.type} "${f.resource.name}" cites a read (${missing.sha256.slice(0, 12)}…) that is not listed`);
     }
+    problems.push(...evidenceGroupProblems(`${REPORT_FILE}: in ${label(audit.name)}`, audit.evidenceGroups, reads, audit.findings));
   }
 
   // Recomputation.

@@ -21,6 +21,7 @@ import { EvidenceError } from './errors';
 import { sha256Hex } from './hash';
 import { renderReportHtml } from './html';
 import { renderReviewIcs } from './ics';
+import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
 import { signPackage, zipPackage } from './package';
 import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, replaceableFolder, REPORT_FILE } from './package-files';
@@ -100,6 +101,7 @@ function snapshot(audit: PackageAudit): AuditSnapshot {
     controls: r.controls,
     findings: r.findings,
     reads: r.reads,
+    ...(r.evidenceGroups ? { evidenceGroups: r.evidenceGroups } : {}),
     responses: audit.responses.map(toRaw),
     counts: r.summary.counts,
   };
@@ -195,7 +197,8 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
 async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, string>, key: SigningKey, renderers: PackageRenderers): Promise<void> {
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
   for (const [sha, body] of raw) await writeFile(path.join(dir, ...rawFileName(sha).split('/')), body, 'utf8');
-  await writeFile(path.join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  // Streamed: a large organization's report is never one string (issue 10).
+  await writeJsonFile(path.join(dir, REPORT_FILE), report);
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, { fingerprint: key.fingerprint, keyid: key.keyid }), 'utf8');
   if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
