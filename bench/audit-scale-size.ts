@@ -13,7 +13,7 @@ import { writeEvidencePackage } from '../core/evidence/writer';
 import type { Level } from '../shared/levels';
 import { specFor, type SizeSpec } from './scale-spec';
 
-interface SizeArgs { projects: number; level: Level; latencyMs: number; out?: string; serial?: boolean; skipPackage?: boolean }
+interface SizeArgs { projects: number; level: Level; latencyMs: number; out?: string; serial?: boolean; skipPackage?: boolean; keep?: boolean }
 interface ServerInfo { url: string; org: string; token: string; minimum: Record<Level, number> }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as SizeArgs;
@@ -122,6 +122,6 @@ if (!args.skipPackage && args.out && result.packageError === undefined) {
   } catch (e) {
     result.verifyError = e instanceof Error ? e.message : String(e);
   }
-  await rm(args.out, { recursive: true, force: true });
+  if (!args.keep) await rm(args.out, { recursive: true, force: true });
 }
 process.stdout.write(`${JSON.stringify(result)}\n`);
