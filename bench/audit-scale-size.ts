@@ -10,6 +10,7 @@ import { auditOrganization } from '../core/engine/audit-session';
 import { generateSigningKey } from '../core/evidence/keys';
 import { verifyEvidencePackage } from '../core/evidence/verify';
 import { writeEvidencePackage } from '../core/evidence/writer';
+import { ResponseSpool } from '../core/sentry/response-spool';
 import type { Level } from '../shared/levels';
 import { specFor, type SizeSpec } from './scale-spec';
 
@@ -21,7 +22,12 @@ const spec: SizeSpec = specFor(args.projects, args.latencyMs);
 
 async function startServer(): Promise<{ child: ChildProcess; info: ServerInfo }> {
   const tsx = path.resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [path.join(import.meta.dirname, 'sim-server.ts'), JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const script = [path.join(import.meta.dirname, 'sim-server.ts'), JSON.stringify(spec)];
+  // BENCH_SIM_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles the simulator.
+  const nodeArgs = process.env.BENCH_SIM_NODE_ARGS?.split(' ').filter(Boolean);
+  const child = nodeArgs
+    ? spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...script], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] })
+    : spawn(tsx, script, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
@@ -37,11 +43,15 @@ function simulatorCpuMs(child: ChildProcess): Promise<number> {
   });
 }
 
+// As `audit --out` does: bodies go to disk as they arrive (BENCH_NO_SPOOL=1 keeps them in memory, as before).
+const spool = process.env.BENCH_NO_SPOOL === '1' ? null : ResponseSpool.create();
+
 async function audit(info: ServerInfo, maxConcurrency?: number) {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let lastResponseAt = started;
   const outcome = await auditOrganization({
+    ...(spool ? { spool } : {}),
     onResponse: () => {
       lastResponseAt = performance.now();
     },
@@ -111,6 +121,7 @@ try {
   }
 } finally {
   child.kill('SIGTERM');
+  spool?.dispose();
 }
 if (!args.skipPackage && args.out && result.packageError === undefined) {
   const t0 = performance.now();

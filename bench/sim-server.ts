@@ -27,4 +27,6 @@ process.on('message', () => {
   const cpu = process.cpuUsage();
   process.send?.({ cpuMs: (cpu.user + cpu.system) / 1000 });
 });
+// Dies with the benchmark (an out-of-memory crash there must not leave it serving).
+process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));

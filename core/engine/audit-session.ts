@@ -3,6 +3,7 @@ import type { Level } from '../../shared/levels';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings, ControlDefinition, IntegrationRegisterEntry } from '../controls/types';
 import { connect, type ConnectOptions, type SentryConnection } from '../sentry/connect';
+import type { ResponseSpool } from '../sentry/response-spool';
 import type { ResponseRecord } from '../sentry/transport';
 import { runAudit, type AuditProgress } from './audit';
 import { buildAuditReport } from './report';
@@ -17,6 +18,11 @@ export interface AuditOrganizationOptions extends Omit<ConnectOptions, 'onRespon
   readonly integrationRegister?: readonly IntegrationRegisterEntry[];
   readonly onProgress?: (event: AuditProgress) => void;
   readonly onResponse?: (record: ResponseRecord) => void;
+  /**
+   * Where response bodies go as they arrive, so memory stays flat at any size (issue 10); the
+   * caller disposes of it once the package is written. Without one, bodies stay in memory.
+   */
+  readonly spool?: ResponseSpool;
 }
 
 export interface AuditOutcome {
@@ -35,7 +41,7 @@ export async function auditOrganization(options: AuditOrganizationOptions): Prom
   const connection: SentryConnection = await connect({
     ...options,
     onResponse: (record) => {
-      responses.push(record);
+      responses.push(options.spool ? options.spool.keep(record) : record);
       options.onResponse?.(record);
     },
   });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   EvidenceReportSchema,
@@ -13,6 +13,7 @@ import type { AuditReport } from '../../shared/report';
 import type { Registers } from '../../shared/settings';
 import { DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings } from '../controls/types';
+import { spooledFile } from '../sentry/response-spool';
 import type { ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
 import { renderFindingsCsv } from './csv';
@@ -107,16 +108,27 @@ function snapshot(audit: PackageAudit): AuditSnapshot {
   };
 }
 
-/** The raw/ files of the audits: redacted body by SHA-256, each checked against its name. */
-export function rawBodies(audits: readonly PackageAudit[]): Map<string, string> {
-  const out = new Map<string, string>();
+/** Where a raw/ file comes from: a body in memory, or a spooled file (copied, never loaded). */
+type RawSource = { readonly body: string } | { readonly file: string };
+
+/**
+ * The raw/ files of the audits by SHA-256. An in-memory body is checked against its name here; a
+ * spooled one was hashed as it was written (ResponseSpool) and is copied as is.
+ */
+export function rawSources(audits: readonly PackageAudit[]): Map<string, RawSource> {
+  const out = new Map<string, RawSource>();
   for (const audit of audits) {
     for (const r of audit.responses) {
       if (out.has(r.sha256)) continue;
+      const file = spooledFile(r);
+      if (file !== undefined) {
+        out.set(r.sha256, { file });
+        continue;
+      }
       if (sha256Hex(Buffer.from(r.body, 'utf8')) !== r.sha256) {
         throw new EvidenceError('internal', `The recorded response of ${r.method} ${r.url.split('?')[0] ?? ''} does not match its SHA-256; refusing to package it.`);
       }
-      out.set(r.sha256, r.body);
+      out.set(r.sha256, { body: r.body });
     }
   }
   return out;
@@ -194,9 +206,13 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
 }
 
 /** Writes the unsigned files of a package into an empty folder. */
-async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, string>, key: SigningKey, renderers: PackageRenderers): Promise<void> {
+async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, RawSource>, key: SigningKey, renderers: PackageRenderers): Promise<void> {
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
-  for (const [sha, body] of raw) await writeFile(path.join(dir, ...rawFileName(sha).split('/')), body, 'utf8');
+  for (const [sha, source] of raw) {
+    const target = path.join(dir, ...rawFileName(sha).split('/'));
+    if ('file' in source) await copyFile(source.file, target);
+    else await writeFile(target, source.body, 'utf8');
+  }
   // Streamed: a large organization's report is never one string (issue 10).
   await writeJsonFile(path.join(dir, REPORT_FILE), report);
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, { fingerprint: key.fingerprint, keyid: key.keyid }), 'utf8');
@@ -224,7 +240,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
     }
   }
   const report = buildEvidenceReport(input, options.key);
-  const raw = rawBodies([...(input.before ? [input.before] : []), input.final]);
+  const raw = rawSources([...(input.before ? [input.before] : []), input.final]);
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
   const stage = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));
