@@ -81,7 +81,10 @@ export const UserSchema = z.looseObject({
   isActive: z.boolean().optional(),
 });
 
-export const MemberSchema = z.looseObject({
+// The lists an audit holds by the thousand (members, rosters, projects, keys, teams) keep only
+// the fields our checks and fixes read (z.object strips the rest): the raw body is kept apart as
+// evidence, so a 50,000-member organization does not hold every field Sentry sends twice (issue 10).
+export const MemberSchema = z.object({
   id: Id,
   email: z.string().nullish(),
   name: z.string().nullish(),
@@ -108,10 +111,10 @@ export const TeamMemberSchema = MemberSchema.extend({
 });
 export type TeamMember = z.infer<typeof TeamMemberSchema>;
 
-const ProjectRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string().optional() });
-const TeamRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string() });
+const ProjectRefSchema = z.object({ id: Id, slug: z.string(), name: z.string().optional() });
+const TeamRefSchema = z.object({ id: Id, slug: z.string(), name: z.string() });
 
-export const TeamSchema = z.looseObject({
+export const TeamSchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -121,7 +124,7 @@ export const TeamSchema = z.looseObject({
 });
 export type Team = z.infer<typeof TeamSchema>;
 
-export const ProjectSummarySchema = z.looseObject({
+export const ProjectSummarySchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -133,7 +136,7 @@ export const ProjectSummarySchema = z.looseObject({
 });
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
-export const ProjectDetailSchema = z.looseObject({
+export const ProjectDetailSchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -154,7 +157,7 @@ export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
 
 export const RateLimitSchema = z.looseObject({ window: z.number().int(), count: z.number().int() });
 
-export const ProjectKeySchema = z.looseObject({
+export const ProjectKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   label: z.string().optional(),
