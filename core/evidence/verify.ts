@@ -223,7 +223,7 @@ async function checkContent(
       continue;
     }
     const where = `${REPORT_FILE}: in ${label(audit.name)}, `;
-    for (const p of compareFindings(audit.findings, result.findings)) problems.push(where + p);
+    for (const p of compareFindings(audit.findings, result.findings, { reported: audit.evidenceGroups, recomputed: result.evidenceGroups })) problems.push(where + p);
     const reportedReads = new Set(audit.reads.map((r) => r.sha256));
     const extraReads = [...reportedReads].filter((s) => !result.readDigests.has(s)).length;
     const missingReads = [...result.readDigests].filter((s) => !reportedReads.has(s)).length;

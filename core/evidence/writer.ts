@@ -22,6 +22,7 @@ import { EvidenceError } from './errors';
 import { sha256Hex } from './hash';
 import { renderReportHtml } from './html';
 import { renderReviewIcs } from './ics';
+import { groupSharedReads } from './shared-reads';
 import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
 import { signPackage, zipPackage } from './package';
@@ -97,13 +98,14 @@ function toRaw(r: ResponseRecord): RawResponse {
 
 function snapshot(audit: PackageAudit): AuditSnapshot {
   const r = audit.report;
+  const grouped = groupSharedReads(r.findings, r.evidenceGroups ?? []);
   return {
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     controls: r.controls,
-    findings: r.findings,
+    findings: grouped.findings,
     reads: r.reads,
-    ...(r.evidenceGroups ? { evidenceGroups: r.evidenceGroups } : {}),
+    evidenceGroups: grouped.evidenceGroups,
     responses: audit.responses.map(toRaw),
     counts: r.summary.counts,
   };
@@ -160,8 +162,12 @@ export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningK
   }
   const settings = input.settings ?? DEFAULT_AUDIT_SETTINGS;
   const layer = applyExceptions(final.findings, registers.exceptions, new Date(final.finishedAt));
+  // Reads many findings cite are cited through a group, once (issue 10).
+  const grouped = groupSharedReads(final.findings, final.evidenceGroups ?? []);
   const report: EvidenceReport = {
     ...final,
+    findings: grouped.findings,
+    evidenceGroups: grouped.evidenceGroups,
     summary: { ...final.summary, counts: countByStatus(final.findings) },
     kind: EVIDENCE_KIND,
     catalog: catalogIdentity(),
