@@ -121,7 +121,7 @@ try {
   }
 } finally {
   child.kill('SIGTERM');
-  spool?.dispose();
+  await spool?.dispose();
 }
 if (!args.skipPackage && args.out && result.packageError === undefined) {
   const t0 = performance.now();

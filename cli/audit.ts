@@ -127,7 +127,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     }
     throw e;
   } finally {
-    spool?.dispose();
+    await spool?.dispose();
     await demo?.close();
   }
 }

@@ -118,12 +118,12 @@ type RawSource = { readonly body: string } | { readonly file: string };
  * The raw/ files of the audits by SHA-256. An in-memory body is checked against its name here; a
  * spooled one was hashed as it was written (ResponseSpool) and is copied as is.
  */
-export function rawSources(audits: readonly PackageAudit[]): Map<string, RawSource> {
+export async function rawSources(audits: readonly PackageAudit[]): Promise<Map<string, RawSource>> {
   const out = new Map<string, RawSource>();
   for (const audit of audits) {
     for (const r of audit.responses) {
       if (out.has(r.sha256)) continue;
-      const file = spooledFile(r);
+      const file = await spooledFile(r);
       if (file !== undefined) {
         out.set(r.sha256, { file });
         continue;
@@ -256,7 +256,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
     }
   }
   const report = buildEvidenceReport(input, options.key);
-  const raw = rawSources([...(input.before ? [input.before] : []), input.final]);
+  const raw = await rawSources([...(input.before ? [input.before] : []), input.final]);
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
   const stage = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));
