@@ -7,13 +7,17 @@ import type { ApplyHooks, ApplyResult, ConfirmRequest } from '../core/engine/app
 import { applyChanges, applyExitCode, checkTarget, connectForTarget } from '../core/engine/apply';
 import { defaultJournalDir, isUnfinished, readJournal, runRecordOf } from '../core/engine/journal';
 import { parsePlan, PlanError } from '../core/engine/plan';
+import { RebuildError } from '../core/engine/rebuild';
 import { reconcileJournal, reconcileUnfinished } from '../core/engine/reconcile';
+import { acquireRunLock, describeHolder, isRunLockError, type RunLock } from '../core/engine/run-lock';
 import { isSentryApiError } from '../core/sentry/errors';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { parseTimeout, readToken, withUsageErrors } from './options';
 import { formatChange, formatValue } from './plan';
 import { EVIDENCE_OPTIONS, packageSession, parseEvidenceFlags } from './evidence';
+import { confirmTarget, formatTarget, trustedPlanKey } from './plan-trust';
+import { checkPlanSignature, describePlanSignature } from '../core/engine/plan-signature';
 
 export const APPLY_OPTIONS = {
   yes: { type: 'boolean', default: false },
@@ -22,6 +26,8 @@ export const APPLY_OPTIONS = {
   'token-stdin': { type: 'boolean', default: false },
   'ca-file': { type: 'string' },
   timeout: { type: 'string', default: '30000' },
+  /** The Sentry the token may go to: must equal the plan's (or journal's) target. */
+  url: { type: 'string' },
 } as const;
 
 export interface ApplyFlags {
@@ -31,10 +37,11 @@ export interface ApplyFlags {
   readonly tokenStdin: boolean;
   readonly caFile: string | undefined;
   readonly timeoutMs: number;
+  readonly url: string | undefined;
 }
 
 /** `apply` also writes an evidence package (`--out`); `undo` does not. */
-export const APPLY_PACKAGE_OPTIONS = { ...APPLY_OPTIONS, out: { type: 'string' }, ...EVIDENCE_OPTIONS } as const;
+export const APPLY_PACKAGE_OPTIONS = { ...APPLY_OPTIONS, out: { type: 'string' }, 'allow-unsigned-plan': { type: 'boolean', default: false }, ...EVIDENCE_OPTIONS } as const;
 
 export function parseApplyFlags(
   argv: string[],
@@ -51,6 +58,7 @@ export function parseApplyFlags(
     tokenStdin: values['token-stdin'],
     caFile: values['ca-file'],
     timeoutMs: parseTimeout(values.timeout),
+    url: values.url,
   };
   // Standard input carries either the token or the answers, never both.
   if (flags.tokenStdin && !flags.yes) {
@@ -109,6 +117,19 @@ export function formatResults(result: ApplyResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+interface ChangeRun {
+  readonly kind: 'apply' | 'undo';
+  readonly source: string;
+  readonly target: PlanTarget;
+  readonly writeHosts: readonly string[];
+  /** Computed after reconciliation, which may change what a journal shows as applied. */
+  readonly changes: () => readonly Change[];
+  /** A journal outside the journal directory to reconcile as well (the one an undo reverses). */
+  readonly alsoReconcile?: string;
+  /** `apply --out`: the audits and the evidence package around the changes. */
+  readonly session?: ChangeSession;
+}
+
 /**
  * Connects to the target, reconciles unfinished journals of it, then applies the changes through
  * the confirm path. Shared by `apply` and `undo`. Returns the exit status.
@@ -116,24 +137,34 @@ export function formatResults(result: ApplyResult): string {
 export async function executeChanges(
   io: CliIo,
   flags: ApplyFlags,
-  run: {
-    kind: 'apply' | 'undo';
-    source: string;
-    target: PlanTarget;
-    writeHosts: readonly string[];
-    /** Computed after reconciliation, which may change what a journal shows as applied. */
-    changes: () => readonly Change[];
-    /** A journal outside the journal directory to reconcile as well (the one an undo reverses). */
-    alsoReconcile?: string;
-    /** `apply --out`: the audits and the evidence package around the changes. */
-    session?: ChangeSession;
-  },
+  run: ChangeRun,
   hooks?: ApplyHooks,
 ): Promise<number> {
   const orgSlug = run.target.org.slug;
   if (flags.confirmOrg !== undefined && flags.confirmOrg !== orgSlug) {
     throw new CliUsageError(`--confirm-org ${flags.confirmOrg} does not match the organization of the ${run.kind === 'apply' ? 'plan' : 'journal'} (${orgSlug})`);
   }
+  // Where the token goes is confirmed before it is read, let alone sent.
+  io.stderr.write(formatTarget(run.target, run.writeHosts, run.kind === 'apply' ? 'plan' : 'journal'));
+  await confirmTarget(io, { url: flags.url, canAsk: io.interactive && !flags.tokenStdin, what: run.kind === 'apply' ? 'plan' : 'journal' }, run.target);
+  // One apply, undo or reconcile per organization and data directory (core/engine/run-lock.ts).
+  let lock: RunLock;
+  try {
+    lock = acquireRunLock(flags.journalDir, run.target, run.kind);
+  } catch (e) {
+    if (isRunLockError(e)) throw new CliUsageError(e.message);
+    throw e;
+  }
+  if (lock.replacedStale) io.stderr.write(`note: removed a stale lock left by ${describeHolder(lock.replacedStale)}, which is no longer running\n`);
+  try {
+    return await executeLocked(io, flags, run, hooks);
+  } finally {
+    lock.release();
+  }
+}
+
+async function executeLocked(io: CliIo, flags: ApplyFlags, run: ChangeRun, hooks?: ApplyHooks): Promise<number> {
+  const orgSlug = run.target.org.slug;
   const getToken = await readToken(io, flags.tokenStdin);
   let rl: Interface | undefined;
   const ask = (): Interface => (rl ??= createInterface({ input: io.stdin, output: io.stderr, terminal: false }));
@@ -185,6 +216,10 @@ export async function executeChanges(
       io.stderr.write(`sentry-harden ${run.kind}: could not run: ${e.message}\n`);
       return EXIT.couldNotRun;
     }
+    if (e instanceof RebuildError) {
+      io.stderr.write(`sentry-harden ${run.kind}: refusing: ${e.message}\n`);
+      return EXIT.couldNotRun;
+    }
     throw e;
   } finally {
     rl?.close();
@@ -211,8 +246,20 @@ export async function runApplyCommand(argv: string[], io: CliIo, hooks?: ApplyHo
     if (e instanceof PlanError) throw new CliUsageError(`refusing ${file}: ${e.message}`);
     throw e;
   }
+  const evidence = parseEvidenceFlags(values, io);
+  // The signature is judged with the target in view, before any token is read or sent.
+  const status = checkPlanSignature(plan, await trustedPlanKey(io, evidence.signKey));
+  if (status.kind !== 'valid') {
+    const target = formatTarget(plan.target, plan.writeHosts, 'plan');
+    if (values['allow-unsigned-plan'] !== true) {
+      throw new CliUsageError(`refusing ${file}: the plan is ${describePlanSignature(status)}.\n${target}If you made this plan and trust the target, pass --allow-unsigned-plan`);
+    }
+    io.stderr.write(`WARNING: the plan is ${describePlanSignature(status)}; applying it because --allow-unsigned-plan was given.\n`);
+  } else {
+    io.stderr.write(`Plan ${describePlanSignature(status)}.\n`);
+  }
   const out = typeof values.out === 'string' ? values.out : undefined;
-  const session = out === undefined ? undefined : await packageSession(io, plan, flags, out, parseEvidenceFlags(values, io));
+  const session = out === undefined ? undefined : await packageSession(io, plan, flags, out, evidence);
   return executeChanges(
     io,
     flags,

@@ -82,7 +82,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     const ctx = await loadSessionContext(io, evidence, orgSlug);
     const baseline = values.baseline ? await loadBaseline(io, values.baseline) : null;
     if (values.out) await checkOutput(io, values.out);
-    const key = values.out ? await signingKeyFor(io, evidence, { demo: demo !== null }) : null;
+    const key = values.out ? await signingKeyFor(io, evidence) : null;
     if (demo) io.stderr.write(`Demo organization "${demo.orgSlug}" on the built-in simulator at ${demo.url} (not a real Sentry)\n`);
     io.stderr.write(`Auditing ${orgSlug} at ${baseUrl}, level ${level}\n`);
     if (values.out) spool = ResponseSpool.create();
@@ -106,7 +106,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
       },
     });
 
-    const input = { final: outcome, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays, baseline };
+    const input = { final: outcome, registers: ctx.registers, settings: ctx.settings, reviewIntervalDays: evidence.reviewDays, baseline, demo: demo !== null };
     if (values.out && key) {
       const written = await writeSessionPackage(io, values.out, input, ctx, key, getToken());
       io.stdout.write(formatAuditSummary(outcome.report, written.format === 'folder' ? path.join(written.path, 'report.json') : null));

@@ -6,4 +6,5 @@ export class CliUsageError extends Error {
   }
 }
 
-export const EXIT = { ok: 0, failed: 1, couldNotRun: 2, notEvaluated: 3 } as const;
+/** verify's `unsigned` (integrity checked, authenticity not) shares 3 with the audit's "not evaluated". */
+export const EXIT = { ok: 0, failed: 1, couldNotRun: 2, notEvaluated: 3, unsigned: 3 } as const;

@@ -5,10 +5,15 @@ import { DEFAULT_AUDIT_SETTINGS } from '../core/controls/index';
 import type { AuditSettings } from '../core/controls/types';
 import { loadBaselinePackage, type BaselinePackage } from '../core/evidence/drift';
 import { isEvidenceError } from '../core/evidence/errors';
-import { generateSigningKey } from '../core/evidence/keys';
 import { replaceableFolder } from '../core/evidence/package-files';
 import { mergeRegisters, readRegistersFile, emptyRegisterSet } from '../core/evidence/registers';
-import { resolveSigningKey, SIGNING_KEY_SERVICE, type ResolvedSigningKey } from '../core/evidence/signing-key';
+import {
+  chooseSigningKey,
+  SIGNING_KEY_ENV,
+  SIGNING_KEY_PASSPHRASE_ENV,
+  SIGNING_KEY_SERVICE,
+  type SigningKeyChoice,
+} from '../core/evidence/signing-key';
 import { DEFAULT_REVIEW_INTERVAL_DAYS, writeEvidencePackage, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
 import { isSecretsError } from '../core/secrets/errors';
 import { createKeychain } from '../core/secrets/keychain';
@@ -106,25 +111,32 @@ export async function loadSessionContext(io: CliIo, flags: EvidenceFlags, orgSlu
 }
 
 /**
- * The signing key: `--sign-key FILE` (passphrase from SENTRY_HARDEN_SIGN_KEY_PASSPHRASE), else the
- * OS keychain's (service SENTRY_HARDEN_KEYCHAIN_SERVICE or `sentry-harden`), created on first use.
- * The demo falls back to a throwaway key when no keychain is reachable: it is not a real organization.
+ * The signing key (core/evidence/signing-key.ts `chooseSigningKey`): `--sign-key FILE`, else the
+ * PEM in SENTRY_HARDEN_SIGNING_KEY, else the OS keychain's (service SENTRY_HARDEN_KEYCHAIN_SERVICE
+ * or `sentry-harden-signing`), created on first use. With none reachable the package is written
+ * unsigned, and this says so before the audit starts. Passphrase: SENTRY_HARDEN_SIGN_KEY_PASSPHRASE.
  */
-export async function signingKeyFor(io: CliIo, flags: EvidenceFlags, opts: { demo: boolean }): Promise<ResolvedSigningKey & { throwaway?: true }> {
+export async function signingKeyFor(io: CliIo, flags: EvidenceFlags): Promise<SigningKeyChoice> {
+  let choice: SigningKeyChoice;
   try {
-    if (flags.signKey !== undefined) {
-      const passphrase = io.env.SENTRY_HARDEN_SIGN_KEY_PASSPHRASE;
-      return await resolveSigningKey({ keyFile: flags.signKey, ...(passphrase ? { passphrase } : {}) });
-    }
-    const keychain = createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE });
-    return await resolveSigningKey({ keychain });
+    const passphrase = io.env[SIGNING_KEY_PASSPHRASE_ENV];
+    const keyPem = io.env[SIGNING_KEY_ENV];
+    choice = await chooseSigningKey({
+      ...(flags.signKey !== undefined ? { keyFile: flags.signKey } : {}),
+      ...(keyPem !== undefined ? { keyPem } : {}),
+      ...(passphrase !== undefined ? { passphrase } : {}),
+      keychain: () => createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? SIGNING_KEY_SERVICE }),
+      allowUnsigned: true,
+    });
   } catch (e) {
-    if (opts.demo && isEvidenceError(e) && e.code === 'keychain_unavailable') {
-      io.stderr.write('note: no OS keychain is reachable; the demo package is signed with a throwaway key.\n');
-      return { key: generateSigningKey(), source: 'keychain', created: true, throwaway: true };
-    }
     return usage(e);
   }
+  if (choice.key === null) io.stderr.write(unsignedWarning(choice.reason));
+  return choice;
+}
+
+function unsignedWarning(reason: string): string {
+  return `warning: the evidence package will be UNSIGNED: ${reason}. Sign with --sign-key FILE or ${SIGNING_KEY_ENV} (sentry-harden keys create --out FILE makes a key).\n`;
 }
 
 /** Refuses, before any request, an output folder that holds files of someone else's. */
@@ -154,12 +166,16 @@ export async function writeSessionPackage(
   out: string,
   input: EvidenceInput,
   ctx: SessionContext,
-  key: ResolvedSigningKey,
+  key: SigningKeyChoice,
   token: string,
 ): Promise<WrittenPackage> {
   let written: WrittenPackage;
   try {
-    written = await writeEvidencePackage(path.resolve(io.cwd, out), input, { key: key.key, forbidden: [token] });
+    written = await writeEvidencePackage(path.resolve(io.cwd, out), input, {
+      key: key.key,
+      ...(key.key === null ? { unsignedReason: key.reason } : {}),
+      forbidden: [token],
+    });
   } catch (e) {
     return usage(e);
   }
@@ -171,19 +187,22 @@ export async function writeSessionPackage(
         nextReviewDate: written.report.review.nextReviewDate,
         lastSessionAt: written.report.finishedAt,
         lastPackage: written.path,
-        signedBy: written.fingerprint,
+        ...(written.fingerprint !== null ? { signedBy: written.fingerprint } : {}),
       },
     });
   }
   return written;
 }
 
-export function formatPackage(written: WrittenPackage, key: ResolvedSigningKey & { throwaway?: true }): string {
+export function formatPackage(written: WrittenPackage, key: SigningKeyChoice): string {
+  const how = key.source === 'file' ? 'key file' : key.source === 'env' ? `key from ${SIGNING_KEY_ENV}` : key.source === 'keychain' && key.created ? 'new key created in the OS keychain' : 'key from the OS keychain';
   const lines = [
     `Evidence package: ${written.path} (${written.files.length} files)`,
-    `Signed by ${written.fingerprint} (${key.source === 'file' ? 'key file' : key.throwaway ? 'throwaway demo key' : key.created ? 'new key created in the OS keychain' : 'key from the OS keychain'})`,
+    written.fingerprint === null ? `UNSIGNED: ${written.report.unsigned?.reason ?? 'no signing key'}` : `Signed by ${written.fingerprint} (${how})`,
     `Next review: ${written.report.review.nextReviewDate.slice(0, 10)}`,
-    `Verify with: sentry-harden verify ${written.path} --key SIGNER_PUBLIC_KEY (the signer's signing-key.pub.pem, obtained separately)`,
+    written.fingerprint === null
+      ? `Verify with: sentry-harden verify ${written.path} (checks every file against manifest.json; it reports UNSIGNED, never VALID)`
+      : `Verify with: sentry-harden verify ${written.path} --key SIGNER_PUBLIC_KEY (the signer's signing-key.pub.pem, obtained separately)`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -194,7 +213,7 @@ function driftLines(title: string, items: readonly DriftFinding[]): string[] {
 }
 
 export function formatDrift(drift: Drift): string {
-  const lines = [`Drift since the review of ${drift.baseline.finishedAt.slice(0, 10)}${drift.baseline.signer ? ` (baseline signed by ${drift.baseline.signer})` : ''}:`];
+  const lines = [`Drift since the review of ${drift.baseline.finishedAt.slice(0, 10)}${drift.baseline.signer ? ` (baseline signed by ${drift.baseline.signer})` : ' (baseline unsigned)'}:`];
   lines.push(...driftLines('newly failing', drift.newlyFailing));
   lines.push(...driftLines('regressed', drift.regressed));
   lines.push(...driftLines('fixed', drift.fixed));
@@ -226,7 +245,7 @@ function totals(c: StatusCounts): string {
 export async function packageSession(io: CliIo, plan: Plan, flags: ApplyFlags, out: string, evidence: EvidenceFlags): Promise<ChangeSession> {
   const ctx = await loadSessionContext(io, evidence, plan.target.org.slug);
   await checkOutput(io, out);
-  const key = await signingKeyFor(io, evidence, { demo: false });
+  const key = await signingKeyFor(io, evidence);
   const audit = (getToken: () => string): Promise<AuditOutcome> =>
     auditOrganization({
       baseUrl: plan.target.url,

@@ -1,24 +1,22 @@
 import { CliUsageError, EXIT } from './cli-error';
 import { USAGE } from './help';
 import type { CliIo } from './io';
-import { runAuditCommand } from './audit';
-import { runApplyCommand } from './apply';
-import { runPlanCommand } from './plan';
-import { runUiCommand } from './ui';
-import { runUndoCommand } from './undo';
-import { runVerifyCommand } from './verify';
-import { TOOL_VERSION } from '../core/engine/report';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-/** One entry per command; each lives in its own file. */
-const COMMANDS: Record<string, Command> = {
-  audit: runAuditCommand,
-  plan: runPlanCommand,
-  apply: (argv, io) => runApplyCommand(argv, io),
-  undo: (argv, io) => runUndoCommand(argv, io),
-  ui: (argv, io) => runUiCommand(argv, io),
-  verify: runVerifyCommand,
+/**
+ * One entry per command; each lives in its own file and is loaded only when it runs, so
+ * `--help` and a single command do not pay for importing every other one (the whole engine).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  audit: async () => (await import('./audit')).runAuditCommand,
+  plan: async () => (await import('./plan')).runPlanCommand,
+  apply: async () => (await import('./apply')).runApplyCommand,
+  undo: async () => (await import('./undo')).runUndoCommand,
+  ui: async () => (await import('./ui')).runUiCommand,
+  verify: async () => (await import('./verify')).runVerifyCommand,
+  keys: async () => (await import('./keys')).runKeysCommand,
+  doctor: async () => (await import('./doctor')).runDoctorCommand,
 };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -28,21 +26,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return name === undefined ? EXIT.couldNotRun : EXIT.ok;
   }
   if (name === '--version') {
+    const { TOOL_VERSION } = await import('../core/engine/report');
     io.stdout.write(`${TOOL_VERSION}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!load) {
     io.stderr.write(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".\n`);
     return EXIT.couldNotRun;
   }
   try {
+    const command = await load();
     return await command(rest, io);
   } catch (e) {
     if (e instanceof CliUsageError) {
       io.stderr.write(`sentry-harden ${name}: ${e.message}\n`);
       return EXIT.couldNotRun;
     }
-    throw e;
+    const { reportCrash } = await import('./crash');
+    reportCrash(io, name, e);
+    return EXIT.couldNotRun;
   }
 }

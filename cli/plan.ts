@@ -1,14 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Change, Plan } from '../shared/plan';
+import type { Change, Plan, PlanNote, PlanParam } from '../shared/plan';
 import { makePlan } from '../core/engine/plan';
+import { signPlan } from '../core/engine/plan-signature';
 import { tokenPrefix } from '../core/engine/token-kind';
 import { FixParamError } from '../core/fixes/types';
 import { isSentryApiError } from '../core/sentry/errors';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { CONNECTION_OPTIONS, parseLevel, parseTimeout, readToken, requireOrg, withUsageErrors } from './options';
+import { planSigningKey } from './plan-trust';
 
 const PLAN_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -17,6 +19,7 @@ const PLAN_OPTIONS = {
   out: { type: 'string' },
   set: { type: 'string', multiple: true },
   params: { type: 'string' },
+  'sign-key': { type: 'string' },
 } as const;
 
 /** `--set key=value` (repeatable) and `--params file.json` (a flat object; arrays are joined with commas). */
@@ -68,6 +71,31 @@ export function formatChange(c: Change, current?: Change['before']): string {
   return `${lines.join('\n')}\n`;
 }
 
+const PLACEHOLDER: Readonly<Record<PlanParam['kind'], string>> = {
+  team: 'TEAM',
+  member: 'MEMBER_ID',
+  role: 'ROLE',
+  rate_limit: 'COUNT/WINDOW',
+  client_keys: 'PUBLIC_KEY',
+  domains: 'https://app.example.com',
+  cidr_ranges: '203.0.113.0/24',
+  scope: 'VALUE',
+  project: 'PROJECT',
+};
+
+/** The command-line form of a choice, from its data: `--set addTeam.web=TEAM[,...] (choices: a, b)`. */
+export function setHint(param: PlanParam): string {
+  const value = `${PLACEHOLDER[param.kind]}${param.multiple ? '[,...]' : ''}`;
+  const choices = param.choices ?? [];
+  const shown = choices.length > 8 ? `${choices.slice(0, 8).join(', ')}, ... (${choices.length})` : choices.join(', ');
+  return `--set ${param.key}=${value}${shown ? ` (choices: ${shown})` : ''}`;
+}
+
+function formatNote(n: PlanNote): string {
+  const hint = n.param ? `\n      ${n.param.label}: ${setHint(n.param)}` : '';
+  return `  [${n.kind}] ${n.control}${n.check ? ` ${n.check}` : ''}: ${n.message}${hint}`;
+}
+
 export function formatPlan(plan: Plan, file: string | null): string {
   const lines: string[] = [];
   lines.push(`Plan for "${plan.target.org.name}" (${plan.target.org.slug}) at ${plan.target.url}, level ${plan.level}${plan.only ? `, controls ${plan.only.join(', ')}` : ''}`);
@@ -77,7 +105,7 @@ export function formatPlan(plan: Plan, file: string | null): string {
   for (const c of plan.changes) lines.push(formatChange(c).trimEnd());
   if (plan.notes.length > 0) {
     lines.push('', 'Not proposed:');
-    for (const n of plan.notes) lines.push(`  [${n.kind}] ${n.control}${n.check ? ` ${n.check}` : ''}: ${n.message}`);
+    for (const n of plan.notes) lines.push(formatNote(n));
   }
   const high = plan.changes.filter((c) => c.risk === 'high').length;
   lines.push('', `${plan.changes.length} change(s), ${high} high risk.${file ? ` Plan: ${file}` : ''}`);
@@ -95,10 +123,13 @@ export async function runPlanCommand(argv: string[], io: CliIo): Promise<number>
   const timeoutMs = parseTimeout(values.timeout);
   const params = await readParams(io, values.set, values.params);
   const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const keyFile = values['sign-key'] === undefined ? undefined : path.resolve(io.cwd, values['sign-key']);
+  // The key is settled before the audit: a bad key file fails before any request.
+  const key = await planSigningKey(io, keyFile);
   const getToken = await readToken(io, values['token-stdin']);
   io.stderr.write(`Auditing ${orgSlug} at ${values.url}, level ${level}, to plan fixes\n`);
   try {
-    const { plan } = await makePlan({
+    const { plan: made } = await makePlan({
       baseUrl: values.url,
       orgSlug,
       getToken,
@@ -109,6 +140,9 @@ export async function runPlanCommand(argv: string[], io: CliIo): Promise<number>
       params,
       ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
     });
+    const plan = key ? signPlan(made, key) : made;
+    if (key) io.stderr.write(`Plan signed by ${key.fingerprint}\n`);
+    else io.stderr.write('warning: no signing key (no OS keychain, no --sign-key FILE): the plan is unsigned, and apply will refuse it without --allow-unsigned-plan\n');
     const file = path.resolve(io.cwd, values.out);
     await writeFile(file, `${JSON.stringify(plan, null, 2)}\n`, { mode: 0o600 });
     io.stdout.write(formatPlan(plan, file));

@@ -15,6 +15,7 @@ import { createKeychain, type Keychain } from '../core/secrets/index';
 import { createAppStore, type AppStore } from '../core/store/index';
 import { DEMO_ORG_SLUG, startDemoBackend, type RunningSimulator } from '../simulator/index';
 import { CliUsageError, EXIT } from './cli-error';
+import { buildRendererIfMissing } from './ui-build';
 import type { CliIo } from './io';
 import { parseTimeout, withUsageErrors } from './options';
 
@@ -188,6 +189,8 @@ function untilStopped(signal?: AbortSignal): Promise<void> {
 export async function runUiCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const flags = parseUiFlags(argv, io);
   const rendererDir = io.env.SENTRY_HARDEN_RENDERER_DIR;
+  // A fresh clone has no dist/: build it now rather than serve "not built" (not for a given folder).
+  if (!rendererDir) await buildRendererIfMissing(io, DEFAULT_RENDERER_DIR);
   const ui = await startUi(rendererDir ? { ...flags, rendererDir } : flags, io);
   if (!ui.rendererBuilt) {
     io.stderr.write(

@@ -21,7 +21,12 @@ export function formatVerification(target: string, v: EvidenceVerification): str
     lines.push(`Session ${r.session?.startedAt ?? r.startedAt} to ${r.finishedAt} (UTC); ${r.before ? 'before and after' : 'one audit'}, ${r.changes.length} change(s)`);
   }
   const s = v.integrity?.signature;
-  if (s) {
+  if (s && v.integrity?.packageKey === null && v.integrity.statement === null && r?.unsigned) {
+    lines.push(`Signature: NONE, the package is unsigned (${r.unsigned.reason})`);
+    const files = v.integrity.files;
+    const bad = files.filter((f) => !f.ok).length;
+    lines.push(`Files: ${files.length} checked against manifest.json, ${bad === 0 ? 'all as listed' : `${bad} changed, missing or added`}`);
+  } else if (s) {
     const by = s.fingerprint ?? 'no usable key';
     const whose = s.keySource === 'expected' ? 'the expected key' : 'the key inside the package (integrity only, not identity)';
     lines.push(`Signature: ${s.ok ? 'valid' : 'INVALID'}, checked with ${whose}: ${by}${s.ok ? '' : ` (${s.reason ?? 'unknown reason'})`}`);
@@ -44,13 +49,19 @@ export function formatVerification(target: string, v: EvidenceVerification): str
     for (const n of v.notes) lines.push(`  ${n}`);
   }
   if (r) lines.push('', r.disclaimer);
-  lines.push('', v.valid ? 'Result: VALID' : `Result: INVALID (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'})`);
+  const result =
+    v.status === 'valid'
+      ? 'Result: VALID'
+      : v.status === 'unsigned'
+        ? 'Result: UNSIGNED (every listed file is intact and the verdicts recompute; with no signature, who wrote it is not checked)'
+        : `Result: INVALID (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'})`;
+  lines.push('', result);
   return `${lines.join('\n')}\n`;
 }
 
 /**
  * `sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]`: offline. Exit 0 valid, 1 invalid,
- * 2 could not run (no such package, unreadable key).
+ * 2 could not run (no such package, unreadable key), 3 unsigned (integrity checked, authenticity not).
  */
 export async function runVerifyCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = withUsageErrors(() => parseArgs({ args: argv, options: VERIFY_OPTIONS, allowPositionals: true, strict: true }));
@@ -77,5 +88,5 @@ export async function runVerifyCommand(argv: string[], io: CliIo): Promise<numbe
   } else {
     io.stdout.write(formatVerification(positionals[0] as string, result));
   }
-  return result.valid ? EXIT.ok : EXIT.failed;
+  return result.status === 'valid' ? EXIT.ok : result.status === 'unsigned' ? EXIT.unsigned : EXIT.failed;
 }

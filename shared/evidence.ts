@@ -73,6 +73,14 @@ export const ChangeRecordSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   at: Iso,
   risk: z.enum(['low', 'high']),
+  /** The run it belongs to: a fix applied, or the undo of an earlier change. Absent in older packages: apply. */
+  kind: z.enum(['apply', 'undo']).optional(),
+  /** Its id in its own journal, when the package renumbered it (a session of several runs reuses c001). */
+  journalId: z.string().optional(),
+  /** For an undo: the package id of the change it reverses. */
+  undoes: z.string().optional(),
+  /** For an applied change: the package id of the undo that reversed it (an applied undo). */
+  undoneBy: z.string().optional(),
 });
 export type ChangeRecord = z.infer<typeof ChangeRecordSchema>;
 
@@ -118,6 +126,26 @@ export const DriftFindingSchema = z.object({
   message: z.string(),
 });
 export type DriftFinding = z.infer<typeof DriftFindingSchema>;
+
+/**
+ * The words of the control catalog the verdicts were given under, as the package was made: a
+ * later build renders an old package with these, not with its own (possibly reworded) catalog.
+ */
+export const CatalogTextsSchema = z.object({
+  sections: z.array(z.object({ id: z.string(), title: z.string() })),
+  controls: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      section: z.string(),
+      level: z.string(),
+      rationale: z.string(),
+      manualSteps: z.array(z.string()),
+      checks: z.array(z.object({ id: z.string(), title: z.string(), level: z.string() })),
+    }),
+  ),
+});
+export type CatalogTexts = z.infer<typeof CatalogTextsSchema>;
 
 /** `--baseline PREVIOUS_PACKAGE`: what changed since the last review. */
 export const DriftSchema = z.object({
@@ -178,10 +206,16 @@ export const EvidenceReportSchema = AuditReportSchema.extend({
   session: z.object({ startedAt: Iso, finishedAt: Iso }).optional(),
   /** The key the package is signed with (also in signing-key.pub.pem / .fingerprint.txt). */
   signer: z.object({ keyid: Sha256, fingerprint: z.string() }).optional(),
+  /** Present when no signing key was available: the package is complete but unsigned (integrity only, by manifest.json). */
+  unsigned: z.object({ reason: z.string() }).optional(),
   /** Counts with and without accepted exceptions (see `exceptions`). */
   exceptionSummary: ExceptionSummarySchema.optional(),
   /** Present when the package was made with `--baseline`. */
   drift: DriftSchema.nullable().optional(),
+  /** The catalog's texts (titles, rationale, manual steps); absent in packages made before they were recorded. */
+  catalogTexts: CatalogTextsSchema.optional(),
+  /** True for the built-in demo organization: simulated data, not a real Sentry. */
+  demo: z.boolean().optional(),
 });
 export type EvidenceReport = z.infer<typeof EvidenceReportSchema>;
 

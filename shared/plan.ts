@@ -8,7 +8,7 @@ import { LevelSchema } from './levels';
  * carried along. The token is never part of either; the client adds it at send time.
  */
 
-export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_SCHEMA_VERSION = 2;
 
 const JsonValue = z.json();
 /** Named values read from one resource, e.g. `{ isActive: true, browserSdkVersion: "latest" }`. */
@@ -93,10 +93,80 @@ export type Inverse = z.infer<typeof InverseSchema>;
 
 export const ChangeIdSchema = z.string().regex(/^c\d{3,5}$/, 'a change id like c001');
 
+/** The operations of the fix catalog (core/fixes/operations.ts): apply builds each request from one. */
+export const OPERATIONS = [
+  'org-fields',
+  'project-fields',
+  'key-fields',
+  'member-fields',
+  'project-team-add',
+  'project-team-remove',
+  'member-team-add',
+  'member-team-remove',
+  'invite-delete',
+  'filter-enable',
+  'ip-blocklist',
+  'key-create',
+] as const;
+export const OperationSchema = z.enum(OPERATIONS);
+export type Operation = z.infer<typeof OperationSchema>;
+
+/** A path parameter as a plain value (slug, id): never encoded, never a dot segment. */
+export const PathArgSchema = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'a slug or id (letters, digits, _ . -), not a path');
+
+/**
+ * What a change is, as data: apply rebuilds the request, probe and inverse from this, the
+ * change's before/after values and the fix catalog, never from request fields of the file.
+ * `args` name the resource in the operation's path template; `data` is what the operation needs
+ * beyond before/after (key-create: the new key's name and rate limit, the ids of existing keys).
+ */
+export const ChangeIntentSchema = z.strictObject({
+  op: OperationSchema,
+  args: z.strictObject({
+    project: PathArgSchema.optional(),
+    key: PathArgSchema.optional(),
+    member: PathArgSchema.optional(),
+    team: PathArgSchema.optional(),
+    filter: PathArgSchema.optional(),
+    /** Undo of key-create: the id Sentry gave the key it created (from the journaled response). */
+    created: PathArgSchema.optional(),
+  }),
+  data: z.record(z.string().max(100), JsonValue).optional(),
+});
+export type ChangeIntent = z.infer<typeof ChangeIntentSchema>;
+
+/**
+ * A choice a person makes for a fix, as data (the CLI renders `--set key=VALUE` from it, the
+ * wizard a form control). `key` is the exact parameter key (`addTeam.backend`).
+ */
+export const PlanParamKindSchema = z.enum(['team', 'member', 'role', 'rate_limit', 'client_keys', 'domains', 'cidr_ranges', 'scope', 'project']);
+export const PlanParamSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  kind: PlanParamKindSchema,
+  label: z.string().max(500),
+  /** Values to pick from, when known (team slugs, roles, public keys). */
+  choices: z.array(z.string().max(200)).max(100_000).optional(),
+  /** Several values (comma-separated on the command line). */
+  multiple: z.boolean().optional(),
+  /** rate_limit: bounds of the count; other kinds: of the number of values. */
+  min: z.number().int().optional(),
+  max: z.number().int().optional(),
+  /** A regular expression (JavaScript syntax) each value must match. */
+  pattern: z.string().max(500).optional(),
+});
+export type PlanParam = z.infer<typeof PlanParamSchema>;
+
 export const ChangeSchema = z.strictObject({
   id: ChangeIdSchema,
   /** The fix that proposed it (core/fixes). */
   fix: z.string().min(1).max(100),
+  /** What the change does, as data; request, probe, inverse and risk are rebuilt from it. */
+  intent: ChangeIntentSchema,
+  /** An undo step: the id of the change (of the journaled run) it reverses. */
+  undoes: ChangeIdSchema.optional(),
   control: z.string().min(1).max(20),
   check: z.string().min(1).max(100),
   resource: ResourceRefSchema,
@@ -118,8 +188,10 @@ export const ChangeSchema = z.strictObject({
   /** Confirmation requires typing the organization slug (interactive). */
   confirmSlug: z.boolean(),
   description: z.string().min(1).max(2000),
-  /** What a person should know before confirming (e.g. members 2FA enforcement detaches). */
-  notes: z.array(z.string().max(2000)).max(5000),
+  /** What a person should know before confirming (e.g. members 2FA enforcement detaches); lists are summarised. */
+  notes: z.array(z.string().max(2000)).max(50),
+  /** The full list of resources a note summarises (e.g. every member 2FA enforcement detaches). */
+  affected: z.array(ResourceRefSchema).max(200_000).optional(),
   /** Response fields kept in the journal (dotted paths); secrets are never listed. */
   record: z.array(z.string().max(100)).max(20),
 });
@@ -132,7 +204,12 @@ export const PlanNoteSchema = z.strictObject({
   check: z.string().optional(),
   resource: ResourceRefSchema.optional(),
   kind: z.enum(['needs_parameter', 'refused', 'info']),
+  /** For people; a list of resources is summarised beyond a handful, the full list is `items`. */
   message: z.string().max(4000),
+  /** needs_parameter: the choice that would let the fix propose a change. */
+  param: PlanParamSchema.optional(),
+  /** Every resource the message is about, as data. */
+  items: z.array(ResourceRefSchema).max(200_000).optional(),
 });
 export type PlanNote = z.infer<typeof PlanNoteSchema>;
 
@@ -157,10 +234,22 @@ export const PlanSchema = z
     level: LevelSchema,
     only: z.array(z.string()).nullable(),
     params: z.record(z.string().max(200), z.string().max(20_000)),
-    changes: z.array(ChangeSchema).max(5000),
-    notes: z.array(PlanNoteSchema).max(5000),
-    /** sha256 of the canonical JSON of target, writeHosts and changes: an edited plan is refused. */
+    // Bounded for sanity, not for size: a 10,000-project organization has tens of thousands of notes.
+    changes: z.array(ChangeSchema).max(200_000),
+    notes: z.array(PlanNoteSchema).max(200_000),
+    /** sha256 of the canonical JSON of target, writeHosts and changes (names the plan in journals). */
     digest: z.string().regex(/^[0-9a-f]{64}$/),
+    /**
+     * Ed25519 over DSSE's PAE of the canonical JSON of every other field (core/engine/plan-signature.ts),
+     * with the evidence signing key; absent when no key was available.
+     */
+    signature: z
+      .strictObject({
+        keyid: z.string().regex(/^[0-9a-f]{64}$/),
+        fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
+        sig: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'a base64 Ed25519 signature'),
+      })
+      .optional(),
   })
   .superRefine((plan, ctx) => {
     const ids = new Set<string>();

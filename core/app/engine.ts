@@ -14,7 +14,9 @@ import { applyChanges, checkTarget, connectForTarget } from '../engine/apply';
 import { auditOrganization } from '../engine/audit-session';
 import { newRunId, readJournal } from '../engine/journal';
 import { makePlan, PlanError } from '../engine/plan';
+import { RebuildError } from '../engine/rebuild';
 import { reconcileUnfinished } from '../engine/reconcile';
+import { acquireRunLock, isRunLockError, type RunLock } from '../engine/run-lock';
 import { classifyToken, tokenPrefix, toTokenInfo } from '../engine/token-kind';
 import { planUndo } from '../engine/undo';
 import { FIXES } from '../fixes/index';
@@ -101,7 +103,6 @@ export const SECTIONS: readonly { id: string; title: string }[] = [
   { id: 'INT', title: 'Integrations review' },
 ];
 
-const ROLES = ['billing', 'member', 'admin', 'manager', 'owner'];
 
 function appError(code: ErrorInfo['code'], message: string): AppError {
   return new AppError(code, message);
@@ -109,7 +110,7 @@ function appError(code: ErrorInfo['code'], message: string): AppError {
 
 /** Engine errors that are the person's to fix become `invalid_input`; Sentry's keep their code. */
 function mapEngineError(e: unknown): unknown {
-  if (e instanceof FixParamError || e instanceof PlanError) return appError('invalid_input', e.message);
+  if (e instanceof FixParamError || e instanceof PlanError || e instanceof RebuildError) return appError('invalid_input', e.message);
   if (e instanceof Error && e.name === 'JournalError') return appError('internal', e.message);
   return e;
 }
@@ -199,21 +200,32 @@ function requiredScopesFor(change: Change): string[] {
   return ['org:admin'];
 }
 
-/** The parameter a `needs_parameter` note asks for, with the values to pick from when known. */
-export function paramOfNote(note: PlanNote, fixes: readonly FixDefinition[]): HandlerResponseOf<'fix:plan'>['notes'][number]['param'] {
-  if (note.kind !== 'needs_parameter') return null;
-  const key = /--set ([A-Za-z][\w.-]*?)=/.exec(note.message)?.[1];
-  if (key === undefined) return null;
-  const fix = fixes.find((f) => f.id === note.fix);
-  // A key with a placeholder (`role.MEMBER_ID`) matches its doc by the part before it.
-  const matches = (d: FixDefinition['params'][number]): boolean => d.pattern.test(key) || key.startsWith(d.key.split('<')[0] ?? d.key);
-  const doc = fix?.params.find(matches) ?? fixes.flatMap((f) => f.params).find(matches);
-  let choices: string[] = [];
-  const teams = /teams: ([a-z0-9][a-z0-9_, -]*)/.exec(note.message)?.[1];
-  if (/^(add|remove|memberAdd|memberRemove)Team\./.test(key) && teams) choices = teams.split(',').map((t) => t.trim()).filter(Boolean);
-  if (/^role\./.test(key)) choices = ROLES.filter((r) => r !== 'owner');
-  if (key === 'scrubbing.scope') choices = ['org', 'projects'];
-  return { key, description: doc?.description ?? '', choices };
+/** A note as the wizard gets it: the choice it needs comes from the plan's data, never from its words. */
+export function noteDto(note: PlanNote, fixes: readonly FixDefinition[]): HandlerResponseOf<'fix:plan'>['notes'][number] {
+  const p = note.kind === 'needs_parameter' ? note.param : undefined;
+  const doc = p ? (fixes.find((f) => f.id === note.fix)?.params ?? []).find((d) => d.pattern.test(p.key)) : undefined;
+  return {
+    fix: note.fix,
+    control: note.control,
+    check: note.check ?? null,
+    resource: note.resource ?? null,
+    kind: note.kind,
+    message: note.message,
+    param: p
+      ? {
+          key: p.key,
+          kind: p.kind,
+          label: p.label,
+          description: doc?.description ?? p.label,
+          choices: [...(p.choices ?? [])],
+          multiple: p.multiple ?? false,
+          min: p.min ?? null,
+          max: p.max ?? null,
+          pattern: p.pattern ?? null,
+        }
+      : null,
+    items: [...(note.items ?? [])],
+  };
 }
 
 /** Every status, zero where the report has none. */
@@ -390,6 +402,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   ): Promise<ApplyResult> {
     const { profile } = session;
     if (busy.has(profile.id)) throw appError('invalid_input', 'Another apply or undo of this profile is running: wait for it to finish');
+    // Another process (the CLI, a second window) may be changing this organization with the same data.
+    let lock: RunLock;
+    try {
+      lock = acquireRunLock(deps.journalDir, run.plan.target, run.kind);
+    } catch (e) {
+      if (isRunLockError(e)) throw appError('invalid_input', e.message);
+      throw e;
+    }
     busy.add(profile.id);
     const controller = new AbortController();
     applying.set(run.progressId, controller);
@@ -439,6 +459,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     } catch (e) {
       throw mapEngineError(e);
     } finally {
+      lock.release();
       busy.delete(profile.id);
       applying.delete(run.progressId);
     }
@@ -600,15 +621,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         level: outcome.plan.level,
         createdAt: outcome.plan.createdAt,
         steps: outcome.plan.changes.map((c) => toFixStep(c, fixTitle(c.fix))),
-        notes: outcome.plan.notes.map((n) => ({
-          fix: n.fix,
-          control: n.control,
-          check: n.check ?? null,
-          resource: n.resource ?? null,
-          kind: n.kind,
-          message: n.message,
-          param: paramOfNote(n, fixesAll),
-        })),
+        notes: outcome.plan.notes.map((n) => noteDto(n, fixesAll)),
       };
     },
 
@@ -757,7 +770,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     const steps: { change: Change; undoes: string }[] = [];
     const dropped = new Set<string>();
     for (const change of undo.changes) {
-      const undoes = /^Undo (c\d{3,5}) /.exec(change.description)?.[1];
+      const undoes = change.undoes;
       if (undoes === undefined) throw appError('internal', `Undo step ${change.id} does not name the step it undoes`);
       if (rec.undone.has(undoes)) {
         dropped.add(change.id);

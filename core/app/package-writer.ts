@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReviewSchedule } from '../../shared/settings';
 import { readJournal } from '../engine/journal';
-import { changeRecordsFromJournal } from '../evidence/changes';
+import { changeRecordsFromJournals } from '../evidence/changes';
 import { isEvidenceError } from '../evidence/errors';
 import { generateSigningKey, type SigningKey } from '../evidence/keys';
 import { zipPackage } from '../evidence/package';
@@ -18,6 +18,8 @@ export interface AppPackageWriterOptions {
    * (the package names its fingerprint; nothing pretends it is the consultant's key).
    */
   readonly throwawayKeyWithoutKeychain: boolean;
+  /** The demo organization's profile: its packages say "demo organization, simulated data". */
+  readonly demoProfileId?: string | null;
   /** Records the next review date the package sets (the profile's registers). */
   readonly saveReview?: (profileId: string, review: ReviewSchedule) => void;
 }
@@ -44,7 +46,7 @@ export function createAppPackageWriter(options: AppPackageWriterOptions): Packag
 
   return async (session, outDir) => {
     const key = await signingKey();
-    const changes = session.journals.flatMap((file) => changeRecordsFromJournal(readJournal(file)));
+    const changes = changeRecordsFromJournals(session.journals.map((file) => readJournal(file)));
     const written = await writeEvidencePackage(
       outDir,
       {
@@ -53,6 +55,7 @@ export function createAppPackageWriter(options: AppPackageWriterOptions): Packag
         changes,
         registers: session.registers,
         settings: session.settings,
+        demo: options.demoProfileId !== undefined && options.demoProfileId !== null && session.profileId === options.demoProfileId,
       },
       { key, forbidden: session.forbidden },
     );
@@ -62,8 +65,8 @@ export function createAppPackageWriter(options: AppPackageWriterOptions): Packag
       nextReviewDate: written.report.review.nextReviewDate,
       lastSessionAt: written.report.finishedAt,
       lastPackage: written.path,
-      signedBy: written.fingerprint,
+      signedBy: key.fingerprint,
     });
-    return { dir: written.path, zip, fingerprint: written.fingerprint };
+    return { dir: written.path, zip, fingerprint: key.fingerprint };
   };
 }

@@ -65,6 +65,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
     writePackage: createAppPackageWriter({
       keychain: options.signingKeychain,
       throwawayKeyWithoutKeychain: options.demo !== null,
+      demoProfileId: options.demo?.profileId ?? null,
       saveReview: (profileId, review) => {
         if (store.getProfile(profileId)) store.saveRegisters(profileId, { ...store.getRegisters(profileId), review });
       },

@@ -5,7 +5,10 @@ import type { SentryClient } from '../sentry/client';
 import { connect, type ConnectOptions, type SentryConnection } from '../sentry/connect';
 import { SentryApiError } from '../sentry/errors';
 import { JournalWriter } from './journal';
+import type { FixDefinition } from '../fixes/types';
+import { isCanonicalApiPath } from '../sentry/api-path';
 import { readProbe, sameValues } from './probe';
+import { rebuildChanges } from './rebuild';
 
 export type Counts = Record<OutcomeStatus, number>;
 
@@ -70,6 +73,8 @@ export interface ApplyOptions {
    * (stopping mid-change would leave its outcome unknown); the rest become `not_attempted`.
    */
   readonly signal?: AbortSignal;
+  /** The fix catalog requests are rebuilt from (tests only; default: every fix). */
+  readonly fixes?: readonly FixDefinition[];
 }
 
 /** `fatal` of a run the person cancelled. */
@@ -170,7 +175,9 @@ function pickFields(body: unknown, paths: readonly string[]): Record<string, Val
  * others; a fatal error stops the run with an outcome recorded for every change.
  */
 export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> {
-  const { client, changes } = options;
+  const { client } = options;
+  // Every request is rebuilt from the fix catalog; what a file said is never sent (throws RebuildError).
+  const changes = rebuildChanges(options.changes, options.target.org.slug, options.fixes);
   const journal = JournalWriter.create(options.journalDir, {
     kind: options.kind,
     orgSlug: options.target.org.slug,
@@ -258,6 +265,7 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
       let response: ChangeResult['response'];
       let sendError: unknown;
       try {
+        if (!isCanonicalApiPath(change.request.path)) throw new SentryApiError({ code: 'invalid_input', message: `${change.request.path} is not a canonical API path; nothing sent` });
         const body = await client.request(change.request.method, change.request.path, {
           schema: z.unknown(),
           expectNoContent: true,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JournalRecord } from '../../shared/plan';
@@ -35,7 +35,9 @@ export class JournalError extends Error {
 /**
  * One run's journal: JSON lines, appended and fsynced record by record, so that after a crash
  * every record written before it is on disk. Mode 0600 (directory 0700): it names resources and
- * values of the organization, never the token.
+ * values of the organization, never the token. Every write of a run goes through this one handle,
+ * opened O_APPEND: a record always lands after the last one, never over it, and the file is never
+ * rewritten or replaced (a rename would leave a live writer appending to an orphaned file).
  */
 export class JournalWriter {
   readonly file: string;
@@ -65,15 +67,26 @@ export class JournalWriter {
     const stamp = now().toISOString().replace(/[:.]/g, '-');
     const safeOrg = opts.orgSlug.replace(/[^a-z0-9_-]/gi, '_');
     const file = path.join(dir, `${stamp}-${opts.kind}-${safeOrg}-${runId}.jsonl`);
-    const fd = openSync(file, 'wx', 0o600);
+    const fd = openSync(file, 'ax', 0o600);
     return new JournalWriter(file, fd, runId, 0, now, opts.onRecord);
   }
 
-  /** Appends to an existing journal (reconciliation closes a crashed run in its own file). */
-  static append(file: string, records: readonly JournalRecord[], opts: { now?: () => Date; onRecord?: (r: JournalRecord) => void } = {}): JournalWriter {
+  /**
+   * Appends to an existing journal (reconciliation closes a crashed run in its own file).
+   * `truncateTo` first cuts a last line left half-written by the crash, through the same handle.
+   */
+  static append(
+    file: string,
+    records: readonly JournalRecord[],
+    opts: { now?: () => Date; onRecord?: (r: JournalRecord) => void; truncateTo?: number } = {},
+  ): JournalWriter {
     const last = records[records.length - 1];
     if (!last) throw new JournalError(`${file}: empty journal`);
     const fd = openSync(file, 'a', 0o600);
+    if (opts.truncateTo !== undefined) {
+      ftruncateSync(fd, opts.truncateTo);
+      fsyncSync(fd);
+    }
     return new JournalWriter(file, fd, last.runId, last.seq + 1, opts.now ?? (() => new Date()), opts.onRecord);
   }
 

@@ -9,9 +9,10 @@ import { sha256Hex } from '../evidence/hash';
 import { FIXES } from '../fixes/index';
 import type { FixDefinition, FixParams } from '../fixes/types';
 import { FixParamError } from '../fixes/types';
-import { apiPath } from '../sentry/client';
+import { belongsToOrg } from '../sentry/api-path';
 import { connect, type ConnectOptions } from '../sentry/connect';
 import { runAudit } from './audit';
+import { rebuildChanges, RebuildError } from './rebuild';
 import { TOOL_NAME, TOOL_VERSION } from './report';
 import { classifyToken, toTokenInfo } from './token-kind';
 
@@ -102,7 +103,10 @@ export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
         const id = `c${String(changes.length + 1).padStart(3, '0')}`;
         ids.set(draft.ref, id);
         const { ref: _ref, dependsOn, ...rest } = draft;
-        changes.push({ ...rest, id, fix: fix.id, dependsOn: dependsOn.map((d) => ids.get(d) as string) });
+        const change: Change = { ...rest, id, fix: fix.id, dependsOn: dependsOn.map((d) => ids.get(d) as string) };
+        // What apply will rebuild must be what the plan shows: a fix that disagrees with its own rules is a bug.
+        rebuildChanges([change], org.slug, fixes);
+        changes.push(change);
       }
       for (const n of proposal.notes) if (!only || only.has(n.control)) notes.push({ ...n, fix: fix.id });
     }
@@ -133,16 +137,12 @@ export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
   }
 }
 
-/** Paths a change of this organization may use: its org, project and team endpoints. */
-export function belongsToOrg(path: string, orgSlug: string): boolean {
-  const prefixes = [apiPath`/api/0/organizations/${orgSlug}/`, apiPath`/api/0/projects/${orgSlug}/`, apiPath`/api/0/teams/${orgSlug}/`];
-  return prefixes.some((p) => path.startsWith(p));
-}
+export { belongsToOrg } from '../sentry/api-path';
 
-/** Checks that every path of every change belongs to the target organization. */
+/** Checks that every path of every change belongs to the target organization (on decoded segments). */
 export function checkChangesBelong(changes: readonly Change[], orgSlug: string): void {
   for (const c of changes) {
-    const paths = [c.request.path, c.probe.path, ...(c.inverse ? [c.inverse.request.path, c.inverse.probe.path] : [])];
+    const paths = [c.request.path, c.probe.path, ...(c.inverse ? [c.inverse.request.path, c.inverse.probe.path].map((p) => p.split('{created}').join('created')) : [])];
     const bad = paths.find((p) => !belongsToOrg(p, orgSlug));
     if (bad !== undefined) throw new PlanError(`change ${c.id}: ${bad} is not an endpoint of organization ${orgSlug}`);
   }
@@ -150,7 +150,9 @@ export function checkChangesBelong(changes: readonly Change[], orgSlug: string):
 
 /**
  * Reads a plan file's text: JSON, the schema (the message names the first problems and where),
- * the digest (a plan edited after it was made is refused), and paths of the target organization.
+ * the digest, paths of the target organization, and every change rebuilt from the fix catalog
+ * (a change whose request, probe, inverse or risk is not what its fix builds is refused). The
+ * signature is checked separately (`checkPlanSignature`), once the target has been shown.
  */
 export function parsePlan(text: string): Plan {
   let json: unknown;
@@ -158,6 +160,10 @@ export function parsePlan(text: string): Plan {
     json = JSON.parse(text);
   } catch {
     throw new PlanError('the plan is not valid JSON');
+  }
+  const version = json !== null && typeof json === 'object' ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (typeof version === 'number' && version !== PLAN_SCHEMA_VERSION) {
+    throw new PlanError(`the plan has format ${version}; this version reads format ${PLAN_SCHEMA_VERSION}: make a new plan with \`sentry-harden plan\``);
   }
   const parsed = PlanSchema.safeParse(json);
   if (!parsed.success) {
@@ -169,5 +175,12 @@ export function parsePlan(text: string): Plan {
     throw new PlanError('the plan was modified after it was made (its digest does not match its changes); make a new plan with `sentry-harden plan`');
   }
   checkChangesBelong(plan.changes, plan.target.org.slug);
-  return plan;
+  try {
+    // Refused early here; apply rebuilds again and sends only what it rebuilt.
+    rebuildChanges(plan.changes, plan.target.org.slug);
+    return plan;
+  } catch (e) {
+    if (e instanceof RebuildError) throw new PlanError(e.message);
+    throw e;
+  }
 }

@@ -1,5 +1,6 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { OutcomeStatus, PlanTarget } from '../../shared/plan';
+import { belongsToOrg, isCanonicalApiPath } from '../sentry/api-path';
 import type { SentryClient } from '../sentry/client';
 import { emptyCounts } from './apply';
 import { isUnfinished, JournalWriter, listJournals, outcomesOf, readJournal, runRecordOf, type ReadJournal } from './journal';
@@ -23,17 +24,12 @@ function sameTarget(a: PlanTarget, b: PlanTarget): boolean {
   return a.url === b.url && a.org.id === b.org.id && a.org.slug === b.org.slug;
 }
 
-/** Drops a last line cut short by a crash, so appended records start on a line of their own. */
-function repairTail(journal: ReadJournal): void {
-  const tmp = `${journal.file}.repair`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, journal.records.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, journal.file);
+/** The bytes before a last line cut short by a crash: appended records start on a line of their own. */
+function validPrefixLength(file: string): number {
+  const data = readFileSync(file);
+  let end = data.length;
+  if (end > 0 && data[end - 1] === 0x0a) end -= 1; // the broken line's own line break
+  return data.lastIndexOf(0x0a, end - 1) + 1;
 }
 
 /**
@@ -43,11 +39,13 @@ function repairTail(journal: ReadJournal): void {
  * `not_attempted`. Nothing is sent, so nothing is applied twice.
  */
 export async function reconcileJournal(client: SentryClient, journal: ReadJournal, now?: () => Date): Promise<ReconciledChange[]> {
-  if (journal.truncatedTail) repairTail(journal);
   const run = runRecordOf(journal);
   const outcomes = outcomesOf(journal);
   const intents = new Map(journal.records.flatMap((r) => (r.phase === 'intent' ? [[r.changeId, r] as const] : [])));
-  const writer = JournalWriter.append(journal.file, journal.records, now ? { now } : {});
+  const writer = JournalWriter.append(journal.file, journal.records, {
+    ...(now ? { now } : {}),
+    ...(journal.truncatedTail ? { truncateTo: validPrefixLength(journal.file) } : {}),
+  });
   const out: ReconciledChange[] = [];
   try {
     const counts = emptyCounts();
@@ -63,6 +61,9 @@ export async function reconcileJournal(client: SentryClient, journal: ReadJourna
         message = 'Reconciled after a crash: the run stopped before this change; nothing was sent.';
       } else {
         try {
+          // A journal is a file: its probe is read only if it is a canonical path of the run's organization.
+          const probePath = change.probe.path;
+          if (!isCanonicalApiPath(probePath) || !belongsToOrg(probePath, run.target.org.slug)) throw new Error(`${probePath} is not an endpoint of organization ${run.target.org.slug}; not read`);
           observed = await readProbe(client, change.probe);
           if (sameValues(observed, change.after)) {
             status = 'applied';

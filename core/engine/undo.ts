@@ -3,7 +3,8 @@ import type { Change, PlanTarget } from '../../shared/plan';
 import { ChangeSchema } from '../../shared/plan';
 import type { ReadJournal } from './journal';
 import { outcomesOf, runRecordOf } from './journal';
-import { checkChangesBelong } from './plan';
+import { checkChangesBelong, PlanError } from './plan';
+import { rebuildChanges, RebuildError } from './rebuild';
 
 export interface UndoSkip {
   readonly changeId: string;
@@ -68,6 +69,9 @@ export function planUndo(journal: ReadJournal): UndoPlan {
     const change = ChangeSchema.parse({
       id,
       fix: c.fix,
+      // The forward change's intent, naming what it created: the catalog rebuilds the inverse from it.
+      intent: { ...c.intent, args: { ...c.intent.args, ...(created === '' ? {} : { created }) } },
+      undoes: c.id,
       control: c.control,
       check: c.check,
       resource: c.resource,
@@ -91,5 +95,12 @@ export function planUndo(journal: ReadJournal): UndoPlan {
     changes.push(change);
   }
   checkChangesBelong(changes, run.target.org.slug);
+  try {
+    // A journal is a file too: an inverse that is not the catalog's is refused before anything is sent.
+    rebuildChanges(changes, run.target.org.slug);
+  } catch (e) {
+    if (e instanceof RebuildError) throw new PlanError(e.message);
+    throw e;
+  }
   return { source, target: run.target, writeHosts: run.writeHosts, changes, skipped };
 }

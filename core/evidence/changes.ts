@@ -1,4 +1,5 @@
 import type { ChangeRecord } from '../../shared/evidence';
+import type { Change } from '../../shared/plan';
 import type { JournalRecord } from '../../shared/plan';
 import type { ReadJournal } from '../engine/journal';
 import { redactJsonValue } from './redact';
@@ -29,6 +30,7 @@ export function changeRecordsFromJournal(journal: Pick<ReadJournal, 'records'>):
     const verified = last('verified', change.id);
     const record: ChangeRecord = {
       id: change.id,
+      kind: run.kind,
       fix: change.fix,
       control: change.control,
       check: change.check,
@@ -48,5 +50,45 @@ export function changeRecordsFromJournal(journal: Pick<ReadJournal, 'records'>):
     };
     out.push(redactJsonValue(record));
   }
+  return out;
+}
+
+/** What identifies the write an undo reverses: the same fix, check, resource and field. */
+function targetKey(c: Pick<Change, 'fix' | 'check' | 'resource' | 'field'>): string {
+  return JSON.stringify([c.fix, c.check, c.resource.type, c.resource.id, c.field]);
+}
+
+/**
+ * The changes of a whole session (its apply and undo runs, oldest first) as one log: ids are made
+ * unique (`r2.c001` for the second run's c001, the journal's own id kept in `journalId`) once there
+ * is more than one run, and each applied undo is tied to the applied change it reverses, matched
+ * on what it writes (fix, check, resource, field) and on its values (the undo's target state is
+ * the change's starting state): the newest such change not yet undone. That change then carries
+ * `undoneBy`, so the report shows it as undone and does not count it as applied.
+ */
+export function changeRecordsFromJournals(journals: readonly Pick<ReadJournal, 'records'>[]): ChangeRecord[] {
+  const runs = journals.map((j) => changeRecordsFromJournal(j)).filter((r) => r.length > 0);
+  const many = runs.length > 1;
+  const out: ChangeRecord[] = [];
+  const openApplied = new Map<string, ChangeRecord[]>();
+  runs.forEach((records, i) => {
+    for (const r of records) {
+      const rec: ChangeRecord = many ? { ...r, id: `r${i + 1}.${r.id}`, journalId: r.id } : { ...r };
+      if (rec.kind === 'undo' && rec.outcome === 'applied') {
+        const candidates = openApplied.get(targetKey(rec)) ?? [];
+        const same = JSON.stringify(rec.after);
+        const byValue = candidates.findLastIndex((c) => JSON.stringify(c.before) === same);
+        const k = byValue >= 0 ? byValue : candidates.length - 1;
+        const target = k >= 0 ? candidates.splice(k, 1)[0]! : undefined;
+        if (target) {
+          target.undoneBy = rec.id;
+          rec.undoes = target.id;
+        }
+      } else if (rec.kind !== 'undo' && rec.outcome === 'applied') {
+        openApplied.set(targetKey(rec), [...(openApplied.get(targetKey(rec)) ?? []), rec]);
+      }
+      out.push(rec);
+    }
+  });
   return out;
 }

@@ -1,24 +1,34 @@
-import type { EvidenceReport } from '../../shared/evidence';
+import type { EvidenceReport, PackageException } from '../../shared/evidence';
 import type { Finding } from '../../shared/finding';
 import type { ControlSummary } from '../../shared/report';
-import { CONTROLS } from '../controls/index';
 
 /**
  * `findings.csv` of an evidence package, for spreadsheets: RFC 4180 (CRLF line ends, fields with
  * a comma, quote or line break quoted, quotes doubled), one header row, one row per finding.
+ * Titles and remediation come from the catalog texts the package recorded, never from this
+ * build's catalog, so an old package gives the same rows.
  */
 
 export const FINDINGS_CSV_COLUMNS = [
   'phase',
+  'section',
   'control',
+  'control_title',
   'check',
+  'check_title',
   'level',
   'status',
   'resource_type',
   'resource_id',
   'resource_name',
   'message',
+  'remediation',
+  'attestation',
   'exception',
+  'exception_owner',
+  'exception_approved_by',
+  'exception_reason',
+  'exception_until',
   'cis',
   'nist',
   'soc2',
@@ -57,35 +67,52 @@ function endpointOf(e: Finding['evidence'][number]): string {
  * exceptions covering a final-audit finding (exceptions are matched against the final audit only).
  */
 export function renderFindingsCsv(report: EvidenceReport): string {
-  const mappingsOf = (controls: readonly ControlSummary[]) => {
-    const m = new Map<string, ControlSummary['mappings']>();
-    for (const c of CONTROLS) m.set(c.id, { cis: [...c.mappings.cis], nist: [...c.mappings.nist], soc2: [...c.mappings.soc2] });
-    for (const c of controls) m.set(c.id, c.mappings);
-    return m;
-  };
-  const activeByKey = new Map<string, string[]>();
+  const summaries = new Map<string, ControlSummary>();
+  for (const c of [...(report.before?.controls ?? []), ...report.controls]) summaries.set(c.id, c);
+  const texts = new Map((report.catalogTexts?.controls ?? []).map((c) => [c.id, c]));
+  const checkTitles = new Map((report.catalogTexts?.controls ?? []).flatMap((c) => c.checks.map((k) => [k.id, k.title] as const)));
+  const activeByKey = new Map<string, PackageException[]>();
   for (const e of report.exceptions) {
     if (!e.active) continue;
-    for (const k of e.covers) activeByKey.set(k, [...(activeByKey.get(k) ?? []), e.id]);
+    for (const k of e.covers) activeByKey.set(k, [...(activeByKey.get(k) ?? []), e]);
   }
+  const attestationsOf = new Map<string, string>();
+  for (const a of report.attestations) {
+    const text = `${a.id} by ${a.attestedBy} at ${a.attestedAt}: ${a.statement}`;
+    attestationsOf.set(a.control, attestationsOf.has(a.control) ? `${attestationsOf.get(a.control)!}; ${text}` : text);
+  }
+  const remediation = (f: Finding): string =>
+    f.status === 'fail' || f.status === 'manual' ? (texts.get(f.control)?.manualSteps ?? []).map((step, i) => `${i + 1}. ${step}`).join(' ') : '';
 
   const rows: string[] = [csvRow(FINDINGS_CSV_COLUMNS)];
-  const emit = (phase: string, findings: readonly Finding[], controls: readonly ControlSummary[], withExceptions: boolean): void => {
-    const mappings = mappingsOf(controls);
+  const emit = (phase: string, findings: readonly Finding[], controls: readonly ControlSummary[], final: boolean): void => {
+    const own = new Map(controls.map((c) => [c.id, c]));
     for (const f of findings) {
-      const m = mappings.get(f.control);
+      const summary = own.get(f.control) ?? summaries.get(f.control);
+      const m = summary?.mappings;
+      const exceptions = final ? (activeByKey.get(findingKey(f)) ?? []) : [];
+      const each = (pick: (e: PackageException) => string | undefined): string => exceptions.map((e) => pick(e) ?? '').join(';');
       rows.push(
         csvRow([
           phase,
+          texts.get(f.control)?.section ?? summary?.section ?? '',
           f.control,
+          texts.get(f.control)?.title ?? summary?.title ?? '',
           f.check,
+          checkTitles.get(f.check) ?? '',
           f.level,
           f.status,
           f.resource.type,
           f.resource.id,
           f.resource.name,
           f.message,
-          withExceptions ? (activeByKey.get(findingKey(f)) ?? []).join(';') : '',
+          remediation(f),
+          final ? (attestationsOf.get(f.control) ?? '') : '',
+          each((e) => e.id),
+          each((e) => e.owner),
+          each((e) => e.approvedBy),
+          each((e) => e.reason),
+          each((e) => e.expiresAt),
           (m?.cis ?? []).join(';'),
           (m?.nist ?? []).join(';'),
           (m?.soc2 ?? []).join(';'),

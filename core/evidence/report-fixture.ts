@@ -8,6 +8,7 @@ import type { ExceptionEntry } from '../../shared/settings';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import { readDigest } from '../engine/evidence-refs';
 import { sha256Hex } from './hash';
+import { catalogTexts } from './catalog-texts';
 import { applyExceptions } from './registers';
 
 /**
@@ -392,6 +393,7 @@ const EXCEPTIONS: readonly ExceptionEntry[] = [
     check: '2.3.owner-count',
     resource: `organization:${ORG.slug}`,
     reason: 'A fourth owner covers the on-call rotation across time zones until the second platform lead starts in April.',
+    owner: 'Dana Okafor (Head of Platform)',
     approvedBy: 'Priya Raman (CISO)',
     expiresAt: '2025-06-30T00:00:00Z',
     createdAt: '2025-02-10T14:00:00Z',
@@ -502,6 +504,7 @@ export function buildSampleEvidenceReport(opts: SampleEvidenceReportOptions = {}
     disclaimer: SIGNATURE_DISCLAIMER,
     session: { startedAt: (before ?? final).startedAt, finishedAt: final.finishedAt },
     ...(opts.withDrift ? { drift: sampleDrift() } : {}),
+    catalogTexts: catalogTexts(),
   };
   return EvidenceReportSchema.parse(report);
 }

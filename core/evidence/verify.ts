@@ -14,6 +14,7 @@ import { verifyPackage, type PackageVerification } from './package';
 import { openPackage, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
 import { compareCounts, compareFindings, recomputeAudit, type RecomputedAudit } from './recompute';
 import { applyExceptions } from './registers';
+import { isUnsignedLayout, unsignedConsistency, verifyUnsignedPackage } from './unsigned';
 import { evidenceGroupProblems } from './verify-groups';
 import { EVIDENCE_KIND } from './writer';
 
@@ -33,6 +34,11 @@ import { EVIDENCE_KIND } from './writer';
  */
 export interface EvidenceVerification {
   readonly valid: boolean;
+  /**
+   * `unsigned`: a package written without a key whose files all match manifest.json and whose
+   * verdicts recompute (integrity checked, authenticity not); never `valid`.
+   */
+  readonly status: 'valid' | 'invalid' | 'unsigned';
   readonly format: 'folder' | 'zip';
   /** Signature and hashes; null when the .zip could not even be opened. */
   readonly integrity: PackageVerification | null;
@@ -57,17 +63,22 @@ export async function verifyEvidencePackage(target: string, options: { expectedP
     opened = await openPackage(target);
   } catch (e) {
     if (e instanceof EvidenceError && e.code === 'invalid_input') {
-      return { valid: false, format: 'zip', integrity: null, report: null, recomputed: [], problems: [`${path.basename(target)}: ${e.message}`], notes: [] };
+      return { valid: false, status: 'invalid', format: 'zip', integrity: null, report: null, recomputed: [], problems: [`${path.basename(target)}: ${e.message}`], notes: [] };
     }
     throw e;
   }
   try {
-    const integrity = await verifyPackage(opened.dir, options);
+    const unsigned = await isUnsignedLayout(opened.dir);
+    const integrity = unsigned ? await verifyUnsignedPackage(opened.dir) : await verifyPackage(opened.dir, options);
     const problems = [...integrity.problems];
     const notes = [...integrity.notes];
     const content = await checkContent(opened.dir, integrity, problems, notes);
+    if (content.report) problems.push(...unsignedConsistency(content.report, unsigned, options.expectedPublicKeyPem !== undefined));
+    const intact = problems.length === 0 && integrity.files.every((f) => f.ok);
+    const valid = !unsigned && integrity.valid && intact;
     return {
-      valid: integrity.valid && problems.length === 0,
+      valid,
+      status: valid ? 'valid' : unsigned && intact && content.report !== null ? 'unsigned' : 'invalid',
       format: opened.zip ? 'zip' : 'folder',
       integrity,
       report: content.report,

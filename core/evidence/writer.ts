@@ -16,22 +16,22 @@ import type { AuditSettings } from '../controls/types';
 import { spooledFile } from '../sentry/response-spool';
 import type { ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
+import { catalogTexts } from './catalog-texts';
 import { renderFindingsCsv } from './csv';
 import { computeDrift, type BaselinePackage } from './drift';
 import { EvidenceError } from './errors';
 import { sha256Hex } from './hash';
-import { renderReportHtml } from './html';
+import { renderReportHtml } from './render/html/index';
 import { renderReviewIcs } from './ics';
 import { groupSharedReads } from './shared-reads';
 import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
-import { signPackage, zipPackage } from './package';
+import { signPackage, writeManifest, zipPackage } from './package';
 import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, replaceableFolder, REPORT_FILE } from './package-files';
 import { applyExceptions, emptyRegisterSet } from './registers';
 
 /** `report.json`'s `kind`, and what the statement's predicate says the package is. */
 export const EVIDENCE_KIND = 'sentry-harden/evidence';
-const EnvelopeSchema = EvidenceReportSchema;
 export const DEFAULT_REVIEW_INTERVAL_DAYS = 90;
 
 /** One audit as the engine returns it (`auditOrganization`): the report and every response. */
@@ -54,24 +54,31 @@ export interface EvidenceInput {
   readonly reviewIntervalDays?: number;
   /** The previous package, for the drift section. */
   readonly baseline?: BaselinePackage | null;
+  /** The built-in demo organization: the package says so on its cover. */
+  readonly demo?: boolean;
 }
 
 /** Renderers of the human-readable files; each file is signed like the rest. */
 export interface PackageRenderers {
-  readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string }) => string;
+  /** `signer` null: the package is unsigned and the page says so. */
+  readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string } | null) => string;
   readonly csv?: (report: EvidenceReport) => string;
   readonly ics?: (report: EvidenceReport) => string;
 }
 
 /** report.html, findings.csv and review.ics, as every package carries them. */
 export const DEFAULT_RENDERERS: PackageRenderers = {
-  html: (report, signer) => renderReportHtml(report, { signature: signer }),
+  // The report names its signer: report.html is a function of report.json alone, so verify can re-render it.
+  html: (report) => renderReportHtml(report),
   csv: (report) => renderFindingsCsv(report),
   ics: (report) => renderReviewIcs(report),
 };
 
 export interface WritePackageOptions {
-  readonly key: SigningKey;
+  /** null: no key was available; the package is written unsigned (manifest.json only) and says so. */
+  readonly key: SigningKey | null;
+  /** Why it is unsigned (report.json's `unsigned.reason`); used when `key` is null. */
+  readonly unsignedReason?: string;
   /** Default: DEFAULT_RENDERERS. */
   readonly renderers?: PackageRenderers;
   /**
@@ -88,8 +95,9 @@ export interface WrittenPackage {
   readonly report: EvidenceReport;
   /** Every file of the package, relative, sorted. */
   readonly files: readonly string[];
-  readonly keyid: string;
-  readonly fingerprint: string;
+  /** null for an unsigned package. */
+  readonly keyid: string | null;
+  readonly fingerprint: string | null;
 }
 
 function toRaw(r: ResponseRecord): RawResponse {
@@ -145,7 +153,11 @@ function addDays(iso: string, days: number): string {
  * Builds report.json of a package (validated against EvidenceReportSchema). Throws
  * EvidenceError('invalid_input') when the two audits are not of the same organization and level.
  */
-export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningKey, 'keyid' | 'fingerprint'>): EvidenceReport {
+export function buildEvidenceReport(
+  input: EvidenceInput,
+  signer?: Pick<SigningKey, 'keyid' | 'fingerprint'> | null,
+  unsigned?: { reason: string },
+): EvidenceReport {
   const final = input.final.report;
   const before = input.before ?? null;
   if (before) {
@@ -182,12 +194,15 @@ export function buildEvidenceReport(input: EvidenceInput, signer?: Pick<SigningK
     disclaimer: SIGNATURE_DISCLAIMER,
     session: { startedAt: before?.report.startedAt ?? final.startedAt, finishedAt: final.finishedAt },
     ...(signer ? { signer: { keyid: signer.keyid, fingerprint: signer.fingerprint } } : {}),
+    ...(!signer && unsigned ? { unsigned: { reason: unsigned.reason } } : {}),
     exceptionSummary: layer.summary,
+    catalogTexts: catalogTexts(),
+    ...(input.demo ? { demo: true } : {}),
   };
   if (input.baseline) report.drift = computeDrift(input.baseline, report);
   // The findings, reads and responses were validated one by one as the audit made them; parsing
   // them again here copied the whole report (1 GB at 10,000 projects). The envelope is checked.
-  const parsed = EnvelopeSchema.safeParse({
+  const parsed = EvidenceReportSchema.safeParse({
     ...report,
     findings: [],
     reads: [],
@@ -222,7 +237,7 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
 }
 
 /** Writes the unsigned files of a package into an empty folder. */
-async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, RawSource>, key: SigningKey, renderers: PackageRenderers): Promise<void> {
+async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, RawSource>, key: SigningKey | null, renderers: PackageRenderers): Promise<void> {
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
   for (const [sha, source] of raw) {
     const target = path.join(dir, ...rawFileName(sha).split('/'));
@@ -231,7 +246,7 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
   }
   // Streamed: a large organization's report is never one string (issue 10).
   await writeJsonFile(path.join(dir, REPORT_FILE), report);
-  if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, { fingerprint: key.fingerprint, keyid: key.keyid }), 'utf8');
+  if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
   if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
 }
@@ -255,7 +270,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
       );
     }
   }
-  const report = buildEvidenceReport(input, options.key);
+  const report = buildEvidenceReport(input, options.key, { reason: options.unsignedReason ?? 'no signing key was available' });
   const raw = await rawSources([...(input.before ? [input.before] : []), input.final]);
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
@@ -264,7 +279,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
   try {
     await writeContent(stage, report, raw, options.key, options.renderers ?? DEFAULT_RENDERERS);
     await assertNothingForbidden(stage, options.forbidden ?? []);
-    const signed = await signPackage(stage, options.key, {
+    const predicate = {
       kind: EVIDENCE_KIND,
       report: REPORT_FILE,
       organization: { slug: report.target.org.slug, id: report.target.org.id, url: report.target.url },
@@ -272,7 +287,9 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
       session: report.session,
       tool: report.tool,
       catalog: report.catalog,
-    });
+    };
+    // Unsigned: manifest.json still lists every file's hash, so integrity can be checked.
+    const signed = options.key ? await signPackage(stage, options.key, predicate) : (await writeManifest(stage), null);
     const files = await listFiles(stage);
     if (asZip) {
       await zipPackage(stage, target, { folderName: path.basename(target).replace(/\.zip$/i, '') });
@@ -289,7 +306,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
       staged = false;
       if (moved) await rm(trash, { recursive: true, force: true });
     }
-    return { path: target, format: asZip ? 'zip' : 'folder', report, files, keyid: signed.keyid, fingerprint: signed.fingerprint };
+    return { path: target, format: asZip ? 'zip' : 'folder', report, files, keyid: signed?.keyid ?? null, fingerprint: signed?.fingerprint ?? null };
   } finally {
     if (staged) await rm(stage, { recursive: true, force: true });
   }

@@ -1,13 +1,22 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
 import { projectRef } from '../controls/findings';
-import { fieldPut, listParam, paramsWithPrefix, projectPath } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { fieldPut, listParam, paramsWithPrefix, summariseList } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
 const CHECK = '3.2.allowed-domains';
 
 /** An origin Sentry matches: `https://app.example.com`, `example.com`, `*.example.com`, with an optional port. */
 const ORIGIN = /^(https?:\/\/)?(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/i;
+
+/** Never an empty list or `*`: either would defeat the restriction. */
+const RULE: OperationRule = {
+  op: 'project-fields',
+  after: z.strictObject({ allowedDomains: z.array(z.string().regex(ORIGIN)).min(1).max(1000) }),
+  risk: 'high',
+  reversible: true,
+};
 
 export function parseDomains(value: string, key: string): string[] {
   const list = listParam(value);
@@ -30,6 +39,7 @@ export const allowedDomainsFix: FixDefinition = {
   controls: ['3.2'],
   checks: [CHECK],
   params: [{ key: 'allowedDomains.<project>', pattern: /^allowedDomains\.[^.]+$/, description: 'Origins (comma-separated) the project accepts browser events from.' }],
+  operations: [RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const wanted = paramsWithPrefix(ctx, 'allowedDomains');
@@ -46,13 +56,12 @@ export const allowedDomainsFix: FixDefinition = {
       const before = [...detail.value.allowedDomains];
       if (JSON.stringify(before) === JSON.stringify(domains)) continue;
       changes.push(
-        fieldPut(projectPath(ctx, slug), { allowedDomains: { before, after: domains } }, {
+        fieldPut(ctx, RULE, { project: slug }, { allowedDomains: { before, after: domains } }, {
           ref: `domains:${slug}`,
           control: '3.2',
           check: CHECK,
           resource: projectRef(detail.value),
-          risk: 'high',
-          description: `Accept browser events for ${slug} only from ${domains.join(', ')} (was ${before.join(', ')}); events from other origins are rejected.`,
+          description: `Accept browser events for ${slug} only from ${summariseList(domains, 'origins')} (was ${summariseList(before, 'origins')}); events from other origins are rejected.`,
         }),
       );
     }

@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { ResourceRef } from '../../shared/finding';
-import type { ChangeRequest, Extract, Inverse, Probe, Values } from '../../shared/plan';
+import type { ChangeIntent, Values } from '../../shared/plan';
 import { apiPath } from '../sentry/client';
-import { pointerOf } from '../engine/probe';
-import type { ChangeDraft, FixContext } from './types';
+import { buildOperation } from './operations';
+import type { ChangeDraft, FixContext, OperationRule } from './types';
 
 /** Shared builders: each knows the read-merge rule of its endpoint (REFERENCE.md 1, 5, 6). */
 
@@ -22,131 +23,79 @@ export function memberPath(ctx: FixContext, memberId: string): string {
   return apiPath`/api/0/organizations/${ctx.orgSlug}/members/${memberId}/`;
 }
 
-export function pointerProbe(path: string, fields: readonly string[]): Probe {
-  return { path, paginate: false, values: Object.fromEntries(fields.map((f) => [f, { pointer: pointerOf(f) } as Extract])) };
-}
-
-/** The same request with `before` values: the inverse of a field write. */
-function restore(
-  request: ChangeRequest,
-  probe: Probe,
-  before: Values,
-  after: Values,
-  body: Values | undefined,
-  description: string,
-  risk: 'low' | 'high' = 'low',
-): Inverse {
-  return {
-    request: { ...request, ...(body === undefined ? {} : { body }) },
-    probe,
-    before: after,
-    after: before,
-    risk,
-    description,
-  };
-}
-
 interface Common {
   readonly ref: string;
   readonly control: string;
   readonly check: string;
   readonly resource: ResourceRef;
   readonly description: string;
-  readonly risk?: 'low' | 'high';
   readonly notes?: readonly string[];
+  readonly affected?: readonly ResourceRef[];
   readonly dependsOn?: readonly string[];
-  readonly confirmSlug?: boolean;
   readonly undoNote?: string;
 }
 
 /**
- * A PUT of some fields of an object whose GET shows the same fields by the same names
- * (organization, project, key). `echo` are fields sent unchanged because omitting them resets
- * them (a key's browserSdkVersion); they are part of before/after so that drift in them is seen.
+ * A change through an operation of the catalog: request, probe, inverse and verification come
+ * from `buildOperation`, risk and confirmation from the fix's rule, exactly as apply rebuilds them.
  */
-export function fieldPut(
-  path: string,
-  changes: Readonly<Record<string, { before: Values[string]; after: Values[string] }>>,
-  common: Common,
-  opts: { echo?: Readonly<Record<string, Values[string]>>; field?: string; reversible?: boolean } = {},
+export function opChange(
+  ctx: Pick<FixContext, 'orgSlug'>,
+  rule: OperationRule,
+  intent: { readonly args: ChangeIntent['args']; readonly data?: ChangeIntent['data'] },
+  values: { readonly before: Values; readonly after: Values },
+  common: Common & { readonly field: string },
 ): ChangeDraft {
-  const echo = opts.echo ?? {};
-  const before: Values = { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.before])), ...echo };
-  const after: Values = { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.after])), ...echo };
-  const request: ChangeRequest = { method: 'PUT', host: 'region', path, body: after };
-  const probe = pointerProbe(path, Object.keys(before));
-  const reversible = opts.reversible ?? true;
-  const names = Object.keys(changes);
+  const full: ChangeIntent = { op: rule.op, args: { ...intent.args }, ...(intent.data === undefined ? {} : { data: intent.data }) };
+  const built = buildOperation(ctx.orgSlug, full, values.before, values.after);
   return {
     ref: common.ref,
+    intent: full,
     control: common.control,
     check: common.check,
     resource: common.resource,
-    field: opts.field ?? names.join(', '),
-    before,
-    after,
-    request,
-    probe,
-    verify: `Re-read GET ${path} and expect ${names.map((n) => `${n} = ${JSON.stringify(after[n])}`).join(', ')}.`,
-    risk: common.risk ?? 'low',
-    reversible,
-    inverse: reversible ? restore(request, probe, before, after, before, `Restore ${names.join(', ')} to the previous value.`) : null,
+    field: common.field,
+    before: values.before,
+    after: values.after,
+    request: built.request,
+    probe: built.probe,
+    verify: built.verify,
+    risk: rule.risk,
+    reversible: rule.reversible,
+    inverse: rule.reversible ? built.inverse : null,
     ...(common.undoNote ? { undoNote: common.undoNote } : {}),
     dependsOn: [...(common.dependsOn ?? [])],
-    confirmSlug: common.confirmSlug ?? false,
+    confirmSlug: rule.confirmSlug ?? false,
     description: common.description,
     notes: [...(common.notes ?? [])],
-    record: [],
+    ...(common.affected ? { affected: [...common.affected] } : {}),
+    record: [...(rule.record ?? [])],
   };
 }
 
 /**
- * A link between two objects that a POST creates and a DELETE removes (project ↔ team,
- * member ↔ team); the probe checks membership in a list of the object's GET.
+ * A PUT of some fields of an object whose GET shows the same fields by the same names
+ * (organization, project, key, member). `echo` are fields sent unchanged because omitting them
+ * resets them (a key's browserSdkVersion); they are part of before/after so that drift in them is seen.
  */
-export function linkChange(
-  opts: Common & {
-    readonly add: boolean;
-    readonly linkPath: string;
-    readonly probePath: string;
-    readonly listPointer: string;
-    /** '' when the list holds plain strings (a member's team slugs). */
-    readonly key: string;
-    readonly value: string;
-    readonly field: string;
-  },
+export function fieldPut(
+  ctx: Pick<FixContext, 'orgSlug'>,
+  rule: OperationRule,
+  args: ChangeIntent['args'],
+  changes: Readonly<Record<string, { before: Values[string]; after: Values[string] }>>,
+  common: Common,
+  opts: { echo?: Readonly<Record<string, Values[string]>>; field?: string } = {},
 ): ChangeDraft {
-  const probe: Probe = { path: opts.probePath, paginate: false, values: { linked: { contains: { pointer: opts.listPointer, key: opts.key, value: opts.value } } } };
-  const before: Values = { linked: !opts.add };
-  const after: Values = { linked: opts.add };
-  const request: ChangeRequest = { method: opts.add ? 'POST' : 'DELETE', host: 'region', path: opts.linkPath };
-  return {
-    ref: opts.ref,
-    control: opts.control,
-    check: opts.check,
-    resource: opts.resource,
-    field: opts.field,
-    before,
-    after,
-    request,
-    probe,
-    verify: `Re-read GET ${opts.probePath} and expect ${opts.value} ${opts.add ? 'to be' : 'not to be'} listed.`,
-    risk: opts.risk ?? 'low',
-    reversible: true,
-    inverse: {
-      request: { method: opts.add ? 'DELETE' : 'POST', host: 'region', path: opts.linkPath },
-      probe,
-      before: after,
-      after: before,
-      risk: 'low',
-      description: opts.add ? `Remove ${opts.value} again.` : `Add ${opts.value} back.`,
-    },
-    dependsOn: [...(opts.dependsOn ?? [])],
-    confirmSlug: false,
-    description: opts.description,
-    notes: [...(opts.notes ?? [])],
-    record: [],
-  };
+  const echo = opts.echo ?? {};
+  const before: Values = { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.before])), ...echo };
+  const after: Values = { ...Object.fromEntries(Object.entries(changes).map(([k, v]) => [k, v.after])), ...echo };
+  return opChange(ctx, rule, { args }, { before, after }, { ...common, field: opts.field ?? Object.keys(changes).join(', ') });
+}
+
+/** A link between two objects that a POST creates and a DELETE removes (project ↔ team, member ↔ team). */
+export function linkChange(ctx: Pick<FixContext, 'orgSlug'>, rule: OperationRule, args: ChangeIntent['args'], common: Common & { readonly field: string }): ChangeDraft {
+  const add = rule.op.endsWith('-add');
+  return opChange(ctx, rule, { args }, { before: { linked: !add }, after: { linked: add } }, common);
 }
 
 /** Splits a comma-separated parameter value into trimmed, non-empty items. */
@@ -165,3 +114,8 @@ export function paramsWithPrefix(ctx: FixContext, prefix: string): Map<string, s
   }
   return out;
 }
+
+/** The after-values of a link operation. */
+export const LINKED = z.strictObject({ linked: z.boolean() });
+
+export { LIST_IN_TEXT, summariseList } from './summary';

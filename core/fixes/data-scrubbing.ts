@@ -1,8 +1,9 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
 import type { Values } from '../../shared/plan';
 import { orgRef, projectRef } from '../controls/findings';
-import { fieldPut, listParam, orgPath, projectPath } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { fieldPut, listParam } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
 const ORG_FLAGS = [
@@ -11,6 +12,24 @@ const ORG_FLAGS = [
   { check: '3.1.org-scrub-ip', field: 'scrubIPAddresses', what: 'Prevent storing IP addresses for every project.' },
 ] as const;
 const PROJECT_CHECKS = ['3.1.project-scrubbing', '3.1.project-scrub-ip', '3.1.sensitive-fields'];
+
+const FIELDS = z.array(z.string().max(200)).max(1000);
+/** Scrubbing only turns on, and sensitive fields only grow (the merge is checked at planning). */
+const ORG_RULE: OperationRule = {
+  op: 'org-fields',
+  after: z.union([...ORG_FLAGS.map((f) => z.strictObject({ [f.field]: z.literal(true) })), z.strictObject({ sensitiveFields: FIELDS })]),
+  risk: 'low',
+  reversible: true,
+};
+const PROJECT_RULE: OperationRule = {
+  op: 'project-fields',
+  after: z
+    .strictObject({ dataScrubber: z.literal(true), dataScrubberDefaults: z.literal(true), scrubIPAddresses: z.literal(true), sensitiveFields: FIELDS })
+    .partial()
+    .refine((v) => Object.keys(v).length > 0),
+  risk: 'low',
+  reversible: true,
+};
 
 /** The current list plus the baseline names it lacks (case-insensitive); nothing is removed. */
 export function mergeSensitiveFields(current: readonly string[], baseline: readonly string[]): string[] {
@@ -32,6 +51,7 @@ export const dataScrubbingFix: FixDefinition = {
     { key: 'scrubbing.scope', pattern: /^scrubbing\.scope$/, description: '`org` (default): require scrubbing for the whole organization; `projects`: set it on each project.' },
     { key: 'scrubbing.projects', pattern: /^scrubbing\.projects$/, description: 'With scope=projects: only these projects (slugs, comma-separated).' },
   ],
+  operations: [ORG_RULE, PROJECT_RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const scope = ctx.params['scrubbing.scope'] ?? 'org';
@@ -48,14 +68,14 @@ export const dataScrubbingFix: FixDefinition = {
       for (const flag of ORG_FLAGS) {
         if (failing(flag.check).length === 0 && !needsOrgFlags) continue;
         if (org[flag.field] !== false) continue;
-        changes.push(fieldPut(orgPath(ctx), { [flag.field]: { before: false, after: true } }, { ref: `org:${flag.field}`, control: '3.1', check: flag.check, resource: res, description: flag.what }));
+        changes.push(fieldPut(ctx, ORG_RULE, {}, { [flag.field]: { before: false, after: true } }, { ref: `org:${flag.field}`, control: '3.1', check: flag.check, resource: res, description: flag.what }));
       }
       if (failing('3.1.sensitive-fields').length > 0) {
         const merged = mergeSensitiveFields(ctx.org.sensitiveFields, baseline);
         if (merged.length > ctx.org.sensitiveFields.length) {
           if (merged.join('').length > 4000) throw new FixParamError('data-scrubbing: the merged sensitive fields would exceed Sentry\'s 4000 characters');
           changes.push(
-            fieldPut(orgPath(ctx), { sensitiveFields: { before: [...ctx.org.sensitiveFields], after: merged } }, {
+            fieldPut(ctx, ORG_RULE, {}, { sensitiveFields: { before: [...ctx.org.sensitiveFields], after: merged } }, {
               ref: 'org:sensitiveFields',
               control: '3.1',
               check: '3.1.sensitive-fields',
@@ -90,7 +110,7 @@ export const dataScrubbingFix: FixDefinition = {
       if (merged.length > p.sensitiveFields.length) fields.sensitiveFields = { before: [...p.sensitiveFields], after: merged };
       if (Object.keys(fields).length === 0) continue;
       changes.push(
-        fieldPut(projectPath(ctx, p.slug), fields, {
+        fieldPut(ctx, PROJECT_RULE, { project: p.slug }, fields, {
           ref: `project:${p.slug}`,
           control: '3.1',
           check: '3.1.project-scrubbing',

@@ -1,9 +1,18 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
-import type { Probe } from '../../shared/plan';
-import { listParam, memberPath } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { listParam, opChange } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 
 const CHECK = '2.3.stale-invites';
+
+/** Irreversible, and only ever an invitation: the probe's user/expired guard against a real member. */
+const RULE: OperationRule = {
+  op: 'invite-delete',
+  before: z.strictObject({ exists: z.literal(true), user: z.null(), expired: z.literal(true) }),
+  after: z.strictObject({ exists: z.literal(false), user: z.literal(false), expired: z.literal(false) }),
+  risk: 'low',
+  reversible: false,
+};
 
 /**
  * Removes invites whose token expired (REFERENCE.md 3.2 DELETE). The probe also reads `user` and
@@ -16,35 +25,24 @@ export const expiredInvitesFix: FixDefinition = {
   controls: ['2.3'],
   checks: [CHECK],
   params: [{ key: 'keepInvites', pattern: /^keepInvites$/, description: 'Member ids of expired invites to keep (comma-separated).' }],
+  operations: [RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const keep = new Set(listParam(ctx.params.keepInvites));
     const changes: ChangeDraft[] = [];
     for (const f of findings) {
       if (f.check !== CHECK || f.status !== 'fail' || f.resource.type !== 'member' || keep.has(f.resource.id)) continue;
-      const path = memberPath(ctx, f.resource.id);
-      const probe: Probe = { path, paginate: false, values: { exists: { exists: true }, user: { pointer: '/user' }, expired: { pointer: '/expired' } } };
-      changes.push({
-        ref: `invite:${f.resource.id}`,
-        control: '2.3',
-        check: CHECK,
-        resource: f.resource,
-        field: 'invitation',
-        before: { exists: true, user: null, expired: true },
-        after: { exists: false, user: false, expired: false },
-        request: { method: 'DELETE', host: 'region', path },
-        probe,
-        verify: `Re-read GET ${path} and expect 404 (the invitation is gone).`,
-        risk: 'low',
-        reversible: false,
-        inverse: null,
-        undoNote: 'Not undone: the invitation had expired and could not be accepted. Invite the person again if they still need access.',
-        dependsOn: [],
-        confirmSlug: false,
-        description: `Revoke the expired invitation of ${f.resource.name}${typeof f.details?.orgRole === 'string' ? ` (${f.details.orgRole})` : ''}.`,
-        notes: [],
-        record: [],
-      });
+      changes.push(
+        opChange(ctx, RULE, { args: { member: f.resource.id } }, { before: { exists: true, user: null, expired: true }, after: { exists: false, user: false, expired: false } }, {
+          ref: `invite:${f.resource.id}`,
+          control: '2.3',
+          check: CHECK,
+          resource: f.resource,
+          field: 'invitation',
+          undoNote: 'Not undone: the invitation had expired and could not be accepted. Invite the person again if they still need access.',
+          description: `Revoke the expired invitation of ${f.resource.name}${typeof f.details?.orgRole === 'string' ? ` (${f.details.orgRole})` : ''}.`,
+        }),
+      );
     }
     return { changes, notes: [] };
   },

@@ -1,14 +1,16 @@
 import { isIP } from 'node:net';
 import type { Finding } from '../../shared/finding';
-import type { Probe } from '../../shared/plan';
+import { z } from 'zod';
 import { projectRef } from '../controls/findings';
-import { pointerOf } from '../engine/probe';
-import { listParam, paramsWithPrefix, projectPath } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { listParam, opChange, paramsWithPrefix, summariseList } from './build';
+import { IP_BLOCKLIST_OPTION as OPTION } from './operations';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
 const CHECK = '3.3.ip-blocklist';
-const OPTION = 'filters:blacklisted_ips';
+
+/** Addresses and ranges only, one a line (validated per range when planned). */
+const RULE: OperationRule = { op: 'ip-blocklist', after: z.strictObject({ blockedIps: z.string().max(100_000).regex(/^[0-9a-f.:/\n]*$/i) }), risk: 'low', reversible: true };
 
 /** An IPv4 or IPv6 address, optionally with a prefix length in range; returned lower-cased as Sentry stores it. */
 export function parseCidr(value: string, key: string): string {
@@ -30,6 +32,7 @@ export const ipBlocklistFix: FixDefinition = {
   title: 'Block IP ranges',
   controls: ['3.3'],
   checks: [CHECK],
+  operations: [RULE],
   params: [{ key: 'blockIps.<project>', pattern: /^blockIps\.[^.]+$/, description: 'IP addresses or CIDR ranges (comma-separated) to add to the project\'s blocklist.' }],
 
   async plan(ctx, _findings: readonly Finding[]): Promise<FixProposal> {
@@ -45,36 +48,16 @@ export const ipBlocklistFix: FixDefinition = {
       const added = ranges.filter((r) => !lines.includes(r));
       if (added.length === 0) continue;
       const merged = [...lines, ...added].join('\n');
-      const path = projectPath(ctx, slug);
-      const probe: Probe = { path, paginate: false, values: { blockedIps: { pointer: pointerOf('options', OPTION) } } };
-      changes.push({
-        ref: `ips:${slug}`,
-        control: '3.3',
-        check: CHECK,
-        resource: projectRef(detail.value),
-        field: 'IP blocklist',
-        before: { blockedIps: current },
-        after: { blockedIps: merged },
-        request: { method: 'PUT', host: 'region', path, body: { options: { [OPTION]: merged } } },
-        probe,
-        verify: `Re-read GET ${path} and expect options.${OPTION} to list ${added.join(', ')}.`,
-        risk: 'low',
-        reversible: true,
-        inverse: {
-          request: { method: 'PUT', host: 'region', path, body: { options: { [OPTION]: current ?? '' } } },
-          probe,
-          before: { blockedIps: merged },
-          // Sentry shows an empty list as "".
-          after: { blockedIps: current ?? '' },
-          risk: 'low',
-          description: 'Restore the previous blocklist.',
-        },
-        dependsOn: [],
-        confirmSlug: false,
-        description: `Block events from ${added.join(', ')} in ${slug} (added to the ${lines.length} range(s) already listed).`,
-        notes: [],
-        record: [],
-      });
+      changes.push(
+        opChange(ctx, RULE, { args: { project: detail.value.slug } }, { before: { blockedIps: current }, after: { blockedIps: merged } }, {
+          ref: `ips:${slug}`,
+          control: '3.3',
+          check: CHECK,
+          resource: projectRef(detail.value),
+          field: 'IP blocklist',
+          description: `Block events from ${summariseList(added, 'ranges')} in ${slug} (added to the ${lines.length} range(s) already listed).`,
+        }),
+      );
     }
     return { changes, notes: [] };
   },

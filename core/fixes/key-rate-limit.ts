@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
-import { fieldPut, keyPath, paramsWithPrefix } from './build';
-import { keyLabel, keysWithProjects, sdkEcho } from './keys';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { fieldPut, paramsWithPrefix } from './build';
+import { keyLabel, keysWithProjects, SDK_ECHO, sdkEcho } from './keys';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
 const CHECK = '3.2.rate-limit';
@@ -32,6 +33,13 @@ export function parseRateLimit(value: string, key: string): RateLimit {
   return { count, window };
 }
 
+const RULE: OperationRule = {
+  op: 'key-fields',
+  after: z.strictObject({ rateLimit: z.strictObject({ window: z.number().int().min(1).max(86_400 * 30), count: z.number().int().min(1).max(999_999_999) }), ...SDK_ECHO }),
+  risk: 'low',
+  reversible: true,
+};
+
 /**
  * Sets a rate limit on every active key that has none (REFERENCE.md 6). Sentry stores it only
  * when the project's plan has rate limits; otherwise it answers 200 and keeps none, which the
@@ -46,6 +54,7 @@ export const keyRateLimitFix: FixDefinition = {
     { key: 'rateLimit', pattern: /^rateLimit$/, description: 'COUNT/WINDOW for every key (overrides the per-platform default).' },
     { key: 'rateLimit.<key or project>', pattern: /^rateLimit\.[^.]+$/, description: 'COUNT/WINDOW for one key (public key) or every key of a project (slug).' },
   ],
+  operations: [RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const failing = findings.filter((f) => f.check === CHECK && f.status === 'fail' && f.resource.type === 'key');
@@ -65,7 +74,7 @@ export const keyRateLimitFix: FixDefinition = {
           ? ['This project\'s plan does not list the rate-limits feature: Sentry may accept the limit and ignore it (verification will tell).']
           : [];
       changes.push(
-        fieldPut(keyPath(ctx, k.project.slug, k.key.public), { rateLimit: { before: null, after: { window: limit.window, count: limit.count } } }, {
+        fieldPut(ctx, RULE, { project: k.project.slug, key: k.key.public }, { rateLimit: { before: null, after: { window: limit.window, count: limit.count } } }, {
           ref: `rate:${k.key.public}`,
           control: '3.2',
           check: CHECK,

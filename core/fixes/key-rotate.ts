@@ -1,10 +1,14 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
-import { apiPath } from '../sentry/client';
-import { fieldPut, keyPath, listParam } from './build';
+import { fieldPut, listParam, opChange, summariseList } from './build';
+import { DEACTIVATE_RULE } from './key-deactivate';
 import { findKey, keyLabel, keysWithProjects, sdkEcho } from './keys';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 
 const CHECK = '3.2.key-age';
+
+/** The new key; its undo (deleting it) is high risk, set by the operation's inverse. */
+const CREATE_RULE: OperationRule = { op: 'key-create', after: z.strictObject({ created: z.literal(1) }), risk: 'low', reversible: true, record: ['id', 'name', 'isActive', 'rateLimit', 'dsn.public'] };
 
 /**
  * Rotates a client key as two changes (REFERENCE.md 6): a new key with the same name and rate
@@ -17,13 +21,23 @@ export const keyRotateFix: FixDefinition = {
   controls: ['3.2'],
   checks: [CHECK],
   params: [{ key: 'rotateKeys', pattern: /^rotateKeys$/, description: 'Public keys to rotate (comma-separated).' }],
+  operations: [CREATE_RULE, DEACTIVATE_RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const wanted = listParam(ctx.params.rotateKeys);
     const notes: FixProposal['notes'][number][] = [];
     if (wanted.length === 0) {
-      for (const f of findings.filter((x) => x.check === CHECK && x.status === 'fail')) {
-        notes.push({ control: '3.2', check: CHECK, resource: f.resource, kind: 'needs_parameter', message: `Rotate ${f.resource.name} when its applications can take a new DSN: --set rotateKeys=${f.resource.id}.` });
+      const failing = findings.filter((x) => x.check === CHECK && x.status === 'fail');
+      if (failing.length > 0) {
+        notes.push({
+          control: '3.2',
+          check: CHECK,
+          ...(failing.length === 1 && failing[0] ? { resource: failing[0].resource } : {}),
+          kind: 'needs_parameter',
+          message: `Rotate old client keys when their applications can take a new DSN: ${summariseList(failing.map((f) => f.resource.name), 'keys')}.`,
+          param: { key: 'rotateKeys', kind: 'client_keys', label: 'Client keys to rotate', choices: failing.map((f) => f.resource.id), multiple: true },
+          items: failing.map((f) => f.resource),
+        });
       }
       return { changes: [], notes };
     }
@@ -31,46 +45,27 @@ export const keyRotateFix: FixDefinition = {
     const changes: ChangeDraft[] = [];
     for (const pub of wanted) {
       const k = findKey(all, pub, 'rotateKeys');
-      const listPath = apiPath`/api/0/projects/${ctx.orgSlug}/${k.project.slug}/keys/`;
       const known = all.filter((x) => x.project.id === k.project.id).map((x) => x.key.id);
       const resource = { type: 'key' as const, id: k.key.public, name: `${k.key.name} (${k.project.slug})` };
       const createRef = `rotate:${k.key.public}:create`;
-      const body = { name: k.key.name, ...(k.key.rateLimit ? { rateLimit: { window: k.key.rateLimit.window, count: k.key.rateLimit.count } } : {}) };
-      changes.push({
-        ref: createRef,
-        control: '3.2',
-        check: CHECK,
-        resource,
-        field: 'new key',
-        before: { created: 0 },
-        after: { created: 1 },
-        request: { method: 'POST', host: 'region', path: listPath, body },
-        probe: { path: listPath, paginate: true, values: { created: { countNew: { pointer: '', idKey: 'id', known, where: { name: k.key.name, isActive: true } } } } },
-        verify: `Re-read GET ${listPath} and expect one new active key named "${k.key.name}".`,
-        risk: 'low',
-        reversible: true,
-        inverse: {
-          request: { method: 'DELETE', host: 'region', path: `${listPath}{created}/` },
-          probe: { path: `${listPath}{created}/`, paginate: false, values: { exists: { exists: true } } },
-          before: { exists: true },
-          after: { exists: false },
-          risk: 'high',
-          description: 'Delete the key created by the rotation (events sent with its DSN are rejected).',
-          fromResponse: 'id',
-        },
-        dependsOn: [],
-        confirmSlug: false,
-        description: `Create a new client key for ${k.project.slug} named "${k.key.name}"${k.key.rateLimit ? ` with the same rate limit (${k.key.rateLimit.count}/${k.key.rateLimit.window} s)` : ''}; its public DSN is shown once created.`,
-        notes: ['Deploy the new DSN to every application before confirming the next change, which deactivates the old key.'],
-        record: ['id', 'name', 'isActive', 'rateLimit', 'dsn.public'],
-      });
+      const rateLimit = k.key.rateLimit ? { window: k.key.rateLimit.window, count: k.key.rateLimit.count } : null;
       changes.push(
-        fieldPut(keyPath(ctx, k.project.slug, k.key.public), { isActive: { before: true, after: false } }, {
+        opChange(ctx, CREATE_RULE, { args: { project: k.project.slug }, data: { name: k.key.name, rateLimit, known } }, { before: { created: 0 }, after: { created: 1 } }, {
+          ref: createRef,
+          control: '3.2',
+          check: CHECK,
+          resource,
+          field: 'new key',
+          description: `Create a new client key for ${k.project.slug} named "${k.key.name}"${k.key.rateLimit ? ` with the same rate limit (${k.key.rateLimit.count}/${k.key.rateLimit.window} s)` : ''}; its public DSN is shown once created.`,
+          notes: ['Deploy the new DSN to every application before confirming the next change, which deactivates the old key.'],
+        }),
+      );
+      changes.push(
+        fieldPut(ctx, DEACTIVATE_RULE, { project: k.project.slug, key: k.key.public }, { isActive: { before: true, after: false } }, {
           ref: `rotate:${k.key.public}:deactivate`,
           control: '3.2',
           check: CHECK,
           resource,
-          risk: 'high',
           dependsOn: [createRef],
           description: `Deactivate the old key ${keyLabel(k)}: only once the new DSN is deployed, since events sent with the old one are rejected from then on.`,
         }, { echo: sdkEcho(k) }),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ProjectKey, ProjectSummary } from '../sentry/schemas';
 import type { FixContext } from './types';
 import { FixParamError } from './types';
@@ -28,6 +29,9 @@ export function findKey(all: readonly KeyWithProject[], publicKey: string, param
 export function keyLabel(k: KeyWithProject): string {
   return `${k.key.name} (${k.project.slug}, ${k.key.public.slice(0, 8)}…)`;
 }
+
+/** The echoed field in a rule's after-values. */
+export const SDK_ECHO = { browserSdkVersion: z.string().max(100).optional() };
 
 /** A key PUT resets browserSdkVersion when it is missing (REFERENCE.md 6): it is always echoed. */
 export function sdkEcho(k: KeyWithProject): Record<string, string> {

@@ -1,12 +1,21 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
 import { memberRef } from '../controls/findings';
 import { MemberDetailSchema } from '../sentry/schemas';
-import { fieldPut, memberPath, paramsWithPrefix } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { fieldPut, memberPath, paramsWithPrefix, summariseList } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
 const ROLES = ['billing', 'member', 'admin', 'manager', 'owner'] as const;
 const RANK: Record<string, number> = { billing: 0, member: 1, admin: 2, manager: 3, owner: 4 };
+
+/** The body always carries the team roles (echoed, or emptied for billing). */
+const RULE: OperationRule = {
+  op: 'member-fields',
+  after: z.strictObject({ orgRole: z.enum(ROLES), teamRoles: z.array(z.strictObject({ teamSlug: z.string().max(200), role: z.string().max(100).nullable() })).max(10_000) }),
+  risk: 'low',
+  reversible: true,
+};
 
 /**
  * Member role change (REFERENCE.md 3.2). A member PUT replaces the member's team memberships
@@ -19,6 +28,7 @@ export const memberRoleFix: FixDefinition = {
   controls: ['2.3'],
   checks: ['2.3.owner-count'],
   params: [{ key: 'role.<member id>', pattern: /^role\.\d+$/, description: `The new organization role: ${ROLES.join(', ')}.` }],
+  operations: [RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const changes: ChangeDraft[] = [];
@@ -26,13 +36,19 @@ export const memberRoleFix: FixDefinition = {
     const wanted = paramsWithPrefix(ctx, 'role');
     const owners = findings.find((f) => f.check === '2.3.owner-count' && f.status === 'fail');
     if (owners && wanted.size === 0) {
-      const list = Array.isArray(owners.details?.list) ? (owners.details.list as { id: string; name: string }[]).map((m) => `${m.name} (${m.id})`).join(', ') : '';
-      notes.push({
-        control: '2.3',
-        check: owners.check,
-        kind: 'needs_parameter',
-        message: `Choose which owners to lower: --set role.MEMBER_ID=manager. Owners: ${list}.`,
-      });
+      // One choice per owner: which of them to lower is the person's call.
+      const list = Array.isArray(owners.details?.list) ? (owners.details.list as { id: string; name: string }[]) : [];
+      const all = summariseList(list.map((m) => `${m.name} (${m.id})`), 'owners');
+      for (const m of list) {
+        notes.push({
+          control: '2.3',
+          check: owners.check,
+          resource: { type: 'member', id: m.id, name: m.name },
+          kind: 'needs_parameter',
+          message: `Too many owners (${all}): choose a lower role for ${m.name}, or leave it.`,
+          param: { key: `role.${m.id}`, kind: 'role', label: `New organization role of ${m.name}`, choices: ROLES.filter((r) => r !== 'owner') },
+        });
+      }
     }
     const myRole = ctx.org.orgRole;
     const myUserId = ctx.token.user?.id;
@@ -59,14 +75,15 @@ export const memberRoleFix: FixDefinition = {
       const billing = role === 'billing' && teamRoles.length > 0;
       changes.push(
         fieldPut(
-          path,
+          ctx,
+          RULE,
+          { member: m.id },
           billing ? { orgRole: { before: m.orgRole, after: role }, teamRoles: { before: teamRoles, after: [] } } : { orgRole: { before: m.orgRole, after: role } },
           {
             ref: `role:${id}`,
             control: '2.3',
             check: '2.3.owner-count',
             resource: res,
-            risk: 'low',
             description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their team roles'}.`,
           },
           { field: 'orgRole', ...(billing ? {} : { echo: { teamRoles } }) },

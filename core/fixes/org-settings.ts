@@ -1,7 +1,8 @@
+import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
 import { orgRef } from '../controls/findings';
-import { fieldPut, orgPath } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal } from './types';
+import { fieldPut } from './build';
+import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
 
 /** Each failing check, the organization field that fixes it and the safe value. */
 const SETTINGS: readonly { check: string; control: string; field: string; safe: boolean | string; why: string }[] = [
@@ -11,12 +12,21 @@ const SETTINGS: readonly { check: string; control: string; field: string; safe: 
   { check: '2.3.member-project-creation', control: '2.3', field: 'allowMemberProjectCreation', safe: false, why: 'Only admins and above can create projects.' },
 ];
 
+/** One field at a time, only to its safe value. */
+const RULE: OperationRule = {
+  op: 'org-fields',
+  after: z.union(SETTINGS.map((s) => z.strictObject({ [s.field]: z.literal(s.safe) }))),
+  risk: 'low',
+  reversible: true,
+};
+
 export const orgSettingsFix: FixDefinition = {
   id: 'org-settings',
   title: 'Organization membership settings',
   controls: ['2.1', '2.3'],
   checks: SETTINGS.map((s) => s.check),
   params: [],
+  operations: [RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const changes: ChangeDraft[] = [];
@@ -32,7 +42,7 @@ export const orgSettingsFix: FixDefinition = {
         continue;
       }
       changes.push(
-        fieldPut(orgPath(ctx), { [s.field]: { before: before as string | boolean, after: s.safe } }, {
+        fieldPut(ctx, RULE, {}, { [s.field]: { before: before as string | boolean, after: s.safe } }, {
           ref: s.field,
           control: s.control,
           check: s.check,

@@ -1,9 +1,12 @@
-import type { Finding } from '../../shared/finding';
-import { orgRef } from '../controls/findings';
-import { fieldPut, orgPath } from './build';
-import type { FixDefinition, FixProposal } from './types';
+import { z } from 'zod';
+import type { Finding, ResourceRef } from '../../shared/finding';
+import { memberRef, orgRef } from '../controls/findings';
+import { fieldPut, summariseList } from './build';
+import type { FixDefinition, FixProposal, OperationRule } from './types';
 
 const CHECK = '1.2.require-2fa';
+
+const RULE: OperationRule = { op: 'org-fields', after: z.strictObject({ require2FA: z.literal(true) }), risk: 'high', confirmSlug: true, reversible: true };
 
 /**
  * Require 2FA (REFERENCE.md 1): Sentry refuses it while SSO is configured or when the token's own
@@ -16,6 +19,7 @@ export const require2faFix: FixDefinition = {
   controls: ['1.2'],
   checks: [CHECK],
   params: [],
+  operations: [RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     if (!findings.some((f) => f.check === CHECK && f.status === 'fail')) return { changes: [], notes: [] };
@@ -30,22 +34,26 @@ export const require2faFix: FixDefinition = {
     const members = await ctx.data.members();
     if (!members.ok) return refuse(`Cannot list the members who would be detached (${members.error.message}); not proposing require2FA.`);
     const detached = members.value.filter((m) => m.user !== null && !m.user.has2fa);
-    const notes = detached.map((m) => `${m.user?.email ?? m.email ?? m.id} (${m.orgRole}, member ${m.id}) has no 2FA and will be detached: turned into a pending invite and emailed.`);
-    const change = fieldPut(orgPath(ctx), { require2FA: { before: false, after: true } }, {
+    const names = detached.map((m) => `${m.user?.email ?? m.email ?? m.id} (${m.orgRole}, member ${m.id})`);
+    const affected: ResourceRef[] = detached.map((m) => memberRef(m));
+    const who = summariseList(names, 'members');
+    const change = fieldPut(ctx, RULE, {}, { require2FA: { before: false, after: true } }, {
       ref: 'require2FA',
       control: '1.2',
       check: CHECK,
       resource: orgRef(ctx.orgSlug, ctx.org.name),
-      risk: 'high',
-      confirmSlug: true,
       description:
         `Require two-factor authentication of every member. ${detached.length === 0 ? 'No member lacks 2FA.' : `${detached.length} member(s) without 2FA will be detached from the organization shortly after (listed below).`}`,
-      notes: [...notes, 'Sentry detaches them asynchronously, a few seconds after the change; verification re-reads the flag only.'],
+      notes: [
+        ...(detached.length > 0 ? [`Without 2FA, detached: turned into pending invites and emailed: ${who}.`] : []),
+        'Sentry detaches them asynchronously, a few seconds after the change; verification re-reads the flag only.',
+      ],
+      ...(detached.length > 0 ? { affected } : {}),
       undoNote: 'Undo turns the requirement off again; detached members stay pending invites until they accept their new invite.',
     });
     return {
       changes: [change],
-      notes: detached.length > 0 ? [{ control: '1.2', check: CHECK, kind: 'info', message: `Members who would be detached: ${notes.join(' ')}` }] : [],
+      notes: detached.length > 0 ? [{ control: '1.2', check: CHECK, kind: 'info', message: `Members who would be detached (no 2FA): ${who}.`, items: affected }] : [],
     };
   },
 };

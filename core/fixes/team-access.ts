@@ -1,12 +1,22 @@
 import type { Finding } from '../../shared/finding';
+import type { Operation, PlanParam } from '../../shared/plan';
 import { memberRef, projectRef } from '../controls/findings';
-import { apiPath } from '../sentry/client';
 import { MemberDetailSchema } from '../sentry/schemas';
-import { linkChange, listParam, memberPath, paramsWithPrefix, projectPath } from './build';
-import type { ChangeDraft, FixContext, FixDefinition, FixProposal } from './types';
+import { LINKED, linkChange, listParam, memberPath, paramsWithPrefix, summariseList } from './build';
+import type { ChangeDraft, FixContext, FixDefinition, FixProposal, OperationRule } from './types';
 import { FixParamError } from './types';
 
 type Note = FixProposal['notes'][number];
+
+const rule = (op: Operation): OperationRule => ({ op, after: LINKED, risk: 'low', reversible: true });
+const PROJECT_ADD = rule('project-team-add');
+const PROJECT_REMOVE = rule('project-team-remove');
+const MEMBER_ADD = rule('member-team-add');
+const MEMBER_REMOVE = rule('member-team-remove');
+
+function teamParam(key: string, label: string, choices: readonly string[]): PlanParam {
+  return { key, kind: 'team', label, choices: [...choices], multiple: true };
+}
 
 /**
  * Team reassignment (REFERENCE.md 3.3, 4). Which team is a person's choice, so nothing happens
@@ -25,6 +35,7 @@ export const teamAccessFix: FixDefinition = {
     { key: 'memberAddTeam.<member id>', pattern: /^memberAddTeam\.\d+$/, description: 'Teams to put the member on.' },
     { key: 'memberRemoveTeam.<member id>', pattern: /^memberRemoveTeam\.\d+$/, description: 'Teams to take the member off.' },
   ],
+  operations: [PROJECT_ADD, PROJECT_REMOVE, MEMBER_ADD, MEMBER_REMOVE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const changes: ChangeDraft[] = [];
@@ -32,9 +43,9 @@ export const teamAccessFix: FixDefinition = {
     const teams = await ctx.data.teams();
     if (!teams.ok) throw new FixParamError(`team-access: cannot list teams (${teams.error.message})`);
     const teamSlugs = new Set(teams.value.map((t) => t.slug));
-    const teamList = [...teamSlugs].join(', ');
+    const teamList = [...teamSlugs];
     const checkTeam = (key: string, slug: string): void => {
-      if (!teamSlugs.has(slug)) throw new FixParamError(`${key}: no team "${slug}" (teams: ${teamList})`);
+      if (!teamSlugs.has(slug)) throw new FixParamError(`${key}: no team "${slug}" (teams: ${summariseList(teamList, 'teams')})`);
     };
 
     await planProjects(ctx, findings, changes, notes, checkTeam, teamList);
@@ -49,17 +60,32 @@ async function planProjects(
   changes: ChangeDraft[],
   notes: Note[],
   checkTeam: (key: string, slug: string) => void,
-  teamList: string,
+  teamList: readonly string[],
 ): Promise<void> {
   const adds = paramsWithPrefix(ctx, 'addTeam');
   const removes = paramsWithPrefix(ctx, 'removeTeam');
   for (const f of findings) {
     if (f.status !== 'fail' || f.resource.type !== 'project') continue;
     if (f.check === '2.2.project-has-team' && !adds.has(f.resource.id)) {
-      notes.push({ control: '2.2', check: f.check, resource: f.resource, kind: 'needs_parameter', message: `Choose the team that owns ${f.resource.id}: --set addTeam.${f.resource.id}=TEAM (teams: ${teamList}).` });
+      notes.push({
+        control: '2.2',
+        check: f.check,
+        resource: f.resource,
+        kind: 'needs_parameter',
+        message: `Choose the team that owns ${f.resource.id}.`,
+        param: teamParam(`addTeam.${f.resource.id}`, `Team that owns ${f.resource.id}`, teamList),
+      });
     }
     if (f.check === '2.2.teams-per-project' && !removes.has(f.resource.id)) {
-      notes.push({ control: '2.2', check: f.check, resource: f.resource, kind: 'needs_parameter', message: `Choose the teams to take off ${f.resource.id}: --set removeTeam.${f.resource.id}=TEAM[,TEAM].` });
+      const on = Array.isArray(f.details?.teams) ? (f.details.teams as unknown[]).filter((t): t is string => typeof t === 'string') : teamList;
+      notes.push({
+        control: '2.2',
+        check: f.check,
+        resource: f.resource,
+        kind: 'needs_parameter',
+        message: `Choose the teams to take off ${f.resource.id}.`,
+        param: teamParam(`removeTeam.${f.resource.id}`, `Teams to take off ${f.resource.id}`, on),
+      });
     }
   }
   const projects = new Set([...adds.keys(), ...removes.keys()]);
@@ -69,7 +95,6 @@ async function planProjects(
     const p = detail.value;
     const current = new Set(p.teams.map((t) => t.slug));
     const res = projectRef(p);
-    const path = projectPath(ctx, p.slug);
     const addRefs: string[] = [];
     const toAdd = listParam(adds.get(slug));
     const toRemove = listParam(removes.get(slug));
@@ -82,18 +107,12 @@ async function planProjects(
       const ref = `project:${slug}:add:${team}`;
       addRefs.push(ref);
       changes.push(
-        linkChange({
+        linkChange(ctx, PROJECT_ADD, { project: p.slug, team }, {
           ref,
-          add: true,
           control: '2.2',
           check: '2.2.project-has-team',
           resource: res,
           field: `team ${team}`,
-          linkPath: apiPath`/api/0/projects/${ctx.orgSlug}/${p.slug}/teams/${team}/`,
-          probePath: path,
-          listPointer: '/teams',
-          key: 'slug',
-          value: team,
           description: `Give project ${slug} to team ${team}: its members get access to the project.`,
         }),
       );
@@ -110,18 +129,12 @@ async function planProjects(
         throw new FixParamError(`removeTeam.${slug}: removing ${team} would leave the project with no team; add the new team first (addTeam.${slug}=TEAM).`);
       }
       changes.push(
-        linkChange({
+        linkChange(ctx, PROJECT_REMOVE, { project: p.slug, team }, {
           ref: `project:${slug}:remove:${team}`,
-          add: false,
           control: '2.2',
           check: '2.2.teams-per-project',
           resource: res,
           field: `team ${team}`,
-          linkPath: apiPath`/api/0/projects/${ctx.orgSlug}/${p.slug}/teams/${team}/`,
-          probePath: path,
-          listPointer: '/teams',
-          key: 'slug',
-          value: team,
           // A move: the new team first, so the project is never without its owner.
           dependsOn: addRefs,
           description: `Take project ${slug} away from team ${team}: members of ${team} who reach it only through that team lose access.`,
@@ -137,7 +150,7 @@ async function planMembers(
   changes: ChangeDraft[],
   notes: Note[],
   checkTeam: (key: string, slug: string) => void,
-  teamList: string,
+  teamList: readonly string[],
 ): Promise<void> {
   const adds = paramsWithPrefix(ctx, 'memberAddTeam');
   const removes = paramsWithPrefix(ctx, 'memberRemoveTeam');
@@ -148,7 +161,8 @@ async function planMembers(
         check: f.check,
         resource: f.resource,
         kind: 'needs_parameter',
-        message: `Put ${f.resource.name} on a team (--set memberAddTeam.${f.resource.id}=TEAM; teams: ${teamList}) or remove the account by hand.`,
+        message: `Put ${f.resource.name} on a team, or remove the account by hand.`,
+        param: teamParam(`memberAddTeam.${f.resource.id}`, `Teams for ${f.resource.name}`, teamList),
       });
     }
   }
@@ -170,18 +184,12 @@ async function planMembers(
         continue;
       }
       changes.push(
-        linkChange({
+        linkChange(ctx, add ? MEMBER_ADD : MEMBER_REMOVE, { member: detail.id, team }, {
           ref: `member:${id}:${add ? 'add' : 'remove'}:${team}`,
-          add,
           control: '2.1',
           check: '2.1.members-without-team',
           resource: res,
           field: `team ${team}`,
-          linkPath: apiPath`/api/0/organizations/${ctx.orgSlug}/members/${id}/teams/${team}/`,
-          probePath: path,
-          listPointer: '/teams',
-          key: '',
-          value: team,
           description: add ? `Put ${res.name} on team ${team}.` : `Take ${res.name} off team ${team}.`,
         }),
       );

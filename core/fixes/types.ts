@@ -1,5 +1,6 @@
 import type { Finding } from '../../shared/finding';
-import type { Change, PlanNote } from '../../shared/plan';
+import type { z } from 'zod';
+import type { Change, Operation, PlanNote } from '../../shared/plan';
 import type { AuditSettings, TokenInfo } from '../controls/types';
 import type { SentryClient } from '../sentry/client';
 import type { OrgData } from '../sentry/org-data';
@@ -41,6 +42,27 @@ export interface FixParamDoc {
   readonly description: string;
 }
 
+/**
+ * An operation a fix may use, and what it may write with it: apply refuses a change whose
+ * operation or after-values no rule of its fix allows, and takes risk and confirmation from here.
+ */
+export interface OperationRule {
+  readonly op: Operation;
+  /** The after-values this fix may write (strict: an unknown field is refused). */
+  readonly after: z.ZodType;
+  /**
+   * The before-values it may start from, when they decide what the write does (an invitation
+   * is deleted only while it is one: no user, expired). Otherwise the re-read checks them.
+   */
+  readonly before?: z.ZodType;
+  readonly risk: 'low' | 'high';
+  /** Confirmation needs the organization slug typed. */
+  readonly confirmSlug?: boolean;
+  readonly reversible: boolean;
+  /** Response fields kept in the journal (never secrets). */
+  readonly record?: readonly string[];
+}
+
 export interface FixDefinition {
   readonly id: string;
   readonly title: string;
@@ -49,6 +71,8 @@ export interface FixDefinition {
   /** The check ids whose failing findings it acts on. */
   readonly checks: readonly string[];
   readonly params: readonly FixParamDoc[];
+  /** Every operation its changes may use (the catalog apply rebuilds requests from). */
+  readonly operations: readonly OperationRule[];
   /** Read-only: proposes changes for the failing findings of its checks. */
   plan(ctx: FixContext, findings: readonly Finding[]): Promise<FixProposal>;
 }

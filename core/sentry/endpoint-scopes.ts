@@ -1,4 +1,4 @@
-// Generated once from /work/shared/sentry-api/endpoint-scopes.json (Sentry's OpenAPI schema,
+// Generated once from test/fixtures/sentry-api/endpoint-scopes.json (Sentry's OpenAPI schema,
 // getsentry/sentry-api-schema @ a589a26c3b29bfc342a47baa963b7970961f958e, release 0.272.0), then the
 // endpoints the schema leaves out were added by hand from REFERENCE.md. Used only to explain a 403:
 // which scopes the endpoint accepts (a token needs any one of them).

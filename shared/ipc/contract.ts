@@ -3,7 +3,7 @@ import type { Result } from '../errors';
 import { ErrorInfoSchema } from '../errors';
 import { FINDING_STATUSES, FindingSchema, ResourceRefSchema } from '../finding';
 import { LevelSchema } from '../levels';
-import { OutcomeStatusSchema } from '../plan';
+import { OutcomeStatusSchema, PlanParamKindSchema } from '../plan';
 import { ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../settings';
 import type { ChannelName, EventName } from './channel-names';
@@ -158,10 +158,25 @@ export const PlanNoteDtoSchema = z.object({
   kind: z.enum(['needs_parameter', 'refused', 'info']),
   message: z.string(),
   /**
-   * The parameter to set in `fix:plan`'s `params` (e.g. `addTeam.backend`), and the values to
-   * pick from when they are known (team slugs, roles); empty choices mean free input.
+   * The parameter to set in `fix:plan`'s `params` (e.g. `addTeam.backend`), as the plan's data
+   * carries it: its kind, a label, and the values to pick from when they are known (team slugs,
+   * roles, public keys); empty choices mean free input, `multiple` a comma-separated list.
    */
-  param: z.object({ key: z.string(), description: z.string(), choices: z.array(z.string()) }).nullable(),
+  param: z
+    .object({
+      key: z.string(),
+      kind: PlanParamKindSchema,
+      label: z.string(),
+      description: z.string(),
+      choices: z.array(z.string()),
+      multiple: z.boolean(),
+      min: z.number().int().nullable(),
+      max: z.number().int().nullable(),
+      pattern: z.string().nullable(),
+    })
+    .nullable(),
+  /** Every resource the message is about (the message names a handful). */
+  items: z.array(ResourceRefSchema),
 });
 
 const OutcomeCountsSchema = z.record(OutcomeStatusSchema, z.number().int().nonnegative());

@@ -7,6 +7,8 @@ import { runApplyCommand } from '../../cli/apply';
 import type { CliIo } from '../../cli/io';
 import { listJournals, outcomesOf, readJournal, runRecordOf } from '../../core/engine/journal';
 import { planDigest } from '../../core/engine/plan';
+import { signPlan } from '../../core/engine/plan-signature';
+import { writeSigningKeyFile } from '../helpers/plan-key';
 import type { Plan } from '../../shared/plan';
 import { DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';
 import { planDemo, startDemoSim, tempDir } from '../core/fixes/helpers';
@@ -82,10 +84,12 @@ describe('apply killed with SIGKILL before, between and after requests', () => {
       const creates = () => sim?.state.organizations[0]?.auditLog.filter((e) => e.event === 'projectkey.create').length ?? 0;
       const createsBefore = creates();
       // The digest covers the changes: re-derive it the way `plan` does for the subset.
-      const subset = { ...plan, digest: planDigest(plan) };
+      // Signed with a test key, as `plan` signs with the evidence key.
+      const { key, file: keyFile } = writeSigningKeyFile(work.dir);
+      const subset = signPlan({ ...plan, digest: planDigest(plan) }, key);
       const planFile = path.join(work.dir, 'plan.json');
       writeFileSync(planFile, JSON.stringify(subset));
-      const args = [planFile, '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal.dir];
+      const args = [planFile, '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal.dir, '--sign-key', keyFile, '--url', sim.url];
 
       const crashed = await runChild(args, point.at);
       expect(crashed.signal, crashed.out).toBe('SIGKILL');

@@ -50,13 +50,13 @@ describe('the full session on the demo organization', () => {
     const dir = dirs.make('session-');
     const planFile = path.join(dir, 'plan.json');
     const rotate = sim.state.organizations[0]?.projects.find((p) => p.slug === 'ios-app')?.keys[0]?.id ?? '';
-    const plan = await runCli(['plan', '--org', DEMO_ORG_SLUG, '--url', sim.url, '--level', 'L2', '--only', '2.1,3.2', '--set', `rotateKeys=${rotate}`, '--out', planFile], { env, cwd: dir });
+    const plan = await runCli(['plan', '--org', DEMO_ORG_SLUG, '--url', sim.url, '--level', 'L2', '--only', '2.1,3.2', '--set', `rotateKeys=${rotate}`, '--out', planFile, '--sign-key', keyFile], { env, cwd: dir });
     expect(plan.code, plan.stderr).toBe(0);
     const planned = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
     expect(planned.changes.some((c) => c.fix === 'key-rotate')).toBe(true);
 
     const pkg = path.join(dir, 'evidence');
-    const apply = await runCli(['apply', planFile, '--yes', '--confirm-org', DEMO_ORG_SLUG, '--journal-dir', path.join(dir, 'journal'), '--out', pkg, '--sign-key', keyFile], { env, cwd: dir });
+    const apply = await runCli(['apply', planFile, '--yes', '--confirm-org', DEMO_ORG_SLUG, '--journal-dir', path.join(dir, 'journal'), '--out', pkg, '--sign-key', keyFile, '--url', sim.url], { env, cwd: dir });
     expect(apply.code, apply.stdout + apply.stderr).toBe(0);
     expect(apply.stderr).toContain('Auditing acme-demo before the changes (level L2)');
     expect(apply.stderr).toContain('Auditing again after the changes');

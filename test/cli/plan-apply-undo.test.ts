@@ -8,6 +8,7 @@ import { listJournals, outcomesOf, readJournal } from '../../core/engine/journal
 import type { Plan } from '../../shared/plan';
 import { DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';
 import { comparableState, startDemoSim, tempDir } from '../core/fixes/helpers';
+import { writeSigningKeyFile } from '../helpers/plan-key';
 
 const TOKEN = DEMO_TOKENS.admin;
 
@@ -42,10 +43,22 @@ function testIo(cwd: string, opts: { interactive?: boolean; answers?: string[]; 
   return { stdout, stderr, stdin, env: opts.env ?? { SENTRY_AUTH_TOKEN: TOKEN }, cwd, interactive: opts.interactive ?? false, out: () => out, err: () => err };
 }
 
+/** The signing key plans are made and applied with, and the target confirmed on the command line. */
+function trust(dir: string): string[] {
+  if (!sim) throw new Error('no simulator');
+  const file = path.join(dir, 'signing-key.pem');
+  try {
+    statSync(file);
+  } catch {
+    writeSigningKeyFile(dir);
+  }
+  return ['--sign-key', file, '--url', sim.url];
+}
+
 async function makePlanFile(dir: string, args: string[] = []): Promise<{ file: string; plan: Plan; io: TestIo }> {
   if (!sim) throw new Error('no simulator');
   const io = testIo(dir);
-  const code = await main(['plan', '--org', 'acme-demo', '--url', sim.url, '--out', 'plan.json', ...args], io);
+  const code = await main(['plan', '--org', 'acme-demo', '--out', 'plan.json', ...trust(dir), ...args], io);
   expect(code, io.err()).toBe(0);
   const file = path.join(dir, 'plan.json');
   return { file, plan: JSON.parse(readFileSync(file, 'utf8')) as Plan, io };
@@ -72,14 +85,14 @@ describe('sentry-harden plan / apply / undo', () => {
 
     const journal = path.join(work.dir, 'journal');
     const io1 = testIo(work.dir);
-    const code1 = await main(['apply', file, '--yes', '--journal-dir', journal], io1);
+    const code1 = await main(['apply', file, ...trust(work.dir), '--yes', '--journal-dir', journal], io1);
     expect(code1, io1.err()).toBe(1);
     expect(io1.out()).toMatch(/skipped: a high-risk change needs --confirm-org acme-demo/);
     expect(io1.out()).toMatch(new RegExp(`${high[0]?.id} DECLINED`));
     expect(sim.state.organizations[0]?.settings.openMembership).toBe(false);
 
     const io2 = testIo(work.dir);
-    const code2 = await main(['apply', file, '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal], io2);
+    const code2 = await main(['apply', file, ...trust(work.dir), '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal], io2);
     expect(code2, io2.out()).toBe(0);
     expect(io2.out()).toMatch(new RegExp(`${high[0]?.id} APPLIED`));
     expect(io2.out()).toMatch(/ALREADY_APPLIED/);
@@ -88,7 +101,7 @@ describe('sentry-harden plan / apply / undo', () => {
     for (const j of listJournals(journal).reverse()) {
       if (!readJournal(j).records.some((r) => r.phase === 'run' && r.kind === 'apply')) continue;
       const io3 = testIo(work.dir);
-      const code3 = await main(['undo', j, '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal], io3);
+      const code3 = await main(['undo', j, '--url', sim?.url ?? '', '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal], io3);
       expect(code3, io3.out() + io3.err()).toBe(0);
     }
     expect(comparableState(sim.state)).toEqual(before);
@@ -109,7 +122,7 @@ describe('sentry-harden plan / apply / undo', () => {
     interrupted.abort();
     const io = { ...testIo(work.dir), interrupt: () => interrupted.signal };
     sim.resetRequests();
-    const code = await main(['apply', file, '--yes', '--journal-dir', journal], io);
+    const code = await main(['apply', file, ...trust(work.dir), '--yes', '--journal-dir', journal], io);
     expect(code, io.err()).toBe(2);
     expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     const [j] = listJournals(journal);
@@ -125,7 +138,7 @@ describe('sentry-harden plan / apply / undo', () => {
     const { file, plan } = await makePlanFile(work.dir, ['--only', '1.2,2.1']);
     expect(plan.changes.map((c) => c.field)).toEqual(['require2FA', 'openMembership', 'defaultRole']);
     const io = testIo(work.dir, { interactive: true, answers: ['acme-demo', 'y', 'n'] });
-    const code = await main(['apply', file, '--confirm-org', 'acme-demo', '--journal-dir', path.join(work.dir, 'j')], io);
+    const code = await main(['apply', file, ...trust(work.dir), '--confirm-org', 'acme-demo', '--journal-dir', path.join(work.dir, 'j')], io);
     expect(code, io.out() + io.err()).toBe(1);
     expect(io.err()).toMatch(/Type the organization slug \(acme-demo\) to apply c001: /);
     const [j] = listJournals(path.join(work.dir, 'j'));
@@ -136,7 +149,7 @@ describe('sentry-harden plan / apply / undo', () => {
     // A wrong slug is a refusal.
     const again = await makePlanFile(work.dir, ['--only', '2.1']);
     const io2 = testIo(work.dir, { interactive: true, answers: ['N'] });
-    expect(await main(['apply', again.file, '--journal-dir', path.join(work.dir, 'j')], io2)).toBe(1);
+    expect(await main(['apply', again.file, ...trust(work.dir), '--journal-dir', path.join(work.dir, 'j')], io2)).toBe(1);
   });
 
   it('refuses to run without a terminal or --yes, with --token-stdin and no --yes, a wrong --confirm-org, a tampered plan', async () => {
@@ -146,23 +159,23 @@ describe('sentry-harden plan / apply / undo', () => {
     const { file, plan } = await makePlanFile(work.dir, ['--only', '2.1']);
     const jd = ['--journal-dir', path.join(work.dir, 'j')];
     const noTty = testIo(work.dir);
-    expect(await main(['apply', file, ...jd], noTty)).toBe(2);
+    expect(await main(['apply', file, ...trust(work.dir), ...jd], noTty)).toBe(2);
     expect(noTty.err()).toMatch(/no terminal to confirm changes/);
     const stdinToken = testIo(work.dir, { interactive: true, stdinText: TOKEN, env: {} });
-    expect(await main(['apply', file, '--token-stdin', ...jd], stdinToken)).toBe(2);
+    expect(await main(['apply', file, ...trust(work.dir), '--token-stdin', ...jd], stdinToken)).toBe(2);
     expect(stdinToken.err()).toMatch(/--token-stdin.*add --yes/);
     const wrongOrg = testIo(work.dir);
-    expect(await main(['apply', file, '--yes', '--confirm-org', 'other', ...jd], wrongOrg)).toBe(2);
+    expect(await main(['apply', file, ...trust(work.dir), '--yes', '--confirm-org', 'other', ...jd], wrongOrg)).toBe(2);
     expect(wrongOrg.err()).toMatch(/does not match the organization/);
     const tampered = path.join(work.dir, 'tampered.json');
     writeFileSync(tampered, JSON.stringify({ ...plan, changes: plan.changes.map((c) => ({ ...c, after: { openMembership: true } })) }));
     const t = testIo(work.dir);
-    expect(await main(['apply', tampered, '--yes', ...jd], t)).toBe(2);
+    expect(await main(['apply', tampered, ...trust(work.dir), '--yes', ...jd], t)).toBe(2);
     expect(t.err()).toMatch(/refusing .*modified after it was made/);
     expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     // --token-stdin with --yes works.
     const ok = testIo(work.dir, { stdinText: `${TOKEN}\n`, env: {} });
-    expect(await main(['apply', file, '--token-stdin', '--yes', ...jd], ok)).toBe(0);
+    expect(await main(['apply', file, ...trust(work.dir), '--token-stdin', '--yes', ...jd], ok)).toBe(0);
     expect(ok.out() + ok.err()).not.toContain(TOKEN);
   });
 });

@@ -10,11 +10,11 @@ import { call } from './helpers';
 
 /**
  * Contract test: every documented endpoint the simulator serves answers with a body that
- * validates against that operation's response schema in Sentry's OpenAPI (openapi.json, beside
- * the repo in shared/sentry-api). Undocumented endpoints are checked against REFERENCE.md shapes.
+ * validates against that operation's response schema in Sentry's OpenAPI (openapi.json, vendored
+ * in test/fixtures/sentry-api with its upstream commit). Undocumented endpoints are checked against REFERENCE.md shapes.
  */
 
-const API_DIR = path.resolve(import.meta.dirname, '../../../shared/sentry-api');
+const API_DIR = path.resolve(import.meta.dirname, '../fixtures/sentry-api');
 
 type Json = Record<string, unknown>;
 interface Operation {

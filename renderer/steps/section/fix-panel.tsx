@@ -79,13 +79,28 @@ function ParamForm(props: { readonly notes: readonly PlanNote[]; readonly slice:
       {needs.map((n) => {
         const id = `${formId}-${n.param.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
         const value = props.slice.params[n.param.key] ?? '';
+        const chosen = value.split(',').filter(Boolean);
         return (
           <div key={n.param.key} className="field">
             <label htmlFor={id}>{n.param.description}</label>
             <p className="hint" id={`${id}-why`}>
               {n.message}
             </p>
-            {n.param.choices.length > 0 ? (
+            {n.param.choices.length > 0 && n.param.multiple ? (
+              <select
+                id={id}
+                multiple
+                aria-describedby={`${id}-why`}
+                value={chosen}
+                onChange={(e) => props.slice.setParam(n.param.key, [...e.target.selectedOptions].map((o) => o.value).join(','))}
+              >
+                {n.param.choices.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            ) : n.param.choices.length > 0 ? (
               <select id={id} aria-describedby={`${id}-why`} value={value} onChange={(e) => props.slice.setParam(n.param.key, e.target.value)}>
                 <option value="">Leave as it is</option>
                 {n.param.choices.map((c) => (
@@ -95,7 +110,14 @@ function ParamForm(props: { readonly notes: readonly PlanNote[]; readonly slice:
                 ))}
               </select>
             ) : (
-              <input id={id} type="text" aria-describedby={`${id}-why`} value={value} onChange={(e) => props.slice.setParam(n.param.key, e.target.value)} />
+              <input
+                id={id}
+                type="text"
+                aria-describedby={`${id}-why`}
+                value={value}
+                {...(n.param.pattern === null ? {} : { pattern: n.param.pattern })}
+                onChange={(e) => props.slice.setParam(n.param.key, e.target.value)}
+              />
             )}
           </div>
         );

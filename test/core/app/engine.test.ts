@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, coarseStatus, needsSlug, paramOfNote, type EngineDeps } from '../../../core/app/engine';
+import { createEngine, coarseStatus, needsSlug, noteDto, type EngineDeps } from '../../../core/app/engine';
 import type { ProfileSession } from '../../../core/app/handlers';
 import type { HandlerContext } from '../../../core/app/router';
 import { emptyRegisters } from '../../../core/store/index';
@@ -291,19 +291,22 @@ describe('engine helpers', () => {
     expect(needsSlug({ risk: 'low', confirmSlug: false })).toBe(false);
   });
 
-  it('reads the parameter a note asks for, with the choices it names', () => {
-    const note = (message: string, fix = 'team-access') => ({ fix, control: '2.2', kind: 'needs_parameter' as const, message });
-    expect(paramOfNote(note('Choose the team that owns api: --set addTeam.api=TEAM (teams: platform, data).'), FIXES)).toEqual({
+  it('hands the wizard the choice a note carries as data, and never reads one out of its words', () => {
+    const note = { fix: 'team-access', control: '2.2', kind: 'needs_parameter' as const, message: 'Choose the team that owns api.' };
+    const withParam = { ...note, param: { key: 'addTeam.api', kind: 'team' as const, label: 'Team that owns api', choices: ['platform', 'data'], multiple: true } };
+    expect(noteDto(withParam, FIXES).param).toEqual({
       key: 'addTeam.api',
+      kind: 'team',
+      label: 'Team that owns api',
       description: expect.stringContaining('Teams'),
       choices: ['platform', 'data'],
+      multiple: true,
+      min: null,
+      max: null,
+      pattern: null,
     });
-    expect(paramOfNote(note('Choose which owners to lower: --set role.MEMBER_ID=manager. Owners: a (1).', 'member-role'), FIXES)).toMatchObject({
-      key: 'role.MEMBER_ID',
-      description: expect.stringContaining('role'),
-      choices: expect.arrayContaining(['manager']),
-    });
-    expect(paramOfNote({ ...note('x'), kind: 'info' }, FIXES)).toBeNull();
-    expect(paramOfNote(note('no parameter here'), FIXES)).toBeNull();
+    // Command-line syntax in the words is only words.
+    expect(noteDto({ ...note, message: 'Choose: --set addTeam.api=TEAM (teams: platform, data).' }, FIXES).param).toBeNull();
+    expect(noteDto({ ...withParam, kind: 'info' }, FIXES).param).toBeNull();
   });
 });

@@ -104,6 +104,29 @@ describe('renderFindingsCsv', () => {
     expect(audit.evidence_endpoints).toBe('GET /api/0/organizations/acme-robotics/audit-logs/?start=2024-12-04T09%3A12%3A05Z');
   });
 
+  it('carries the check title, section, remediation, attestation and who accepted the risk, why and until when', () => {
+    const rows = records(renderFindingsCsv(report));
+    const owner = rows.find((r) => r.phase === 'after' && r.check === '2.3.owner-count')!;
+    const texts = report.catalogTexts!.controls.find((c) => c.id === '2.3')!;
+    expect(owner).toMatchObject({
+      section: '2',
+      control_title: texts.title,
+      check_title: texts.checks.find((k) => k.id === '2.3.owner-count')!.title,
+      exception: 'EX-0001',
+      exception_owner: 'Dana Okafor (Head of Platform)',
+      exception_approved_by: 'Priya Raman (CISO)',
+      exception_reason: report.exceptions[0]!.reason,
+      exception_until: '2025-06-30T00:00:00Z',
+    });
+    expect(owner.remediation).toBe(texts.manualSteps.map((step, i) => `${i + 1}. ${step}`).join(' '));
+    // A passing finding needs no remediation.
+    expect(rows.find((r) => r.phase === 'after' && r.check === '2.1.open-membership')!.remediation).toBe('');
+    // Attestations belong to the session: on the final audit's rows of their control.
+    const idp = rows.filter((r) => r.check === '1.1.idp-setup');
+    expect(idp.find((r) => r.phase === 'after')!.attestation).toContain('AT-0001 by Priya Raman (CISO) at 2025-03-04T08:55:00Z: Okta enforces');
+    expect(idp.find((r) => r.phase === 'before')!.attestation).toBe('');
+  });
+
   it('marks the rows of a before-only package as audit', () => {
     const only = buildSampleEvidenceReport({ withChanges: false });
     const rows = records(renderFindingsCsv(only));

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generateSigningKey } from '../../../core/evidence/keys';
-import { keychainKeyStore, resolveSigningKey, SIGNING_KEY_ACCOUNT } from '../../../core/evidence/signing-key';
+import { chooseSigningKey, keychainKeyStore, resolveSigningKey, SIGNING_KEY_ACCOUNT } from '../../../core/evidence/signing-key';
 import { createKeychain, type Keychain } from '../../../core/secrets/keychain';
 import { tempDirs } from '../../helpers/evidence';
 
@@ -71,6 +71,47 @@ describe('signing key: keychain store and key files', () => {
     expect((await resolveSigningKey({ keyFile: encrypted, passphrase: 'correct horse' })).source).toBe('file');
     await expect(resolveSigningKey({ keyFile: encrypted })).rejects.toThrow(/is encrypted; give its passphrase/);
     await expect(resolveSigningKey({ keyFile: path.join(dir, 'missing.pem') })).rejects.toThrow(/Cannot read the key file .*missing\.pem: ENOENT/);
+  });
+});
+
+describe('chooseSigningKey: the one choice of key for packages and plans', () => {
+  const unreachable = (): Keychain => createKeychain({ service: 'sentry-harden-test', platform: 'freebsd' });
+
+  it('takes a key file first, then the PEM from the environment, then the keychain', async () => {
+    const dir = dirs.make();
+    const fileKey = generateSigningKey();
+    const envKey = generateSigningKey();
+    const file = path.join(dir, 'k.pem');
+    writeFileSync(file, exportPrivateKeyPem(fileKey.privateKey));
+    const envPem = exportPrivateKeyPem(envKey.privateKey);
+    let opened = 0;
+    const kc = memoryKeychain();
+    const keychain = (): Keychain => {
+      opened += 1;
+      return kc;
+    };
+    const a = await chooseSigningKey({ keyFile: file, keyPem: envPem, keychain, allowUnsigned: true });
+    expect(a.source === 'file' && a.key.keyid).toBe(fileKey.keyid);
+    const b = await chooseSigningKey({ keyPem: envPem.trim().replaceAll('\n', '\\n'), keychain, allowUnsigned: true });
+    expect(b.source === 'env' && b.key.keyid).toBe(envKey.keyid);
+    expect(opened).toBe(0);
+    const c = await chooseSigningKey({ keyPem: '  ', keychain, allowUnsigned: true });
+    expect(c).toMatchObject({ source: 'keychain', created: true });
+    expect(opened).toBe(1);
+  });
+
+  it('answers "unsigned" only when no keychain is reachable, and never for a key that was named but is unusable', async () => {
+    expect(await chooseSigningKey({ keychain: unreachable, allowUnsigned: true })).toEqual({
+      key: null,
+      source: 'none',
+      reason: 'no OS keychain is reachable and no key was given',
+    });
+    await expect(chooseSigningKey({ keychain: unreachable, allowUnsigned: false })).rejects.toMatchObject({ code: 'keychain_unavailable' });
+    await expect(chooseSigningKey({ keyPem: 'not a key', keychain: unreachable, allowUnsigned: true })).rejects.toThrow(/The key in SENTRY_HARDEN_SIGNING_KEY is not a readable PEM private key/);
+    await expect(chooseSigningKey({ keyFile: path.join(dirs.make(), 'missing.pem'), keychain: unreachable, allowUnsigned: true })).rejects.toThrow(/ENOENT/);
+    const broken = memoryKeychain();
+    broken.items.set(SIGNING_KEY_ACCOUNT, 'something else');
+    await expect(chooseSigningKey({ keychain: () => broken, allowUnsigned: true })).rejects.toThrow(/not a readable PEM private key/);
   });
 });
 

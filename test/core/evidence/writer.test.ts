@@ -2,6 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogIdentity } from '../../../core/evidence/catalog-digest';
+import { catalogTexts } from '../../../core/evidence/catalog-texts';
+import { renderReportHtml } from '../../../core/evidence/render/html/index';
 import { readZip } from '../../../core/evidence/zip';
 import { verifyEvidencePackage } from '../../../core/evidence/verify';
 import { buildEvidenceReport, writeEvidencePackage } from '../../../core/evidence/writer';
@@ -73,6 +75,21 @@ describe('evidence package writer', () => {
     expect(v.valid).toBe(true);
     expect(v.integrity?.signature.identityVerified).toBe(true);
     expect(v.recomputed).toEqual([{ audit: 'audit', findings: report.findings.length, agrees: true }]);
+  });
+
+  it('records the catalog texts and the demo flag, and its report.html is a function of report.json alone', async () => {
+    const out = path.join(dirs.make(), 'pkg');
+    await demoPackage(sim, out, { extra: { demo: true } });
+    const report = readReport(out);
+    expect(report.demo).toBe(true);
+    expect(report.catalogTexts).toEqual(catalogTexts());
+    const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+    // verify can render the page again from report.json and compare byte for byte.
+    expect(renderReportHtml(report)).toBe(html);
+    expect(html).toContain('Demo organization, simulated data');
+    const real = path.join(dirs.make(), 'pkg');
+    await demoPackage(sim, real);
+    expect(readReport(real).demo).toBeUndefined();
   });
 
   it('writes a single .zip that verifies as it is', async () => {

@@ -10,7 +10,7 @@ import { auditDemo, withDemoSimulator } from '../../helpers/demo-audit';
  * official OpenAPI schema, or an endpoint REFERENCE.md describes from Sentry's source (those the
  * schema leaves out). A request outside both would be a guess about Sentry's API.
  */
-const SHARED = path.resolve(import.meta.dirname, '..', '..', '..', '..', 'shared', 'sentry-api');
+const SHARED = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'sentry-api');
 
 interface Operation {
   method: string;

@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReportHtml, STATUS_COLORS } from '../../../core/evidence/html';
-import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
+import { renderReportHtml, STATUS_COLORS } from '../../../../../core/evidence/render/html/index';
+import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
 
 /**
  * report.html in real Chromium (Debian's, driven by playwright-core): it loads nothing from the
@@ -18,7 +18,7 @@ import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test-results', 'report-print');
 const DOCS_SCREENSHOT = path.join(ROOT, 'docs', 'screenshots', 'report-scorecard.png');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
@@ -33,9 +33,10 @@ function pdfPageCount(pdf: Buffer): number {
 describe.skipIf(!HAS_CHROMIUM)('report.html in Chromium', () => {
   let work = '';
   let context: BrowserContext;
-  /** The sample report (about 50 findings) and a large one (300 findings). */
+  /** The sample report (about 50 findings), a large one (300 findings), and a huge one that folds (6,000 findings, 400 reads). */
   let small: Page;
   let large: Page;
+  let huge: Page;
   const allowed = new Set<string>();
   const attempts = new Set<string>();
   const consoleErrors: string[] = [];
@@ -78,6 +79,9 @@ describe.skipIf(!HAS_CHROMIUM)('report.html in Chromium', () => {
     });
     small = await open('report.html', renderReportHtml(buildSampleEvidenceReport(), { signature: SIGNATURE }));
     large = await open('report-large.html', renderReportHtml(buildSampleEvidenceReport({ findings: 300 }), { signature: SIGNATURE }));
+    const base = buildSampleEvidenceReport({ findings: 6_000 });
+    const extraReads = Array.from({ length: 400 }, (_, i) => ({ ...base.reads[0]!, sha256: (i + 1).toString(16).padStart(64, '0'), endpoint: `/api/0/projects/acme-robotics/p-${i}/` }));
+    huge = await open('report-huge.html', renderReportHtml({ ...base, reads: [...base.reads, ...extraReads] }, { signature: SIGNATURE }));
   }, 60_000);
 
   afterAll(async () => {
@@ -130,6 +134,75 @@ describe.skipIf(!HAS_CHROMIUM)('report.html in Chromium', () => {
     await page.close();
     expect(overflowing).toEqual([]);
   });
+
+  it('never breaks a word of a table header in print (no "Contr-ol"), nor lets one spill out of its cell', async () => {
+    const page = await context.newPage();
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: Math.floor((186 / 25.4) * 96), height: 1000 });
+    const problems: string[] = [];
+    let headers = 0;
+    for (const name of ['/report.html', '/report-huge.html']) {
+      await page.goto([...allowed].find((u) => u.endsWith(name))!);
+      const found = await page.evaluate(() => {
+        const out: string[] = [];
+        let count = 0;
+        for (const th of document.querySelectorAll('th')) {
+          if (th.getClientRects().length === 0) continue; // folded away or screen-reader only
+          count++;
+          const cell = th.getBoundingClientRect();
+          const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const textNode = n as Text;
+            for (const m of textNode.data.matchAll(/\S+/g)) {
+              const range = document.createRange();
+              range.setStart(textNode, m.index);
+              range.setEnd(textNode, m.index + m[0].length);
+              const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+              // A compound may wrap after its hyphen ("acme-|robotics"); nothing else may break.
+              let at = m.index;
+              for (const part of m[0].split(/(?<=-)/)) {
+                const piece = document.createRange();
+                piece.setStart(textNode, at);
+                piece.setEnd(textNode, at + part.length);
+                at += part.length;
+                const tops = new Set([...piece.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+                if (tops.size > 1) out.push(`split: "${m[0]}"`);
+              }
+              if (rects.some((r) => r.right > cell.right + 1)) out.push(`spills: "${m[0]}" (${Math.round(Math.max(...rects.map((r) => r.right)) - cell.right)} px)`);
+            }
+          }
+        }
+        return { out, count };
+      });
+      problems.push(...found.out);
+      headers += found.count;
+    }
+    await page.close();
+    expect(headers).toBeGreaterThan(100);
+    expect(problems).toEqual([]);
+    // And the same layout prints: the counts tables with their "Control" header are in the PDF.
+    const pdf = await small.pdf({ format: 'A4', printBackground: true });
+    await writeFile(path.join(ARTIFACTS, 'report-small-a4.pdf'), pdf);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  }, 60_000);
+
+  it('opens a huge report folded, and a link into a folded list opens it at the read', async () => {
+    const folds = await huge.evaluate(() => [...document.querySelectorAll('details.more')].map((d) => (d as HTMLDetailsElement).open));
+    expect(folds.length).toBeGreaterThanOrEqual(2);
+    expect(folds.every((open) => !open)).toBe(true);
+    // A read past the open register rows sits in a folded list; following its link reveals it.
+    const target = await huge.evaluate(() => document.querySelector('ol.reads li')!.id);
+    await huge.goto(`${huge.url().split('#')[0]}#${target}`);
+    const shown = await huge.evaluate((id) => {
+      const el = document.getElementById(id)!;
+      const r = el.getBoundingClientRect();
+      return { open: (el.closest('details') as HTMLDetailsElement).open, visible: r.height > 0 && r.top >= 0 && r.top < window.innerHeight };
+    }, target);
+    expect(shown).toEqual({ open: true, visible: true });
+    const pdf = await huge.pdf({ format: 'A4', printBackground: true });
+    await writeFile(path.join(ARTIFACTS, 'report-huge-a4.pdf'), pdf);
+    expect(pdfPageCount(pdf)).toBeGreaterThan(8);
+  }, 60_000);
 
   it('renders the scorecard: bars in proportion, in the pass and fail colours', async () => {
     const scorecard = small.locator('#scorecard');

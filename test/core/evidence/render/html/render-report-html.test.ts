@@ -1,56 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROLS } from '../../../core/controls/index';
-import { escapeHtml, REPORT_SECTIONS, renderReportHtml, STATUS_COLORS } from '../../../core/evidence/html';
-import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
-import { EvidenceReportSchema, SIGNATURE_DISCLAIMER } from '../../../shared/evidence';
-import type { EvidenceReport } from '../../../shared/evidence';
-import { countByStatus } from '../../../shared/finding';
+import { CONTROLS } from '../../../../../core/controls/index';
+import { escapeHtml, REPORT_SECTIONS, renderReportHtml, STATUS_COLORS } from '../../../../../core/evidence/render/html/index';
+import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
+import { EvidenceReportSchema, SIGNATURE_DISCLAIMER } from '../../../../../shared/evidence';
+import type { EvidenceReport } from '../../../../../shared/evidence';
+import { countByStatus } from '../../../../../shared/finding';
+import { checkStructure, text } from '../../../../helpers/html-structure';
 
 const SIGNATURE = { fingerprint: 'SHA256:4f1c0e9a2b7d3c5e8f6a2d4b1c7e9f0a3b5d7c9e1f2a4b6c8d0e2f4a6b8c0d2e', keyid: '4f1c0e9a2b7d3c5e' };
-const VOID = new Set(['meta', 'br', 'col', 'link', 'img', 'input', 'hr', 'wbr', 'source', 'area', 'base']);
-
-interface Structure {
-  readonly ids: string[];
-  readonly hrefs: string[];
-  readonly tags: string[];
-  readonly attributes: string[];
-}
-
-/** A strict tag-balance check: every non-void element closed in order, attributes quoted. Throws on the first problem. */
-function checkStructure(html: string): Structure {
-  const body = html.replace(/<style>[\s\S]*?<\/style>/g, '<style></style>');
-  const stack: string[] = [];
-  const ids: string[] = [];
-  const hrefs: string[] = [];
-  const tags: string[] = [];
-  const attributes: string[] = [];
-  const tagRe = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z:-]+(?:="[^"]*")?)*)\s*(\/?)>|<!DOCTYPE html>|<(?!\/?[a-zA-Z!])|<[^>]*>/g;
-  for (const m of body.matchAll(tagRe)) {
-    if (m[0] === '<!DOCTYPE html>') continue;
-    if (m[2] === undefined) throw new Error(`malformed tag at ${m.index}: ${body.slice(m.index, m.index + 80)}`);
-    const [, closing, rawName, attrs = '', selfClosing] = m;
-    const name = rawName.toLowerCase();
-    if (closing) {
-      const open = stack.pop();
-      if (open !== name) throw new Error(`</${name}> closes <${open}> at ${m.index}: ${body.slice(Math.max(0, m.index - 120), m.index + 20)}`);
-      continue;
-    }
-    tags.push(name);
-    for (const a of attrs.matchAll(/([a-zA-Z:-]+)(?:="([^"]*)")?/g)) {
-      attributes.push(a[1]!.toLowerCase());
-      if (a[1] === 'id') ids.push(a[2]!);
-      if (a[1] === 'href') hrefs.push(a[2]!);
-    }
-    if (!VOID.has(name) && !selfClosing) stack.push(name);
-  }
-  if (stack.length > 0) throw new Error(`unclosed: ${stack.join(' > ')}`);
-  return { ids, hrefs, tags, attributes };
-}
-
-function text(html: string): string {
-  return html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]*>/g, ' ');
-}
-
 describe('buildSampleEvidenceReport', () => {
   it('is a valid, self-consistent report of the size asked for', () => {
     for (const r of [buildSampleEvidenceReport(), buildSampleEvidenceReport({ withChanges: false, findings: 250 }), buildSampleEvidenceReport({ withDrift: true })]) {
