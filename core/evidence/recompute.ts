@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EvidenceGroup, Finding, StatusCounts } from '../../shared/finding';
 import { countByStatus, findingReadDigests } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
@@ -102,9 +103,22 @@ export function compareFindings(
   // groups shared reads is layout, not evidence.
   const reportedGroups = new Map((groups.reported ?? []).map((g) => [g.id, g]));
   const recomputedGroups = new Map((groups.recomputed ?? []).map((g) => [g.id, g]));
+  // Thousands of findings cite the same reads and groups: resolve each combination once, to a
+  // digest of its sorted reads (at 10,000 projects the spelled-out lists took gigabytes).
+  const readsKey = (f: Finding, groupsById: ReadonlyMap<string, EvidenceGroup>, memo: Map<string, string>): string => {
+    const layout = `${f.evidence.map((e) => e.sha256).join(',')}|${(f.evidenceGroups ?? []).map((g) => g.id).join(',')}`;
+    let key = memo.get(layout);
+    if (key === undefined) {
+      key = createHash('sha256').update([...new Set(findingReadDigests(f, groupsById))].sort().join(',')).digest('hex');
+      memo.set(layout, key);
+    }
+    return key;
+  };
   const byFinding = new Map<Finding, string>();
-  for (const f of reported) byFinding.set(f, [...new Set(findingReadDigests(f, reportedGroups))].sort().join(','));
-  for (const f of recomputed) byFinding.set(f, [...new Set(findingReadDigests(f, recomputedGroups))].sort().join(','));
+  const reportedMemo = new Map<string, string>();
+  const recomputedMemo = new Map<string, string>();
+  for (const f of reported) byFinding.set(f, readsKey(f, reportedGroups, reportedMemo));
+  for (const f of recomputed) byFinding.set(f, readsKey(f, recomputedGroups, recomputedMemo));
   const group = (list: readonly Finding[]): Map<string, Finding[]> => {
     const m = new Map<string, Finding[]>();
     for (const f of list) {
