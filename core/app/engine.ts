@@ -66,6 +66,9 @@ type AuditRunDto = HandlerResponseOf<'audit:run'>;
 type FixStepDto = HandlerResponseOf<'fix:plan'>['steps'][number];
 type StepResultDto = HandlerResponseOf<'fix:apply'>['results'][number];
 
+/** How long after an audit a fix plan is made from its reads rather than read again. */
+const PLAN_REUSE_MS = 10 * 60_000;
+
 interface RunRecord {
   readonly dto: AuditRunDto;
   readonly audit: StoredAudit;
@@ -593,9 +596,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       const run = requireRun(request.runId, session.profile.id);
       const only = request.controls && request.controls.length > 0 ? request.controls : run.controls;
       if (only) selectControls(only);
+      // Right after an audit, plan from its reads (issue 10: seconds a section at 1,000 projects);
+      // a run that a later one superseded, or an old one, reads the organization again.
+      const latest = [...runs.values()].filter((r) => r.dto.profileId === session.profile.id).at(-1);
+      const fresh = latest === run && Date.now() - Date.parse(run.dto.finishedAt) < PLAN_REUSE_MS;
       let outcome;
       try {
         outcome = await makePlan({
+          ...(fresh ? { reuse: run.audit.responses } : {}),
           baseUrl: session.profile.baseUrl,
           orgSlug: session.profile.orgSlug,
           ...(session.profile.caFile ? { caFile: session.profile.caFile } : {}),
