@@ -18,6 +18,7 @@ import { formatChange, formatValue } from './plan';
 import { EVIDENCE_OPTIONS, packageSession, parseEvidenceFlags } from './evidence';
 import { confirmTarget, formatTarget, trustedPlanKey } from './plan-trust';
 import { checkPlanSignature, describePlanSignature } from '../core/engine/plan-signature';
+import { joinLines, line } from './terminal';
 
 export const APPLY_OPTIONS = {
   yes: { type: 'boolean', default: false },
@@ -114,7 +115,7 @@ export function formatResults(result: ApplyResult): string {
   lines.push('', `Totals: ${shown.join(', ') || 'nothing to do'}`);
   if (result.fatal) lines.push(`Stopped early: ${result.fatal}`);
   lines.push(`Journal: ${result.journalFile}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 interface ChangeRun {
@@ -183,11 +184,11 @@ async function executeLocked(io: CliIo, flags: ApplyFlags, run: ChangeRun, hooks
       const changes = run.changes();
       checkTarget(connection, run.target, run.writeHosts, changes);
       for (const r of reports) {
-        io.stderr.write(`${r.message} (${r.file})\n`);
-        for (const c of r.changes) io.stderr.write(`  ${c.changeId}: ${c.status}: ${c.message}\n`);
+        io.stderr.write(line(`${r.message} (${r.file})`));
+        for (const c of r.changes) io.stderr.write(line(`  ${c.changeId}: ${c.status}: ${c.message}`));
       }
       await run.session?.before(getToken);
-      io.stdout.write(`${run.kind === 'apply' ? 'Applying' : 'Undoing'} ${changes.length} change(s) on ${orgSlug} at ${run.target.url}\n`);
+      io.stdout.write(line(`${run.kind === 'apply' ? 'Applying' : 'Undoing'} ${changes.length} change(s) on ${orgSlug} at ${run.target.url}`));
       const result = await applyChanges({
         client: connection.client,
         kind: run.kind,
@@ -213,7 +214,7 @@ async function executeLocked(io: CliIo, flags: ApplyFlags, run: ChangeRun, hooks
     }
   } catch (e) {
     if (isSentryApiError(e)) {
-      io.stderr.write(`sentry-harden ${run.kind}: could not run: ${e.message}\n`);
+      io.stderr.write(line(`sentry-harden ${run.kind}: could not run: ${e.message}`));
       return EXIT.couldNotRun;
     }
     if (e instanceof RebuildError) {

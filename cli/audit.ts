@@ -24,6 +24,7 @@ import type { CliIo } from './io';
 import { formatOverdue, openExistingStore, overdueReviews } from './profile-store';
 import { CONNECTION_OPTIONS, withUsageErrors, parseLevel, parseTimeout, readToken, requireOrg } from './options';
 import { formatAuditSummary } from './summary';
+import { line } from './terminal';
 
 const AUDIT_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -122,7 +123,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     return auditExitCode(outcome.report);
   } catch (e) {
     if (isSentryApiError(e)) {
-      io.stderr.write(`sentry-harden audit: the audit could not run: ${e.message}\n`);
+      io.stderr.write(line(`sentry-harden audit: the audit could not run: ${e.message}`));
       return EXIT.couldNotRun;
     }
     throw e;

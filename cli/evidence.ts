@@ -5,7 +5,7 @@ import { DEFAULT_AUDIT_SETTINGS } from '../core/controls/index';
 import type { AuditSettings } from '../core/controls/types';
 import { loadBaselinePackage, type BaselinePackage } from '../core/evidence/drift';
 import { isEvidenceError } from '../core/evidence/errors';
-import { replaceableFolder } from '../core/evidence/package-files';
+import { checkPackageDestination } from '../core/evidence/destination';
 import { mergeRegisters, readRegistersFile, emptyRegisterSet } from '../core/evidence/registers';
 import {
   chooseSigningKey,
@@ -30,6 +30,7 @@ import type { ApplyFlags, ChangeSession } from './apply';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
+import { joinLines, line } from './terminal';
 
 /** Options of `audit` and `apply` that shape the evidence package. */
 export const EVIDENCE_OPTIONS = {
@@ -140,12 +141,13 @@ function unsignedWarning(reason: string): string {
 }
 
 /** Refuses, before any request, an output folder that holds files of someone else's. */
+/** Refuses an --out that cannot take a package (an existing .zip, someone's folder, no write access) before any audit. */
 export async function checkOutput(io: CliIo, out: string): Promise<void> {
-  const target = path.resolve(io.cwd, out);
-  if (target.toLowerCase().endsWith('.zip')) return;
-  const state = await replaceableFolder(target);
-  if (!state.replaceable) {
-    throw new CliUsageError(`--out ${out} holds files that are not part of an evidence package (${state.foreign.slice(0, 3).join(', ')}); choose a new or empty folder`);
+  try {
+    await checkPackageDestination(path.resolve(io.cwd, out));
+  } catch (e) {
+    if (isEvidenceError(e)) throw new CliUsageError(`--out ${out}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -204,7 +206,7 @@ export function formatPackage(written: WrittenPackage, key: SigningKeyChoice): s
       ? `Verify with: sentry-harden verify ${written.path} (checks every file against manifest.json; it reports UNSIGNED, never VALID)`
       : `Verify with: sentry-harden verify ${written.path} --key SIGNER_PUBLIC_KEY (the signer's signing-key.pub.pem, obtained separately)`,
   ];
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 function driftLines(title: string, items: readonly DriftFinding[]): string[] {
@@ -229,7 +231,7 @@ export function formatDrift(drift: Drift): string {
   }
   if (lines.length === 1) lines.push('  no change.');
   for (const n of drift.notes) lines.push(`  note: ${n}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 function totals(c: StatusCounts): string {
@@ -272,7 +274,7 @@ export async function packageSession(io: CliIo, plan: Plan, flags: ApplyFlags, o
         after = await audit(getToken);
       } catch (e) {
         if (!isSentryApiError(e)) throw e;
-        io.stderr.write(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}\n`);
+        io.stderr.write(line(`sentry-harden apply: the evidence package was not written: the audit after the changes could not run: ${e.message}`));
         return EXIT.couldNotRun;
       }
       const changes = changeRecordsFromJournal(readJournal(result.journalFile));

@@ -1,6 +1,8 @@
 import { CliUsageError, EXIT } from './cli-error';
 import { USAGE } from './help';
 import type { CliIo } from './io';
+import { guardedIo, line } from './terminal';
+import { safeLines } from '../core/terminal/safe-text';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
@@ -19,7 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor')).runDoctorCommand,
 };
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = guardedIo(rawIo);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(USAGE);
@@ -32,7 +35,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
-    io.stderr.write(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".\n`);
+    io.stderr.write(line(`sentry-harden: unknown command "${name}". Run "sentry-harden --help".`));
     return EXIT.couldNotRun;
   }
   try {
@@ -40,7 +43,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command(rest, io);
   } catch (e) {
     if (e instanceof CliUsageError) {
-      io.stderr.write(`sentry-harden ${name}: ${e.message}\n`);
+      // A usage message may span lines (a target shown before a refusal): each line escaped, breaks kept.
+      io.stderr.write(`${safeLines(`sentry-harden ${name}: ${e.message}`)}\n`);
       return EXIT.couldNotRun;
     }
     const { reportCrash } = await import('./crash');

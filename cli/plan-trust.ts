@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import type { PlanTarget } from '../shared/plan';
 import { isEvidenceError } from '../core/evidence/errors';
+import { isSecretsError } from '../core/secrets/errors';
 import { importPrivateKeyPem, loadPrivateKeyFile, type SigningKey } from '../core/evidence/keys';
 import { chooseSigningKey, keychainKeyStore, SIGNING_KEY_ENV, SIGNING_KEY_SERVICE, signingKeyFromEnv } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/keychain';
@@ -9,6 +10,8 @@ import { tryParseBaseUrl } from '../core/sentry/base-url';
 import { CliUsageError } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
+import { joinLines } from './terminal';
+import { safeText } from '../core/terminal/safe-text';
 
 /**
  * Which key signs plans and which key plans are trusted from: the evidence signing key, chosen
@@ -29,7 +32,10 @@ export async function planSigningKey(io: CliIo, keyFile: string | undefined): Pr
     });
     return choice.key;
   } catch (e) {
-    if (isEvidenceError(e)) throw new CliUsageError(e.message);
+    // No usable keychain and no key given: the plan is written unsigned (plan warns; apply then
+    // needs --allow-unsigned-plan). A key that was given and fails is an error.
+    if (keyFile === undefined && !keyPem && (isEvidenceError(e) || isSecretsError(e))) return null;
+    if (isEvidenceError(e) || isSecretsError(e)) throw new CliUsageError(e.message);
     throw e;
   }
 }
@@ -45,7 +51,7 @@ export async function trustedPlanKey(io: CliIo, keyFile: string | undefined): Pr
     const pem = await store.get();
     return pem === null ? null : importPrivateKeyPem(pem, { source: 'The keychain signing key' }).publicKey;
   } catch (e) {
-    if (isEvidenceError(e) && keyFile === undefined) return null;
+    if ((isEvidenceError(e) || isSecretsError(e)) && keyFile === undefined) return null;
     if (isEvidenceError(e)) throw new CliUsageError(e.message);
     throw e;
   }
@@ -60,7 +66,11 @@ export function sameBaseUrl(a: string, b: string): boolean {
 
 /** The target as a person checks it before a token goes anywhere. */
 export function formatTarget(target: PlanTarget, writeHosts: readonly string[], what: string): string {
-  return `The ${what} targets organization "${target.org.name}" (${target.org.slug}, id ${target.org.id}) at ${target.url}\n  writes go only to: ${writeHosts.join(', ')}\n`;
+  // Every value comes from the file: shown escaped, so a crafted name cannot redraw the terminal.
+  return joinLines([
+    `The ${what} targets organization "${safeText(target.org.name)}" (${safeText(target.org.slug)}, id ${safeText(target.org.id)}) at ${safeText(target.url)}`,
+    `  writes go only to: ${writeHosts.map((h) => safeText(h)).join(', ')}`,
+  ]);
 }
 
 /**

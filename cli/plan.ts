@@ -11,6 +11,7 @@ import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { CONNECTION_OPTIONS, parseLevel, parseTimeout, readToken, requireOrg, withUsageErrors } from './options';
 import { planSigningKey } from './plan-trust';
+import { joinLines, line } from './terminal';
 
 const PLAN_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -68,7 +69,7 @@ export function formatChange(c: Change, current?: Change['before']): string {
   if (c.dependsOn.length > 0) lines.push(`     after: ${c.dependsOn.join(', ')}`);
   lines.push(`     undo: ${c.reversible ? (c.inverse?.description ?? 'yes') : 'not possible'}${c.undoNote ? ` (${c.undoNote})` : ''}`);
   for (const n of c.notes) lines.push(`     note: ${n}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 const PLACEHOLDER: Readonly<Record<PlanParam['kind'], string>> = {
@@ -102,7 +103,7 @@ export function formatPlan(plan: Plan, file: string | null): string {
   lines.push(`Writes only to: ${plan.writeHosts.join(', ')}`);
   lines.push('');
   if (plan.changes.length === 0) lines.push('No change to propose.');
-  for (const c of plan.changes) lines.push(formatChange(c).trimEnd());
+  for (const c of plan.changes) lines.push(...formatChange(c).trimEnd().split('\n'));
   if (plan.notes.length > 0) {
     lines.push('', 'Not proposed:');
     for (const n of plan.notes) lines.push(formatNote(n));
@@ -110,7 +111,7 @@ export function formatPlan(plan: Plan, file: string | null): string {
   const high = plan.changes.filter((c) => c.risk === 'high').length;
   lines.push('', `${plan.changes.length} change(s), ${high} high risk.${file ? ` Plan: ${file}` : ''}`);
   if (file) lines.push(`Apply with: sentry-harden apply ${file}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 /** `sentry-harden plan`: audit, propose changes, write the plan file. Exit 0 made, 2 could not run. */
@@ -150,7 +151,7 @@ export async function runPlanCommand(argv: string[], io: CliIo): Promise<number>
   } catch (e) {
     if (e instanceof FixParamError) throw new CliUsageError(e.message);
     if (isSentryApiError(e)) {
-      io.stderr.write(`sentry-harden plan: could not make a plan: ${e.message}\n`);
+      io.stderr.write(line(`sentry-harden plan: could not make a plan: ${e.message}`));
       return EXIT.couldNotRun;
     }
     throw e;

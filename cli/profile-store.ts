@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { appConfigDir } from '../core/app/paths';
 import { createAppStore, type AppStore } from '../core/store/index';
+import { line } from './terminal';
 
 /**
  * The desktop app's settings store (profiles and their registers), as the CLI reaches it: the
@@ -44,5 +45,5 @@ export function overdueReviews(store: AppStore, now: Date): OverdueReview[] {
 
 export function formatOverdue(r: OverdueReview): string {
   const day = r.nextReviewDate.slice(0, 10);
-  return `warning: the review of "${r.label}" (${r.orgSlug}, profile ${r.profileId}) was due on ${day}${r.lastPackage ? `; last package: ${r.lastPackage}` : ''}\n`;
+  return line(`warning: the review of "${r.label}" (${r.orgSlug}, profile ${r.profileId}) was due on ${day}${r.lastPackage ? `; last package: ${r.lastPackage}` : ''}`);
 }

@@ -1,5 +1,6 @@
 import type { Finding } from '../shared/finding';
 import type { AuditReport } from '../shared/report';
+import { joinLines } from './terminal';
 
 const MAX_LISTED = 40;
 
@@ -29,7 +30,7 @@ export function formatAuditSummary(report: AuditReport, reportPath: string | nul
       ` (${report.summary.requests} API requests, ${report.summary.rateLimited} rate-limited)`,
   );
   if (reportPath) lines.push(`Report: ${reportPath}`);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 function section(lines: string[], title: string, findings: readonly Finding[], tag: string): void {

@@ -13,7 +13,7 @@ import { TOOL_VERSION } from '../core/engine/report';
 import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain, type Keychain } from '../core/secrets/index';
 import { createAppStore, type AppStore } from '../core/store/index';
-import { DEMO_ORG_SLUG, startDemoBackend, type RunningSimulator } from '../simulator/index';
+import { DEMO_ORG_SLUG, startDemoBackend, type RunningSimulator, type ServerProfileName } from '../simulator/index';
 import { CliUsageError, EXIT } from './cli-error';
 import { buildRendererIfMissing } from './ui-build';
 import type { CliIo } from './io';
@@ -54,6 +54,8 @@ export interface UiOptions {
   readonly signingKeychain?: Keychain;
   /** How an allowed external link opens; default: the OS browser. */
   readonly openUrl?: (url: string) => void;
+  /** Test seam: the server profile the demo simulator plays (simulator/profiles.ts); default saas. */
+  readonly demoServerProfile?: ServerProfileName;
 }
 
 export interface RunningUi {
@@ -107,7 +109,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   let demo: DemoSetup | null = null;
   let services: ReturnType<typeof createAppServices> | null = null;
   if (options.demo) {
-    const started = await startDemoBackend();
+    const started = await startDemoBackend(options.demoServerProfile);
     simulator = started.simulator;
     ({ store, journalDir, demo } = openDemoSession(path.join(dataDir, 'demo'), started.backend, () => services?.keychain ?? null));
   } else {

@@ -5,6 +5,7 @@ import { planUndo } from '../core/engine/undo';
 import { CliUsageError } from './cli-error';
 import type { CliIo } from './io';
 import { executeChanges, parseApplyFlags } from './apply';
+import { line } from './terminal';
 
 /**
  * `sentry-harden undo JOURNAL`: the inverse of every change the journal shows as applied, newest
@@ -34,7 +35,7 @@ export async function runUndoCommand(argv: string[], io: CliIo, hooks?: ApplyHoo
       alsoReconcile: file,
       changes: () => {
         const undo = load();
-        for (const s of undo.skipped) io.stdout.write(`Cannot undo ${s.changeId} (${s.description}): ${s.reason}\n`);
+        for (const s of undo.skipped) io.stdout.write(line(`Cannot undo ${s.changeId} (${s.description}): ${s.reason}`));
         return undo.changes;
       },
     },

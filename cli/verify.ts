@@ -6,10 +6,12 @@ import { verifyEvidencePackage, type EvidenceVerification } from '../core/eviden
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';
 import { withUsageErrors } from './options';
+import { joinLines } from './terminal';
 
 const VERIFY_OPTIONS = {
   key: { type: 'string' },
   json: { type: 'boolean', default: false },
+  'ignore-unlisted': { type: 'boolean', default: false },
 } as const;
 
 /** The readable verdict `verify` prints: signature, files, recomputed verdicts, every problem. */
@@ -44,6 +46,10 @@ export function formatVerification(target: string, v: EvidenceVerification): str
     lines.push('', `Problems (${v.problems.length}):`);
     for (const p of v.problems) lines.push(`  ${p}`);
   }
+  if (v.warnings.length > 0) {
+    lines.push('', `WARNING: ${v.warnings.length} file(s) not in the signed manifest were IGNORED (--ignore-unlisted):`);
+    for (const w of v.warnings) lines.push(`  WARNING ${w}`);
+  }
   if (v.notes.length > 0) {
     lines.push('', 'Notes:');
     for (const n of v.notes) lines.push(`  ${n}`);
@@ -56,11 +62,11 @@ export function formatVerification(target: string, v: EvidenceVerification): str
         ? 'Result: UNSIGNED (every listed file is intact and the verdicts recompute; with no signature, who wrote it is not checked)'
         : `Result: INVALID (${v.problems.length} problem${v.problems.length === 1 ? '' : 's'})`;
   lines.push('', result);
-  return `${lines.join('\n')}\n`;
+  return joinLines(lines);
 }
 
 /**
- * `sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json]`: offline. Exit 0 valid, 1 invalid,
+ * `sentry-harden verify PACKAGE [--key PUBLIC_KEY] [--json] [--ignore-unlisted]`: offline. Exit 0 valid, 1 invalid,
  * 2 could not run (no such package, unreadable key), 3 unsigned (integrity checked, authenticity not).
  */
 export async function runVerifyCommand(argv: string[], io: CliIo): Promise<number> {
@@ -77,7 +83,10 @@ export async function runVerifyCommand(argv: string[], io: CliIo): Promise<numbe
   }
   let result: EvidenceVerification;
   try {
-    result = await verifyEvidencePackage(target, expectedPublicKeyPem === undefined ? {} : { expectedPublicKeyPem });
+    result = await verifyEvidencePackage(target, {
+      ...(expectedPublicKeyPem === undefined ? {} : { expectedPublicKeyPem }),
+      ignoreUnlisted: values['ignore-unlisted'],
+    });
   } catch (e) {
     if (isEvidenceError(e)) throw new CliUsageError(e.message);
     throw e;

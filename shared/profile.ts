@@ -14,9 +14,18 @@ export type ProfileId = z.infer<typeof ProfileIdSchema>;
 /** Sentry organization slugs: lower-case letters, digits, "-" and "_". */
 export const OrgSlugSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,49}$/, 'organization slug');
 
+/** Longest label a profile keeps; longer ones (a long organization name plus host) are cut. */
+export const PROFILE_LABEL_MAX = 120;
+
+/** A label cut to PROFILE_LABEL_MAX characters (code points, never half a pair), ending in "…". */
+export function cutProfileLabel(label: string): string {
+  const chars = [...label.trim()];
+  return chars.length <= PROFILE_LABEL_MAX ? chars.join('') : `${chars.slice(0, PROFILE_LABEL_MAX - 1).join('').trimEnd()}…`;
+}
+
 export const ProfileSchema = z.strictObject({
   id: ProfileIdSchema,
-  label: z.string().trim().min(1).max(120),
+  label: z.string().trim().min(1).max(PROFILE_LABEL_MAX),
   /** https://sentry.io, a region or a self-hosted host; the Sentry client decides http(s) rules. */
   baseUrl: z.url({ protocol: /^https?$/ }).max(2048),
   orgSlug: OrgSlugSchema,
@@ -27,8 +36,12 @@ export const ProfileSchema = z.strictObject({
 });
 export type Profile = z.infer<typeof ProfileSchema>;
 
-/** What a person edits: the app assigns `id` (when new) and `createdAt`. */
+/**
+ * What a person edits: the app assigns `id` (when new) and `createdAt`. A label longer than a
+ * profile keeps is accepted here and cut when saved (the store), not refused.
+ */
 export const ProfileDraftSchema = ProfileSchema.omit({ id: true, createdAt: true }).extend({
   id: ProfileIdSchema.optional(),
+  label: z.string().trim().min(1).max(4096),
 });
 export type ProfileDraft = z.infer<typeof ProfileDraftSchema>;

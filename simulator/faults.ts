@@ -12,7 +12,10 @@ export type FaultKind =
   | 'reset'
   | 'malformed_json'
   | 'wrong_shape'
-  | 'truncated_pagination';
+  | 'truncated_pagination'
+  // Test-only (no Sentry behaviour): answer with `body` as given, e.g. an error page or proxy
+  // that echoes the Authorization header escaped, to test what the client stores and shows.
+  | 'raw_body';
 
 export interface FaultSpec {
   method?: string;
@@ -22,7 +25,9 @@ export interface FaultSpec {
   times?: number;
   /** latency: added delay in ms. */
   latencyMs?: number;
-  /** server_error (500/502/503), and the failing later page of truncated_pagination (default 500). */
+  /** raw_body: the exact response text (sent as application/json) and its status (default 200). */
+  body?: string;
+  /** server_error (500/502/503), raw_body, and the failing later page of truncated_pagination (default 500). */
   status?: number;
   /** rate_limited: seconds until X-Sentry-Rate-Limit-Reset (default 1). */
   resetInSec?: number;

@@ -1,4 +1,5 @@
 import type { HttpMethod, RequestContext, SimResponse } from './http-types';
+import type { ServerProfile } from './profiles';
 
 /**
  * One endpoint. `scopes` is the endpoint's scope_map entry for the method: the caller needs any
@@ -20,6 +21,13 @@ export interface Route {
   /** The [S] operationId when documented. */
   operationId?: string;
   handler: (ctx: RequestContext) => SimResponse | Promise<SimResponse>;
+  /**
+   * How the endpoint exists on a server profile (simulator/profiles.ts): `absent` answers 404 as
+   * an older release without it would, `session_only` overrides `auth`. Omitted: as declared.
+   */
+  onProfile?: (profile: ServerProfile) => 'absent' | 'session_only' | 'as_declared';
+  /** The handler checks `scopes` itself (it answers something else without them, per profile). */
+  scopesInHandler?: boolean;
 }
 
 export interface CompiledRoute extends Route {

@@ -195,6 +195,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         sendJson(404, NOT_FOUND);
         return;
       }
+      const onProfile = route.onProfile?.(profile) ?? 'as_declared';
+      if (onProfile === 'absent') {
+        sendJson(404, NOT_FOUND);
+        return;
+      }
 
       // Faults that replace the answer outright.
       const active = faults.matching(method, apiPath);
@@ -221,6 +226,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           sendJson(f.status ?? 500, { detail: 'Internal Error' });
           return;
         }
+        if (f.kind === 'raw_body') {
+          faults.consume(f);
+          send(f.status ?? 200, f.body ?? '', { 'Content-Type': 'application/json' });
+          return;
+        }
         if (f.kind === 'rate_limited') {
           faults.consume(f);
           const reset = Math.floor(now().getTime() / 1000) + (f.resetInSec ?? 1);
@@ -240,7 +250,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
 
       // Authentication: session-only endpoints ignore bearer tokens entirely.
-      if (route.auth === 'session_only') {
+      if (route.auth === 'session_only' || onProfile === 'session_only') {
         sendJson(403, NOT_PROVIDED);
         return;
       }
@@ -365,7 +375,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const access = orgAccess(org, caller);
     ctx.org = org;
     ctx.access = access;
-    if (route.scopes) requireAnyScope(access.scopes, route.scopes);
+    if (route.scopes && !route.scopesInHandler) requireAnyScope(access.scopes, route.scopes);
     const projectParam = ctx.params.project;
     if (projectParam !== undefined) {
       const project = findProject(org, projectParam);

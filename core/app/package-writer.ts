@@ -60,7 +60,7 @@ export function createAppPackageWriter(options: AppPackageWriterOptions): Packag
       { key, forbidden: session.forbidden },
     );
     const zip = `${written.path}.zip`;
-    await zipPackage(written.path, zip, { folderName: path.basename(written.path) });
+    await zipPackage(written.path, zip, { folderName: path.basename(written.path), replaceExisting: true });
     options.saveReview?.(session.profileId, {
       nextReviewDate: written.report.review.nextReviewDate,
       lastSessionAt: written.report.finishedAt,

@@ -1,3 +1,4 @@
+import { openInvites } from './invites';
 import type { CheckDefinition, ControlDefinition } from './types';
 import { evidenceOf, memberRef, orgRef, plural, recorder } from './findings';
 import { signsInWithSecondFactor } from './members';
@@ -76,7 +77,8 @@ export const enforce2fa: ControlDefinition = {
     }
     const ev = [members.evidence];
     const accepted = members.value.filter((m) => m.user !== null);
-    const invites = members.value.filter((m) => m.user === null);
+    const inviteRead = await openInvites(ctx, members.value, members.evidence, org);
+    const invites = inviteRead.kind === 'ok' ? inviteRead.invites : members.value.filter((m) => m.user === null);
     const lacking = accepted.filter((m) => !signsInWithSecondFactor(m));
     for (const m of lacking) {
       r.fail(CHECKS.members, memberRef(m), `${memberRef(m).name} (${m.orgRole}) has neither 2FA nor a linked SSO identity.`, ev, {
@@ -97,8 +99,12 @@ export const enforce2fa: ControlDefinition = {
     }
 
     const inviteList = invites.map((m) => ({ id: m.id, email: m.email ?? null, role: m.orgRole, expired: m.expired }));
-    if (invites.length === 0) {
-      r.notApplicable(CHECKS.invites, orgRes, 'There are no pending invites.', ev);
+    if (inviteRead.kind === 'unknown') {
+      r.manual(CHECKS.invites, orgRes, inviteRead.message, inviteRead.evidence);
+    } else if (inviteRead.kind === 'error') {
+      r.error(CHECKS.invites, orgRes, inviteRead.failure, 'memberInvites', { evidence: ev });
+    } else if (invites.length === 0) {
+      r.notApplicable(CHECKS.invites, orgRes, 'There are no pending invites.', inviteRead.evidence);
     } else if (!org.ok) {
       r.error(CHECKS.invites, orgRes, org, 'organization', { evidence: ev });
     } else if (org.value.require2FA) {
@@ -106,7 +112,7 @@ export const enforce2fa: ControlDefinition = {
         CHECKS.invites,
         orgRes,
         `${plural(invites.length, 'pending invite')}: Sentry will ask for 2FA when they are accepted.`,
-        [org.evidence, ...ev],
+        [org.evidence, ...inviteRead.evidence],
         { invites: inviteList },
       );
     } else {
@@ -114,7 +120,7 @@ export const enforce2fa: ControlDefinition = {
         CHECKS.invites,
         orgRes,
         `${plural(invites.length, 'pending invite')} cannot be checked for 2FA until accepted; review them once they join.`,
-        [org.evidence, ...ev],
+        [org.evidence, ...inviteRead.evidence],
         { invites: inviteList },
       );
     }

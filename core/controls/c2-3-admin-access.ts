@@ -1,3 +1,4 @@
+import { openInvites } from './invites';
 import type { CheckDefinition, ControlDefinition } from './types';
 import { ageInDays, memberRef, orgRef, plural, recorder } from './findings';
 import { signsInWithSecondFactor } from './members';
@@ -49,14 +50,19 @@ export const adminAccess: ControlDefinition = {
     } else {
       const ev = [members.evidence];
       const all = members.value;
+      const inviteRead = await openInvites(ctx, all, members.evidence, org);
+      // New-model invites are not in the members list; owner invites among them count as owners.
+      const separate = inviteRead.kind === 'ok' ? inviteRead.invites.filter((i) => i.source === 'invited-members') : [];
       const summary = (role: string) =>
         all.filter((m) => m.orgRole === role).map((m) => ({ id: m.id, name: memberRef(m).name, pending: m.user === null }));
 
       // An open owner invite is owner access waiting for whoever holds the link: it counts.
-      const owners = all.filter((m) => m.orgRole === 'owner');
+      const owners = [...all.filter((m) => m.orgRole === 'owner'), ...separate.filter((i) => i.orgRole === 'owner')];
       const max = ctx.settings.maxOwners;
       const ownerDetails = { owners: owners.length, pendingOwnerInvites: owners.filter((m) => m.user === null).length, maxOwners: max };
-      if (owners.length > max) {
+      if (owners.length <= max && inviteRead.kind !== 'ok') {
+        r.manual(CHECKS.ownerCount, orgRes, `${plural(owners.length, 'owner')} among members, but open owner invites could not be read. ${inviteRead.kind === 'unknown' ? inviteRead.message : inviteRead.failure.error.message}`, inviteRead.evidence, ownerDetails);
+      } else if (owners.length > max) {
         r.fail(CHECKS.ownerCount, orgRes, `${plural(owners.length, 'owner')} (invites included); at most ${max} expected.`, ev, {
           ...ownerDetails,
           list: summary('owner'),
@@ -88,21 +94,26 @@ export const adminAccess: ControlDefinition = {
         });
       }
 
-      const invites = all.filter((m) => m.user === null);
+      const invites = inviteRead.kind === 'ok' ? inviteRead.invites : [];
       const expired = invites.filter((m) => m.expired);
       for (const m of expired) {
         const age = ageInDays(m.dateCreated, ctx.now);
-        r.fail(CHECKS.invites, memberRef(m), `The invite to ${memberRef(m).name} (${m.orgRole}) has expired but is still listed; revoke it.`, ev, {
+        r.fail(CHECKS.invites, memberRef(m), `The invite to ${memberRef(m).name} (${m.orgRole}) has expired but is still listed; revoke it.`, inviteRead.evidence, {
           orgRole: m.orgRole,
           ageDays: age,
+          source: m.source,
         });
       }
-      if (expired.length === 0) {
+      if (inviteRead.kind === 'unknown') {
+        r.manual(CHECKS.invites, orgRes, inviteRead.message, inviteRead.evidence);
+      } else if (inviteRead.kind === 'error') {
+        r.error(CHECKS.invites, orgRes, inviteRead.failure, 'memberInvites', { evidence: ev });
+      } else if (expired.length === 0) {
         r.pass(
           CHECKS.invites,
           orgRes,
           invites.length === 0 ? 'There are no open invites.' : `${plural(invites.length, 'open invite')}, none expired.`,
-          ev,
+          inviteRead.evidence,
           { pending: invites.map((m) => ({ id: m.id, name: memberRef(m).name, role: m.orgRole })) },
         );
       }

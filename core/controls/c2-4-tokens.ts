@@ -2,6 +2,7 @@ import type { ResourceRef } from '../../shared/finding';
 import { expandScopes } from '../../shared/scopes';
 import type { CheckDefinition, ControlDefinition } from './types';
 import { ageInDays, orgRef, plural, recorder } from './findings';
+import { orgTokensUnreadable } from './org-tokens';
 
 const ID = '2.4';
 
@@ -40,7 +41,10 @@ export const tokens: ControlDefinition = {
     const [org, orgTokens, index] = await Promise.all([ctx.data.organization(), ctx.data.orgAuthTokens(), ctx.data.tokenInfo()]);
     const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
 
-    if (!orgTokens.ok) {
+    const unreadable = orgTokensUnreadable(orgTokens, ctx.settings.orgAuthTokenStaleDays);
+    if (unreadable) {
+      r.manual(CHECKS.staleOrgTokens, orgRes, unreadable.message, unreadable.evidence, unreadable.details);
+    } else if (!orgTokens.ok) {
       r.error(CHECKS.staleOrgTokens, orgRes, orgTokens, 'orgAuthTokens');
     } else {
       const ev = [orgTokens.evidence];

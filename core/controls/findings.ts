@@ -27,6 +27,10 @@ export const READS: Readonly<Record<ReadName, ReadInfo>> = {
     endpoint: 'GET /api/0/organizations/{org}/members/',
     scopes: ['member:read', 'member:write', 'member:admin'],
   },
+  memberInvites: {
+    endpoint: 'GET /api/0/organizations/{org}/invited-members/',
+    scopes: ['member:read', 'member:write', 'member:admin'],
+  },
   teams: { endpoint: 'GET /api/0/organizations/{org}/teams/', scopes: ['org:read', 'org:write', 'org:admin'] },
   teamMembers: { endpoint: 'GET /api/0/teams/{org}/{arg}/members/', scopes: ['team:read', 'team:write', 'team:admin'] },
   projects: { endpoint: 'GET /api/0/organizations/{org}/projects/', scopes: ['org:read', 'org:write', 'org:admin'] },

@@ -1,5 +1,6 @@
 import type { CheckDefinition, ControlDefinition } from './types';
 import { orgRef, plural, recorder } from './findings';
+import { orgTokensUnreadable } from './org-tokens';
 
 const ID = 'INT.6';
 
@@ -62,6 +63,11 @@ export const dedicatedCredentials: ControlDefinition = {
     if (!ctx.includes('L2')) return r.findings;
     // Sentry only records the last project a token touched, so reuse across pipelines cannot be proven here.
     const [tokens, projects] = await Promise.all([ctx.data.orgAuthTokens(), ctx.data.projects()]);
+    const unreadable = orgTokensUnreadable(tokens, ctx.settings.orgAuthTokenStaleDays);
+    if (unreadable) {
+      r.manual(CHECKS.orgTokenUse, orgRes, `${unreadable.message} Confirm each token belongs to one pipeline.`, unreadable.evidence, unreadable.details);
+      return r.findings;
+    }
     if (!tokens.ok) {
       r.error(CHECKS.orgTokenUse, orgRes, tokens, 'orgAuthTokens');
       return r.findings;

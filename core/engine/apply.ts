@@ -7,7 +7,7 @@ import { SentryApiError } from '../sentry/errors';
 import { JournalWriter } from './journal';
 import type { FixDefinition } from '../fixes/types';
 import { isCanonicalApiPath } from '../sentry/api-path';
-import { readProbe, sameValues } from './probe';
+import { describeDifferences, readProbe, sameValues } from './probe';
 import { rebuildChanges } from './rebuild';
 
 export type Counts = Record<OutcomeStatus, number>;
@@ -335,7 +335,7 @@ export async function applyChanges(options: ApplyOptions): Promise<ApplyResult> 
           status: 'not_effective',
           message: sameValues(observed, change.before)
             ? 'Sentry accepted the change but the re-read still shows the old value (ignored, e.g. a feature the plan lacks).'
-            : 'Sentry accepted the change but the re-read shows a value other than the planned one.',
+            : `Sentry accepted the change but the re-read shows something else: ${describeDifferences(observed, change.after)}.`,
           observed,
           response,
         });

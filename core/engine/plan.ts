@@ -82,7 +82,10 @@ export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
       : options,
   );
   try {
-    const org = connection.organization.value;
+    const detail = await connection.data.organization();
+    // Fixes read the org's settings; the summary (no org:read) cannot be planned against.
+    if (!detail.ok) throw detail.error;
+    const org = detail.value;
     const token = toTokenInfo(classifyToken(options.tokenPrefix, connection.tokenInfo.value, org), connection.tokenInfo.value);
     const settings = options.settings ?? DEFAULT_AUDIT_SETTINGS;
     const controls = allControls.filter((c) => (only ? only.has(c.id) : fixes.some((f) => f.controls.includes(c.id))));

@@ -80,3 +80,12 @@ export async function readProbe(client: SentryClient, probe: Probe): Promise<Val
 export function sameValues(a: Values, b: Values): boolean {
   return canonicalize(a) === canonicalize(b);
 }
+
+/** "teamRoles is [...] (planned [...])" for each field where `observed` differs from `planned`. */
+export function describeDifferences(observed: Values, planned: Values): string {
+  const keys = [...new Set([...Object.keys(planned), ...Object.keys(observed)])].sort();
+  return keys
+    .filter((k) => canonicalize({ v: observed[k] ?? null }) !== canonicalize({ v: planned[k] ?? null }))
+    .map((k) => `${k} is ${JSON.stringify(observed[k] ?? null)} (planned ${JSON.stringify(planned[k] ?? null)})`)
+    .join('; ');
+}

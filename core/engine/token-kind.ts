@@ -1,5 +1,5 @@
 import type { TokenInfo } from '../controls/types';
-import type { ApiIndex, Organization } from '../sentry/schemas';
+import type { ApiIndex } from '../sentry/schemas';
 
 /**
  * What kind of token this session runs with. The prefix is the surest sign (Sentry prints
@@ -10,7 +10,7 @@ import type { ApiIndex, Organization } from '../sentry/schemas';
 export function classifyToken(
   prefix: 'sntryu_' | 'sntrys_' | null,
   index: ApiIndex,
-  org: Organization | null,
+  org: { readonly orgRole?: string | undefined } | null,
 ): TokenInfo['kind'] {
   if (prefix === 'sntrys_') return 'org_auth_token';
   if (index.user === null) return index.auth?.scopes.includes('org:ci') ? 'org_auth_token' : 'unknown';

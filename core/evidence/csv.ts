@@ -38,9 +38,12 @@ export const FINDINGS_CSV_COLUMNS = [
 
 /**
  * Spreadsheets run a cell that starts with one of these as a formula (CSV injection): an org
- * name or a message from Sentry could otherwise execute in the reader's spreadsheet.
+ * name or a message from Sentry could otherwise execute in the reader's spreadsheet. Leading
+ * whitespace and line breaks do not protect a formula (Excel and LibreOffice skip them), so a
+ * cell starting with a control character or with whitespace before `=`, `+`, `-`, `@` is
+ * neutralised too.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^(?:[\t\r\n]|[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20])/;
 
 /** One field, neutralised against formulas and quoted when RFC 4180 requires it. */
 export function csvField(value: string): string {

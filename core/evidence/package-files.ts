@@ -50,6 +50,8 @@ export interface OpenedPackage {
   /** The package folder (the folder given, or where the .zip was extracted). */
   readonly dir: string;
   readonly zip: boolean;
+  /** Entries of a .zip outside the package folder inside it (`__MACOSX/...` beside `pkg/`). */
+  readonly outside: readonly string[];
   /** Removes the extracted copy of a .zip; nothing for a folder. */
   close(): Promise<void>;
 }
@@ -65,12 +67,15 @@ export async function openPackage(target: string): Promise<OpenedPackage> {
   } catch (e) {
     throw new EvidenceError('not_found', `${target} does not exist.`, e);
   }
-  if (s.isDirectory()) return { dir: target, zip: false, close: () => Promise.resolve() };
+  if (s.isDirectory()) return { dir: target, zip: false, outside: [], close: () => Promise.resolve() };
   const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-package-'));
   const close = (): Promise<void> => rm(work, { recursive: true, force: true });
   try {
-    const { root } = await unzipPackage(target, path.join(work, 'package'));
-    return { dir: root, zip: true, close };
+    const extracted = path.join(work, 'package');
+    const { root, files } = await unzipPackage(target, extracted);
+    const top = path.relative(extracted, root).split(path.sep).join('/');
+    const outside = top === '' ? [] : files.filter((n) => !n.startsWith(`${top}/`));
+    return { dir: root, zip: true, outside, close };
   } catch (e) {
     await close();
     throw e;

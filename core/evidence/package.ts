@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
@@ -11,8 +10,7 @@ import { importPrivateKeyPem, importPublicKeyPem, keyIds, signingKeyFromPrivateK
 import type { KeyIds, SigningKey } from './keys';
 import { buildStatement, EVIDENCE_PREDICATE_TYPE, parseStatement, statementBytes } from './statement';
 import type { InTotoStatement } from './statement';
-import { createZip, readZip, unsafePathReason } from './zip';
-import type { ReadZipLimits } from './zip';
+import { unsafePathReason } from './zip';
 
 /**
  * The signed evidence package: a folder whose every file is listed with its SHA-256 in
@@ -25,11 +23,12 @@ export const ENVELOPE_FILE = 'attestation.dsse.json';
 export const PUBLIC_KEY_FILE = 'signing-key.pub.pem';
 export const FINGERPRINT_FILE = 'signing-key.fingerprint.txt';
 
-// Files that desktops drop into any folder a person opens (Finder, Explorer). They are neither
-// signed nor reported as tampering, so browsing a package does not break it; they cannot change
-// any signed file. They are mentioned in the verification notes.
+// Files that desktops drop into any folder a person opens (Finder, Explorer). They are never
+// signed; at verification they make the package INVALID like any other unlisted file (a folder
+// named `__MACOSX/` can carry anything), unless `ignoreUnlisted` downgrades them to a warning.
 const OS_CLUTTER = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
-function isOsClutter(rel: string): boolean {
+/** Desktop clutter: never signed, always reported when found (package-zip.ts uses it too). */
+export function isOsClutter(rel: string): boolean {
   return rel.startsWith('__MACOSX/') || OS_CLUTTER.has(rel.split('/').pop() ?? '') || /(^|\/)\._/.test(rel);
 }
 
@@ -54,7 +53,7 @@ const ManifestSchema = z.object({
   files: z.array(z.object({ path: z.string(), sha256: z.string(), size: z.number().int().nonnegative() })),
 });
 
-interface Listing {
+export interface Listing {
   /** Regular files, relative and `/`-separated, sorted. */
   files: string[];
   /** Symbolic links, sockets and the like: never part of a package. */
@@ -62,7 +61,8 @@ interface Listing {
   clutter: string[];
 }
 
-async function listFolder(dir: string): Promise<Listing> {
+/** Every entry of the folder, sorted; exported for package-zip.ts. */
+export async function listFolder(dir: string): Promise<Listing> {
   const listing: Listing = { files: [], irregular: [], clutter: [] };
   async function walk(abs: string, rel: string): Promise<void> {
     const entries = await readdir(abs, { withFileTypes: true });
@@ -81,7 +81,7 @@ async function listFolder(dir: string): Promise<Listing> {
   return listing;
 }
 
-async function assertFolder(dir: string): Promise<void> {
+export async function assertFolder(dir: string): Promise<void> {
   let s;
   try {
     s = await stat(dir);
@@ -187,8 +187,10 @@ export interface PackageVerification {
   readonly files: readonly FileCheck[];
   /** Each failure as a sentence that names the file; empty when valid. */
   readonly problems: readonly string[];
-  /** Facts that are not failures (which key was used, ignored desktop files). */
+  /** Facts that are not failures (which key was used). */
   readonly notes: readonly string[];
+  /** Unlisted files let through by `ignoreUnlisted`: to be printed loudly, never silently dropped. */
+  readonly warnings: readonly string[];
   /** The signed Statement; null unless the signature verified. */
   readonly statement: InTotoStatement | null;
 }
@@ -211,7 +213,13 @@ async function readIfRegular(dir: string, rel: string): Promise<{ data: Buffer }
  * changed since signing, and a note says so. Never throws for a damaged package: every failure is
  * in `problems` and `files`. Throws EvidenceError for a missing folder or an unreadable expected key.
  */
-export async function verifyPackage(dir: string, options: { expectedPublicKeyPem?: string } = {}): Promise<PackageVerification> {
+export interface VerifyPackageOptions {
+  readonly expectedPublicKeyPem?: string;
+  /** Files the manifest does not list (desktop clutter included) become warnings instead of problems. */
+  readonly ignoreUnlisted?: boolean;
+}
+
+export async function verifyPackage(dir: string, options: VerifyPackageOptions = {}): Promise<PackageVerification> {
   await assertFolder(dir);
   const expectedKey =
     options.expectedPublicKeyPem === undefined ? null : importPublicKeyPem(options.expectedPublicKeyPem, 'The expected public key');
@@ -227,9 +235,14 @@ export async function verifyPackage(dir: string, options: { expectedPublicKeyPem
     if (!files.has(rel)) files.set(rel, { path: rel, ok: true, reason: null });
   };
 
+  const warnings: string[] = [];
+  const unlisted = (rel: string, reason: string): void => {
+    if (options.ignoreUnlisted) warnings.push(`${rel}: ${reason}; ignored because --ignore-unlisted was given`);
+    else failFile(rel, reason);
+  };
   const listing = await listFolder(dir);
   for (const rel of listing.irregular) failFile(rel, 'not a regular file (a symbolic link or special file)');
-  if (listing.clutter.length > 0) notes.push(`Ignored desktop files that are not part of the package: ${listing.clutter.join(', ')}.`);
+  for (const rel of listing.clutter) unlisted(rel, 'not in the signed manifest (a desktop file added after signing)');
 
   // The public key shipped beside the package.
   let packageKey: KeyObject | null = null;
@@ -344,7 +357,7 @@ export async function verifyPackage(dir: string, options: { expectedPublicKeyPem
       }
     }
     for (const rel of listing.files) {
-      if (rel !== ENVELOPE_FILE && !subjects.has(rel)) failFile(rel, 'not in the signed manifest (added after signing)');
+      if (rel !== ENVELOPE_FILE && !subjects.has(rel)) unlisted(rel, 'not in the signed manifest (added after signing)');
     }
     if (!subjects.has(MANIFEST_FILE)) problems.push(`The statement does not cover ${MANIFEST_FILE}.`);
   } else {
@@ -392,6 +405,7 @@ export async function verifyPackage(dir: string, options: { expectedPublicKeyPem
     files: fileList,
     problems,
     notes,
+    warnings,
     statement,
   };
 }
@@ -404,78 +418,5 @@ function safeJson(data: Buffer): unknown {
   }
 }
 
-/**
- * Writes the folder as a standard .zip (deflate, CRC-32, UTF-8 names). With `folderName` the files
- * sit under that top folder inside the archive. The archive is written beside and renamed into place.
- */
-export async function zipPackage(dir: string, outFile: string, options: { folderName?: string; mtime?: Date } = {}): Promise<{ entries: number; bytes: number }> {
-  await assertFolder(dir);
-  const absDir = path.resolve(dir);
-  const absOut = path.resolve(outFile);
-  if (absOut.startsWith(absDir + path.sep)) {
-    throw new EvidenceError('invalid_input', 'The .zip cannot be written inside the package folder it archives.');
-  }
-  const prefix = options.folderName ?? '';
-  if (prefix !== '' && unsafePathReason(prefix) !== null) throw new EvidenceError('invalid_input', `The folder name ${JSON.stringify(prefix)} is not a plain name.`);
-  const listing = await listFolder(dir);
-  if (listing.irregular.length > 0) {
-    throw new EvidenceError('invalid_input', `The package holds entries that are not regular files: ${listing.irregular.join(', ')}.`);
-  }
-  const entries = [];
-  for (const rel of listing.files) {
-    entries.push({ name: prefix === '' ? rel : `${prefix}/${rel}`, data: await readFile(path.join(dir, ...rel.split('/'))) });
-  }
-  const zip = createZip(entries, options.mtime);
-  const tmp = `${absOut}.${process.pid}.tmp`;
-  await writeFile(tmp, zip);
-  await rename(tmp, absOut);
-  return { entries: entries.length, bytes: zip.length };
-}
-
-/**
- * Extracts a .zip into `dir` (which must not exist or be empty) for verification. Refuses absolute
- * paths, `..`, symbolic links, encrypted or ZIP64 entries, and archives that expand too far.
- * `root` is the package folder inside: `dir` itself, or the single top folder holding manifest.json.
- */
-export async function unzipPackage(zipFile: string, dir: string, limits: ReadZipLimits = {}): Promise<{ root: string; files: string[] }> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(zipFile);
-  } catch (e) {
-    throw new EvidenceError('invalid_input', `Cannot read ${zipFile}: ${(e as NodeJS.ErrnoException).code ?? 'error'}.`, e);
-  }
-  const entries = readZip(buf, limits);
-  try {
-    if ((await readdir(dir)).length > 0) throw new EvidenceError('invalid_input', `${dir} is not empty; extract into a new folder.`);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  await mkdir(dir, { recursive: true });
-  for (const entry of entries) {
-    const target = path.join(dir, ...entry.name.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, entry.data, { flag: 'wx' });
-  }
-  const names = entries.map((e) => e.name).sort();
-  let root = dir;
-  const tops = new Set(names.map((n) => n.split('/')[0]));
-  const [top] = tops;
-  if (!names.includes(MANIFEST_FILE) && tops.size === 1 && top !== undefined && names.includes(`${top}/${MANIFEST_FILE}`)) {
-    root = path.join(dir, top);
-  }
-  return { root, files: names };
-}
-
-/** Extracts a .zip into a temporary folder, verifies it there, and removes the folder. */
-export async function verifyZipPackage(
-  zipFile: string,
-  options: { expectedPublicKeyPem?: string; limits?: ReadZipLimits } = {},
-): Promise<PackageVerification> {
-  const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-verify-'));
-  try {
-    const { root } = await unzipPackage(zipFile, path.join(work, 'package'), options.limits);
-    return await verifyPackage(root, options.expectedPublicKeyPem === undefined ? {} : { expectedPublicKeyPem: options.expectedPublicKeyPem });
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
+// The .zip side (write, extract, verify) lives in package-zip.ts; re-exported for callers of this module.
+export { unzipPackage, verifyZipPackage, zipPackage } from './package-zip';

@@ -1,4 +1,8 @@
 import { sha256Hex } from './hash';
+import { pointerPart, TreeParser, type JNode } from './json-tree';
+import { holdsSecretValue, isNameField, isSecretKeyName } from './redact-names';
+import { applyPatterns, isMasked, PATTERN_TRIGGER, REDACTED } from './redact-patterns';
+import { decodedVariants, knownSecrets, type KnownSecrets } from './secret-forms';
 
 /**
  * Secrets are removed from raw API response bodies before they are stored in `raw/`.
@@ -8,17 +12,24 @@ import { sha256Hex } from './hash';
  * is deliberately not offered: the rest of the body is public in the package, so a hash of the
  * original would let anyone confirm guesses of a low-entropy secret (a short password, a PIN).
  *
- * JSON bodies are rewritten in place: only the string literals that hold a secret change, so
- * numbers keep their exact digits (ids beyond 2^53), keys keep their order, whitespace stays, and
- * a body with nothing to redact is stored byte for byte. Structure is kept so verdicts can be
- * recomputed from raw/: a redacted value becomes the string `[redacted]`; empty strings, nulls,
- * booleans, numbers and values Sentry already masks (`**********`) are left as they are.
+ * JSON bodies are parsed once and judged on the decoded values: every string and every key after
+ * JSON has undone its escapes (`sntryu\u005f...`, `"pass\u0077ord"`), and again after URL,
+ * `\x`, HTML-entity decoding (`sntryu%5F...`). Only the string literals that hold a secret are
+ * rewritten, so numbers keep their exact digits (ids beyond 2^53), keys keep their order, and a
+ * body with nothing to redact is stored byte for byte. A redacted value becomes `[redacted]`;
+ * empty strings, nulls, booleans, numbers and values Sentry already masks (`**********`) stay.
  * Identifiers stay: a client key's `id` and `public`, `publicKey`, `clientId`,
  * `tokenLastCharacters`, `securityTokenHeader` (a header name), `sentry_key=` in URLs.
  * Bodies that are not JSON go through the same value patterns plus `key: value` / `key=value`
- * and header-line rules.
+ * and header-line rules. Whatever the mode, the result is searched once more, decoded: a body
+ * that still holds a credential in any form is withheld (replaced by a note), never stored.
  */
-export const REDACTED = '[redacted]';
+export { REDACTED } from './redact-patterns';
+
+export interface RedactOptions {
+  /** Secrets known by value (the session's API token): found plain, escaped, URL-encoded or in base64. */
+  readonly secrets?: readonly string[];
+}
 
 export interface RedactionResult {
   /** The body to store in raw/. */
@@ -32,110 +43,117 @@ export interface RedactionResult {
   /** JSON Pointers of the redacted values (JSON mode; empty in text mode). */
   readonly redactedPaths: readonly string[];
   readonly mode: 'json' | 'text';
+  /** Why the stored body differs beyond ordinary redaction (a known secret found, the body withheld). */
+  readonly note?: string;
+  /** The body as received, parsed (JSON mode): callers need not parse it a second time. */
+  readonly parsed?: unknown;
 }
 
-// Normalized (lowercase, alphanumerics only) endings of property names that hold secrets. Endings
-// rather than names so `clientSecret`, `scim_api_token` and `sentry:token` are all caught, while
-// `tokenLastCharacters`, `securityTokenHeader` and `publicKey` are not.
-const SECRET_NAME_ENDINGS = [
-  'password', 'passwd', 'passphrase', 'secret', 'secrets', 'token', 'tokens', 'apikey', 'apikeys',
-  'privatekey', 'secretkey', 'accesskey', 'signingkey', 'authorization', 'cookie', 'cookies',
-  'credential', 'credentials', 'sessionid', 'sessionkey', 'sentryauth', 'bearer', 'jwt',
-  // A member's invite_link carries the token that accepts the invitation.
-  'invitelink',
-];
+export { isSecretKeyName } from './redact-names';
 
-// Property names repeat by the hundred thousand in large pages (members, rosters): remember them.
-const secretNameCache = new Map<string, boolean>();
-
-/** True for property (or header) names whose values are secrets: `secret`, `clientSecret`, `Authorization`, ... */
-export function isSecretKeyName(name: string): boolean {
-  const known = secretNameCache.get(name);
-  if (known !== undefined) return known;
-  const n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const secret = n !== '' && SECRET_NAME_ENDINGS.some((ending) => n.endsWith(ending));
-  if (secretNameCache.size > 10_000) secretNameCache.clear();
-  secretNameCache.set(name, secret);
-  return secret;
+interface Ctx {
+  n: number;
+  readonly known: KnownSecrets;
+  /** Set when a known secret (the token) was found. */
+  knownHit: boolean;
+  /** Keys seen to need no redaction: keys repeat in every item of a page. */
+  readonly cleanKeys: Set<string>;
+  /** False when the body holds no escape at all: then no string needs decoding to be judged. */
+  readonly decode: boolean;
 }
 
-// The one-time grant `code` Sentry returns right after an app installation; error codes
-// (`sso-required`) are short and have dashes, so they stay.
-function isGrantCode(key: string, value: unknown): boolean {
-  return key === 'code' && typeof value === 'string' && /^[A-Za-z0-9]{24,}$/.test(value);
+function ctxOf(known: KnownSecrets, decode = true): Ctx {
+  return { n: 0, known, knownHit: false, cleanKeys: new Set(), decode };
+}
+
+const NO_SECRETS = knownSecrets([]);
+
+// Any escape that decoding undoes, as it appears in a body (JSON's \u, \x, %xx, HTML entities).
+const ESCAPES_IN_BODY = /\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|%[0-9a-fA-F]{2}|&#|&[a-zA-Z]+;/;
+
+/**
+ * One look at the whole body decides how much each string costs: with no escape anywhere, no
+ * string needs decoding; with neither an escape nor a known secret's form, none needs the
+ * known-secret search. Two substring scans, no allocation, instead of work on every string.
+ */
+function bodyContext(text: string, known: KnownSecrets): Ctx {
+  const encoded = ESCAPES_IN_BODY.test(text);
+  return ctxOf(known.size > 0 && (encoded || known.appearsIn(text)) ? known : NO_SECRETS, encoded);
+}
+
+function redactKey(key: string, ctx: Ctx): string {
+  if (ctx.cleanKeys.has(key)) return key;
+  const out = redactString(key, false, ctx);
+  if (out === key) ctx.cleanKeys.add(key);
+  return out;
 }
 
 function holdsSecret(key: string, value: unknown, siblingSaysSecret: boolean): boolean {
-  return isSecretKeyName(key) || isGrantCode(key, value) || (siblingSaysSecret && key.toLowerCase() === 'value');
+  return holdsSecretValue(key, value) || (siblingSaysSecret && key.toLowerCase() === 'value');
 }
-
-// Sibling keys that name what a neighbouring `value` holds: [{name: "Authorization", value: "..."}].
-const NAME_FIELDS = new Set(['name', 'key', 'header', 'headername', 'field']);
-
-function isMasked(value: string): boolean {
-  return value === '' || value === REDACTED || /^\*+$/.test(value);
-}
-
-interface Counter {
-  n: number;
-}
-
-// Every pattern below needs one of these; most strings have none, and skip five regexes.
-const PATTERN_TRIGGER = /-----BEGIN|sntry[a-z]_|bearer|basic|:\/\/|=/i;
 
 // Patterns of secrets that are recognisable wherever they occur.
-function scrubPatterns(s: string, counter: Counter): string {
-  if (!PATTERN_TRIGGER.test(s)) return s;
-  const hit = (replacement: string): string => {
-    counter.n += 1;
-    return replacement;
-  };
-  return (
-    s
-      .replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g, () => hit(REDACTED))
-      // Sentry user (sntryu_) and org (sntrys_) auth tokens, and any later sntry?_ kind.
-      .replace(/sntry[a-z]_[A-Za-z0-9_+/=.-]+/g, () => hit(REDACTED))
-      .replace(/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{6,}/gi, (_m, scheme: string, sp: string) => hit(`${scheme}${sp}${REDACTED}`))
-      // The password of URL userinfo: the DSN secret in https://<public>:<secret>@host/1. The
-      // public part before the colon is an identifier and stays.
-      .replace(
-        /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#"']*):([^\s@/?#"']+)@/gi,
-        (m, scheme: string, user: string, pass: string) => (pass === REDACTED ? m : hit(`${scheme}${user}:${REDACTED}@`)),
-      )
-      // name=value pairs (query strings, X-Sentry-Auth's sentry_secret=...) whose name is secret-ish.
-      .replace(/([A-Za-z][A-Za-z0-9_.-]*)=([^&#\s,;"']+)/g, (m, name: string, value: string) =>
-        isSecretKeyName(name) && !isMasked(value) ? hit(`${name}=${REDACTED}`) : m,
-      )
-  );
+function scrubPatterns(s: string, ctx: Ctx): string {
+  let out = s;
+  if (ctx.known.size > 0) {
+    out = ctx.known.scrub(out, () => {
+      ctx.n += 1;
+      ctx.knownHit = true;
+    });
+  }
+  // Most strings stop here; the callbacks below are made only for the few that go on.
+  if (!PATTERN_TRIGGER.test(out)) return out;
+  return applyPatterns(out, () => {
+    ctx.n += 1;
+  });
 }
 
-function redactSecretValue(value: string, counter: Counter): string {
+// What the patterns catch only once a string is decoded: a token URL-encoded or escaped twice.
+const DECODED_LEAK = /sntry[a-z]_[A-Za-z0-9]{6}|-----BEGIN [A-Z0-9 ]*PRIVATE KEY/;
+
+// Cheap test before decoding: every escape decodedVariants undoes starts with one of these.
+const DECODE_HINT = /[%\\&]/;
+
+/** Whether a string still holds a credential in some encoding once the rules have run on it. */
+function leaksDecoded(s: string, ctx: Ctx): boolean {
+  if (ctx.known.size > 0 && ctx.known.holds(s)) return true;
+  if (!ctx.decode || !DECODE_HINT.test(s)) return false;
+  const variants = decodedVariants(s);
+  return variants.length > 1 && variants.some((v) => DECODED_LEAK.test(v));
+}
+
+function redactSecretValue(value: string, ctx: Ctx): string {
   if (isMasked(value)) return value;
   // A URL whose secret is its userinfo password (dsn.secret) keeps host and public key.
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:[^\s@/?#]+@\S+$/i.test(value)) return scrubPatterns(value, counter);
-  counter.n += 1;
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*:[^\s@/?#]+@\S+$/i.test(value)) return redactString(value, false, ctx);
+  ctx.n += 1;
   return REDACTED;
 }
 
-/** The redacted form of one string found under `secret` (a secret-ish property) or elsewhere. */
-function redactString(value: string, secret: boolean, counter: Counter): string {
-  return secret ? redactSecretValue(value, counter) : scrubPatterns(value, counter);
+/** The redacted form of one decoded string found under `secret` (a secret-ish property) or elsewhere. */
+function redactString(value: string, secret: boolean, ctx: Ctx): string {
+  if (secret) return redactSecretValue(value, ctx);
+  const out = scrubPatterns(value, ctx);
+  if (!leaksDecoded(out, ctx)) return out;
+  ctx.n += 1;
+  if (ctx.known.holds(out)) ctx.knownHit = true;
+  return REDACTED;
 }
 
 /** Redacts a parsed JSON value (a deep copy is returned; the input is not modified). */
-export function redactJsonValue<T>(value: T): T {
-  return walkValue(value, false, { n: 0 }) as T;
+export function redactJsonValue<T>(value: T, options: RedactOptions = {}): T {
+  return walkValue(value, false, ctxOf(knownSecrets(options.secrets))) as T;
 }
 
-function walkValue(value: unknown, secret: boolean, counter: Counter): unknown {
-  if (typeof value === 'string') return redactString(value, secret, counter);
-  if (Array.isArray(value)) return value.map((v) => walkValue(v, secret, counter));
+function walkValue(value: unknown, secret: boolean, ctx: Ctx): unknown {
+  if (typeof value === 'string') return redactString(value, secret, ctx);
+  if (Array.isArray(value)) return value.map((v) => walkValue(v, secret, ctx));
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value as Record<string, unknown>);
     const valueIsSecret = siblingNamesSecret(entries.map(([k, v]) => ({ key: k, str: typeof v === 'string' ? v : null })));
     const out: Record<string, unknown> = {};
     for (const [k, v] of entries) {
-      out[scrubPatterns(k, counter)] = walkValue(v, holdsSecret(k, v, valueIsSecret), counter);
+      out[redactKey(k, ctx)] = walkValue(v, holdsSecret(k, v, valueIsSecret), ctx);
     }
     return out;
   }
@@ -143,100 +161,7 @@ function walkValue(value: unknown, secret: boolean, counter: Counter): unknown {
 }
 
 function siblingNamesSecret(entries: readonly { key: string; str: string | null }[]): boolean {
-  return entries.some((e) => NAME_FIELDS.has(e.key.toLowerCase()) && e.str !== null && isSecretKeyName(e.str));
-}
-
-// A JSON parse tree that remembers where each string literal sits in the text.
-type JNode =
-  | { kind: 'string'; value: string; start: number; end: number }
-  | { kind: 'object'; entries: { key: string; keyStart: number; keyEnd: number; value: JNode }[] }
-  | { kind: 'array'; items: JNode[] }
-  | { kind: 'scalar' };
-
-const MAX_DEPTH = 512;
-
-/** Parses text already known to be valid JSON (JSON.parse accepted it). */
-class TreeParser {
-  private pos = 0;
-  constructor(private readonly text: string) {}
-
-  parse(): JNode {
-    const node = this.value(0);
-    this.ws();
-    if (this.pos !== this.text.length) throw new Error('trailing data');
-    return node;
-  }
-
-  private ws(): void {
-    const t = this.text;
-    for (;;) {
-      const c = t.charCodeAt(this.pos);
-      if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return;
-      this.pos++;
-    }
-  }
-
-  private string(): { value: string; start: number; end: number } {
-    const start = this.pos;
-    this.pos++; // opening quote
-    const t = this.text;
-    for (;;) {
-      const c = t.charCodeAt(this.pos);
-      if (c === 34) break; // "
-      if (Number.isNaN(c)) throw new Error('unterminated string');
-      this.pos += c === 92 ? 2 : 1; // backslash escapes the next character
-    }
-    this.pos++;
-    const literal = this.text.slice(start, this.pos);
-    // Only escapes need decoding; a plain literal is its own content.
-    return { value: literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1), start, end: this.pos };
-  }
-
-  private value(depth: number): JNode {
-    if (depth > MAX_DEPTH) throw new Error('too deep');
-    this.ws();
-    const c = this.text[this.pos];
-    if (c === '"') return { kind: 'string', ...this.string() };
-    if (c === '{') {
-      this.pos++;
-      const entries: { key: string; keyStart: number; keyEnd: number; value: JNode }[] = [];
-      this.ws();
-      if (this.text[this.pos] === '}') {
-        this.pos++;
-        return { kind: 'object', entries };
-      }
-      for (;;) {
-        this.ws();
-        const k = this.string();
-        this.ws();
-        this.pos++; // colon
-        entries.push({ key: k.value, keyStart: k.start, keyEnd: k.end, value: this.value(depth + 1) });
-        this.ws();
-        if (this.text[this.pos++] === '}') return { kind: 'object', entries };
-      }
-    }
-    if (c === '[') {
-      this.pos++;
-      const items: JNode[] = [];
-      this.ws();
-      if (this.text[this.pos] === ']') {
-        this.pos++;
-        return { kind: 'array', items };
-      }
-      for (;;) {
-        items.push(this.value(depth + 1));
-        this.ws();
-        if (this.text[this.pos++] === ']') return { kind: 'array', items };
-      }
-    }
-    // A number, true, false or null: [-+0-9.eE] and lower-case letters.
-    for (;;) {
-      const c = this.text.charCodeAt(this.pos);
-      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || c === 45 || c === 43 || c === 46 || c === 69)) break;
-      this.pos++;
-    }
-    return { kind: 'scalar' };
-  }
+  return entries.some((e) => isNameField(e.key) && e.str !== null && isSecretKeyName(e.str));
 }
 
 interface Edit {
@@ -245,36 +170,32 @@ interface Edit {
   text: string;
 }
 
-function pointerPart(s: string): string {
-  return s.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-function collectEdits(node: JNode, pointer: string, secret: boolean, edits: Edit[], paths: string[], counter: Counter): void {
+function collectEdits(node: JNode, pointer: string, secret: boolean, edits: Edit[], paths: string[], ctx: Ctx): void {
   if (node.kind === 'string') {
-    const before = counter.n;
-    const next = redactString(node.value, secret, counter);
+    const before = ctx.n;
+    const next = redactString(node.value, secret, ctx);
     if (next !== node.value) {
       edits.push({ start: node.start, end: node.end, text: JSON.stringify(next) });
       paths.push(pointer);
     } else {
-      counter.n = before;
+      ctx.n = before;
     }
   } else if (node.kind === 'array') {
-    node.items.forEach((item, i) => collectEdits(item, `${pointer}/${i}`, secret, edits, paths, counter));
+    node.items.forEach((item, i) => collectEdits(item, `${pointer}/${i}`, secret, edits, paths, ctx));
   } else if (node.kind === 'object') {
     const valueIsSecret = siblingNamesSecret(
       node.entries.map((e) => ({ key: e.key, str: e.value.kind === 'string' ? e.value.value : null })),
     );
     for (const e of node.entries) {
-      const keyCounter = { n: 0 };
-      const key = scrubPatterns(e.key, keyCounter);
+      const before = ctx.n;
+      const key = redactKey(e.key, ctx);
       if (key !== e.key) {
-        counter.n += 1;
+        ctx.n = before + 1;
         edits.push({ start: e.keyStart, end: e.keyEnd, text: JSON.stringify(key) });
         paths.push(`${pointer}/${pointerPart(e.key)} (key)`);
       }
       const childSecret = holdsSecret(e.key, e.value.kind === 'string' ? e.value.value : null, valueIsSecret);
-      collectEdits(e.value, `${pointer}/${pointerPart(key)}`, childSecret, edits, paths, counter);
+      collectEdits(e.value, `${pointer}/${pointerPart(key)}`, childSecret, edits, paths, ctx);
     }
   }
 }
@@ -283,10 +204,10 @@ function collectEdits(node: JNode, pointer: string, secret: boolean, edits: Edit
  * Whether the walk of `collectEdits` would change anything, on the natively parsed value: the
  * position-keeping parser is slow on 100 kB pages, and most pages need no edit at all.
  */
-function wouldRedact(value: unknown, secret: boolean): boolean {
-  if (typeof value === 'string') return redactString(value, secret, { n: 0 }) !== value;
+function wouldRedact(value: unknown, secret: boolean, ctx: Ctx): boolean {
+  if (typeof value === 'string') return redactString(value, secret, ctx) !== value;
   if (Array.isArray(value)) {
-    for (const v of value) if (wouldRedact(v, secret)) return true;
+    for (const v of value) if (wouldRedact(v, secret, ctx)) return true;
     return false;
   }
   if (typeof value === 'object' && value !== null) {
@@ -294,29 +215,39 @@ function wouldRedact(value: unknown, secret: boolean): boolean {
     let valueIsSecret = false;
     for (const k in obj) {
       const v = obj[k];
-      if (NAME_FIELDS.has(k.toLowerCase()) && typeof v === 'string' && isSecretKeyName(v)) valueIsSecret = true;
+      if (typeof v === 'string' && isNameField(k) && isSecretKeyName(v)) valueIsSecret = true;
     }
     for (const k in obj) {
       const v = obj[k];
-      if (scrubPatterns(k, { n: 0 }) !== k) return true;
-      if (wouldRedact(v, holdsSecret(k, typeof v === 'string' ? v : null, valueIsSecret))) return true;
+      if (redactKey(k, ctx) !== k) return true;
+      if (wouldRedact(v, holdsSecret(k, typeof v === 'string' ? v : null, valueIsSecret), ctx)) return true;
     }
   }
   return false;
 }
 
-function redactJsonText(text: string): { text: string; redactions: number; paths: string[] } | null {
-  let tree: JNode;
+interface JsonRedaction {
+  text: string;
+  redactions: number;
+  paths: string[];
+  parsed: unknown;
+  knownHit: boolean;
+}
+
+/** Null when the text is not JSON. One native parse; the position-keeping parse only when something changes. */
+function redactJsonText(text: string, base: Ctx): JsonRedaction | null {
+  let parsed: unknown;
   try {
-    if (!wouldRedact(JSON.parse(text), false)) return { text, redactions: 0, paths: [] };
-    tree = new TreeParser(text).parse();
+    parsed = JSON.parse(text);
   } catch {
     return null;
   }
+  if (!wouldRedact(parsed, false, base)) return { text, redactions: 0, paths: [], parsed, knownHit: false };
+  const tree = new TreeParser(text).parse();
   const edits: Edit[] = [];
   const paths: string[] = [];
-  const counter = { n: 0 };
-  collectEdits(tree, '', false, edits, paths, counter);
+  const ctx = ctxOf(base.known, base.decode);
+  collectEdits(tree, '', false, edits, paths, ctx);
   // One pass over the text (edits in order): splicing edit by edit copied a 100 kB key page
   // hundreds of times.
   const pieces: string[] = [];
@@ -326,53 +257,47 @@ function redactJsonText(text: string): { text: string; redactions: number; paths
     at = e.end;
   }
   pieces.push(text.slice(at));
-  return { text: pieces.join(''), redactions: paths.length, paths };
+  return { text: pieces.join(''), redactions: paths.length, paths, parsed, knownHit: ctx.knownHit };
 }
 
 /** Redacts text that is not JSON: header lines, key/value pairs, then the value patterns. */
-export function redactText(text: string): { text: string; redactions: number } {
-  const counter = { n: 0 };
+export function redactText(text: string, options: RedactOptions = {}): { text: string; redactions: number } {
+  const ctx = ctxOf(knownSecrets(options.secrets));
+  const out = redactPlainText(text, ctx);
+  return { text: out, redactions: ctx.n };
+}
+
+function redactPlainText(text: string, ctx: Ctx): string {
   const hit = (replacement: string): string => {
-    counter.n += 1;
+    ctx.n += 1;
     return replacement;
   };
   let out = text.replace(
-    /\b((?:proxy-)?authorization|(?:set-)?cookie|x-sentry-auth|x-api-key)(\s*:\s*)([^\r\n]+)/gi,
+    /\b((?:proxy-)?authorization|(?:set-)?cookie|x-sentry-auth|x-api-key|x-[a-z-]*signature)(\s*:\s*)([^\r\n]+)/gi,
     (_m, name: string, sep: string) => hit(`${name}${sep}${REDACTED}`),
   );
   // "key": "value", key: value, key='value' where key is secret-ish.
   out = out.replace(
     /(["']?)([A-Za-z_][A-Za-z0-9_.:-]*)\1(\s*[:=]\s*)(\[redacted\]|"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s&#,;"'}\]]+)/g,
     (m, q: string, name: string, sep: string, value: string) => {
-      if (!isSecretKeyName(name)) return m;
       const quote = value.startsWith('"') || value.startsWith("'") ? value[0] ?? '' : '';
       const inner = quote === '' ? value : value.slice(1, -1);
-      if (isMasked(inner)) return m;
+      if (!holdsSecretValue(name, inner) || isMasked(inner)) return m;
       return hit(`${q}${name}${q}${sep}${quote}${REDACTED}${quote}`);
     },
   );
-  out = scrubPatterns(out, counter);
-  return { text: out, redactions: counter.n };
+  return scrubPatterns(out, ctx);
 }
 
-const SECRET_NAME_IN_NORMALIZED = new RegExp(`(?:${SECRET_NAME_ENDINGS.join('|')})["=:]`);
-const PATTERN_IN_BODY = /"code"|-----BEGIN|sntry[a-z]_|\b(?:bearer|basic)\s|:\/\/[^\s:@/?#"']*:[^\s@/?#"']+@/i;
-
-/**
- * Whether a body could hold anything the rules redact: a secret-ish name anywhere (keys,
- * `name=value`, header names, a sibling `name` field), a grant `code`, or a value pattern. A
- * superset of the rules' triggers, so a body without any is stored as it came, without the cost
- * of parsing it (most pages of members and team rosters). Names are compared lower-cased without
- * non-alphanumerics; on the body normalized the same way (keeping the quote that closes a JSON
- * string and the `=` or `:` after a name in text) a secret name is an ending followed by one of
- * those. Normalizing only joins neighbours, so it can add matches, never lose one.
- */
-function mayHoldSecret(text: string): boolean {
-  return PATTERN_IN_BODY.test(text) || SECRET_NAME_IN_NORMALIZED.test(text.toLowerCase().replace(/[^a-z0-9"=:]+/g, ''));
+/** What is stored instead of a body that would still hold a credential after redaction. */
+export function withheldBody(bytes: number): string {
+  return `[sentry-harden withheld this response body (${bytes} bytes): it held a credential in an encoded form that could not be removed in place]`;
 }
+
+const KNOWN_NOTE = 'The response held the session API token (possibly escaped or encoded); it was redacted before storing.';
 
 /** Redacts one raw response body for storage in raw/. */
-export function redactResponseBody(body: string | Uint8Array): RedactionResult {
+export function redactResponseBody(body: string | Uint8Array, options: RedactOptions = {}): RedactionResult {
   let text: string;
   let encoding: 'utf8' | 'latin1' = 'utf8';
   if (typeof body === 'string') {
@@ -386,9 +311,37 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
       encoding = 'latin1';
     }
   }
-  if (!mayHoldSecret(text)) {
-    // Bytes, digest and `mode` are worked out only if asked: the client hashes what it stores
-    // itself, and parsing a 100 kB page to label it costs more than the rest.
+  const known = knownSecrets(options.secrets);
+  const base = bodyContext(text, known);
+  const json = encoding === 'utf8' ? redactJsonText(text, base) : null;
+  let result: { text: string; redactions: number; paths: string[]; knownHit: boolean };
+  if (json) {
+    result = json;
+  } else {
+    // Text bodies are searched whole, decoded: an HTML error page may echo the token as `&#95;`.
+    const ctx = ctxOf(known);
+    const out = redactPlainText(text, ctx);
+    result = { text: out, redactions: ctx.n, paths: [], knownHit: ctx.knownHit };
+  }
+  let note = result.knownHit ? KNOWN_NOTE : undefined;
+  // The last look, on the stored text: what no rule removed in place is not stored. Every string
+  // of a JSON body was judged decoded already, so its raw text is only searched as it is (an
+  // escape can hide the first character of a form from the decoded string: `\ntoken`); a text
+  // body is searched decoded, whole. JSON is then stored re-serialised from the redacted value;
+  // what still leaks is withheld.
+  const rawLeak = (t: string): boolean => known.appearsIn(t) || DECODED_LEAK.test(t);
+  if (json && rawLeak(result.text)) {
+    const ctx = ctxOf(known);
+    const again = JSON.stringify(walkValue(json.parsed, false, ctx));
+    result = { text: again, redactions: Math.max(ctx.n, 1), paths: [], knownHit: result.knownHit || ctx.knownHit };
+    note = 'The response held a credential in a form that could not be redacted in place; it is stored re-serialised from the redacted value.';
+  }
+  if (json ? rawLeak(result.text) : leaksDecoded(result.text, ctxOf(known))) {
+    result = { text: withheldBody(Buffer.byteLength(text, encoding)), redactions: result.redactions + 1, paths: [], knownHit: result.knownHit };
+    note = 'The response still held a credential in an encoded form after redaction; the body was withheld.';
+  }
+  if (result.redactions === 0 && result.text === text) {
+    // Bytes, digest and `mode` are worked out only if asked: the client hashes what it stores itself.
     let bytes: Buffer | undefined;
     return {
       text,
@@ -401,15 +354,11 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
       },
       redactions: 0,
       redactedPaths: [],
-      get mode(): 'json' | 'text' {
-        return encoding === 'utf8' && isJson(text) ? 'json' : 'text';
-      },
+      mode: json === null ? 'text' : 'json',
+      ...(json ? { parsed: json.parsed } : {}),
     };
   }
-  const json = encoding === 'utf8' ? redactJsonText(text) : null;
-  const result = json ?? { ...redactText(text), paths: [] };
-  const bytes =
-    result.redactions === 0 && typeof body !== 'string' ? Buffer.from(body) : Buffer.from(result.text, encoding);
+  const bytes = Buffer.from(result.text, encoding);
   return {
     text: result.text,
     bytes,
@@ -417,14 +366,7 @@ export function redactResponseBody(body: string | Uint8Array): RedactionResult {
     redactions: result.redactions,
     redactedPaths: result.paths,
     mode: json === null ? 'text' : 'json',
+    ...(note ? { note } : {}),
+    ...(json ? { parsed: json.parsed } : {}),
   };
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

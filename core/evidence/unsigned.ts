@@ -111,7 +111,18 @@ export async function verifyUnsignedPackage(dir: string): Promise<PackageVerific
         `and anyone could have rewritten the files and ${MANIFEST_FILE} together (authenticity not checked).`,
     ],
     statement: null,
+    warnings: [],
   };
+}
+
+/** The files manifest.json lists (an unsigned package's stand-in for the signed subject list). */
+export async function manifestListing(dir: string): Promise<string[]> {
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), 'utf8')));
+    return parsed.success ? parsed.data.files.map((f) => f.path) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** What report.json must say in a package of this layout; a stripped signature shows here. */

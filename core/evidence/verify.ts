@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditSnapshot, EvidenceReport, RawResponse } from '../../shared/evidence';
 import { EvidenceReportSchema } from '../../shared/evidence';
@@ -10,11 +10,13 @@ import type { HttpMethod, ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
 import { EvidenceError } from './errors';
 import { sha256Hex } from './hash';
-import { verifyPackage, type PackageVerification } from './package';
-import { openPackage, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
+import { ENVELOPE_FILE, verifyPackage, type PackageVerification } from './package';
+import { openPackage, RAW_DIR, rawFileName, REPORT_FILE, type OpenedPackage } from './package-files';
 import { compareCounts, compareFindings, recomputeAudit, type RecomputedAudit } from './recompute';
 import { applyExceptions } from './registers';
-import { isUnsignedLayout, unsignedConsistency, verifyUnsignedPackage } from './unsigned';
+import { isUnsignedLayout, manifestListing, unsignedConsistency, verifyUnsignedPackage } from './unsigned';
+import { TOOL_VERSION } from '../engine/report';
+import { checkRenderedFiles, duplicateKeyProblems, duplicateKeysInPayload, foreignSignedFiles, unreferencedRawFiles } from './verify-strict';
 import { evidenceGroupProblems } from './verify-groups';
 import { EVIDENCE_KIND } from './writer';
 
@@ -48,6 +50,14 @@ export interface EvidenceVerification {
   readonly recomputed: readonly { readonly audit: 'before' | 'after' | 'audit'; readonly findings: number; readonly agrees: boolean }[];
   readonly problems: readonly string[];
   readonly notes: readonly string[];
+  /** Unlisted files let through by `ignoreUnlisted`; printed loudly. */
+  readonly warnings: readonly string[];
+}
+
+export interface VerifyEvidenceOptions {
+  readonly expectedPublicKeyPem?: string;
+  /** Files the manifest does not list make the package INVALID unless this is set (then: warnings). */
+  readonly ignoreUnlisted?: boolean;
 }
 
 const SettingsSchema = AuditSettingsOverridesSchema.required();
@@ -57,13 +67,13 @@ const SettingsSchema = AuditSettingsOverridesSchema.required();
  * `problems`); throws EvidenceError when verification cannot run: the path does not exist
  * (`not_found`) or the expected public key is unusable (`invalid_input`).
  */
-export async function verifyEvidencePackage(target: string, options: { expectedPublicKeyPem?: string } = {}): Promise<EvidenceVerification> {
+export async function verifyEvidencePackage(target: string, options: VerifyEvidenceOptions = {}): Promise<EvidenceVerification> {
   let opened;
   try {
     opened = await openPackage(target);
   } catch (e) {
     if (e instanceof EvidenceError && e.code === 'invalid_input') {
-      return { valid: false, status: 'invalid', format: 'zip', integrity: null, report: null, recomputed: [], problems: [`${path.basename(target)}: ${e.message}`], notes: [] };
+      return { valid: false, status: 'invalid', format: 'zip', integrity: null, report: null, recomputed: [], problems: [`${path.basename(target)}: ${e.message}`], notes: [], warnings: [] };
     }
     throw e;
   }
@@ -74,11 +84,14 @@ export async function verifyEvidencePackage(target: string, options: { expectedP
     const notes = [...integrity.notes];
     const content = await checkContent(opened.dir, integrity, problems, notes);
     if (content.report) problems.push(...unsignedConsistency(content.report, unsigned, options.expectedPublicKeyPem !== undefined));
+    const warnings = [...integrity.warnings];
+    await checkStrict(opened, integrity, content.report, options, problems, warnings);
     const intact = problems.length === 0 && integrity.files.every((f) => f.ok);
     const valid = !unsigned && integrity.valid && intact;
     return {
       valid,
       status: valid ? 'valid' : unsigned && intact && content.report !== null ? 'unsigned' : 'invalid',
+      warnings,
       format: opened.zip ? 'zip' : 'folder',
       integrity,
       report: content.report,
@@ -189,9 +202,6 @@ async function checkContent(
       bodies.set(r.sha256, data.toString('utf8'));
     }
   }
-  const listed = new Set(audits.flatMap((a) => a.responses.map((r) => r.sha256)));
-  const unlisted = (await readdir(path.join(dir, RAW_DIR)).catch(() => [] as string[])).filter((n) => !listed.has(n.replace(/\.json$/, '')));
-  if (unlisted.length > 0) notes.push(`${unlisted.length} file(s) in ${RAW_DIR}/ are not responses of either audit: ${unlisted.slice(0, 3).join(', ')}.`);
 
   // Each finding's reads are listed, and each read's pages are responses of the same audit.
   for (const audit of audits) {
@@ -302,4 +312,47 @@ function toRecords(responses: readonly RawResponse[], bodies: ReadonlyMap<string
     });
   }
   return out;
+}
+
+/**
+ * Padding and re-dressing (verify-strict.ts): zip entries outside the package folder, signed
+ * files a package does not have, raw/ files no audit lists, duplicate JSON keys, and readable
+ * files that are not what report.json renders to.
+ */
+async function checkStrict(
+  opened: OpenedPackage,
+  integrity: PackageVerification,
+  report: EvidenceReport | null,
+  options: VerifyEvidenceOptions,
+  problems: string[],
+  warnings: string[],
+): Promise<void> {
+  for (const rel of opened.outside) {
+    const reason = `${rel}: outside the package folder of the .zip, so not in the signed manifest`;
+    if (options.ignoreUnlisted) warnings.push(`${reason}; ignored because --ignore-unlisted was given`);
+    else problems.push(reason);
+  }
+  // Signed packages: the statement's subjects; unsigned ones: what manifest.json lists.
+  const signed = new Set(integrity.statement ? integrity.statement.subject.map((s) => s.name) : await manifestListing(opened.dir));
+  if (signed.size === 0) return;
+  problems.push(...foreignSignedFiles(signed));
+  problems.push(...(await duplicateKeyProblems(opened.dir, [...signed, ENVELOPE_FILE])));
+  const envelope = await readFile(path.join(opened.dir, ENVELOPE_FILE), 'utf8').catch(() => null);
+  const payload = envelope === null ? null : payloadOf(envelope);
+  if (payload !== null) problems.push(...duplicateKeysInPayload(payload, ENVELOPE_FILE));
+  if (!report) return;
+  const listed = new Set(auditsOf(report).flatMap((a) => a.responses.map((r) => r.sha256)));
+  problems.push(...unreferencedRawFiles(signed, listed));
+  const signer = report.signer ?? (integrity.signature.fingerprint && integrity.signature.keyid ? { fingerprint: integrity.signature.fingerprint, keyid: integrity.signature.keyid } : null);
+  const raw = JSON.parse(await readFile(path.join(opened.dir, REPORT_FILE), 'utf8')) as EvidenceReport;
+  problems.push(...(await checkRenderedFiles(opened.dir, raw, signer, signed, TOOL_VERSION)));
+}
+
+function payloadOf(envelopeText: string): string | null {
+  try {
+    const env = JSON.parse(envelopeText) as { payload?: unknown };
+    return typeof env.payload === 'string' ? Buffer.from(env.payload, 'base64').toString('utf8') : null;
+  } catch {
+    return null;
+  }
 }

@@ -27,7 +27,8 @@ import { groupSharedReads } from './shared-reads';
 import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
 import { signPackage, writeManifest, zipPackage } from './package';
-import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, replaceableFolder, REPORT_FILE } from './package-files';
+import { checkPackageDestination } from './destination';
+import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
 import { applyExceptions, emptyRegisterSet } from './registers';
 
 /** `report.json`'s `kind`, and what the statement's predicate says the package is. */
@@ -256,20 +257,12 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
  * ends in `.zip`. The package is assembled in a temporary folder beside `out` and moved into place
  * only once signed, so an interrupted run never leaves half a package. An existing `out` is
  * replaced only when it holds nothing but package files (an earlier package or report); anything
- * else is refused (EvidenceError('invalid_input')).
+ * else is refused (EvidenceError('invalid_input')), and so is an existing .zip: it is never overwritten.
  */
 export async function writeEvidencePackage(out: string, input: EvidenceInput, options: WritePackageOptions): Promise<WrittenPackage> {
   const target = path.resolve(out);
   const asZip = target.toLowerCase().endsWith('.zip');
-  if (!asZip) {
-    const state = await replaceableFolder(target);
-    if (!state.replaceable) {
-      throw new EvidenceError(
-        'invalid_input',
-        `${target} already holds files that are not part of an evidence package (${state.foreign.slice(0, 5).join(', ')}${state.foreign.length > 5 ? ', ...' : ''}); choose a new or empty folder.`,
-      );
-    }
-  }
+  await checkPackageDestination(target);
   const report = buildEvidenceReport(input, options.key, { reason: options.unsignedReason ?? 'no signing key was available' });
   const raw = await rawSources([...(input.before ? [input.before] : []), input.final]);
   const parent = path.dirname(target);

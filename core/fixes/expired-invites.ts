@@ -30,8 +30,14 @@ export const expiredInvitesFix: FixDefinition = {
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const keep = new Set(listParam(ctx.params.keepInvites));
     const changes: ChangeDraft[] = [];
+    const notes: FixProposal['notes'][number][] = [];
     for (const f of findings) {
       if (f.check !== CHECK || f.status !== 'fail' || f.resource.type !== 'member' || keep.has(f.resource.id)) continue;
+      // New-model invites (GET /invited-members/) are not members: their id is not a member id.
+      if (f.details?.source === 'invited-members') {
+        notes.push({ control: '2.3', check: CHECK, resource: f.resource, kind: 'refused', message: `${f.resource.name}: this invite is on Sentry's new invite model; revoke it in Settings > Members > Pending Invites.` });
+        continue;
+      }
       changes.push(
         opChange(ctx, RULE, { args: { member: f.resource.id } }, { before: { exists: true, user: null, expired: true }, after: { exists: false, user: false, expired: false } }, {
           ref: `invite:${f.resource.id}`,
@@ -44,6 +50,6 @@ export const expiredInvitesFix: FixDefinition = {
         }),
       );
     }
-    return { changes, notes: [] };
+    return { changes, notes };
   },
 };

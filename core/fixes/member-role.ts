@@ -3,7 +3,9 @@ import type { Finding } from '../../shared/finding';
 import { memberRef } from '../controls/findings';
 import { MemberDetailSchema } from '../sentry/schemas';
 import { fieldPut, memberPath, paramsWithPrefix, summariseList } from './build';
-import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
+import type { ChangeDraft, FixContext, FixDefinition, FixProposal, OperationRule } from './types';
+import type { MemberDetail } from '../sentry/schemas';
+import type { ResourceRef } from '../../shared/finding';
 import { FixParamError } from './types';
 
 const ROLES = ['billing', 'member', 'admin', 'manager', 'owner'] as const;
@@ -13,6 +15,14 @@ const RANK: Record<string, number> = { billing: 0, member: 1, admin: 2, manager:
 const RULE: OperationRule = {
   op: 'member-fields',
   after: z.strictObject({ orgRole: z.enum(ROLES), teamRoles: z.array(z.strictObject({ teamSlug: z.string().max(200), role: z.string().max(100).nullable() })).max(10_000) }),
+  risk: 'low',
+  reversible: true,
+};
+
+/** Servers before getsentry/sentry PR #35391: the member PUT reads `role` and a list of team slugs. */
+const LEGACY_RULE: OperationRule = {
+  op: 'member-fields',
+  after: z.strictObject({ role: z.enum(ROLES), teams: z.array(z.string().max(200)).max(10_000) }),
   risk: 'low',
   reversible: true,
 };
@@ -28,7 +38,7 @@ export const memberRoleFix: FixDefinition = {
   controls: ['2.3'],
   checks: ['2.3.owner-count'],
   params: [{ key: 'role.<member id>', pattern: /^role\.\d+$/, description: `The new organization role: ${ROLES.join(', ')}.` }],
-  operations: [RULE],
+  operations: [RULE, LEGACY_RULE],
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const changes: ChangeDraft[] = [];
@@ -70,26 +80,61 @@ export const memberRoleFix: FixDefinition = {
         notes.push({ control: '2.3', resource: res, kind: 'info', message: `${res.name} already has the ${role} role.` });
         continue;
       }
-      const teamRoles = m.teamRoles.map((t) => ({ teamSlug: t.teamSlug, role: t.role }));
-      // Billing members cannot be on teams: Sentry refuses unless the teams are dropped too.
-      const billing = role === 'billing' && teamRoles.length > 0;
-      changes.push(
-        fieldPut(
-          ctx,
-          RULE,
-          { member: m.id },
-          billing ? { orgRole: { before: m.orgRole, after: role }, teamRoles: { before: teamRoles, after: [] } } : { orgRole: { before: m.orgRole, after: role } },
-          {
-            ref: `role:${id}`,
-            control: '2.3',
-            check: '2.3.owner-count',
-            resource: res,
-            description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their team roles'}.`,
-          },
-          { field: 'orgRole', ...(billing ? {} : { echo: { teamRoles } }) },
-        ),
-      );
+      changes.push(roleChange(ctx, id, m, role, res));
     }
     return { changes, notes };
   },
 };
+
+/**
+ * The PUT for one member. Refuses (FixParamError) what Sentry would do silently: without the
+ * `organizations:team-roles` feature the member PUT stores every sent team role as None
+ * (organization_member_details.py `put`), which would drop a member's team-admin roles.
+ */
+function roleChange(ctx: FixContext, id: string, m: MemberDetail, role: string, res: ResourceRef): ChangeDraft {
+  const common = { ref: `role:${id}`, control: '2.3', check: '2.3.owner-count', resource: res };
+  if (m.roleField !== 'role' && m.teamRoles === undefined) {
+    // A current server that did not say the team roles: sending the team list could reset them.
+    throw new FixParamError(
+      `role.${id}: Sentry did not report ${res.name}'s team roles (no teamRoles in GET ${memberPath(ctx, id)}), so a role change could drop them; change the role in Sentry (Settings > Members).`,
+    );
+  }
+  if (m.roleField === 'role' || m.teamRoles === undefined) {
+    // Servers before PR #35391: `role` is the field, teams are slugs without roles.
+    const teams = [...m.teams];
+    const billing = role === 'billing' && teams.length > 0;
+    return fieldPut(
+      ctx,
+      LEGACY_RULE,
+      { member: m.id },
+      billing ? { role: { before: m.orgRole, after: role }, teams: { before: teams, after: [] } } : { role: { before: m.orgRole, after: role } },
+      {
+        ...common,
+        description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their teams'}.`,
+        notes: ['This Sentry reports members with `role` only (before orgRole and team roles), so the change sends `role` and the team list.'],
+      },
+      { field: 'role', ...(billing ? {} : { echo: { teams } }) },
+    );
+  }
+  const teamRoles = m.teamRoles.map((t) => ({ teamSlug: t.teamSlug, role: t.role }));
+  // Billing members cannot be on teams: Sentry refuses unless the teams are dropped too.
+  const billing = role === 'billing' && teamRoles.length > 0;
+  const held = teamRoles.filter((t) => t.role !== null);
+  if (!billing && held.length > 0 && ctx.org.features !== undefined && !ctx.org.features.includes('team-roles')) {
+    throw new FixParamError(
+      `role.${id}: this organization lacks Sentry's team-roles feature, and without it Sentry stores every team role sent with a member change as none: ` +
+        `${res.name} would lose ${held.map((t) => `${t.role} on ${t.teamSlug}`).join(', ')}. Change the role in Sentry (Settings > Members) and re-check the team roles there.`,
+    );
+  }
+  return fieldPut(
+    ctx,
+    RULE,
+    { member: m.id },
+    billing ? { orgRole: { before: m.orgRole, after: role }, teamRoles: { before: teamRoles, after: [] } } : { orgRole: { before: m.orgRole, after: role } },
+    {
+      ...common,
+      description: `Change ${res.name}'s organization role from ${m.orgRole} to ${role}${billing ? ' and take them off their teams (billing members have no team access)' : ', keeping their team roles'}.`,
+    },
+    { field: 'orgRole', ...(billing ? {} : { echo: { teamRoles } }) },
+  );
+}

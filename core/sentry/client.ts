@@ -90,7 +90,8 @@ const CONTROL_PATHS: readonly RegExp[] = [
   /^\/api\/0\/users\//,
   /^\/api\/0\/api-tokens\//,
   /^\/api\/0\/sentry-apps\//,
-  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations|auth-provider|auth-providers)\//,
+  // auth-provider(s) are @region_silo_endpoint (organization_auth_provider_details.py): not here.
+  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations)\//,
 ];
 
 /** Endpoints Sentry serves to browser sessions only (REFERENCE.md 0.3, 9). */
@@ -254,6 +255,11 @@ export class SentryClient {
   }
 
   /** The token's scopes (GET /api/0/) and its effective scopes in the org (organization `access`). */
+  /** The token's scopes after expansion, once GET /api/0/ told them; null before. */
+  scopesHeld(): ReadonlySet<string> | null {
+    return this.tokenScopes ?? null;
+  }
+
   setScopes(scopes: { readonly token?: readonly string[]; readonly orgAccess?: readonly string[] }): void {
     if (scopes.token) this.tokenScopes = expandScopes(scopes.token);
     if (scopes.orgAccess) this.orgAccess = new Set(scopes.orgAccess);
@@ -442,7 +448,8 @@ export class SentryClient {
     // What is recorded is what an evidence package may store: DSN secrets, tokens and other
     // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
     // holding the package can check a finding's evidence against its raw/ file.
-    const redacted = redactResponseBody(res.body);
+    // The token is passed by value so it is found in any encoding (JSON-escaped, URL-encoded, base64).
+    const redacted = redactResponseBody(res.body, { secrets: this.secrets() });
     const body = this.redact(redacted.text);
     const record: ResponseRecord = {
       method,
@@ -463,7 +470,9 @@ export class SentryClient {
   private interpret(method: HttpMethod, path: string, res: TransportResponse, schema: z.ZodType<unknown> | undefined, expectNoContent: boolean): unknown {
     const endpoint = `${method} ${path}`;
     const status = res.status;
-    const text = res.body.toString('utf8');
+    // Judged on the body as recorded (redacted): a token a server echoes into a name never
+    // reaches a finding, and verdicts rest on what raw/ holds, as verify recomputes them.
+    const text = this.records.get(res)?.body ?? res.body.toString('utf8');
     if (status >= 200 && status < 300) {
       if (status === 204 || text.trim() === '') {
         if (expectNoContent) return null;
@@ -660,6 +669,14 @@ export class SentryClient {
     // Unknown errors are not forwarded (we cannot know what they hold); only their class name.
     const kind = e instanceof Error ? ` (${e.name})` : '';
     return new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: unexpected failure in the client${kind}.` });
+  }
+
+  private secrets(): string[] {
+    try {
+      return [this.getToken()];
+    } catch {
+      return [];
+    }
   }
 
   /** Last line of defence: no message or record ever carries the token, whatever a server echoes. */

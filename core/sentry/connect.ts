@@ -1,5 +1,5 @@
-import type { ApiIndex, Organization, OrganizationSummary } from './schemas';
-import { ApiIndexSchema, OrganizationSchema, OrganizationSummarySchema, UserRegionsSchema } from './schemas';
+import type { ApiIndex, OrganizationRead, OrganizationSummary } from './schemas';
+import { ApiIndexSchema, OrganizationReadSchema, OrganizationSummarySchema, UserRegionsSchema } from './schemas';
 import type { SentryBaseUrl } from './base-url';
 import { trustedRegionUrl } from './base-url';
 import type { Fetched, SentryClientOptions } from './client';
@@ -13,8 +13,11 @@ export interface SentryConnection {
   readonly orgSlug: string;
   /** GET /api/0/ on the control host. */
   readonly tokenInfo: Fetched<ApiIndex>;
-  /** GET /organizations/{org}/ on the base the user gave. */
-  readonly organization: Fetched<Organization>;
+  /**
+   * GET /organizations/{org}/ on the base the user gave: the detail, or the summary when the token
+   * lacks org:read (then `data.organization()` fails with `missing_scope` for the settings checks).
+   */
+  readonly organization: Fetched<OrganizationRead>;
   /** Where control-silo calls go. */
   readonly controlUrl: string;
   /** Where organization and project calls go (the org's `links.regionUrl` when trusted). */
@@ -73,10 +76,10 @@ export async function connect(options: ConnectOptions): Promise<SentryConnection
  * The org on the base first. If the base does not know it (a control host that does not proxy
  * region calls), ask users/me/regions and try each region: the org lives in exactly one.
  */
-async function readOrganization(client: SentryClient, orgSlug: string): Promise<Fetched<Organization>> {
+async function readOrganization(client: SentryClient, orgSlug: string): Promise<Fetched<OrganizationRead>> {
   const path = apiPath`/api/0/organizations/${orgSlug}/`;
   try {
-    return await client.read(path, OrganizationSchema, { query: ORGANIZATION_QUERY, host: 'region' });
+    return await client.read(path, OrganizationReadSchema, { query: ORGANIZATION_QUERY, host: 'region' });
   } catch (e) {
     if (!(e instanceof SentryApiError) || e.code !== 'not_found') throw e;
     if (client.base.deployment !== 'saas' && !client.base.loopback) throw e;
@@ -84,7 +87,7 @@ async function readOrganization(client: SentryClient, orgSlug: string): Promise<
     for (const region of regions) {
       if (region.url === client.regionBase.url) continue;
       try {
-        const found = await client.read(path, OrganizationSchema, { query: ORGANIZATION_QUERY, host: region });
+        const found = await client.read(path, OrganizationReadSchema, { query: ORGANIZATION_QUERY, host: region });
         client.useRegion(region.url);
         return found;
       } catch (inner) {

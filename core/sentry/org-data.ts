@@ -5,13 +5,16 @@ import { apiPath } from './client';
 import { SentryApiError } from './errors';
 import {
   ApiIndexSchema,
-  AuditLogPageSchema,
+  AuditLogBodySchema,
   AuthProviderSchema,
   InboundFilterSchema,
   IntegrationSchema,
+  MemberInviteSchema,
   MemberSchema,
   OrgAuthTokenSchema,
+  OrganizationReadSchema,
   OrganizationSchema,
+  ORGANIZATION_SETTINGS_FIELDS,
   ProjectDetailSchema,
   ProjectKeySchema,
   ProjectSummarySchema,
@@ -27,8 +30,10 @@ import type {
   InboundFilter,
   Integration,
   Member,
+  MemberInvite,
   OrgAuthToken,
   Organization,
+  OrganizationRead,
   ProjectDetail,
   ProjectKey,
   ProjectSummary,
@@ -60,6 +65,11 @@ export interface OrgData {
   authProvider(): Promise<Loaded<AuthProvider | null>>;
   /** GET /organizations/{org}/members/ (all pages). */
   members(): Promise<Loaded<Member[]>>;
+  /**
+   * GET /organizations/{org}/invited-members/ (all pages): invites of an org on the new invite
+   * model, which the members list no longer shows (organization_member_invite/index.py).
+   */
+  memberInvites(): Promise<Loaded<MemberInvite[]>>;
   /** GET /organizations/{org}/teams/ (all pages, with projects). */
   teams(): Promise<Loaded<Team[]>>;
   /** GET /teams/{org}/{team}/members/ (all pages). */
@@ -92,7 +102,7 @@ export const ORGANIZATION_QUERY = { detailed: 0, include_feature_flags: 1 } as c
 export interface OrgDataSeed {
   /** Reads already made (by `connect`), reused instead of asked again. */
   readonly tokenInfo?: Fetched<ApiIndex>;
-  readonly organization?: Fetched<Organization>;
+  readonly organization?: Fetched<OrganizationRead>;
 }
 
 export interface OrgDataOptions {
@@ -139,6 +149,37 @@ function mergeEvidence(endpoint: string, parts: readonly Evidence[], complete: b
   };
 }
 
+/**
+ * The detail, or the reason it is not: Sentry answers the summary serializer (no settings) when the
+ * request lacks org:read (organization_details.py `get`). That becomes `missing_scope` naming
+ * org:read, so every settings check is an `error` saying so; a token that holds org:read and still
+ * gets no settings is a malformed response naming the fields.
+ */
+function fullOrganization(endpoint: string, value: OrganizationRead, evidence: Evidence, held: ReadonlySet<string> | null): Loaded<Organization> {
+  const parsed = OrganizationSchema.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data, evidence };
+  const missing = ORGANIZATION_SETTINGS_FIELDS.filter((f) => (value as Record<string, unknown>)[f] === undefined);
+  const summary = missing.length === ORGANIZATION_SETTINGS_FIELDS.length;
+  const error =
+    summary && !(held?.has('org:read') ?? false)
+      ? new SentryApiError({
+          code: 'missing_scope',
+          endpoint,
+          status: 200,
+          requiredScopes: ['org:read'],
+          message: `${endpoint}: Sentry answered the organization summary, without its settings (${missing.join(', ')}), because the token lacks org:read. Add org:read to the token.`,
+          evidence,
+        })
+      : new SentryApiError({
+          code: 'malformed_response',
+          endpoint,
+          status: 200,
+          message: `${endpoint}: the organization lacks fields the checks read (${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}).`,
+          evidence,
+        });
+  return { ok: false, error, evidence };
+}
+
 /** Codes after which the org-wide keys list is replaced by the per-project lists. */
 const KEYS_FALLBACK_CODES: ReadonlySet<string> = new Set(['forbidden', 'missing_scope', 'not_found', 'bad_request']);
 
@@ -176,10 +217,11 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
       const loaded = seeded
         ? ({ ok: true, value: seeded.value, evidence: seeded.evidence } as const)
         : await load(`GET ${path}`, () =>
-            client.read(path, OrganizationSchema, { query: ORGANIZATION_QUERY }),
+            client.read(path, OrganizationReadSchema, { query: ORGANIZATION_QUERY }),
           );
       if (loaded.ok && loaded.value.access) client.setScopes({ orgAccess: loaded.value.access });
-      return loaded;
+      if (!loaded.ok) return loaded;
+      return fullOrganization(`GET ${path}`, loaded.value, loaded.evidence, client.scopesHeld());
     });
 
   const paginated = <T>(key: string, path: string, schema: z.ZodType<T>, query?: Record<string, string | number>) =>
@@ -225,6 +267,7 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
         return load(`GET ${path}`, () => client.read(path, AuthProviderSchema, { expectNoContent: true }));
       }),
     members: () => paginated('members', apiPath`/api/0/organizations/${org}/members/`, MemberSchema),
+    memberInvites: () => paginated('memberInvites', apiPath`/api/0/organizations/${org}/invited-members/`, MemberInviteSchema),
     // The teams list carries each team's projects unless detailed=0, so no per-team read.
     teams: () => paginated('teams', apiPath`/api/0/organizations/${org}/teams/`, TeamSchema),
     teamMembers: (teamSlug: string) =>
@@ -256,7 +299,7 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
       once('auditLog', () => {
         const path = apiPath`/api/0/organizations/${org}/audit-logs/`;
         return loadAll(`GET ${path}`, () =>
-          client.paginate(path, { pageSchema: AuditLogPageSchema, extract: (page) => page.rows }, { perPage: PER_PAGE, limitPages: 1 }),
+          client.paginate(path, { pageSchema: AuditLogBodySchema, extract: (entries) => entries }, { perPage: PER_PAGE, limitPages: 1 }),
         );
       }),
     integrations: () => paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema),

@@ -43,7 +43,21 @@ export const TrustedRelaySchema = z.looseObject({
   lastModified: z.string().nullish(),
 });
 
-export const OrganizationSchema = z.looseObject({
+/**
+ * The settings fields only the detailed serializer sends. GET /organizations/{org}/ answers the
+ * summary (none of these) when the request lacks `org:read` (organization_details.py `get`).
+ */
+export const ORGANIZATION_SETTINGS_FIELDS = [
+  'openMembership',
+  'defaultRole',
+  'dataScrubber',
+  'dataScrubberDefaults',
+  'sensitiveFields',
+  'safeFields',
+  'scrubIPAddresses',
+] as const;
+
+const OrganizationFields = {
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -68,10 +82,37 @@ export const OrganizationSchema = z.looseObject({
   trustedRelays: z.array(TrustedRelaySchema).optional(),
   features: z.array(z.string()).optional(),
   access: z.array(z.string()).optional(),
+  /** The caller's role; `role` before PR #35391. Absent for tokens that are not a member. */
   orgRole: z.string().optional(),
+  role: z.string().optional(),
   dateCreated: IsoDate.optional(),
-});
+};
+
+function orgWithRole<T extends { orgRole?: string | undefined; role?: string | undefined }>(v: T): T {
+  return v.orgRole === undefined && v.role !== undefined ? { ...v, orgRole: v.role } : v;
+}
+
+export const OrganizationSchema = z.looseObject(OrganizationFields).transform(orgWithRole);
 export type Organization = z.infer<typeof OrganizationSchema>;
+
+/**
+ * What connecting accepts: the detail or the summary. The summary has no settings; OrgData turns
+ * it into a `missing_scope` error naming org:read for the checks that need them.
+ */
+export const OrganizationReadSchema = z
+  .looseObject({
+    ...OrganizationFields,
+    require2FA: z.boolean().optional(),
+    openMembership: z.boolean().optional(),
+    defaultRole: z.string().optional(),
+    dataScrubber: z.boolean().optional(),
+    dataScrubberDefaults: z.boolean().optional(),
+    sensitiveFields: z.array(z.string()).optional(),
+    safeFields: z.array(z.string()).optional(),
+    scrubIPAddresses: z.boolean().optional(),
+  })
+  .transform(orgWithRole);
+export type OrganizationRead = z.infer<typeof OrganizationReadSchema>;
 
 export const UserSchema = z.looseObject({
   id: Id,
@@ -81,36 +122,94 @@ export const UserSchema = z.looseObject({
   isActive: z.boolean().optional(),
 });
 
-// The lists an audit holds by the thousand (members, rosters, projects, keys, teams) keep only
-// the fields our checks and fixes read (z.object strips the rest): the raw body is kept apart as
-// evidence, so a 50,000-member organization does not hold every field Sentry sends twice (issue 10).
-export const MemberSchema = z.object({
+/**
+ * The role of a member or of the caller. Servers before getsentry/sentry PR #35391 (June 2022) send
+ * only `role`; newer ones send `orgRole` and keep `role` as deprecated. Either is accepted and the
+ * parsed value always has `orgRole`; `roleField` says which one the server speaks, so a write
+ * sends the field the server reads (a legacy member PUT ignores `orgRole`).
+ */
+function withOrgRole<T extends { orgRole?: string | undefined; role?: string | undefined }>(
+  v: T,
+  ctx: z.RefinementCtx,
+): T & { orgRole: string; roleField?: 'orgRole' | 'role' } {
+  const role = v.orgRole ?? v.role;
+  if (role === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'neither orgRole nor role is present', path: ['orgRole'] });
+    return z.NEVER;
+  }
+  return { ...v, orgRole: role, roleField: v.orgRole === undefined ? 'role' : 'orgRole' };
+}
+
+const MemberFields = {
   id: Id,
   email: z.string().nullish(),
   name: z.string().nullish(),
   user: UserSchema.nullable(),
-  orgRole: z.string(),
+  orgRole: z.string().optional(),
+  role: z.string().optional(),
   pending: z.boolean(),
   expired: z.boolean(),
   flags: z.record(z.string(), z.boolean()).optional(),
   dateCreated: IsoDate.optional(),
   inviteStatus: z.string().optional(),
-});
+};
+
+export const MemberSchema = z.looseObject(MemberFields).transform(withOrgRole);
 export type Member = z.infer<typeof MemberSchema>;
 
-/** Member detail adds the member's teams (slugs) and team roles. */
-export const MemberDetailSchema = MemberSchema.extend({
-  teams: z.array(z.string()),
-  teamRoles: z.array(z.looseObject({ teamSlug: z.string(), role: z.string().nullable() })),
-});
+/**
+ * Member detail adds the member's teams (slugs) and team roles. `teamRoles` is absent on servers
+ * before PR #35391: then the team roles are unknown (not "no team roles"); `teams` still lists them.
+ */
+export const MemberDetailSchema = z
+  .looseObject({
+    ...MemberFields,
+    teams: z.array(z.string()),
+    teamRoles: z.array(z.looseObject({ teamSlug: z.string(), role: z.string().nullable() })).optional(),
+  })
+  .transform(withOrgRole);
 export type MemberDetail = z.infer<typeof MemberDetailSchema>;
 
-export const TeamMemberSchema = MemberSchema.extend({
-  teamRole: z.string().nullable().optional(),
-  teamSlug: z.string().optional(),
-});
+/**
+ * A team roster row. Rosters may list service accounts, which have no User row: Sentry sends a
+ * user-shaped object marked `actorType: "service_account"` (team_members.py), without `has2fa`. The
+ * roster only tells who is on the team, so its `user` is read leniently; see `isServiceAccount`.
+ */
+export const TeamMemberSchema = z
+  .looseObject({
+    ...MemberFields,
+    user: z
+      .looseObject({ id: Id, email: z.string().nullish(), name: z.string().nullish(), has2fa: z.boolean().optional(), actorType: z.string().optional() })
+      .nullable(),
+    pending: z.boolean().optional(),
+    expired: z.boolean().optional(),
+    teamRole: z.string().nullable().optional(),
+    teamSlug: z.string().optional(),
+  })
+  .transform(withOrgRole);
 export type TeamMember = z.infer<typeof TeamMemberSchema>;
 
+/** A roster row that is a service account, not a person (team_members.py). */
+export function isServiceAccount(m: TeamMember): boolean {
+  return m.user?.actorType === 'service_account';
+}
+
+/**
+ * An invite of an org on the new invite model: GET /organizations/{org}/invited-members/
+ * (organization_member_invite/index.py, OrganizationMemberInviteSerializer).
+ */
+export const MemberInviteSchema = z.looseObject({
+  id: Id,
+  email: z.string().nullish(),
+  orgRole: z.string(),
+  expired: z.boolean(),
+  inviteStatus: z.string().optional(),
+  dateCreated: IsoDate.optional(),
+});
+export type MemberInvite = z.infer<typeof MemberInviteSchema>;
+
+// Lists an audit holds by the thousand (projects, keys, teams) keep only the fields checks and
+// fixes read (z.object strips the rest); the raw body is kept apart as evidence (issue 10).
 const ProjectRefSchema = z.object({ id: Id, slug: z.string(), name: z.string().optional() });
 const TeamRefSchema = z.object({ id: Id, slug: z.string(), name: z.string() });
 
@@ -207,6 +306,14 @@ export const AuditLogPageSchema = z.looseObject({
   rows: z.array(AuditLogEntrySchema),
   options: z.array(z.string()).optional(),
 });
+
+/**
+ * Either audit log body: `{rows, options}` since getsentry/sentry PR #36438 (July 2022), the plain
+ * list of entries before it (organization_auditlogs.py). Read as the list of entries.
+ */
+export const AuditLogBodySchema = z
+  .union([AuditLogPageSchema, z.array(AuditLogEntrySchema)])
+  .transform((body) => (Array.isArray(body) ? body : body.rows));
 
 export const IntegrationSchema = z.looseObject({
   id: Id,

@@ -2,7 +2,7 @@ import Conf from 'conf';
 import type { z } from 'zod';
 import { formatIssues } from '../../shared/ipc/issues';
 import type { Profile } from '../../shared/profile';
-import { ProfileIdSchema, ProfileSchema } from '../../shared/profile';
+import { cutProfileLabel, ProfileIdSchema, ProfileSchema } from '../../shared/profile';
 import { StoreError } from './errors';
 import type { Registers, Settings, WizardProgress } from '../../shared/settings';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../../shared/settings';
@@ -140,7 +140,9 @@ export function wrapAppStore(backing: StoreBacking): AppStore {
     },
 
     saveProfile(profile) {
-      const valid = parseOrThrow(ProfileSchema, profile, 'the profile');
+      // A long organization name must not make saving the connection fail: the label is cut.
+      const cut = typeof profile.label === 'string' ? { ...profile, label: cutProfileLabel(profile.label) } : profile;
+      const valid = parseOrThrow(ProfileSchema, cut, 'the profile');
       const data = read();
       const index = data.profiles.findIndex((p) => p.id === valid.id);
       const profiles = [...data.profiles];

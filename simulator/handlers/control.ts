@@ -113,10 +113,10 @@ function auditLogs(ctx: RequestContext): SimResponse {
   if (startMs !== null) rows = rows.filter((r) => Date.parse(r.dateCreated) >= (startMs as number));
   if (endMs !== null) rows = rows.filter((r) => Date.parse(r.dateCreated) <= (endMs as number));
   const page = paginateByDate(rows, (r) => Date.parse(r.dateCreated), q);
-  return pageResponse(page, {
-    rows: page.items.map((r) => serializeAuditEntry(r, ctx.state)),
-    options: [...AUDIT_EVENT_NAMES],
-  });
+  const entries = page.items.map((r) => serializeAuditEntry(r, ctx.state));
+  // Before PR #36438 (July 2022) the body was the list itself (profiles.ts `auditLogBody`).
+  if (ctx.profile.auditLogBody === 'list') return pageResponse(page, entries);
+  return pageResponse(page, { rows: entries, options: [...AUDIT_EVENT_NAMES] });
 }
 
 function orgAuthTokens(ctx: RequestContext): SimResponse {
@@ -162,14 +162,20 @@ const ORG_READ = ['org:admin', 'org:read', 'org:write'];
 
 export const controlRoutes: Route[] = [
   { method: 'GET', path: '/api/0/', scopes: null, auth: 'optional', silo: 'control', handler: apiIndex },
-  { method: 'GET', path: '/api/0/users/me/regions/', scopes: ['org:read'], auth: 'required', silo: 'control', handler: userRegions },
+  // Absent before multi-region (profiles.ts `orgLinksAndRegions`).
+  { method: 'GET', path: '/api/0/users/me/regions/', scopes: ['org:read'], auth: 'required', silo: 'control', handler: userRegions, onProfile: (p) => (p.orgLinksAndRegions ? 'as_declared' : 'absent') },
   { method: 'GET', path: '/api/0/api-tokens/', scopes: null, auth: 'session_only', silo: 'control', handler: sessionOnly },
   { method: 'GET', path: '/api/0/organizations/{org}/org-auth-tokens/{token_id}/', scopes: null, auth: 'session_only', silo: 'control', handler: sessionOnly },
   { method: 'GET', path: '/api/0/sentry-apps/{app}/api-tokens/', scopes: null, auth: 'session_only', silo: 'control', handler: sessionOnly },
-  { method: 'GET', path: '/api/0/organizations/{org}/auth-provider/', scopes: ['org:read'], auth: 'required', silo: 'control', handler: authProvider },
-  { method: 'GET', path: '/api/0/organizations/{org}/auth-providers/', scopes: ['org:read'], auth: 'required', silo: 'control', handler: authProviders },
+  // @region_silo_endpoint: src/sentry/api/endpoints/organization_auth_provider_details.py, organization_auth_providers.py.
+  { method: 'GET', path: '/api/0/organizations/{org}/auth-provider/', scopes: ['org:read'], auth: 'required', silo: 'region', handler: authProvider },
+  { method: 'GET', path: '/api/0/organizations/{org}/auth-providers/', scopes: ['org:read'], auth: 'required', silo: 'region', handler: authProviders },
   { method: 'GET', path: '/api/0/organizations/{org}/audit-logs/', scopes: ['org:write'], auth: 'required', silo: 'control', handler: auditLogs },
-  { method: 'GET', path: '/api/0/organizations/{org}/org-auth-tokens/', scopes: ORG_READ, auth: 'required', silo: 'control', handler: orgAuthTokens },
+  // Session-only today, bearer-readable 2023-2024, absent before 23.x (profiles.ts `orgAuthTokenList`).
+  {
+    method: 'GET', path: '/api/0/organizations/{org}/org-auth-tokens/', scopes: ORG_READ, auth: 'required', silo: 'control', handler: orgAuthTokens,
+    onProfile: (p) => (p.orgAuthTokenList === 'absent' ? 'absent' : p.orgAuthTokenList === 'session-only' ? 'session_only' : 'as_declared'),
+  },
   { method: 'GET', path: '/api/0/organizations/{org}/integrations/', scopes: ['org:admin', 'org:integrations', 'org:read', 'org:write'], auth: 'required', silo: 'control', operationId: 'listOrganizationIntegrations', handler: integrations },
   { method: 'GET', path: '/api/0/organizations/{org}/sentry-apps/', scopes: ORG_READ, auth: 'required', silo: 'control', operationId: 'listOrganizationSentryApps', handler: sentryApps },
   { method: 'GET', path: '/api/0/organizations/{org}/sentry-app-installations/', scopes: ['org:integrations', 'org:read'], auth: 'required', silo: 'control', operationId: "List an Organization's Integration Platform Installations", handler: installations },

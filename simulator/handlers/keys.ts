@@ -184,5 +184,5 @@ export const keyRoutes: Route[] = [
   { method: 'GET', path: '/api/0/projects/{org}/{project}/keys/{key_id}/', scopes: PROJECT_READ, auth: 'required', silo: 'region', operationId: 'getProjectKey', handler: getKey },
   { method: 'PUT', path: '/api/0/projects/{org}/{project}/keys/{key_id}/', scopes: PROJECT_WRITE, auth: 'required', silo: 'region', operationId: 'updateProjectKey', handler: updateKey },
   { method: 'DELETE', path: '/api/0/projects/{org}/{project}/keys/{key_id}/', scopes: ['project:admin'], auth: 'required', silo: 'region', operationId: 'deleteProjectKey', handler: deleteKey },
-  { method: 'GET', path: '/api/0/organizations/{org}/project-keys/', scopes: ['org:admin', 'org:read', 'org:write'], auth: 'required', silo: 'region', operationId: 'listOrganizationProjectKeys', handler: listOrgProjectKeys },
+  { method: 'GET', path: '/api/0/organizations/{org}/project-keys/', scopes: ['org:admin', 'org:read', 'org:write'], auth: 'required', silo: 'region', operationId: 'listOrganizationProjectKeys', handler: listOrgProjectKeys, onProfile: (p) => (p.orgWideKeyList ? 'as_declared' : 'absent') },
 ];

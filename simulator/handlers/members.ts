@@ -7,6 +7,7 @@ import { serializeMember, serializeMemberDetail, serializeTeam, teamMemberCounts
 import type { OrgRole, SimMember, SimOrg, SimState, SimTeamMembership, TeamRole } from '../state';
 import { findTeam, findUser } from '../state';
 import { bodyObject, noContent, ok, orgOf, recordAudit } from './common';
+import { invitesSeparate, isServiceAccount, memberPutBody, shapeMember, shapeMemberDetail } from '../profile-shapes';
 
 // ---- search syntax of the members list (REFERENCE.md 3.1) ----
 
@@ -91,22 +92,28 @@ export function filterMembers(members: SimMember[], query: string, state: SimSta
   return rows;
 }
 
-/** Members the list shows: approved members and invites, not requests, not inactive users. */
-function listedMembers(org: SimOrg, state: SimState): SimMember[] {
+/**
+ * Members the list shows: approved members and invites, not requests, not inactive users. Orgs on
+ * the new invite model list invites at /invited-members/ instead (organization_member_index.py,
+ * organization_member_invite/index.py). Service accounts show on team rosters only (team_members.py);
+ * where the org list shows them is not modelled.
+ */
+function listedMembers(org: SimOrg, state: SimState, ctx: RequestContext): SimMember[] {
+  const separate = invitesSeparate(org, ctx.profile);
   return org.members.filter((m) => {
-    if (m.inviteStatus !== 'approved') return false;
-    if (m.userId === null) return true;
+    if (m.inviteStatus !== 'approved' || isServiceAccount(m)) return false;
+    if (m.userId === null) return !separate;
     return findUser(state, m.userId)?.isActive ?? false;
   });
 }
 
 function listMembers(ctx: RequestContext): SimResponse {
   const { org } = orgOf(ctx);
-  let rows = listedMembers(org, ctx.state);
+  let rows = listedMembers(org, ctx.state, ctx);
   const q = ctx.query.get('query');
   if (q) rows = filterMembers(rows, q, ctx.state);
   const page = paginateOffset(rows, ctx.query);
-  return pageResponse({ ...page, items: page.items.map((m) => serializeMember(m, ctx.state)) });
+  return pageResponse({ ...page, items: page.items.map((m) => shapeMember(serializeMember(m, ctx.state), ctx.profile)) });
 }
 
 function resolveMember(ctx: RequestContext, org: SimOrg, access: OrgAccess): SimMember {
@@ -124,7 +131,7 @@ function resolveMember(ctx: RequestContext, org: SimOrg, access: OrgAccess): Sim
 function getMember(ctx: RequestContext): SimResponse {
   const { org, access } = orgOf(ctx);
   const m = resolveMember(ctx, org, access);
-  return ok(serializeMemberDetail(m, org, ctx.state, ctx, access));
+  return ok(shapeMemberDetail(serializeMemberDetail(m, org, ctx.state, ctx, access), ctx.profile));
 }
 
 // ---- writes ----
@@ -154,8 +161,7 @@ function teamsDiffAudit(ctx: RequestContext, org: SimOrg, m: SimMember, before: 
   }
 }
 
-function parseTeamAssignments(org: SimOrg, body: Record<string, unknown>): SimTeamMembership[] | null {
-  const teamRoles = org.features.includes('team-roles');
+function parseTeamAssignments(org: SimOrg, body: Record<string, unknown>, teamRoles: boolean): SimTeamMembership[] | null {
   if (Array.isArray(body.teamRoles)) {
     const out: SimTeamMembership[] = [];
     for (const entry of body.teamRoles as unknown[]) {
@@ -183,7 +189,10 @@ function updateMember(ctx: RequestContext): SimResponse {
   // Project and member PUT need a user; org auth tokens have none: 400 with an empty body.
   if (caller.token.kind === 'org_auth_token') return { status: 400 };
   const target = resolveMember(ctx, org, access);
-  const body = bodyObject(ctx);
+  const body = memberPutBody(bodyObject(ctx), ctx.profile);
+  // Team roles need the org feature (organization_member_details.py `put`: "If orgs do not have the
+  // flag, we'll set their team-roles to None"); legacy servers had no team roles at all.
+  const teamRolesOn = org.features.includes('team-roles') && ctx.profile.memberRoleFields !== 'legacy-role';
   if (target.flags['partnership:restricted']) {
     throw forbidden({ detail: 'This member is managed by an active partnership and cannot be modified until the end of the partnership.' });
   }
@@ -191,7 +200,7 @@ function updateMember(ctx: RequestContext): SimResponse {
     if (target.userId !== null) throw badRequest({ detail: 'You cannot modify a member other than yourself.' });
     target.expired = false;
     recordAudit(ctx, org, 'member.reinvite', { note: `reinvited member ${target.email}`, data: { email: target.email }, targetObject: Number(target.id) });
-    return ok(serializeMemberDetail(target, org, ctx.state, ctx, access));
+    return ok(shapeMemberDetail(serializeMemberDetail(target, org, ctx.state, ctx, access), ctx.profile));
   }
   const roleKey = 'orgRole' in body ? 'orgRole' : 'role' in body ? 'role' : null;
   let newRole: OrgRole | null = null;
@@ -208,12 +217,12 @@ function updateMember(ctx: RequestContext): SimResponse {
     if (rolePriority(target.orgRole) > callerPriority) {
       throw forbidden({ role: 'You do not have permission to assign a role to the given user.' });
     }
-    if (newRole === 'admin' && newRole !== target.orgRole && org.features.includes('team-roles')) {
+    if (newRole === 'admin' && newRole !== target.orgRole && teamRolesOn) {
       throw badRequest({ detail: "The role 'admin' is deprecated and may no longer be assigned." });
     }
   }
   // save_team_assignments replaces team memberships wholesale; none sent means none kept.
-  const assignments = parseTeamAssignments(org, body) ?? [];
+  const assignments = parseTeamAssignments(org, body, teamRolesOn) ?? [];
   const finalRole = newRole ?? target.orgRole;
   if (finalRole === 'billing' && assignments.length > 0) {
     throw badRequest({ detail: "The user with a 'billing' role cannot have team-level permissions." });
@@ -231,7 +240,7 @@ function updateMember(ctx: RequestContext): SimResponse {
       targetUserId: target.userId,
     });
   }
-  return ok(serializeMemberDetail(target, org, ctx.state, ctx, access));
+  return ok(shapeMemberDetail(serializeMemberDetail(target, org, ctx.state, ctx, access), ctx.profile));
 }
 
 function deleteMember(ctx: RequestContext): SimResponse {
@@ -328,7 +337,35 @@ function removeMemberTeam(ctx: RequestContext): SimResponse {
 
 const MEMBER_READ = ['member:admin', 'member:read', 'member:write'];
 
+/** OrganizationMemberInviteSerializer (src/sentry/api/serializers/models/organizationmemberinvite.py). */
+function serializeInvite(m: SimMember, org: SimOrg): Record<string, unknown> {
+  const flags: Record<string, boolean> = {};
+  for (const k of ['idp:provisioned', 'idp:role-restricted', 'sso:linked', 'sso:invalid', 'member-limit:restricted', 'partnership:restricted']) flags[k] = m.flags[k] ?? false;
+  return {
+    id: m.id,
+    email: m.email,
+    orgRole: m.orgRole,
+    expired: m.expired,
+    flags,
+    teams: m.teams.map((t) => ({ id: t.teamId, slug: org.teams.find((x) => x.id === t.teamId)?.slug ?? t.teamId, role: null })),
+    dateCreated: m.dateCreated,
+    inviteStatus: m.inviteStatus,
+    inviterName: m.inviterName,
+  };
+}
+
+/** GET /invited-members/ (organization_member_invite/index.py): 403 without the org feature. */
+function listInvites(ctx: RequestContext): SimResponse {
+  const { org } = orgOf(ctx);
+  if (!invitesSeparate(org, ctx.profile)) throw forbidden({ detail: 'Your organization does not have access to this feature.' });
+  const rows = org.members.filter((m) => m.userId === null && !isServiceAccount(m)).sort((a, b) => a.email.localeCompare(b.email));
+  const page = paginateOffset(rows, ctx.query);
+  return pageResponse({ ...page, items: page.items.map((m) => serializeInvite(m, org)) });
+}
+
 export const memberRoutes: Route[] = [
+  // Absent on legacy servers (profiles.ts `memberInviteEndpoint`).
+  { method: 'GET', path: '/api/0/organizations/{org}/invited-members/', scopes: MEMBER_READ, auth: 'required', silo: 'region', handler: listInvites, onProfile: (p) => (p.memberInviteEndpoint ? 'as_declared' : 'absent') },
   { method: 'GET', path: '/api/0/organizations/{org}/members/', scopes: MEMBER_READ, auth: 'required', silo: 'region', operationId: 'listOrganizationMembers', handler: listMembers },
   { method: 'GET', path: '/api/0/organizations/{org}/members/{member_id}/', scopes: MEMBER_READ, auth: 'required', silo: 'region', operationId: 'getOrganizationMember', handler: getMember },
   { method: 'PUT', path: '/api/0/organizations/{org}/members/{member_id}/', scopes: ['member:admin', 'member:invite', 'member:write'], auth: 'required', silo: 'region', operationId: 'updateOrganizationMember', handler: updateMember },

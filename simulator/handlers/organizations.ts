@@ -7,6 +7,8 @@ import { serializeOrgDetail, serializeOrgSummary, isoMicro } from '../serializer
 import type { OrgSettings, SimOrg, TrustedRelay } from '../state';
 import { findUser } from '../state';
 import { bodyObject, ok, orgOf, recordAudit, truthyParam } from './common';
+import { insufficientScope } from '../auth';
+import { shapeOrg } from '../profile-shapes';
 
 const ORG_READ = ['org:admin', 'org:read', 'org:write'];
 
@@ -25,14 +27,24 @@ function listOrganizations(ctx: RequestContext): SimResponse {
   const q = ctx.query.get('query')?.toLowerCase();
   if (q) orgs = orgs.filter((o) => o.slug.toLowerCase().includes(q) || o.name.toLowerCase().includes(q));
   const page = paginateOffset(orgs, ctx.query);
-  return pageResponse({ ...page, items: page.items.map((o) => serializeOrgSummary(o, ctx, { features: true })) });
+  return pageResponse({ ...page, items: page.items.map((o) => shapeOrg(serializeOrgSummary(o, ctx, { features: true }), ctx.profile)) });
 }
 
+/**
+ * organization_details.py `get`: the summary serializer unless request.access has `org:read`.
+ * OrganizationPermission lets org:write/org:admin through; sentry.io's getsentry override lets any
+ * member's token through (profiles.ts `orgSummaryWithoutOrgRead`; modelled for member tokens only).
+ */
 function getOrganization(ctx: RequestContext): SimResponse {
   const { org, access } = orgOf(ctx);
-  const detailed = ctx.query.get('detailed') !== '0';
   const features = truthyParam(ctx.query.get('include_feature_flags'));
-  return ok(serializeOrgDetail(org, ctx, access, { detailed, features }));
+  if (!access.scopes.has('org:read')) {
+    const overridden = ctx.profile.orgSummaryWithoutOrgRead && access.member !== undefined;
+    if (!overridden && !ORG_READ.some((s) => access.scopes.has(s))) throw insufficientScope(ORG_READ);
+    return ok(shapeOrg(serializeOrgSummary(org, ctx, { features }), ctx.profile));
+  }
+  const detailed = ctx.query.get('detailed') !== '0';
+  return ok(shapeOrg(serializeOrgDetail(org, ctx, access, { detailed, features }), ctx.profile));
 }
 
 // ---- PUT /organizations/{org}/ ----
@@ -174,7 +186,7 @@ function updateOrganization(ctx: RequestContext): SimResponse {
     const actorId = caller.user?.id ?? null;
     ctx.schedule(() => enforceTwoFactor(ctx, org, actorId));
   }
-  return ok(serializeOrgDetail(org, ctx, access, { detailed: true, features: true }));
+  return ok(shapeOrg(serializeOrgDetail(org, ctx, access, { detailed: true, features: true }), ctx.profile));
 }
 
 /** remove_2fa_non_compliant_members: members without 2FA become pending invites (REFERENCE.md 1). */
@@ -203,7 +215,7 @@ function refuseOrgDelete(): SimResponse {
 
 export const organizationRoutes: Route[] = [
   { method: 'GET', path: '/api/0/organizations/', scopes: ORG_READ, auth: 'required', silo: 'region', operationId: 'listOrganizations', handler: listOrganizations },
-  { method: 'GET', path: '/api/0/organizations/{org}/', scopes: ORG_READ, auth: 'required', silo: 'region', operationId: 'getOrganization', handler: getOrganization },
+  { method: 'GET', path: '/api/0/organizations/{org}/', scopes: ORG_READ, auth: 'required', silo: 'region', operationId: 'getOrganization', handler: getOrganization, scopesInHandler: true },
   { method: 'PUT', path: '/api/0/organizations/{org}/', scopes: ['org:admin', 'org:write'], auth: 'required', silo: 'region', operationId: 'updateOrganization', handler: updateOrganization },
   // Org deletion needs a sudo session; a token never gets there.
   { method: 'DELETE', path: '/api/0/organizations/{org}/', scopes: ['org:admin'], auth: 'required', silo: 'region', handler: refuseOrgDelete },

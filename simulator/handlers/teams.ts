@@ -3,6 +3,7 @@ import { hasProjectAccess } from '../auth';
 import { paginateOffset, pageResponse } from '../pagination';
 import { orgRole } from '../roles';
 import type { Route } from '../router';
+import { isServiceAccount, serviceAccountUser, shapeTeamMember } from '../profile-shapes';
 import { serializeMember, serializeProjectSummary, serializeTeam, teamMemberCounts } from '../serializers';
 import { findUser } from '../state';
 import { orgOf, teamOf } from './common';
@@ -27,7 +28,7 @@ function listTeamMembers(ctx: RequestContext): SimResponse {
   const rows = org.members.filter(
     (m) =>
       m.inviteStatus === 'approved' &&
-      (m.userId === null || (findUser(ctx.state, m.userId)?.isActive ?? false)) &&
+      (isServiceAccount(m) ? ctx.profile.teamRosterServiceAccounts : m.userId === null || (findUser(ctx.state, m.userId)?.isActive ?? false)) &&
       m.teams.some((t) => t.teamId === team.id),
   );
   const page = paginateOffset(rows, ctx.query);
@@ -36,11 +37,10 @@ function listTeamMembers(ctx: RequestContext): SimResponse {
     items: page.items.map((m) => {
       const tm = m.teams.find((t) => t.teamId === team.id);
       const minimum = orgRole(m.orgRole)?.minimumTeamRole;
-      return {
-        ...serializeMember(m, ctx.state),
-        teamRole: minimum === 'admin' ? 'admin' : (tm?.role ?? 'contributor'),
-        teamSlug: team.slug,
-      };
+      const row = serializeMember(m, ctx.state);
+      // team_members.py: service accounts get a user-shaped object, not null.
+      if (isServiceAccount(m)) Object.assign(row, { user: serviceAccountUser(m), pending: false, expired: false });
+      return shapeTeamMember({ ...row, teamRole: minimum === 'admin' ? 'admin' : (tm?.role ?? 'contributor'), teamSlug: team.slug }, ctx.profile);
     }),
   });
 }

@@ -7,10 +7,12 @@ import { runApplyCommand } from '../../cli/apply';
 import type { CliIo } from '../../cli/io';
 import { listJournals, outcomesOf, readJournal } from '../../core/engine/journal';
 import { planDigest } from '../../core/engine/plan';
+import { signPlan } from '../../core/engine/plan-signature';
 import { runLockFile } from '../../core/engine/run-lock';
 import type { Plan } from '../../shared/plan';
 import { createDemoState, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../../simulator/index';
 import { planDemo, startDemoSim, tempDir } from '../core/fixes/helpers';
+import { writeSigningKeyFile } from '../helpers/plan-key';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'sentry-harden.mjs');
@@ -26,12 +28,14 @@ afterEach(async () => {
 });
 
 /** A PUT, a POST (a new key: sent twice, it would show) and a PUT, written as `plan` would. */
-async function writePlan(s: RunningSimulator, dir: string): Promise<{ file: string; plan: Plan }> {
+async function writePlan(s: RunningSimulator, dir: string): Promise<{ file: string; plan: Plan; trust: string[] }> {
   const { plan } = await planDemo(s, { level: 'L2', only: ['2.1', '3.2'], params: { rotateKeys: KEY_TO_ROTATE } });
   const subset = { ...plan, changes: plan.changes.filter((c) => c.field === 'openMembership' || c.fix === 'key-rotate') };
+  // Signed with a test key, as `plan` signs with the evidence key; the target confirmed by --url.
+  const { key, file: keyFile } = writeSigningKeyFile(dir);
   const file = path.join(dir, 'plan.json');
-  writeFileSync(file, JSON.stringify({ ...subset, digest: planDigest(subset) }));
-  return { file, plan: subset };
+  writeFileSync(file, JSON.stringify(signPlan({ ...subset, digest: planDigest(subset) }, key)));
+  return { file, plan: subset, trust: ['--sign-key', keyFile, '--url', s.url] };
 }
 
 function keyCreates(s: RunningSimulator): number {
@@ -61,9 +65,9 @@ describe('one apply at a time per organization and data directory', () => {
     const journal = tempDir();
     const work = tempDir();
     dirs.push(journal, work);
-    const { file } = await writePlan(sim, work.dir);
+    const { file, trust } = await writePlan(sim, work.dir);
     const before = keyCreates(sim);
-    const args = ['apply', file, '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal.dir];
+    const args = ['apply', file, '--yes', '--confirm-org', 'acme-demo', '--journal-dir', journal.dir, ...trust];
     const [a, b] = await Promise.all([runBin(args), runBin(args)]);
     const codes = [a.code, b.code].sort();
     // Either the second found the lock (exit 2, naming the holder) or it ran after the first and
@@ -87,8 +91,8 @@ describe('one apply at a time per organization and data directory', () => {
     const journal = tempDir();
     const work = tempDir();
     dirs.push(journal, work);
-    const { file, plan } = await writePlan(sim, work.dir);
-    const args = [file, '--confirm-org', 'acme-demo', '--journal-dir', journal.dir];
+    const { file, plan, trust } = await writePlan(sim, work.dir);
+    const args = [file, '--confirm-org', 'acme-demo', '--journal-dir', journal.dir, ...trust];
 
     // The first run asks y/N on a "terminal"; it holds the lock while the question is open.
     const stdin = new PassThrough();

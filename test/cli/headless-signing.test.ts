@@ -51,7 +51,7 @@ describe('audit in CI with no D-Bus and no keyring', () => {
     expect(report.findings.length).toBeGreaterThan(0);
     expect(() => statSync(path.join(pkg, 'attestation.dsse.json'))).toThrow();
     for (const f of ['manifest.json', 'report.html', 'findings.csv', 'review.ics']) expect(statSync(path.join(pkg, f)).isFile()).toBe(true);
-    expect(readFileSync(path.join(pkg, 'report.html'), 'utf8')).toMatch(/<strong>UNSIGNED<\/strong> <span class="muted">\(no OS keychain is reachable/);
+    expect(readFileSync(path.join(pkg, 'report.html'), 'utf8')).toMatch(/id="unsigned-banner" role="note">Unsigned: no OS keychain is reachable/);
 
     const verify = await runBin(['verify', pkg], env, home);
     expect(verify.code, verify.stdout).toBe(3);

@@ -9,6 +9,7 @@ import { startUi } from '../../cli/ui';
 import type { RunningUi } from '../../cli/ui';
 import type { Keychain } from '../../core/secrets/index';
 import { DEMO_TOKENS } from '../../simulator/index';
+import type { ServerProfileName } from '../../simulator/index';
 
 /** Helpers of the browser tests: build, web mode on the simulator, Chromium, token checks. */
 
@@ -71,10 +72,10 @@ export function memoryKeychain(): Keychain & { readonly items: Map<string, strin
 }
 
 /** `sentry-harden ui --demo --port 0` in this process, with its own data folder. */
-export async function startDemoUi(rendererDir: string, keychain: Keychain = memoryKeychain()): Promise<WebUi> {
+export async function startDemoUi(rendererDir: string, keychain: Keychain = memoryKeychain(), demoServerProfile?: ServerProfileName): Promise<WebUi> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-e2e-'));
   const ui = await startUi(
-    { demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, keychain, openUrl: () => undefined },
+    { demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, keychain, openUrl: () => undefined, ...(demoServerProfile ? { demoServerProfile } : {}) },
     { env: { ...process.env } },
   );
   // A listener of our own on the event stream: what the page receives there is checked too.
@@ -152,4 +153,41 @@ export async function overflowsHorizontally(
       .map((e) => `${e.tagName.toLowerCase()}.${e.className}: ${(e.textContent ?? '').slice(0, 60)}`);
     return { overflow: el.scrollWidth > el.clientWidth, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, offenders };
   });
+}
+
+// ---- wizard steps shared by the E2E sessions ----
+
+export const continueButton = (page: Page) => page.getByRole('button', { name: /^Continue to / });
+
+export async function connectDemo(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /Use the demo organization/ }).click();
+  await page.getByText('Ready to review').waitFor();
+}
+
+export async function waitForChecks(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Re-check now' }).waitFor({ timeout: 30_000 });
+}
+
+/** Applies the checked changes through the confirmation dialog and waits for the results. */
+export async function applyChecked(page: Page, count: number): Promise<void> {
+  await page.getByRole('button', { name: `Apply ${count} selected change${count === 1 ? '' : 's'}…` }).click();
+  const dialog = page.getByRole('dialog', { name: 'Apply these changes?' });
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: `Apply ${count} change${count === 1 ? '' : 's'}` }).click();
+  await page.getByRole('table', { name: 'What was applied' }).waitFor({ timeout: 30_000 });
+}
+
+/** The count shown for one status in the current step's results line. */
+export async function sectionCount(page: Page, status: 'pass' | 'fail' | 'error' | 'manual'): Promise<number> {
+  const index = ['pass', 'fail', 'error', 'manual'].indexOf(status);
+  return Number((await page.locator('.section-counts .count').nth(index).innerText()).replace(/\D+/g, ''));
+}
+
+/** Undoes the first applied change whose Undo button matches, and returns the "What was undone" text. */
+export async function undoFirst(page: Page, button: RegExp): Promise<string> {
+  await page.getByRole('button', { name: button }).first().click();
+  await page.getByRole('dialog', { name: 'Undo this change?' }).getByRole('button', { name: 'Undo' }).click();
+  const undone = page.getByRole('table', { name: 'What was undone' });
+  await undone.waitFor({ timeout: 30_000 });
+  return undone.innerText();
 }

@@ -4,11 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_TOKENS } from '../../simulator/index';
+import { DEMO_TOKENS, SERVER_PROFILE_NAMES } from '../../simulator/index';
+import type { ServerProfileName } from '../../simulator/index';
 import type { WebUi } from './web-ui';
 import {
   ROOT,
+  applyChecked,
   browserTestsUnavailable,
+  connectDemo,
+  continueButton,
   buildRenderer,
   findToken,
   launchChromium,
@@ -16,7 +20,10 @@ import {
   overflowsHorizontally,
   recordResponses,
   startDemoUi,
+  sectionCount,
   storageDump,
+  undoFirst,
+  waitForChecks,
 } from './web-ui';
 
 /**
@@ -53,8 +60,9 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
   async function open(
     viewport: { width: number; height: number },
     keychain = memoryKeychain(),
+    profile?: ServerProfileName,
   ): Promise<{ web: WebUi; context: BrowserContext; page: Page; errors: string[] }> {
-    const web = await startDemoUi(rendererDir, keychain);
+    const web = await startDemoUi(rendererDir, keychain, profile);
     servers.push(web);
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
@@ -79,32 +87,13 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     }
   }
 
-  const continueButton = (page: Page) => page.getByRole('button', { name: /^Continue to / });
-
   async function expectNoTokenInPage(page: Page, context: BrowserContext, where: string): Promise<void> {
     expect(findToken(await page.content()), `token in the DOM at ${where}`).toBeNull();
     expect(findToken(await storageDump(page, context)), `token in storage at ${where}`).toBeNull();
   }
 
-  async function connectDemo(page: Page): Promise<void> {
-    await page.getByRole('button', { name: /Use the demo organization/ }).click();
-    await page.getByText('Ready to review').waitFor();
-  }
-
-  async function waitForChecks(page: Page): Promise<void> {
-    await page.getByRole('button', { name: 'Re-check now' }).waitFor({ timeout: 30_000 });
-  }
-
-  /** Applies the checked changes through the confirmation dialog and waits for the results. */
-  async function applyChecked(page: Page, count: number): Promise<void> {
-    await page.getByRole('button', { name: `Apply ${count} selected change${count === 1 ? '' : 's'}…` }).click();
-    const dialog = page.getByRole('dialog', { name: 'Apply these changes?' });
-    await dialog.waitFor();
-    await dialog.getByRole('button', { name: `Apply ${count} change${count === 1 ? '' : 's'}` }).click();
-    await page.getByRole('table', { name: 'What was applied' }).waitFor({ timeout: 30_000 });
-  }
-
   it('walks a full L1 session: connect, check, three fixes, re-check, undo, signed package, verify', async () => {
+    const started = Date.now();
     const { web, context, page, errors } = await open({ width: 1280, height: 900 });
     const responses = recordResponses(page);
 
@@ -260,7 +249,34 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     expect(findToken(web.events())).toBeNull();
     expect(errors).toEqual([]);
     await context.close();
+    console.log(`wizard full session on saas: ${Date.now() - started} ms`);
   }, 240_000);
+
+  // Other server profiles: a short session (connect, checks, one fix, undo), not a tripled full one.
+  for (const profile of SERVER_PROFILE_NAMES.filter((p) => p !== 'saas')) {
+    it(`runs a short session on the ${profile} profile: connect, checks with no error, one fix, undo`, async () => {
+      const started = Date.now();
+      const { context, page, errors } = await open({ width: 1280, height: 900 }, memoryKeychain(), profile);
+      await connectDemo(page);
+      await continueButton(page).click();
+      await page.getByRole('heading', { level: 1, name: 'Profile level' }).waitFor();
+      await continueButton(page).click();
+      await page.getByRole('heading', { level: 1, name: 'Authentication & SSO' }).waitFor();
+      await waitForChecks(page);
+      // Member checks (1.2) are evaluated whatever field the server puts the role in.
+      expect(await sectionCount(page, 'error'), 'errors in Authentication & SSO').toBe(0);
+      await continueButton(page).click();
+      await page.getByRole('heading', { level: 1, name: 'Access controls' }).waitFor();
+      expect(await sectionCount(page, 'error'), 'errors in Access controls').toBe(0);
+      await page.getByRole('checkbox', { name: /^Organization membership settings/ }).first().check({ timeout: 30_000 });
+      await applyChecked(page, 1);
+      expect(await page.getByRole('table', { name: 'What was applied' }).innerText()).toMatch(/Applied and verified/);
+      expect(await undoFirst(page, /^Undo Organization membership settings/)).toMatch(/Undone and verified/);
+      expect(errors).toEqual([]);
+      await context.close();
+      console.log(`wizard short session on ${profile}: ${Date.now() - started} ms`);
+    }, 120_000);
+  }
 
   it('a token typed into Connect goes to main once, leaves the page at once, and lives only in the keychain', async () => {
     const keychain = memoryKeychain();

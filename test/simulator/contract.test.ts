@@ -4,7 +4,7 @@ import Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_ROUTES, DEMO_TOKENS, createDemoState, startSimulator } from '../../simulator';
+import { ALL_ROUTES, DEMO_TOKENS, SERVER_PROFILES, createDemoState, startSimulator } from '../../simulator';
 import type { RunningSimulator } from '../../simulator';
 import { call } from './helpers';
 
@@ -241,7 +241,8 @@ describe('contract: endpoints outside the schema match REFERENCE.md shapes', () 
   });
 
   it('org-auth-tokens: unpaginated, last used first with nulls last, deactivated left out', async () => {
-    sim = await startSimulator({ state: createDemoState() });
+    // Bearer-readable only in the 2023-2024 releases (profiles.ts `orgAuthTokenList`); today session-only.
+    sim = await startSimulator({ state: createDemoState(), profile: { ...SERVER_PROFILES.saas, orgAuthTokenList: 'bearer' } });
     const res = await call(sim.url, `${O}/org-auth-tokens/`);
     expect(res.headers.get('link')).toBeNull();
     const rows = res.json() as Json[];

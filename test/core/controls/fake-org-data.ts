@@ -12,6 +12,7 @@ import type {
   InboundFilter,
   Integration,
   Member,
+  MemberInvite,
   OrgAuthToken,
   Organization,
   ProjectDetail,
@@ -30,6 +31,8 @@ export interface FakeOrgState {
   organization: Organization;
   authProvider: AuthProvider | null;
   members: Member[];
+  /** Invites on the new invite model (GET /invited-members/); undefined: the read 404s. */
+  memberInvites?: MemberInvite[];
   teams: Team[];
   teamMembers: Record<string, TeamMember[]>;
   projects: ProjectSummary[];
@@ -102,6 +105,9 @@ export class FakeOrgData implements OrgData {
   }
   members() {
     return this.load('members', `/api/0/organizations/${this.orgSlug}/members/`, () => this.state.members);
+  }
+  memberInvites() {
+    return this.load('memberInvites', `/api/0/organizations/${this.orgSlug}/invited-members/`, () => this.state.memberInvites);
   }
   teams() {
     return this.load('teams', `/api/0/organizations/${this.orgSlug}/teams/`, () => this.state.teams);

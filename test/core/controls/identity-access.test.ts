@@ -310,11 +310,22 @@ describe('2.4 tokens', () => {
     expect(statuses(readOnly.findings, '2.4.session-token-scopes')).toEqual(['pass']);
   });
 
-  it('reports a session-only token list as an error, not as "no tokens"', async () => {
+  it('reports a session-only token list as manual with the UI steps, never as "no tokens"', async () => {
+    // Current Sentry: organization_auth_tokens.py uses SessionNoAuthTokenAuthentication.
     const { findings } = await run(tokens, { setup: (d) => d.failWith('orgAuthTokens', 'session_only', { status: 403 }) });
     const f = only(findings, '2.4.stale-org-tokens');
+    expect(f.status).toBe('manual');
+    expect(f.message).toContain('signed-in browser session');
+    expect(f.message).toContain('Settings > Developer Settings > Organization Tokens');
+    expect(f.details).toMatchObject({ reason: 'session_only' });
+  });
+
+  it('reports a server without org auth tokens (404) as manual, and other failures as error', async () => {
+    const absent = await run(tokens, { setup: (d) => d.failWith('orgAuthTokens', 'not_found', { status: 404 }) });
+    expect(only(absent.findings, '2.4.stale-org-tokens')).toMatchObject({ status: 'manual', details: { reason: 'not_found' } });
+    const broken = await run(tokens, { setup: (d) => d.failWith('orgAuthTokens', 'server_error', { status: 500 }) });
+    const f = only(broken.findings, '2.4.stale-org-tokens');
     expect(f.status).toBe('error');
-    expect(f.errorCode).toBe('session_only');
     expect(f.message).toContain('GET /api/0/organizations/acme/org-auth-tokens/');
   });
 });

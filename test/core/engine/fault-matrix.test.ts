@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FaultSpec } from '../../../simulator/index';
-import { DEMO_TOKENS } from '../../../simulator/index';
+import { DEMO_TOKENS, SERVER_PROFILES } from '../../../simulator/index';
+import type { SimulatorOptions } from '../../../simulator/index';
+
+/** The 2023-2024 servers let bearer tokens read the org auth token list, so faults there reach the audit. */
+const SIM: SimulatorOptions = { profile: { ...SERVER_PROFILES.saas, orgAuthTokenList: 'bearer' } };
 import { isSentryApiError } from '../../../core/sentry/errors';
 import type { Finding } from '../../../shared/finding';
 import { auditDemo, findingKey, withDemoSimulator } from '../../helpers/demo-audit';
@@ -61,7 +65,7 @@ const LEVEL = 'L3' as const;
 let baseline: readonly Finding[] = [];
 
 beforeAll(async () => {
-  baseline = await withDemoSimulator({}, async (sim) => (await auditDemo(sim, { level: LEVEL })).report.findings);
+  baseline = await withDemoSimulator(SIM, async (sim) => (await auditDemo(sim, { level: LEVEL })).report.findings);
   expect(baseline.some((f) => f.status === 'pass')).toBe(true);
   expect(baseline.some((f) => f.status === 'error')).toBe(false);
 });
@@ -74,7 +78,7 @@ describe('fault matrix', () => {
   for (const endpoint of ENDPOINTS) {
     for (const [label, fault] of faultsFor(endpoint)) {
       it(`${label} at ${endpoint.path}`, async () => {
-        await withDemoSimulator({}, async (sim) => {
+        await withDemoSimulator(SIM, async (sim) => {
           sim.faults.add({ method: 'GET', path: endpoint.path, ...fault });
           let outcome;
           try {
@@ -107,7 +111,7 @@ describe('fault matrix', () => {
   }
 
   it('latency alone changes no verdict', async () => {
-    await withDemoSimulator({}, async (sim) => {
+    await withDemoSimulator(SIM, async (sim) => {
       sim.faults.add({ path: /.*/, kind: 'latency', latencyMs: 20 });
       const { report } = await auditDemo(sim, { level: LEVEL });
       const statuses = (fs: readonly Finding[]) => fs.map((f) => `${findingKey(f)}=${f.status}`).sort();

@@ -170,4 +170,12 @@ describe('renderFindingsCsv', () => {
     expect(csvField('=1,2')).toBe('"\'=1,2"');
     expect(csvField('')).toBe('');
   });
+
+  it('defuses a formula after a line break or whitespace (issue 9)', () => {
+    for (const v of ['\n=HYPERLINK("http://evil.example")', '\n+1', '\n-1+2', '\n@SUM(A1)', '\r\n=1', ' =1+1', '\u00a0@x', '\uff1dcmd']) {
+      expect(csvField(v).replace(/^"/, '')).toMatch(/^'/);
+    }
+    expect(csvField('a\n=1')).toBe('"a\n=1"');
+    expect(csvField('- a list item')).toBe("'- a list item");
+  });
 });

@@ -221,13 +221,20 @@ describe('verifyPackage', () => {
     expect(failing(result).sort()).toEqual(['raw/0001-organizations-acme.json', 'raw/extra.json']);
   });
 
-  it('ignores desktop clutter but mentions it', async () => {
+  it('fails desktop clutter like any unlisted file; --ignore-unlisted makes each a warning (issue 9)', async () => {
     await signPackage(dir, keyA, PREDICATE);
     await writeFile(path.join(dir, '.DS_Store'), 'x');
     await writeFile(path.join(dir, 'raw', 'Thumbs.db'), 'x');
+    await mkdir(path.join(dir, '__MACOSX'), { recursive: true });
+    await writeFile(path.join(dir, '__MACOSX', '._report.json'), 'x');
     const result = await verifyPackage(dir, { expectedPublicKeyPem: keyA.publicKeyPem });
-    expect(result.valid).toBe(true);
-    expect(result.notes.join(' ')).toMatch(/\.DS_Store, raw\/Thumbs\.db/);
+    expect(result.valid).toBe(false);
+    expect(failing(result).sort()).toEqual(['.DS_Store', '__MACOSX/._report.json', 'raw/Thumbs.db']);
+    expect(result.problems).toContain('.DS_Store: not in the signed manifest (a desktop file added after signing)');
+    const lenient = await verifyPackage(dir, { expectedPublicKeyPem: keyA.publicKeyPem, ignoreUnlisted: true });
+    expect(lenient.valid).toBe(true);
+    expect(lenient.warnings).toHaveLength(3);
+    expect(lenient.warnings.join('\n')).toMatch(/raw\/Thumbs\.db: .*ignored because --ignore-unlisted was given/);
   });
 
   it('fails an unsigned package and a symbolic link', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from '../../../core/evidence/redact';
+import { sha256Hex } from '../../../core/evidence/hash';
 
 const PUB = '60120449b6b1d5e45f75561e6dabd80b';
 const SEC = '189485c3b8ccf582bf5e12c530ef8858';
@@ -190,5 +191,59 @@ describe('fast path (bodies skipped as holding nothing secret)', () => {
     const r = redactResponseBody(Buffer.from(body));
     expect(r.text).not.toContain(secret);
     expect(r.redactions).toBeGreaterThan(0);
+  });
+});
+
+describe('redaction on decoded values (issue 9)', () => {
+  const token = `sntryu_${'c0ffee'.repeat(10)}`;
+  const legacy = 'a1b2c3d4'.repeat(8); // a 64-hex token of older self-hosted Sentry: no prefix to match
+  it.each([
+    ['JSON-escaped', `{"detail":"bad ${token.replace('_', '\\u005f')}"}`],
+    ['every character JSON-escaped', `{"detail":"${[...token].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('')}"}`],
+    ['URL-encoded in a JSON value', `{"next":"https://x.example/?t=${encodeURIComponent(legacy).replace(/a/g, '%61')}"}`],
+    ['double URL-encoded', `{"next":"${legacy.replace(/1/g, '%2531')}"}`],
+    ['base64 at each alignment', `{"a":"${Buffer.from(`x${legacy}`).toString('base64')}","b":"${Buffer.from(`xy${legacy}`).toString('base64')}","c":"${Buffer.from(legacy).toString('base64url')}"}`],
+    ['HTML entities in a text body', `<p>token: ${[...legacy].map((c) => `&#${c.charCodeAt(0)};`).join('')}</p>`],
+    ['an escaped key name', `{"pass\\u0077ord":"hunter2hunter2", "x": "${legacy}"}`],
+  ])('finds the known token %s and stores no form of it', (_label, body) => {
+    const r = redactResponseBody(Buffer.from(body), { secrets: [token, legacy] });
+    const decoded = [r.text, decodeURIComponent(r.text.replace(/%(?![0-9a-f]{2})/gi, '')), Buffer.from(r.text, 'base64').toString('latin1')];
+    for (const s of [token, legacy]) for (const d of decoded) expect(d).not.toContain(s);
+    expect(r.redactions).toBeGreaterThan(0);
+    expect(r.sha256).toBe(sha256Hex(r.bytes));
+  });
+
+  it('notes a known secret found, and hands back the parse', () => {
+    const r = redactResponseBody(`{"echo":"${legacy}","n":12345678901234567890}`, { secrets: [legacy] });
+    expect(r.text).toBe('{"echo":"[redacted]","n":12345678901234567890}');
+    expect(r.note).toMatch(/session API token/);
+    expect(r.parsed).toEqual({ echo: legacy, n: 12345678901234567890 });
+  });
+
+  it('withholds a text body that still holds a credential in an encoded form', () => {
+    const r = redactResponseBody(`<html>${Buffer.from(`Bearer ${legacy}`).toString('hex')} then sntryu%255Fabcdef12345 end</html>`, { secrets: [legacy] });
+    expect(r.text).toMatch(/^\[sentry-harden withheld this response body/);
+    expect(r.note).toMatch(/withheld/);
+  });
+
+  it.each([
+    ['?code= of an Azure Functions webhook', '{"url":"https://f.example/api/x?code=AbCdEf0123456789GhIjKl=="}', 'AbCdEf0123456789GhIjKl'],
+    ['?key=', '{"url":"https://m.example/js?key=AIzaSyD0123456789abcdefgh"}', 'AIzaSyD0123456789abcdefgh'],
+    ['&sig=', '{"url":"https://s.example/b?sv=1&sig=abc123def456"}', 'abc123def456'],
+    ['a Slack webhook path', '{"webhook":"https://hooks.slack.com/services/T000/B000/XyZsecretPath123"}', 'XyZsecretPath123'],
+    ['a Discord webhook token', '{"u":"https://discord.com/api/webhooks/1234/tok_ABCdef0123456789"}', 'tok_ABCdef0123456789'],
+    ['a {name, value} header with a signature name', '{"headers":[{"name":"X-Hub-Signature-256","value":"sha256=deadbeef0123"}]}', 'deadbeef0123'],
+    ['pwd', '{"pwd":"hunter22"}', 'hunter22'],
+    ['pass', '{"pass":"hunter22"}', 'hunter22'],
+    ['auth', '{"auth":"user:hunter22"}', 'hunter22'],
+    ['private', '{"private":"-----x"}', '-----x'],
+    ['key when opaque', '{"key":"k3y0123456789abcdef"}', 'k3y0123456789abcdef'],
+  ])('redacts %s', (_label, body, secret) => {
+    expect(redactResponseBody(body).text).not.toContain(secret);
+  });
+
+  it('keeps identifiers named key or code: provider keys, tag keys, error codes', () => {
+    const body = '{"provider":{"key":"github","name":"GitHub"},"tags":[{"key":"environment"}],"detail":{"code":"sso-required"}}';
+    expect(redactResponseBody(body).text).toBe(body);
   });
 });

@@ -55,6 +55,9 @@ describe('connect and region routing', () => {
     expect(control.hits('GET', `/api/0/organizations/${ORG}/audit-logs/`)).toBe(1);
     expect(control.hits('GET', `/api/0/organizations/${ORG}/org-auth-tokens/`)).toBe(1);
     expect(region.hits('GET', `/api/0/organizations/${ORG}/audit-logs/`)).toBe(0);
+    // auth-provider is a region-silo endpoint: it goes to the org's region, not the control host.
+    expect(region.hits('GET', `/api/0/organizations/${ORG}/auth-provider/`)).toBe(1);
+    expect(control.hits('GET', `/api/0/organizations/${ORG}/auth-provider/`)).toBe(0);
     // tokenInfo and organization were seeded by connect: not asked again.
     expect(control.hits('GET', '/api/0/')).toBe(1);
     expect(control.hits('GET', `/api/0/organizations/${ORG}/`)).toBe(1);

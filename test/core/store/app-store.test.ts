@@ -38,6 +38,17 @@ const profile = (over: Partial<Profile> = {}): Profile => ({
 });
 
 describe('app store', () => {
+  it('cuts a long label (a long organization name plus host) instead of refusing the connection (issue 9)', () => {
+    const store = tempStore();
+    const long = `${'Ünïcode Organization Name '.repeat(10)}😀 (sentry.very-long-self-hosted-host.example.com)`;
+    expect(ProfileDraftSchema.safeParse({ label: long, baseUrl: 'https://sentry.io', orgSlug: 'acme', level: 'L1' }).success).toBe(true);
+    const saved = store.saveProfile(profile({ label: long }));
+    expect([...saved.label]).toHaveLength(120);
+    expect(saved.label.endsWith('…')).toBe(true);
+    expect(long.startsWith(saved.label.slice(0, -1))).toBe(true);
+    expect(store.getProfile('acme-prod')?.label).toBe(saved.label);
+  });
+
   it('round-trips profiles, wizard progress, registers and settings through the file', () => {
     const store = tempStore();
     store.saveProfile(profile());

@@ -112,7 +112,6 @@ export function controlHandler(o: FixtureOptions): FakeHandler {
       };
     }
     if (p === `/api/0/organizations/${ORG}/`) return { body: organization(o.regionUrl) };
-    if (p === `/api/0/organizations/${ORG}/auth-provider/`) return { status: 204 };
     if (p === `/api/0/organizations/${ORG}/audit-logs/`) {
       const page = list([{ id: '1', event: 'org.edit', actor: { name: 'Owner' }, data: {}, dateCreated: '2024-05-01T10:00:00.000000Z' }]);
       return { ...page, body: { rows: page.body, options: ['org.edit'] } };
@@ -142,6 +141,8 @@ export function regionHandler(o: FixtureOptions): FakeHandler {
     const list = (items: unknown[]) => paginate(req, items, { linkBase });
     if (p === `/api/0/organizations/${ORG}/`) return { body: organization(o.regionUrl) };
     if (p === `/api/0/organizations/${ORG}/members/`) return list(data.members);
+    // auth-provider is @region_silo_endpoint (organization_auth_provider_details.py).
+    if (p === `/api/0/organizations/${ORG}/auth-provider/`) return { status: 204 };
     if (p === `/api/0/organizations/${ORG}/teams/`) {
       return list([{ id: '1', slug: 'core', name: 'Core', memberCount: 2, projects: data.projects.map((x) => ({ id: x.id, slug: x.slug, name: x.name })) }]);
     }
