@@ -208,12 +208,10 @@ export const MemberInviteSchema = z.looseObject({
 });
 export type MemberInvite = z.infer<typeof MemberInviteSchema>;
 
-// Lists an audit holds by the thousand (projects, keys, teams) keep only the fields checks and
-// fixes read (z.object strips the rest); the raw body is kept apart as evidence (issue 10).
-const ProjectRefSchema = z.object({ id: Id, slug: z.string(), name: z.string().optional() });
-const TeamRefSchema = z.object({ id: Id, slug: z.string(), name: z.string() });
+const ProjectRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string().optional() });
+const TeamRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string() });
 
-export const TeamSchema = z.object({
+export const TeamSchema = z.looseObject({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -223,7 +221,7 @@ export const TeamSchema = z.object({
 });
 export type Team = z.infer<typeof TeamSchema>;
 
-export const ProjectSummarySchema = z.object({
+export const ProjectSummarySchema = z.looseObject({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -235,7 +233,7 @@ export const ProjectSummarySchema = z.object({
 });
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
-export const ProjectDetailSchema = z.object({
+export const ProjectDetailSchema = z.looseObject({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -256,7 +254,7 @@ export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
 
 export const RateLimitSchema = z.looseObject({ window: z.number().int(), count: z.number().int() });
 
-export const ProjectKeySchema = z.object({
+export const ProjectKeySchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   label: z.string().optional(),
