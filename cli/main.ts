@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./verify')).runVerifyCommand,
   keys: async () => (await import('./keys')).runKeysCommand,
   doctor: async () => (await import('./doctor')).runDoctorCommand,
+  export: async () => (await import('./export')).runExportCommand,
+  portfolio: async () => (await import('./portfolio')).runPortfolioCommand,
 };
 
 export async function main(argv: string[], rawIo: CliIo): Promise<number> {

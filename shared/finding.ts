@@ -43,6 +43,20 @@ export const EvidencePageSchema = z.object({
 export type EvidencePage = z.infer<typeof EvidencePageSchema>;
 
 /**
+ * One item of a list that did not match its schema (Sentry varies per item: a null where others
+ * have a string, a field an older server lacks). The rest of the list is still evaluated; checks
+ * about this item are `error`, and no claim that covers it can pass. `index` counts from 0 over
+ * the whole read (all pages); `id` is the item's id, slug or key when it has a readable one.
+ */
+export const InvalidItemSchema = z.object({
+  index: z.number().int().nonnegative(),
+  id: z.string().optional(),
+  field: z.string(),
+  message: z.string(),
+});
+export type InvalidItem = z.infer<typeof InvalidItemSchema>;
+
+/**
  * One logical read (possibly several pages), with every response it was made of. `complete` is
  * true only when the last page said there were no more results; a check never passes on
  * incomplete reads. Stored once per audit (report `reads`); findings point at it.
@@ -56,6 +70,8 @@ export const EvidenceSchema = z.object({
   complete: z.boolean(),
   fetchedAt: z.string(),
   responses: z.array(EvidencePageSchema),
+  /** Items of the list that did not validate (absent when every item did). */
+  invalid: z.array(InvalidItemSchema).optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 

@@ -12,6 +12,7 @@ export type FaultKind =
   | 'reset'
   | 'malformed_json'
   | 'wrong_shape'
+  | 'missing_field'
   | 'truncated_pagination'
   // Test-only (no Sentry behaviour): answer with `body` as given, e.g. an error page or proxy
   // that echoes the Authorization header escaped, to test what the client stores and shows.
@@ -31,9 +32,14 @@ export interface FaultSpec {
   status?: number;
   /** rate_limited: seconds until X-Sentry-Rate-Limit-Reset (default 1). */
   resetInSec?: number;
-  /** wrong_shape: set this field (on each element of an array body) to `value`. */
+  /**
+   * wrong_shape: set this field (on each element of a list body, or of the audit log's `rows`)
+   * to `value`; missing_field: remove it from each element (or from an object body).
+   */
   field?: string;
   value?: unknown;
+  /** wrong_shape with `field`: only the element at this index of each page's list. */
+  index?: number;
   /**
    * truncated_pagination: first pages always say results="true"; then a later page (one with a
    * cursor) either fails (`next_page_fails`, default) or comes without a Link header (`missing_link`).

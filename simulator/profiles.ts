@@ -92,6 +92,16 @@ export interface ServerProfile {
    * "options": audit_log.get_api_names()}`); before it the paginated list of entries itself.
    */
   readonly auditLogBody: 'rows-options' | 'list';
+  // --- client keys, integrations, apps (issue 8 section 2; keep member/org/token switches apart) ---
+
+  /**
+   * Every project has the `projects:rate-limits` feature, whatever its `features` list in the
+   * state says. Self-hosted turns it on for all (`"projects:rate-limits": True` in SENTRY_FEATURES,
+   * src/sentry/conf/server.py); on sentry.io it comes with the plan (the getsentry feature
+   * handler), which the simulator reads from each project's features. Without it, key PUTs keep
+   * the stored limit (src/sentry/api/endpoints/project_key_details.py, `put`).
+   */
+  readonly rateLimitsForEveryProject: boolean;
 }
 
 export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>> = {
@@ -109,6 +119,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     orgLinksAndRegions: true,
     orgWideKeyList: true,
     auditLogBody: 'rows-options',
+    rateLimitsForEveryProject: false,
   },
   'self-hosted': {
     name: 'self-hosted',
@@ -124,6 +135,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     orgLinksAndRegions: true,
     orgWideKeyList: true,
     auditLogBody: 'rows-options',
+    rateLimitsForEveryProject: true,
   },
   'self-hosted-legacy': {
     name: 'self-hosted-legacy',
@@ -139,6 +151,7 @@ export const SERVER_PROFILES: Readonly<Record<ServerProfileName, ServerProfile>>
     orgLinksAndRegions: false,
     orgWideKeyList: false,
     auditLogBody: 'list',
+    rateLimitsForEveryProject: true,
   },
 };
 

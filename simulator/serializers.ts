@@ -435,7 +435,8 @@ export function serializeKey(k: SimKey, p: SimProject, ctx: RequestContext): Rec
     isActive: k.isActive,
     rateLimit: k.rateLimit ? { ...k.rateLimit } : null,
     dsn: {
-      secret: `${scheme}://${k.id}:${k.secret}@${host}/${pid}`,
+      // A key without a secret has no private DSN; the public form stands in (the product reads neither).
+      secret: k.secret === null ? pub : `${scheme}://${k.id}:${k.secret}@${host}/${pid}`,
       public: pub,
       csp: `${api}/csp-report/?sentry_key=${k.id}`,
       security: `${api}/security/?sentry_key=${k.id}`,
@@ -458,8 +459,16 @@ export function serializeKey(k: SimKey, p: SimProject, ctx: RequestContext): Rec
 
 // ---- integrations, apps, tokens, audit, SSO ----
 
-export function serializeIntegration(i: SimIntegration, org: SimOrg): Record<string, unknown> {
-  return {
+/**
+ * OrganizationIntegrationSerializer (src/sentry/integrations/api/serializers/models/integration.py).
+ * With the config (the default: organization_integrations_index.py reads `includeConfig != "0"`)
+ * Sentry asks the third party for it, and an ApiError there rewrites `status` to "disabled"
+ * (`configApiFails` models that provider being unreachable); without it, no `configOrganization`
+ * and `configData: null`.
+ */
+export function serializeIntegration(i: SimIntegration, org: SimOrg, includeConfig = true): Record<string, unknown> {
+  const failed = includeConfig && i.configApiFails === true;
+  const out: Record<string, unknown> = {
     id: i.id,
     name: i.name,
     icon: i.icon,
@@ -467,7 +476,7 @@ export function serializeIntegration(i: SimIntegration, org: SimOrg): Record<str
     accountType: i.accountType,
     scopes: i.scopes ? [...i.scopes] : null,
     outOfDate: false,
-    status: i.status,
+    status: failed ? 'disabled' : i.status,
     provider: {
       key: i.providerKey,
       slug: i.providerKey,
@@ -477,15 +486,17 @@ export function serializeIntegration(i: SimIntegration, org: SimOrg): Record<str
       features: [...i.features],
       aspects: {},
     },
-    configOrganization: [],
-    configData: { ...i.configData },
+    configData: includeConfig && !failed ? { ...i.configData } : null,
     externalId: i.externalId,
     organizationId: Number(org.id),
     organizationIntegrationStatus: i.organizationIntegrationStatus,
     gracePeriodEnd: i.gracePeriodEnd,
   };
+  if (includeConfig) out.configOrganization = [];
+  return out;
 }
 
+/** SentryAppSerializer (src/sentry/sentry_apps/api/serializers/sentry_app.py): no `isDisabled` field. */
 export function serializeSentryApp(a: SimSentryApp, org: SimOrg): Record<string, unknown> {
   const out: Record<string, unknown> = {
     allowedOrigins: [...a.allowedOrigins],
@@ -503,7 +514,6 @@ export function serializeSentryApp(a: SimSentryApp, org: SimOrg): Record<string,
     uuid: a.uuid,
     verifyInstall: a.verifyInstall,
     webhookHeaders: [],
-    isDisabled: a.isDisabled,
     author: a.author,
     overview: a.overview,
     popularity: null,

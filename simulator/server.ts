@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { authenticate, hasProjectAccess, orgAccess, requireAnyScope } from './auth';
+import { missingField, wrongShape } from './fault-bodies';
 import { FaultRegistry } from './faults';
 import type { ActiveFault } from './faults';
 import { controlRoutes } from './handlers/control';
@@ -94,24 +95,6 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function wrongShape(body: unknown, fault: ActiveFault): unknown {
-  if (fault.field !== undefined) {
-    const set = (o: unknown): unknown =>
-      o && typeof o === 'object' && !Array.isArray(o) ? { ...(o as object), [fault.field as string]: fault.value } : o;
-    return Array.isArray(body) ? body.map(set) : set(body);
-  }
-  // An object where an array is expected, or booleans sent as strings.
-  if (Array.isArray(body)) return { results: body };
-  if (body && typeof body === 'object') {
-    const entries = Object.entries(body as Record<string, unknown>);
-    if (entries.some(([, v]) => typeof v === 'boolean')) {
-      return Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'boolean' ? String(v) : v]));
-    }
-    return [body];
-  }
-  return { unexpected: body };
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -334,6 +317,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           case 'wrong_shape':
             faults.consume(postFault);
             bodyOut = wrongShape(bodyOut, postFault);
+            break;
+          case 'missing_field':
+            faults.consume(postFault);
+            bodyOut = missingField(bodyOut, postFault);
             break;
           case 'truncated_pagination':
             if (page && !hasCursor) {

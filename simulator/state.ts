@@ -75,7 +75,8 @@ export interface SimRateLimit {
 export interface SimKey {
   /** The 32-hex public key; Sentry uses it as the key's id. */
   id: string;
-  secret: string;
+  /** Nullable column (ProjectKeySerializerResponse `secret: str | None`, src/sentry/api/serializers/models/project_key.py). */
+  secret: string | null;
   /** Creation order; org-wide key lists are newest first. */
   seq: number;
   name: string;
@@ -189,6 +190,8 @@ export interface SimIntegration {
   organizationIntegrationStatus: 'active' | 'disabled' | 'pending_deletion';
   gracePeriodEnd: string | null;
   configData: Record<string, unknown>;
+  /** The third party fails when Sentry asks it for the config (see `serializeIntegration`). */
+  configApiFails?: boolean;
 }
 
 export interface SimSentryApp {

@@ -6,6 +6,7 @@ import type { HandlerResponseOf, ParsedRequestOf, TokenInfoDto } from '../../sha
 import type { Profile } from '../../shared/profile';
 import { AppError } from './errors';
 import type { HandlerContext, Handlers } from './router';
+import { buildPortfolio } from '../portfolio/portfolio';
 import { checkScopes } from './scope-check';
 import { parseUrl } from './url-policy';
 
@@ -219,6 +220,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'profile:list': async () => ({ profiles: store.listProfiles() }),
+    'portfolio:list': async () => ({ entries: await buildPortfolio(store, new Date()) }),
 
     'profile:save': async ({ profile: draft }) => {
       const existing = draft.id === undefined ? null : store.getProfile(draft.id);

@@ -76,6 +76,8 @@ export const enforce2fa: ControlDefinition = {
       return r.findings;
     }
     const ev = [members.evidence];
+    // Members that did not validate: errors naming them (their verdict is unknown), the rest evaluated.
+    r.invalidItems([CHECKS.members, CHECKS.invites], members.evidence, 'members');
     const accepted = members.value.filter((m) => m.user !== null);
     const inviteRead = await openInvites(ctx, members.value, members.evidence, org);
     const invites = inviteRead.kind === 'ok' ? inviteRead.invites : members.value.filter((m) => m.user === null);

@@ -1,5 +1,6 @@
 import type { CheckDefinition, ControlDefinition } from './types';
 import { memberRef, orgRef, plural, readGroup, recorder, teamRef } from './findings';
+import { invalidItemsOf } from '../sentry/items';
 
 const ID = '2.1';
 
@@ -43,10 +44,14 @@ export const teamAccess: ControlDefinition = {
     const r = recorder(ID, ctx);
     // Team rosters are read as soon as the team list is in, not after the (long) member list:
     // at 5,000 members that chain is 50 pages, and waiting on it idles the request budget.
-    const teamsWithRosters = ctx.data.teams().then(async (teams) => ({
-      teams,
-      rosters: teams.ok ? await Promise.all(teams.value.map(async (t) => ({ team: t, roster: await ctx.data.teamMembers(t.slug) }))) : [],
-    }));
+    // A team that did not validate is still read by its slug (or id) when it has one: its roster
+    // says who is on a team whatever the team's own shape.
+    const teamsWithRosters = ctx.data.teams().then(async (teams) => {
+      if (!teams.ok) return { teams, rosters: [] };
+      const odd = invalidItemsOf(teams.evidence).flatMap((i) => (i.id === undefined ? [] : [{ id: i.id, slug: i.id, name: i.id }]));
+      const all = [...teams.value, ...odd];
+      return { teams, rosters: await Promise.all(all.map(async (t) => ({ team: t, roster: await ctx.data.teamMembers(t.slug) }))) };
+    });
     const [org, members, { teams, rosters }] = await Promise.all([ctx.data.organization(), ctx.data.members(), teamsWithRosters]);
     const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
 
@@ -78,6 +83,9 @@ export const teamAccess: ControlDefinition = {
       r.error(CHECKS.teamless, orgRes, teams, 'teams', { evidence: [members.evidence] });
       return r.findings;
     }
+    // Every odd team is an error; one without an id hides a roster, so nobody can be called teamless.
+    r.invalidItems([CHECKS.teamless], teams.evidence, 'teams');
+    if (invalidItemsOf(teams.evidence).some((i) => i.id === undefined)) return r.findings;
     const failed = rosters.filter((x) => !x.roster.ok);
     if (failed.length > 0) {
       // A member may sit on the team we could not read: no verdict about anyone.
@@ -99,6 +107,17 @@ export const teamAccess: ControlDefinition = {
     for (const { roster } of rosters) {
       if (roster.ok) for (const tm of roster.value) onATeam.add(tm.id);
     }
+    // A roster entry that did not validate still proves its member is on the team when it
+    // carries an id; one without an id could be anyone, so nobody may be called teamless.
+    const anonymous = rosters.flatMap(({ team, roster }) =>
+      roster.ok ? invalidItemsOf(roster.evidence).filter((i) => i.id === undefined).map(() => team) : [],
+    );
+    for (const { team, roster } of rosters) {
+      if (!roster.ok) continue;
+      for (const i of invalidItemsOf(roster.evidence)) if (i.id !== undefined) onATeam.add(i.id);
+      r.invalidItems([CHECKS.teamless], roster.evidence, 'teamMembers', { resourceOf: () => teamRef(team), whole: teamRef(team) });
+    }
+    if (anonymous.length > 0) return r.findings;
     const scoped = members.value.filter((m) => m.user !== null && TEAM_SCOPED_ROLES.has(m.orgRole));
     const teamless = scoped.filter((m) => !onATeam.has(m.id));
     for (const m of teamless) {

@@ -41,7 +41,9 @@ export const projectAccess: ControlDefinition = {
       return r.findings;
     }
     const evidence: Evidence[] = [projects.evidence];
+    let unseen = r.invalidItems([CHECKS.hasTeam, CHECKS.teamCount], projects.evidence, 'projects');
     if (projects.value.length === 0) {
+      if (unseen > 0) return r.findings;
       for (const check of Object.values(CHECKS)) r.notApplicable(check, orgRes, 'The organization has no projects.', evidence);
       return r.findings;
     }
@@ -57,6 +59,8 @@ export const projectAccess: ControlDefinition = {
         return r.findings;
       }
       evidence.push(teams.evidence);
+      // A team that did not validate may own projects: no verdict that all have a team.
+      unseen += r.invalidItems([CHECKS.hasTeam, CHECKS.teamCount], teams.evidence, 'teams');
       const byProject = new Map<string, string[]>();
       for (const t of teams.value) {
         for (const p of t.projects ?? []) byProject.set(p.slug, [...(byProject.get(p.slug) ?? []), t.slug]);
@@ -86,8 +90,8 @@ export const projectAccess: ControlDefinition = {
       }
     }
     const n = projects.value.length;
-    if (orphans.length === 0) r.pass(CHECKS.hasTeam, orgRes, `All ${plural(n, 'project')} belong to a team.`, evidence, { projects: n });
-    if (crowded.length === 0) {
+    if (orphans.length === 0 && unseen === 0) r.pass(CHECKS.hasTeam, orgRes, `All ${plural(n, 'project')} belong to a team.`, evidence, { projects: n });
+    if (crowded.length === 0 && unseen === 0) {
       r.pass(CHECKS.teamCount, orgRes, `No project is shared by more than ${max} teams.`, evidence, { projects: n, maxTeamsPerProject: max });
     }
     r.manual(

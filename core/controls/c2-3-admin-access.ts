@@ -49,6 +49,7 @@ export const adminAccess: ControlDefinition = {
       }
     } else {
       const ev = [members.evidence];
+      r.invalidItems([CHECKS.ownerCount, CHECKS.inventory, CHECKS.privileged2fa, CHECKS.invites], members.evidence, 'members');
       const all = members.value;
       const inviteRead = await openInvites(ctx, all, members.evidence, org);
       // New-model invites are not in the members list; owner invites among them count as owners.

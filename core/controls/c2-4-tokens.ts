@@ -48,6 +48,7 @@ export const tokens: ControlDefinition = {
       r.error(CHECKS.staleOrgTokens, orgRes, orgTokens, 'orgAuthTokens');
     } else {
       const ev = [orgTokens.evidence];
+      r.invalidItems([CHECKS.staleOrgTokens], orgTokens.evidence, 'orgAuthTokens');
       const limit = ctx.settings.orgAuthTokenStaleDays;
       let stale = 0;
       for (const t of orgTokens.value) {

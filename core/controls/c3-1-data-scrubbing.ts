@@ -2,7 +2,7 @@ import type { Evidence } from '../../shared/finding';
 import type { CheckDefinition, ControlDefinition } from './types';
 import { orgRef, plural, projectRef, readGroup, recorder } from './findings';
 import { readProjectDetails } from './project-data';
-import { effectiveScrubbing, uncoveredFields } from './scrubbing';
+import { RELAY_MODEL, RELAY_SENSITIVE_COOKIES, effectiveScrubbing, uncoveredFields } from './scrubbing';
 
 const ID = '3.1';
 
@@ -35,6 +35,13 @@ export const dataScrubbing: ControlDefinition = {
     'Record the scrubbing rules and who approved them.',
   ],
   requiredScopes: [['org:read', 'org:write', 'org:admin'], ['project:read', 'project:write', 'project:admin']],
+  docNotes: [
+    `The default scrubbers are modelled on Relay ${RELAY_MODEL.version} (${RELAY_MODEL.sources.join('; ')}): ` +
+      'a key is covered when it matches PASSWORD_KEY_REGEX (password, secret, passwd, api_key/api-key, apikey, auth, credentials, ' +
+      'mysql_pwd, privatekey, private_key/private-key, exactly otp, exactly two_factor/two-factor) or contains "token" (TOKEN_KEY_REGEX).',
+    `Cookies are covered by the defaults only for Relay's fixed list of names (${RELAY_SENSITIVE_COOKIES.join(', ')}); a key named "cookie" or "session" is not.`,
+    'Sensitive fields match as case-insensitive substrings of a key; a safe field is treated as uncovered whatever else applies. A self-hosted install runs the Relay of its own release, which may differ.',
+  ],
   checks: Object.values(CHECKS),
 
   async evaluate(ctx) {
@@ -85,7 +92,9 @@ export const dataScrubbing: ControlDefinition = {
       return r.findings;
     }
     const listEv = [org.evidence, projects.evidence];
+    const unseen = r.invalidItems(projectChecks, projects.evidence, 'projects');
     if (projects.value.length === 0) {
+      if (unseen > 0) return r.findings;
       for (const check of projectChecks) r.notApplicable(check, orgRes, 'The organization has no projects.', listEv);
       return r.findings;
     }
@@ -134,7 +143,7 @@ export const dataScrubbing: ControlDefinition = {
         );
       }
     }
-    if (failed.error > 0) return r.findings;
+    if (failed.error > 0 || unseen > 0) return r.findings;
     const n = plural(projects.value.length, 'project');
     // Every project detail backs the organization-wide passes: one shared group, not a list per finding.
     const allEv = [...listEv, readGroup('every project detail', detailEv)];

@@ -71,12 +71,20 @@ export const dsnSecurity: ControlDefinition = {
         for (const check of keyChecks) r.error(check, projectRef(p), failure, 'projectKeys', { evidence: [projects.evidence, keys.evidence] });
       }
     } else {
-      // Key verdicts rest on the key list; the project list only names projects.
-      const ev: Evidence[] = [keys.evidence, ...(projects.ok ? [projects.evidence] : [])];
+      // Key verdicts rest on the key list, and on the project list for the projects whose keys
+      // it would hide: an item of either that did not validate is an error of its own, and no
+      // verdict about all keys is given while one is unseen.
+      const ev: Evidence[] = [keys.evidence, projects.evidence];
+      const unseen =
+        r.invalidItems(keyChecks, keys.evidence, 'projectKeys') +
+        r.invalidItems(keyChecks, projects.evidence, 'projects');
       const active = keys.value.filter((k) => k.isActive);
       if (active.length === 0) {
-        for (const check of keyChecks) r.notApplicable(check, orgRes, 'No project has an active client key.', ev);
+        if (unseen === 0) for (const check of keyChecks) r.notApplicable(check, orgRes, 'No project has an active client key.', ev);
       } else {
+        // A key without the field says nothing about its limit: an error naming the field.
+        const noField = active.filter((k) => k.rateLimit === undefined);
+        for (const k of noField) r.missingField(CHECKS.rateLimit, keyRef(k), 'rateLimit', keys.evidence);
         const unlimited = active.filter((k) => k.rateLimit === null);
         for (const k of unlimited) {
           r.fail(CHECKS.rateLimit, keyRef(k), `Client key ${keyRef(k).name} accepts events without any rate limit.`, ev, {
@@ -84,7 +92,9 @@ export const dsnSecurity: ControlDefinition = {
             rateLimit: null,
           });
         }
-        if (unlimited.length === 0) r.pass(CHECKS.rateLimit, orgRes, `All ${plural(active.length, 'active client key')} are rate-limited.`, ev);
+        if (unlimited.length === 0 && noField.length === 0 && unseen === 0) {
+          r.pass(CHECKS.rateLimit, orgRes, `All ${plural(active.length, 'active client key')} are rate-limited.`, ev);
+        }
 
         const byProject = new Map<number, ProjectKey[]>();
         for (const k of active) byProject.set(k.projectId, [...(byProject.get(k.projectId) ?? []), k]);
@@ -98,14 +108,17 @@ export const dsnSecurity: ControlDefinition = {
             keys: list.map((k) => ({ public: k.public, name: k.name })),
           });
         }
-        if (crowded === 0) r.pass(CHECKS.singleKey, orgRes, `Each of ${plural(byProject.size, 'project')} has a single active client key.`, ev);
+        if (crowded === 0 && unseen === 0) r.pass(CHECKS.singleKey, orgRes, `Each of ${plural(byProject.size, 'project')} has a single active client key.`, ev);
 
         if (r.wants(CHECKS.keyAge)) {
           const limit = ctx.settings.keyRotationDays;
           let old = 0;
           for (const k of active) {
             const age = ageInDays(k.dateCreated, ctx.now);
-            if (age === null) {
+            if (k.dateCreated === undefined) {
+              old += 1;
+              r.missingField(CHECKS.keyAge, keyRef(k), 'dateCreated', keys.evidence);
+            } else if (age === null) {
               old += 1;
               r.manual(CHECKS.keyAge, keyRef(k), `Sentry does not know when key ${keyRef(k).name} was created; check when it was last replaced.`, ev);
             } else if (age > limit) {
@@ -117,7 +130,7 @@ export const dsnSecurity: ControlDefinition = {
               });
             }
           }
-          if (old === 0) r.pass(CHECKS.keyAge, orgRes, `Every active client key is younger than ${limit} days.`, ev, { keyRotationDays: limit });
+          if (old === 0 && unseen === 0) r.pass(CHECKS.keyAge, orgRes, `Every active client key is younger than ${limit} days.`, ev, { keyRotationDays: limit });
         }
       }
     }
@@ -154,7 +167,8 @@ export const dsnSecurity: ControlDefinition = {
         );
       }
     }
-    if (errors === 0 && open === 0) {
+    const unseenProjects = r.invalidItems([CHECKS.allowedDomains], projects.evidence, 'projects');
+    if (errors === 0 && open === 0 && unseenProjects === 0) {
       r.pass(CHECKS.allowedDomains, orgRes, `All ${plural(projects.value.length, 'project')} restrict the origins they accept.`, [projects.evidence, readGroup('every project detail', detailEv)]);
     }
     return r.findings;

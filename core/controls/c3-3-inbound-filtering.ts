@@ -64,7 +64,9 @@ export const inboundFiltering: ControlDefinition = {
       for (const check of Object.values(CHECKS)) r.error(check, orgRes, projects, 'projects');
       return r.findings;
     }
+    const unseen = r.invalidItems(Object.values(CHECKS), projects.evidence, 'projects');
     if (projects.value.length === 0) {
+      if (unseen > 0) return r.findings;
       for (const check of Object.values(CHECKS)) r.notApplicable(check, orgRes, 'The organization has no projects.', [projects.evidence]);
       return r.findings;
     }
@@ -91,6 +93,9 @@ export const inboundFiltering: ControlDefinition = {
       if (off.length > 0) {
         lacking += 1;
         r.fail(CHECKS.filters, res, `Project "${project.slug}" does not filter ${off.join(', ')}.`, ev, { inactive: off, filters: state });
+      } else if (r.invalidItems([CHECKS.filters], filters.evidence, 'projectFilters', { resourceOf: () => res }) > 0) {
+        // A required filter may be the entry that did not validate: no verdict for this project.
+        errors += 1;
       } else if (unknown.length > 0) {
         lacking += 1;
         r.manual(CHECKS.filters, res, `This Sentry does not offer the ${unknown.join(', ')} filter for "${project.slug}"; check the project's inbound filters.`, ev, {
@@ -99,7 +104,7 @@ export const inboundFiltering: ControlDefinition = {
         });
       }
     }
-    if (errors === 0 && lacking === 0) {
+    if (errors === 0 && lacking === 0 && unseen === 0) {
       r.pass(CHECKS.filters, orgRes, `All ${plural(projects.value.length, 'project')} filter ${REQUIRED_FILTERS.join(', ')}.`, [projects.evidence, readGroup('every project\'s inbound filters', filterEv)], {
         required: [...REQUIRED_FILTERS],
       });

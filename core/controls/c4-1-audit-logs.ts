@@ -79,6 +79,8 @@ export const auditLogs: ControlDefinition = {
       r.error(CHECKS.events, orgRes, log, 'auditLog');
     } else {
       const ev = [log.evidence];
+      // An entry that did not validate is missing from the summary below: say so, naming it.
+      r.invalidItems([CHECKS.events], log.evidence, 'auditLog', { resourceOf: () => orgRes, whole: orgRes });
       const summary = summarize(log.value);
       // Reading the newest page is what this check claims; it needs no later pages.
       r.passOnRead(CHECKS.readable, orgRes, `The audit log is readable (${plural(log.value.length, 'entry', 'entries')} on the newest page).`, ev);

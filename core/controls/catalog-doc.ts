@@ -21,6 +21,7 @@ export function renderControlCatalog(controls: readonly ControlDefinition[]): st
   for (const c of controls) {
     out.push('', `## ${c.id} ${c.title} (${c.level})`, '', c.rationale, '', 'Checks:', '');
     for (const check of c.checks) out.push(`- \`${check.id}\` (${check.level}): ${check.title}`);
+    if (c.docNotes && c.docNotes.length > 0) out.push('', 'How it models Sentry:', '', ...c.docNotes.map((n) => `- ${n}`));
     out.push('', `Token scopes read with: ${c.requiredScopes.map((g) => g.join(' or ')).join('; ') || 'none'}.`, '', 'By hand in Sentry:', '');
     c.manualSteps.forEach((step, i) => out.push(`${i + 1}. ${step}`));
   }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { EvidenceSchema, FindingSchema } from '../../shared/finding';
-import type { Evidence, FindingStatus, ResourceRef } from '../../shared/finding';
+import type { Evidence, FindingStatus, InvalidItem, ResourceRef } from '../../shared/finding';
+import { invalidItemText } from '../sentry/items';
+import { MAX_LISTED, invalidItemFindings } from './invalid-items';
 import type { ControlFinding as Finding } from './types';
 import type { Loaded, OrgData } from '../sentry/org-data';
 import { isReadGroup, type CheckDefinition, type ControlContext, type EvidenceItem, type ReadGroup } from './types';
@@ -142,9 +144,35 @@ function incompleteGuard(spec: FindingSpec): Finding | null {
   );
 }
 
-/** A pass, unless any evidence is incomplete (then an `incomplete_pagination` error). */
+/**
+ * A list read with items that did not validate may hide the very item that would fail: a verdict
+ * resting on that list (pass, not applicable) becomes an `error` naming them, unless the check's
+ * claim is about one item only (`claimPerItem`) or about the read itself.
+ */
+function invalidGuard(spec: FindingSpec): Finding | null {
+  if (spec.check.claimPerItem || spec.check.claimHoldsOnPartialRead) return null;
+  const reads = allReads(spec.evidence).filter((e) => (e.invalid?.length ?? 0) > 0);
+  if (reads.length === 0) return null;
+  const listed = reads.flatMap((e) => (e.invalid ?? []).map((item) => ({ endpoint: `${e.method} ${e.endpoint}`, ...item })));
+  const shown = listed.slice(0, 3).map((i) => `${i.endpoint} ${invalidItemText(i)}`);
+  const more = listed.length > 3 ? ` and ${listed.length - 3} more` : '';
+  return build(
+    'error',
+    {
+      ...spec,
+      message:
+        `${spec.check.title}: cannot be confirmed because ${plural(listed.length, 'item')} did not have the expected shape ` +
+        `(${shown.join('; ')}${more}), so an item not evaluated could fail.`,
+      details: { ...(spec.details ?? {}), invalidItems: listed.slice(0, MAX_LISTED), wouldHaveBeen: spec.message },
+    },
+    'malformed_response',
+  );
+}
+
+
+/** A pass, unless any evidence is incomplete or holds invalid items (then an `error`). */
 export function passFinding(spec: FindingSpec): Finding {
-  return incompleteGuard(spec) ?? build('pass', spec);
+  return incompleteGuard(spec) ?? invalidGuard(spec) ?? build('pass', spec);
 }
 
 /**
@@ -166,8 +194,9 @@ export function manualFinding(spec: FindingSpec): Finding {
 
 /** Not applicable, unless any evidence is incomplete: an empty first page proves nothing. */
 export function notApplicableFinding(spec: FindingSpec): Finding {
-  return incompleteGuard(spec) ?? build('not_applicable', spec);
+  return incompleteGuard(spec) ?? invalidGuard(spec) ?? build('not_applicable', spec);
 }
+
 
 export interface ErrorSpec {
   readonly control: string;
@@ -244,6 +273,15 @@ export interface Recorder {
     read: ReadName,
     opts?: { arg?: string; evidence?: readonly Evidence[] },
   ): void;
+  /** An `error`: the resource's item in `evidence` lacks `field`, which this check needs. */
+  missingField(check: CheckDefinition, resource: ResourceRef, field: string, evidence: Evidence): void;
+  /** See `invalidItemFindings`; returns how many items of `evidence` did not validate. */
+  invalidItems(
+    checks: readonly CheckDefinition[],
+    evidence: Evidence,
+    read: ReadName,
+    opts?: { resourceOf?: (item: InvalidItem) => ResourceRef; whole?: ResourceRef },
+  ): number;
 }
 
 export function recorder(control: string, ctx: ControlContext): Recorder {
@@ -278,6 +316,26 @@ export function recorder(control: string, ctx: ControlContext): Recorder {
           ...(opts?.evidence === undefined ? {} : { evidence: opts.evidence }),
         }),
       ),
+    missingField: (check, resource, field, evidence) =>
+      void findings.push(
+        build(
+          'error',
+          {
+            control,
+            check,
+            resource,
+            message: `${check.title}: could not be evaluated for ${resource.name} because ${evidence.method} ${evidence.endpoint} did not send its field "${field}".`,
+            evidence: [evidence],
+            details: { endpoint: `${evidence.method} ${evidence.endpoint}`, missingField: field },
+          },
+          'missing_field',
+        ),
+      ),
+    invalidItems: (checks, evidence, read, opts) => {
+      const wanted = checks.filter((c) => ctx.includes(c.level));
+      findings.push(...invalidItemFindings({ control, checks: wanted, read, orgSlug, evidence, ...opts }));
+      return evidence.invalid?.length ?? 0;
+    },
   };
 }
 

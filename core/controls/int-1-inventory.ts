@@ -1,11 +1,11 @@
 import type { CheckDefinition, ControlDefinition } from './types';
 import { orgRef, recorder } from './findings';
-import { loadInventory } from './inventory';
+import { loadInventory, reportInvalidItems } from './inventory';
 
 const ID = 'INT.1';
 
 const CHECKS = {
-  inventory: { id: 'INT.1.inventory', title: 'Every integration is inventoried with its permissions', level: 'L1' },
+  inventory: { id: 'INT.1.inventory', title: 'Every integration is inventoried with its permissions', level: 'L1', claimPerItem: true },
 } as const satisfies Record<string, CheckDefinition>;
 
 export const integrationInventory: ControlDefinition = {
@@ -33,6 +33,7 @@ export const integrationInventory: ControlDefinition = {
     const [org, inv] = await Promise.all([ctx.data.organization(), loadInventory(ctx)]);
     const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
     for (const { read, failure } of inv.failures) r.error(CHECKS.inventory, orgRes, failure, read);
+    const unseen = reportInvalidItems(r, [CHECKS.inventory], inv);
 
     for (const item of inv.items) {
       if (item.kind === 'installed_app') {
@@ -55,7 +56,7 @@ export const integrationInventory: ControlDefinition = {
         r.pass(CHECKS.inventory, item.resource, `Inventoried: ${item.resource.name} ${what}.`, item.evidence, item.details);
       }
     }
-    if (inv.items.length === 0 && inv.failures.length === 0) {
+    if (inv.items.length === 0 && inv.failures.length === 0 && unseen === 0) {
       r.notApplicable(CHECKS.inventory, orgRes, 'No integration, internal integration or app is installed.', inv.evidence);
     }
     return r.findings;

@@ -51,6 +51,7 @@ export const minimalScopes: ControlDefinition = {
       for (const check of appChecks) r.notApplicable(check, orgRes, 'The organization owns no internal or public integration.', [apps.evidence]);
     } else {
       const ev = [apps.evidence];
+      const unseen = r.invalidItems(appChecks, apps.evidence, 'sentryApps');
       let admins = 0;
       let writers = 0;
       for (const app of apps.value) {
@@ -76,8 +77,8 @@ export const minimalScopes: ControlDefinition = {
         }
       }
       const n = plural(apps.value.length, 'integration');
-      if (admins === 0) r.pass(CHECKS.admin, orgRes, `None of the organization's ${n} holds an admin scope.`, ev);
-      if (l2 && writers === 0) r.pass(CHECKS.write, orgRes, `None of the organization's ${n} holds a write scope.`, ev);
+      if (admins === 0 && unseen === 0) r.pass(CHECKS.admin, orgRes, `None of the organization's ${n} holds an admin scope.`, ev);
+      if (l2 && writers === 0 && unseen === 0) r.pass(CHECKS.write, orgRes, `None of the organization's ${n} holds a write scope.`, ev);
     }
 
     if (!integrations) return r.findings;
@@ -96,7 +97,8 @@ export const minimalScopes: ControlDefinition = {
         { provider: i.provider.key, oauthScopes: i.scopes },
       );
     }
-    if (scoped.length === 0) {
+    const unseenIntegrations = r.invalidItems([CHECKS.oauth], integrations.evidence, 'integrations');
+    if (scoped.length === 0 && unseenIntegrations === 0) {
       r.notApplicable(CHECKS.oauth, orgRes, 'No installed integration reports third-party OAuth scopes.', ev);
     }
     return r.findings;

@@ -41,7 +41,8 @@ export const integrationSettings: ControlDefinition = {
       return r.findings;
     }
     const ev = [integrations.evidence];
-    if (integrations.value.length === 0) {
+    const unseen = r.invalidItems([CHECKS.settings], integrations.evidence, 'integrations');
+    if (integrations.value.length === 0 && unseen === 0) {
       r.notApplicable(CHECKS.settings, orgRes, 'No integration is installed.', ev);
       return r.findings;
     }
@@ -53,7 +54,10 @@ export const integrationSettings: ControlDefinition = {
         { type: 'integration', id: i.id, name: `${i.name} (${i.provider.name})` },
         keys.length > 0
           ? `Sentry shows settings for ${i.provider.name} "${i.name}" (${keys.join(', ')}); confirm they limit it to what it serves, and check the ${i.provider.name} side too.`
-          : `Sentry shows no settings for ${i.provider.name} "${i.name}"; check its configuration page and the ${i.provider.name} side for ways to narrow it.`,
+          : i.configData === null || i.configData === undefined
+            ? // Read with includeConfig=0 (org-data.ts): asking for the settings makes Sentry call the third party.
+              `Check the settings of ${i.provider.name} "${i.name}" on its configuration page (the audit does not ask Sentry for them, which would make Sentry call ${i.provider.name}), and the ${i.provider.name} side for ways to narrow it.`
+            : `Sentry shows no settings for ${i.provider.name} "${i.name}"; check its configuration page and the ${i.provider.name} side for ways to narrow it.`,
         ev,
         { provider: i.provider.key, configFields: keys, configurableOptions: orgKeys },
       );

@@ -1,6 +1,6 @@
 import type { CheckDefinition, ControlDefinition } from './types';
 import { ageInDays, orgRef, plural, recorder } from './findings';
-import { loadInventory, registerEntriesFor } from './inventory';
+import { loadInventory, registerEntriesFor, reportInvalidItems } from './inventory';
 
 const ID = 'INT.4';
 
@@ -32,6 +32,7 @@ export const periodicReview: ControlDefinition = {
     const [org, inv] = await Promise.all([ctx.data.organization(), loadInventory(ctx)]);
     const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
     for (const { read, failure } of inv.failures) r.error(CHECKS.reviewed, orgRes, failure, read);
+    const unseen = reportInvalidItems(r, [CHECKS.reviewed], inv);
 
     const limit = ctx.settings.integrationReviewDays;
     let overdue = 0;
@@ -53,7 +54,7 @@ export const periodicReview: ControlDefinition = {
         integrationReviewDays: limit,
       });
     }
-    if (inv.failures.length > 0) return r.findings;
+    if (inv.failures.length > 0 || unseen > 0) return r.findings;
     if (inv.items.length === 0) {
       r.notApplicable(CHECKS.reviewed, orgRes, 'No integration is installed.', inv.evidence);
     } else if (overdue === 0) {

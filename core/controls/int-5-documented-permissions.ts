@@ -1,7 +1,7 @@
 import { expandScopes } from '../../shared/scopes';
 import type { CheckDefinition, ControlDefinition } from './types';
 import { orgRef, plural, recorder } from './findings';
-import { loadInventory, registerEntriesFor } from './inventory';
+import { loadInventory, registerEntriesFor, reportInvalidItems } from './inventory';
 
 const ID = 'INT.5';
 
@@ -33,6 +33,7 @@ export const documentedPermissions: ControlDefinition = {
     const [org, inv] = await Promise.all([ctx.data.organization(), loadInventory(ctx)]);
     const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);
     for (const { read, failure } of inv.failures) r.error(CHECKS.documented, orgRes, failure, read);
+    const unseen = reportInvalidItems(r, [CHECKS.documented], inv);
 
     let undocumented = 0;
     for (const item of inv.items) {
@@ -57,7 +58,7 @@ export const documentedPermissions: ControlDefinition = {
         undocumentedScopes,
       });
     }
-    if (inv.failures.length > 0) return r.findings;
+    if (inv.failures.length > 0 || unseen > 0) return r.findings;
     if (inv.items.length === 0) {
       r.notApplicable(CHECKS.documented, orgRes, 'No integration is installed.', inv.evidence);
     } else if (undocumented === 0) {

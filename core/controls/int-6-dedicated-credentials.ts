@@ -39,6 +39,7 @@ export const dedicatedCredentials: ControlDefinition = {
     if (!apps.ok) {
       r.error(CHECKS.dedicatedApps, orgRes, apps, 'sentryApps');
     } else {
+      r.invalidItems([CHECKS.dedicatedApps], apps.evidence, 'sentryApps');
       const internal = apps.value.filter((a) => a.status === 'internal');
       if (internal.length === 0) {
         r.notApplicable(CHECKS.dedicatedApps, orgRes, 'The organization has no internal integration.', [apps.evidence]);
@@ -72,7 +73,9 @@ export const dedicatedCredentials: ControlDefinition = {
       r.error(CHECKS.orgTokenUse, orgRes, tokens, 'orgAuthTokens');
       return r.findings;
     }
+    const unseenTokens = r.invalidItems([CHECKS.orgTokenUse], tokens.evidence, 'orgAuthTokens');
     if (tokens.value.length === 0) {
+      if (unseenTokens > 0) return r.findings;
       r.notApplicable(CHECKS.orgTokenUse, orgRes, 'The organization has no organization auth tokens.', [tokens.evidence]);
       return r.findings;
     }

@@ -1,8 +1,8 @@
 import type { Evidence, ResourceRef } from '../../shared/finding';
 import type { Loaded } from '../sentry/org-data';
 import type { Integration, SentryApp, SentryAppInstallation } from '../sentry/schemas';
-import type { ControlContext, IntegrationRegisterEntry } from './types';
-import type { LoadFailure, ReadName } from './findings';
+import type { CheckDefinition, ControlContext, IntegrationRegisterEntry } from './types';
+import type { LoadFailure, ReadName, Recorder } from './findings';
 
 /** One thing that holds access to the organization on someone else's behalf. */
 export interface InventoryItem {
@@ -19,6 +19,8 @@ export interface InventoryItem {
 export interface Inventory {
   readonly items: readonly InventoryItem[];
   readonly failures: readonly { readonly read: ReadName; readonly failure: LoadFailure }[];
+  /** Reads that answered with items that did not validate (see `reportInvalidItems`). */
+  readonly partial: readonly { readonly read: ReadName; readonly evidence: Evidence }[];
   /** Evidence of every read that succeeded. */
   readonly evidence: readonly Evidence[];
   readonly integrations: Loaded<Integration[]>;
@@ -60,7 +62,8 @@ function sentryAppItem(a: SentryApp, evidence: Evidence): InventoryItem {
       scopes: a.scopes,
       events: a.events ?? [],
       webhookHost: hostOf(a.webhookUrl),
-      disabled: a.isDisabled ?? false,
+      // SentryAppSerializer sends no isDisabled: unknown unless an older server says so.
+      disabled: a.isDisabled ?? null,
     },
     evidence: [evidence],
   };
@@ -100,6 +103,10 @@ export async function loadInventory(ctx: ControlContext): Promise<Inventory> {
   const items: InventoryItem[] = [];
   const failures: { read: ReadName; failure: LoadFailure }[] = [];
   const evidence: Evidence[] = [];
+  const partial: { read: ReadName; evidence: Evidence }[] = [];
+  for (const [read, l] of [['integrations', integrations], ['sentryApps', sentryApps], ['sentryAppInstallations', installations]] as const) {
+    if (l.ok && (l.evidence.invalid?.length ?? 0) > 0) partial.push({ read, evidence: l.evidence });
+  }
 
   if (integrations.ok) {
     evidence.push(integrations.evidence);
@@ -125,7 +132,14 @@ export async function loadInventory(ctx: ControlContext): Promise<Inventory> {
     }
   } else failures.push({ read: 'sentryAppInstallations', failure: installations });
 
-  return { items, failures, evidence, integrations, sentryApps, installations };
+  return { items, failures, partial, evidence, integrations, sentryApps, installations };
+}
+
+/** Errors for the inventory's items that did not validate; returns how many there were. */
+export function reportInvalidItems(r: Recorder, checks: readonly CheckDefinition[], inv: Inventory): number {
+  let n = 0;
+  for (const { read, evidence } of inv.partial) n += r.invalidItems(checks, evidence, read);
+  return n;
 }
 
 /** Register entries naming this item (case-insensitive match on any of its names). */

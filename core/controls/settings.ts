@@ -5,14 +5,16 @@ import type { AuditSettings } from './types';
  * effective scrubbing would redact a key of that name: Sentry matches sensitive fields as
  * case-insensitive substrings of the key, and its default scrubbers (when on) already catch keys
  * containing password, secret, passwd, api_key, apikey, auth, credentials, mysql_pwd, private_key
- * or token (see `DEFAULT_SCRUBBER_KEY_PATTERN` in `scrubbing.ts`).
+ * or token, and keys named exactly otp, two-factor or two_factor (Relay's key rules, verbatim in
+ * `scrubbing.ts` with the Relay version they come from).
  *
  * Why these:
  * - password ... private_key, access_token, stripetoken: the credential names Sentry itself has
  *   always treated as sensitive; they cost nothing when the defaults are on and must be listed
  *   explicitly when they are off.
  * - authorization, cookie, session: where HTTP frameworks carry bearer tokens and session ids. The
- *   defaults only catch a fixed set of cookie names, not a `cookie` or `session` key.
+ *   defaults only catch Relay's fixed list of cookie names (`RELAY_SENSITIVE_COOKIES`), not a
+ *   `cookie` or `session` key.
  * - card_number, ssn: regulated personal data (PCI DSS, national id numbers). The defaults only
  *   redact them when the value happens to match a card or US SSN pattern.
  */

@@ -40,6 +40,12 @@ export interface CheckDefinition {
    * reads (the audit runner enforces it).
    */
   readonly claimHoldsOnPartialRead?: true;
+  /**
+   * Each finding of this check is about its own resource only (INT.1: "this integration is
+   * inventoried"), so an item elsewhere in the list that did not validate does not touch it. Every
+   * other pass is refused while a read behind it has invalid items (the audit runner enforces it).
+   */
+  readonly claimPerItem?: true;
 }
 
 /** How the token this session runs with looks (never the token itself). */
@@ -97,6 +103,8 @@ export interface ControlDefinition {
   /** Scopes the checks read with (any one of each group suffices). */
   readonly requiredScopes: readonly (readonly string[])[];
   readonly checks: readonly CheckDefinition[];
+  /** How the checks model Sentry (and its sources), for docs/controls.md. */
+  readonly docNotes?: readonly string[];
   /** Read-only. Returns findings only for checks whose level the audit includes. */
   evaluate(ctx: ControlContext): Promise<ControlFinding[]>;
 }

@@ -4,6 +4,7 @@ import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings, ControlDefinition, IntegrationRegisterEntry } from '../controls/types';
 import { connect, type ConnectOptions, type SentryConnection } from '../sentry/connect';
 import type { ResponseSpool } from '../sentry/response-spool';
+import type { OrgData } from '../sentry/org-data';
 import type { ResponseRecord } from '../sentry/transport';
 import { runAudit, type AuditProgress } from './audit';
 import { buildAuditReport } from './report';
@@ -23,6 +24,11 @@ export interface AuditOrganizationOptions extends Omit<ConnectOptions, 'onRespon
    * caller disposes of it once the package is written. Without one, bodies stay in memory.
    */
   readonly spool?: ResponseSpool;
+  /**
+   * Runs after the audit on the same memoized reads, before the connection closes (exports read
+   * what the audit already read instead of asking Sentry again).
+   */
+  readonly inspect?: (data: OrgData, report: AuditReport) => Promise<void>;
 }
 
 export interface AuditOutcome {
@@ -70,6 +76,7 @@ export async function auditOrganization(options: AuditOrganizationOptions): Prom
       token,
       { requests: stats.requestsSent, rateLimited: stats.rateLimited },
     );
+    if (options.inspect) await options.inspect(connection.data, report);
     return { report, responses };
   } finally {
     connection.client.close();

@@ -130,18 +130,27 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, r
     if (f.groups && f.groups.length > 0) finding.evidenceGroups = f.groups.map((g) => registry.group(g));
     // A check above the audit's level never reaches the report, whatever the control did.
     if (!levelIncludes(ctx.level, check.level)) continue;
-    out.push(guardPass(finding, check.claimHoldsOnPartialRead === true));
+    const invalidItemsAllowed = check.claimPerItem === true || check.claimHoldsOnPartialRead === true;
+    const guarded = guardPass(finding, check.claimHoldsOnPartialRead === true, invalidItemsAllowed);
+    // The same for the reads of the finding's groups (a roster with an item that did not validate).
+    const groupInvalid = f.groups?.find((g) => g.reads.some((e) => (e.invalid?.length ?? 0) > 0));
+    if (guarded.status === 'pass' && groupInvalid && !invalidItemsAllowed) {
+      out.push({ ...guarded, status: 'error', errorCode: 'malformed_response', message: `Could not be proven: items of ${groupInvalid.label} did not have the expected shape, so the claim cannot cover them.` });
+      continue;
+    }
+    out.push(guarded);
   }
   return out;
 }
 
 /**
- * Defence in depth for "never a false pass": a pass resting on an incomplete read, or on no
- * read at all, is turned into an error here even if a control forgot to.
+ * Defence in depth for "never a false pass": a pass resting on an incomplete read, on a list with
+ * items that did not validate (unless the claim is about one item only), or on no read at all, is
+ * turned into an error here even if a control forgot to.
  */
-export function guardPass(finding: Finding, partialReadSuffices = false): Finding {
+export function guardPass(finding: Finding, partialReadSuffices = false, invalidItemsAllowed = false): Finding {
   if (finding.status !== 'pass') return finding;
-  if (finding.evidence.length === 0) {
+  if (finding.evidence.length === 0 && (finding.evidenceGroups ?? []).length === 0) {
     return { ...finding, status: 'error', errorCode: 'internal', message: `${finding.message} (no evidence was recorded, so this cannot count as a pass)` };
   }
   const incomplete = finding.evidence.find((e) => !e.complete);
@@ -160,6 +169,20 @@ export function guardPass(finding: Finding, partialReadSuffices = false): Findin
       status: 'error',
       errorCode: 'incomplete_pagination',
       message: `Could not be proven: the read of ${incomplete.endpoint} was incomplete (${incomplete.pages} page(s) fetched).`,
+    };
+  }
+  const withInvalid = invalidItemsAllowed ? undefined : finding.evidence.find((e) => (e.invalid?.length ?? 0) > 0);
+  if (withInvalid?.invalid) {
+    const first = withInvalid.invalid[0];
+    const n = withInvalid.invalid.length;
+    return {
+      ...finding,
+      status: 'error',
+      errorCode: 'malformed_response',
+      message:
+        `Could not be proven: ${n} item${n === 1 ? '' : 's'} of ${withInvalid.method} ${withInvalid.endpoint} did not have the expected shape` +
+        (first ? ` (item ${first.index}${first.id === undefined ? '' : ` "${first.id}"`}: field "${first.field}": ${first.message})` : '') +
+        ', so the claim cannot cover them.',
     };
   }
   return finding;

@@ -15,7 +15,11 @@ import { TOOL_VERSION } from './report';
  * hide the others. Read-only: only GET requests.
  */
 
-export type ReadOutcome = 'answered' | 'refused' | 'failed' | 'partly';
+/**
+ * `session-only`: refused because Sentry serves the endpoint to browser sessions only (today's
+ * org auth token list): expected for every API token, and the audit's checks on it are `manual`.
+ */
+export type ReadOutcome = 'answered' | 'refused' | 'session-only' | 'failed' | 'partly';
 
 /** Codes that mean Sentry (or the endpoint) would not serve this token, not that it broke. */
 const REFUSALS: ReadonlySet<ErrorCode> = new Set(['missing_scope', 'forbidden', 'session_only', 'unauthorized', 'not_found']);
@@ -217,8 +221,17 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorResult> {
   for (const shape of READ_SHAPES) {
     const c = col(shape.key);
     if (c.reads === 0) continue;
+    const codes = [...c.failures.keys()];
     const outcome: ReadOutcome =
-      c.answered === c.reads ? 'answered' : c.answered > 0 ? 'partly' : [...c.failures.keys()].every((code) => REFUSALS.has(code as ErrorCode)) ? 'refused' : 'failed';
+      c.answered === c.reads
+        ? 'answered'
+        : c.answered > 0
+          ? 'partly'
+          : codes.length > 0 && codes.every((code) => code === 'session_only')
+            ? 'session-only'
+            : codes.every((code) => REFUSALS.has(code as ErrorCode))
+              ? 'refused'
+              : 'failed';
     endpoints.push({
       key: shape.key,
       endpoint: shape.endpoint,

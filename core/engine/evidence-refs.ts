@@ -42,6 +42,7 @@ export class ReadRegistry {
       complete: e.complete,
       fetchedAt: e.fetchedAt,
       sha256,
+      ...(e.invalid && e.invalid.length > 0 ? { invalid: e.invalid } : {}),
     };
     this.byObject.set(e, ref);
     return ref;

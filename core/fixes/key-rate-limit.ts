@@ -24,12 +24,24 @@ export function defaultRateLimit(platform: string | null | undefined): RateLimit
   return { count: 1000, window: 60 };
 }
 
+/**
+ * The longest window Sentry accepts: RateLimitSerializer caps it at 60 * 60 * 24 seconds
+ * (src/sentry/api/serializers/rest_framework/project_key.py); a longer one is refused with 400.
+ */
+export const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
+
 /** `COUNT/WINDOW` (events per seconds), e.g. `500/60`. */
 export function parseRateLimit(value: string, key: string): RateLimit {
   const m = /^\s*(\d{1,9})\s*\/\s*(\d{1,7})\s*$/.exec(value);
   const count = Number(m?.[1]);
   const window = Number(m?.[2]);
-  if (!m || count < 1 || window < 1 || window > 86_400 * 30) throw new FixParamError(`${key}: "${value}" is not COUNT/WINDOW_SECONDS such as 500/60`);
+  if (!m || count < 1 || window < 1) throw new FixParamError(`${key}: "${value}" is not COUNT/WINDOW_SECONDS such as 500/60`);
+  if (window > MAX_RATE_LIMIT_WINDOW_SECONDS) {
+    throw new FixParamError(
+      `${key}: a window of ${window} seconds is longer than Sentry accepts (at most ${MAX_RATE_LIMIT_WINDOW_SECONDS}, one day); ` +
+        `express the limit per day or less, e.g. ${Math.max(1, Math.round((count * MAX_RATE_LIMIT_WINDOW_SECONDS) / window))}/${MAX_RATE_LIMIT_WINDOW_SECONDS}`,
+    );
+  }
   return { count, window };
 }
 

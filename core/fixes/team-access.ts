@@ -93,6 +93,8 @@ async function planProjects(
     const detail = await ctx.data.projectDetail(slug);
     if (!detail.ok) throw new FixParamError(`addTeam/removeTeam.${slug}: cannot read project "${slug}" (${detail.error.message})`);
     const p = detail.value;
+    // The fix reads the project's teams before changing them; without them it cannot plan safely.
+    if (p.teams === undefined) throw new FixParamError(`addTeam/removeTeam.${slug}: Sentry did not send the teams of project "${slug}", so the change cannot be planned; change them in Sentry's web UI.`);
     const current = new Set(p.teams.map((t) => t.slug));
     const res = projectRef(p);
     const addRefs: string[] = [];

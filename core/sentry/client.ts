@@ -1,11 +1,12 @@
 import { redactResponseBody } from '../evidence/redact';
 import { z } from 'zod';
-import type { Evidence, EvidencePage } from '../../shared/finding';
+import type { Evidence, EvidencePage, InvalidItem } from '../../shared/finding';
 import { expandScopes } from '../../shared/scopes';
 import type { SentryBaseUrl } from './base-url';
 import { SAAS_CONTROL_URL, parseBaseUrl, trustedRegionUrl } from './base-url';
 import { acceptedScopes } from './endpoint-scopes';
 import { SentryApiError } from './errors';
+import { parseItems } from './items';
 import { parseLinkHeader } from './pagination';
 import type { SchedulerOptions, SchedulerStats } from './scheduler';
 import { RequestScheduler } from './scheduler';
@@ -55,9 +56,11 @@ export interface Fetched<T> {
   readonly evidence: Evidence;
 }
 
+/** A page that is not a bare array (the audit log's `{rows}`): its shape, its items, their schema. */
 export interface PageSpec<P, T> {
   readonly pageSchema: z.ZodType<P>;
-  readonly extract: (page: P) => readonly T[];
+  readonly extract: (page: P) => readonly unknown[];
+  readonly item: z.ZodType<T>;
 }
 
 export interface PaginateOptions {
@@ -74,6 +77,7 @@ export interface PaginateOptions {
 }
 
 export interface Paginated<T> {
+  /** The items that validated; those that did not are in `evidence.invalid`. */
   readonly items: T[];
   readonly evidence: Evidence;
 }
@@ -289,6 +293,25 @@ export class SentryClient {
   }
 
   /**
+   * An unpaginated list GET whose items are validated one by one (see `parseItems`): the value
+   * holds those that validated, `evidence.invalid` names the others.
+   */
+  async readList<T>(path: string, item: z.ZodType<T>, options: Omit<RequestOptions<T>, 'schema' | 'body'> = {}): Promise<Fetched<T[]>> {
+    const { value, evidence } = await this.fetchOne('GET', path, { ...options, schema: z.array(z.unknown()) });
+    const raw = value ?? [];
+    const parsed = parseItems(raw, item);
+    return {
+      value: parsed.items,
+      evidence: {
+        ...evidence,
+        items: raw.length,
+        responses: evidence.responses.map((p) => ({ ...p, items: raw.length })),
+        ...(parsed.invalid.length > 0 ? { invalid: parsed.invalid } : {}),
+      },
+    };
+  }
+
+  /**
    * Every page of a paginated GET, following the `cursor` of the Link header on the host we
    * called (REFERENCE.md 0.4). A missing or garbled Link header, or a later page that fails, is
    * `incomplete_pagination` with the evidence of the pages read.
@@ -300,23 +323,28 @@ export class SentryClient {
     spec: z.ZodType<T> | PageSpec<P, T>,
     options: PaginateOptions = {},
   ): Promise<Paginated<T>> {
-    const pageSchema: z.ZodType<unknown> = 'pageSchema' in spec ? spec.pageSchema : z.array(spec);
-    const extract = (page: unknown): readonly T[] =>
-      'pageSchema' in spec ? spec.extract(page as P) : (page as readonly T[]);
+    // The page's shape is checked whole (an object where a list belongs is malformed), its items
+    // one by one (one odd item is set aside, not the list).
+    const pageSchema: z.ZodType<unknown> = 'pageSchema' in spec ? spec.pageSchema : z.array(z.unknown());
+    const itemSchema: z.ZodType<T> = 'pageSchema' in spec ? spec.item : spec;
+    const extract = (page: unknown): readonly unknown[] =>
+      'pageSchema' in spec ? spec.extract(page as P) : (page as readonly unknown[]);
     const base = this.baseFor(path, options.host);
     const query: Query = { ...options.query, per_page: options.perPage ?? 100 };
     const endpoint = `GET ${path}`;
     const items: T[] = [];
+    const invalid: InvalidItem[] = [];
     const pages: EvidencePage[] = [];
     const evidence = (complete: boolean): Evidence => ({
       method: 'GET',
       endpoint: path,
       query: flatQuery(query),
       pages: pages.length,
-      items: items.length,
+      items: items.length + invalid.length,
       complete,
       fetchedAt: pages[0]?.fetchedAt ?? this.clock().toISOString(),
       responses: [...pages],
+      ...(invalid.length > 0 ? { invalid: [...invalid] } : {}),
     });
     const broken = (why: string): SentryApiError => {
       const good = pages.filter((p) => p.status < 300).length;
@@ -331,7 +359,7 @@ export class SentryClient {
     let cursor: string | undefined;
     for (let pageNo = 1; ; pageNo++) {
       let exchange: Exchange | undefined;
-      let pageItems: readonly T[];
+      let pageItems: readonly unknown[];
       try {
         exchange = await this.exchange('GET', path, { ...query, cursor }, undefined, base, options.signal, cursor !== undefined);
         pageItems = extract(this.interpret('GET', path, exchange.res, pageSchema, false));
@@ -343,7 +371,9 @@ export class SentryClient {
         throw broken(`page ${pageNo} failed (${err.code}: ${stripEndpoint(err.message, endpoint).replace(/\.$/, '')}).`);
       }
       const res = exchange.res;
-      items.push(...pageItems);
+      const parsed = parseItems(pageItems, itemSchema, items.length + invalid.length);
+      items.push(...parsed.items);
+      invalid.push(...parsed.invalid);
       pages.push(evidencePage(exchange.record, pageItems.length));
       const links = parseLinkHeader(res.headers['link']);
       if (!links?.next) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Evidence } from '../../shared/finding';
 import type { Fetched, Paginated, SentryClient } from './client';
 import { apiPath } from './client';
@@ -6,6 +6,7 @@ import { SentryApiError } from './errors';
 import {
   ApiIndexSchema,
   AuditLogBodySchema,
+  AuditLogEntrySchema,
   AuthProviderSchema,
   InboundFilterSchema,
   IntegrationSchema,
@@ -135,8 +136,17 @@ async function loadAll<T>(endpoint: string, read: () => Promise<Paginated<T>>): 
   }
 }
 
-/** One Evidence for a read made of several (per-project keys): pages and items add up. */
+/**
+ * One Evidence for a read made of several (per-project keys): pages and items add up, and the
+ * invalid items keep their place (index over the merged list).
+ */
 function mergeEvidence(endpoint: string, parts: readonly Evidence[], complete: boolean): Evidence {
+  let offset = 0;
+  const invalid = parts.flatMap((e) => {
+    const shifted = (e.invalid ?? []).map((i) => ({ ...i, index: i.index + offset }));
+    offset += e.items;
+    return shifted;
+  });
   return {
     method: 'GET',
     endpoint,
@@ -146,6 +156,7 @@ function mergeEvidence(endpoint: string, parts: readonly Evidence[], complete: b
     complete: complete && parts.every((e) => e.complete),
     fetchedAt: parts.map((e) => e.fetchedAt).sort()[0] ?? new Date().toISOString(),
     responses: parts.flatMap((e) => e.responses),
+    ...(invalid.length > 0 ? { invalid } : {}),
   };
 }
 
@@ -292,17 +303,25 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
     projectFilters: (projectSlug: string) =>
       once(`projectFilters:${projectSlug}`, () => {
         const path = apiPath`/api/0/projects/${org}/${projectSlug}/filters/`;
-        return load(`GET ${path}`, () => client.read(path, z.array(InboundFilterSchema)));
+        return load(`GET ${path}`, () => client.readList(path, InboundFilterSchema));
       }),
     // Only the newest page: enough to see recent changes; evidence says complete: false if more exist.
     auditLog: () =>
       once('auditLog', () => {
         const path = apiPath`/api/0/organizations/${org}/audit-logs/`;
         return loadAll(`GET ${path}`, () =>
-          client.paginate(path, { pageSchema: AuditLogBodySchema, extract: (entries) => entries }, { perPage: PER_PAGE, limitPages: 1 }),
+          client.paginate(
+            path,
+            { pageSchema: AuditLogBodySchema, extract: (entries) => entries, item: AuditLogEntrySchema },
+            { perPage: PER_PAGE, limitPages: 1 },
+          ),
         );
       }),
-    integrations: () => paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema),
+    // includeConfig=0: by default Sentry fetches each integration's config from the third party,
+    // which is slow and, on an error there, reports the integration as "disabled"
+    // (organization_integrations_index.py, OrganizationIntegrationSerializer).
+    integrations: () =>
+      paginated('integrations', apiPath`/api/0/organizations/${org}/integrations/`, IntegrationSchema, { includeConfig: 0 }),
     sentryApps: () => paginated('sentryApps', apiPath`/api/0/organizations/${org}/sentry-apps/`, SentryAppSchema),
     sentryAppInstallations: () =>
       paginated(
@@ -313,7 +332,7 @@ export function createOrgData(client: SentryClient, orgSlug: string, options: Or
     orgAuthTokens: () =>
       once('orgAuthTokens', () => {
         const path = apiPath`/api/0/organizations/${org}/org-auth-tokens/`;
-        return load(`GET ${path}`, () => client.read(path, z.array(OrgAuthTokenSchema)));
+        return load(`GET ${path}`, () => client.readList(path, OrgAuthTokenSchema));
       }),
   };
 }

@@ -1,16 +1,19 @@
 import { z } from 'zod';
 
 /**
- * Response shapes at the boundary. Each schema lists the fields the engine relies on, with the
- * types Sentry sends (REFERENCE.md); unknown fields pass through untouched because Sentry adds
- * fields often. A response that does not match is a `malformed_response` error, never a guess.
+ * Response shapes at the boundary. Each schema requires only the fields some check or fix reads,
+ * with the types Sentry sends (REFERENCE.md); everything else is optional, and unknown fields pass
+ * through untouched because Sentry adds fields often. A list is validated item by item
+ * (`items.ts`): an odd item is set aside and named, the rest evaluated. An object answer that does
+ * not match is a `malformed_response` error, never a guess.
  */
 
 const Id = z.string();
 const IsoDate = z.string();
 
 export const ApiIndexSchema = z.looseObject({
-  version: z.string(),
+  /** Unused by every check; Sentry's value varies by deployment, so never a reason to refuse. */
+  version: z.unknown().optional(),
   auth: z.looseObject({ scopes: z.array(z.string()) }).nullable(),
   user: z
     .looseObject({
@@ -247,7 +250,8 @@ export const ProjectDetailSchema = z.looseObject({
   scrubIPAddresses: z.boolean(),
   relayPiiConfig: z.string().nullable().optional(),
   options: z.record(z.string(), z.unknown()),
-  teams: z.array(TeamRefSchema),
+  /** No check reads the detail's teams (2.2 uses the project list): never a reason to refuse. */
+  teams: z.array(TeamRefSchema).optional(),
   features: z.array(z.string()).optional(),
 });
 export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
@@ -259,14 +263,18 @@ export const ProjectKeySchema = z.looseObject({
   name: z.string(),
   label: z.string().optional(),
   public: z.string(),
-  /** Secret half of the DSN. Redacted before anything is stored or shown. */
-  secret: z.string().optional(),
+  /**
+   * Secret half of the DSN, a nullable column (ProjectKeySerializerResponse: `secret: str | None`,
+   * src/sentry/api/serializers/models/project_key.py). Unused; redacted before anything is stored.
+   */
+  secret: z.string().nullish(),
   projectId: z.number().int(),
   isActive: z.boolean(),
-  rateLimit: RateLimitSchema.nullable(),
+  /** Read by 3.2.rate-limit only: a key without it is an `error` of that check, not an invalid key. */
+  rateLimit: RateLimitSchema.nullable().optional(),
   browserSdkVersion: z.string().optional(),
   dateCreated: IsoDate.nullable().optional(),
-  dsn: z.looseObject({ public: z.string(), secret: z.string().optional() }).optional(),
+  dsn: z.looseObject({ public: z.string().nullish(), secret: z.string().nullish() }).optional(),
 });
 export type ProjectKey = z.infer<typeof ProjectKeySchema>;
 
@@ -278,7 +286,7 @@ export type InboundFilter = z.infer<typeof InboundFilterSchema>;
 
 /** GET /auth-provider/ answers 204 when no SSO provider is configured; that is `null` here. */
 export const AuthProviderSchema = z.looseObject({
-  id: Id,
+  id: Id.optional(),
   provider_name: z.string(),
   pending_links_count: z.number().int().optional(),
   login_url: z.string().optional(),
@@ -299,9 +307,9 @@ export const AuditLogEntrySchema = z.looseObject({
 });
 export type AuditLogEntry = z.infer<typeof AuditLogEntrySchema>;
 
-/** The audit log is an object, not an array: `{rows, options}`. */
+/** The audit log is an object, not an array: `{rows, options}`; rows are validated one by one. */
 export const AuditLogPageSchema = z.looseObject({
-  rows: z.array(AuditLogEntrySchema),
+  rows: z.array(z.unknown()),
   options: z.array(z.string()).optional(),
 });
 
@@ -310,8 +318,8 @@ export const AuditLogPageSchema = z.looseObject({
  * list of entries before it (organization_auditlogs.py). Read as the list of entries.
  */
 export const AuditLogBodySchema = z
-  .union([AuditLogPageSchema, z.array(AuditLogEntrySchema)])
-  .transform((body) => (Array.isArray(body) ? body : body.rows));
+  .union([AuditLogPageSchema, z.array(z.unknown())])
+  .transform((body): unknown[] => (Array.isArray(body) ? body : body.rows));
 
 export const IntegrationSchema = z.looseObject({
   id: Id,
@@ -337,6 +345,7 @@ export const SentryAppSchema = z.looseObject({
   webhookUrl: z.string().nullable().optional(),
   allowedOrigins: z.array(z.string()).optional(),
   owner: z.looseObject({ id: z.union([z.string(), z.number()]), slug: z.string() }).nullable().optional(),
+  /** Not in SentryAppSerializer (src/sentry/sentry_apps/api/serializers/sentry_app.py); never required. */
   isDisabled: z.boolean().optional(),
   datePublished: z.string().nullable().optional(),
 });
@@ -344,7 +353,7 @@ export type SentryApp = z.infer<typeof SentryAppSchema>;
 
 export const SentryAppInstallationSchema = z.looseObject({
   app: z.looseObject({ uuid: z.string(), slug: z.string() }),
-  organization: z.looseObject({ slug: z.string() }),
+  organization: z.looseObject({ slug: z.string() }).optional(),
   uuid: z.string(),
   status: z.string(),
 });

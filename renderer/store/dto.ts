@@ -21,3 +21,4 @@ export type UndoPlan = ResponseOf<'fix:undoPlan'>;
 export type UndoOutcome = ResponseOf<'fix:undo'>;
 export type Registers = ResponseOf<'register:get'>['registers'];
 export type SavedReport = ResponseOf<'report:save'>;
+export type PortfolioEntry = ResponseOf<'portfolio:list'>['entries'][number];

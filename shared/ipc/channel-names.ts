@@ -14,6 +14,7 @@ export const CHANNEL_NAMES = [
   'profile:list',
   'profile:save',
   'profile:delete',
+  'portfolio:list',
   'org:list',
   'wizard:load',
   'wizard:save',

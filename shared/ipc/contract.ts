@@ -5,6 +5,7 @@ import { FINDING_STATUSES, FindingSchema, ResourceRefSchema } from '../finding';
 import { LevelSchema } from '../levels';
 import { OutcomeStatusSchema, PlanParamKindSchema } from '../plan';
 import { ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
+import { PortfolioEntrySchema } from '../portfolio';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../settings';
 import type { ChannelName, EventName } from './channel-names';
 
@@ -335,6 +336,11 @@ export const channels = {
   'profile:delete': {
     request: z.strictObject({ profileId: ProfileIdSchema }),
     response: z.object({ deleted: z.boolean(), tokenDeleted: z.boolean() }),
+  },
+  /** Every saved organization with its posture (last signed package checked, exceptions, review). */
+  'portfolio:list': {
+    request: NoArgs,
+    response: z.object({ entries: z.array(PortfolioEntrySchema) }),
   },
   /** Organizations the profile's token can see (to check or pick the slug). */
   'org:list': {

@@ -140,7 +140,9 @@ function integrations(ctx: RequestContext): SimResponse {
   const features = ctx.query.getAll('features');
   if (features.length > 0) rows = rows.filter((i) => features.some((f) => i.features.includes(f)));
   const page = paginateOffset(rows, ctx.query);
-  return pageResponse({ ...page, items: page.items.map((i) => serializeIntegration(i, org)) });
+  // organization_integrations_index.py: `include_config = include_config_raw != "0"`.
+  const includeConfig = ctx.query.get('includeConfig') !== '0';
+  return pageResponse({ ...page, items: page.items.map((i) => serializeIntegration(i, org, includeConfig)) });
 }
 
 function sentryApps(ctx: RequestContext): SimResponse {

@@ -33,22 +33,35 @@ function getKey(ctx: RequestContext): SimResponse {
   return ok(serializeKey(findKey(project, ctx.params.key_id as string), project, ctx));
 }
 
+/** Sentry's cap on `window`: RateLimitSerializer, src/sentry/api/serializers/rest_framework/project_key.py. */
+export const MAX_RATE_LIMIT_WINDOW = 60 * 60 * 24;
+
+/**
+ * RateLimitSerializer (src/sentry/api/serializers/rest_framework/project_key.py): count and window
+ * are integers >= 0, window <= 86400, either may be null; a null limit, or one with a null count
+ * or window, clears it (project_key_details.py `put`).
+ */
 function parseRateLimit(v: unknown): SimRateLimit | null {
   if (v === null) return null;
   const r = v as { window?: unknown; count?: unknown };
-  if (typeof v !== 'object' || !Number.isInteger(r.window) || !Number.isInteger(r.count)) {
-    throw badRequest({ rateLimit: ['Invalid rate limit: window and count must be integers.'] });
+  if (typeof v !== 'object' || Array.isArray(v)) throw badRequest({ rateLimit: { non_field_errors: ['Invalid data. Expected a dictionary, but got str.'] } });
+  const errors: Record<string, string[]> = {};
+  for (const f of ['window', 'count'] as const) {
+    const x = r[f];
+    if (x === null || x === undefined) continue;
+    if (!Number.isInteger(x)) errors[f] = ['A valid integer is required.'];
+    else if ((x as number) < 0) errors[f] = ['Ensure this value is greater than or equal to 0.'];
+    else if (f === 'window' && (x as number) > MAX_RATE_LIMIT_WINDOW) errors[f] = [`Ensure this value is less than or equal to ${MAX_RATE_LIMIT_WINDOW}.`];
   }
-  const window = r.window as number;
-  const count = r.count as number;
-  if (window < 0 || count < 0) throw badRequest({ rateLimit: ['Ensure this value is greater than or equal to 0.'] });
+  if (Object.keys(errors).length > 0) throw badRequest({ rateLimit: errors });
+  if (typeof r.window !== 'number' || typeof r.count !== 'number') return null;
   // Sentry serializes a 0 window or count as "no limit".
-  return window === 0 || count === 0 ? null : { window, count };
+  return r.window === 0 || r.count === 0 ? null : { window: r.window, count: r.count };
 }
 
-/** Rate limits are stored only when the plan has the feature; otherwise silently dropped. */
-function effectiveRateLimit(project: SimProject, r: SimRateLimit | null): SimRateLimit | null {
-  return project.features.includes('rate-limits') ? r : null;
+/** `projects:rate-limits` for this project (see ServerProfile.rateLimitsForEveryProject). */
+function hasRateLimits(ctx: RequestContext, project: SimProject): boolean {
+  return ctx.profile.rateLimitsForEveryProject || project.features.includes('rate-limits');
 }
 
 function hex32(seed: string): string {
@@ -68,7 +81,7 @@ function createKey(ctx: RequestContext): SimResponse {
     seq: Number(id),
     name: typeof body.name === 'string' && body.name !== '' ? body.name : `Key ${project.keys.length + 1}`,
     isActive: true,
-    rateLimit: effectiveRateLimit(project, rateLimit),
+    rateLimit: hasRateLimits(ctx, project) ? rateLimit : null,
     dateCreated: isoMicro(ctx.now()),
     browserSdkVersion: DEFAULT_BROWSER_SDK_VERSION,
     dynamicSdkLoaderOptions: { hasReplay: true, hasPerformance: true, hasDebug: false, hasFeedback: false, hasLogsAndMetrics: false },
@@ -96,7 +109,10 @@ function updateKey(ctx: RequestContext): SimResponse {
     if (typeof body.isActive !== 'boolean') throw badRequest({ isActive: ['Must be a valid boolean.'] });
     key.isActive = body.isActive;
   }
-  if ('rateLimit' in body) key.rateLimit = effectiveRateLimit(project, parseRateLimit(body.rateLimit));
+  // Without the feature Sentry does not look at rateLimit at all: the stored limit stays as it was
+  // (project_key_details.py `put`: `if features.has("projects:rate-limits", project):`).
+  if ('rateLimit' in body && hasRateLimits(ctx, project)) key.rateLimit = parseRateLimit(body.rateLimit);
+  else if ('rateLimit' in body) parseRateLimit(body.rateLimit);
   if ('browserSdkVersion' in body) {
     if (body.browserSdkVersion !== 'latest' && body.browserSdkVersion !== '7.x') {
       throw badRequest({ browserSdkVersion: [`"${String(body.browserSdkVersion)}" is not a valid choice.`] });

@@ -1,7 +1,6 @@
 import type { RequestContext, SimResponse } from '../http-types';
 import { hasProjectAccess } from '../auth';
 import { paginateOffset, pageResponse } from '../pagination';
-import { orgRole } from '../roles';
 import type { Route } from '../router';
 import { isServiceAccount, serviceAccountUser, shapeTeamMember } from '../profile-shapes';
 import { serializeMember, serializeProjectSummary, serializeTeam, teamMemberCounts } from '../serializers';
@@ -36,11 +35,12 @@ function listTeamMembers(ctx: RequestContext): SimResponse {
     ...page,
     items: page.items.map((m) => {
       const tm = m.teams.find((t) => t.teamId === team.id);
-      const minimum = orgRole(m.orgRole)?.minimumTeamRole;
       const row = serializeMember(m, ctx.state);
       // team_members.py: service accounts get a user-shaped object, not null.
       if (isServiceAccount(m)) Object.assign(row, { user: serviceAccountUser(m), pending: false, expired: false });
-      return shapeTeamMember({ ...row, teamRole: minimum === 'admin' ? 'admin' : (tm?.role ?? 'contributor'), teamSlug: team.slug }, ctx.profile);
+      // The stored team role, not the effective one: DetailedOrganizationMemberTeamSerializer sets
+      // `teamRole = obj.role` (src/sentry/core/endpoints/team_members.py), null when unset.
+      return shapeTeamMember({ ...row, teamRole: tm?.role ?? null, teamSlug: team.slug }, ctx.profile);
     }),
   });
 }

@@ -147,7 +147,11 @@ describe('sentry-harden doctor', () => {
     const report = JSON.parse(text) as { endpoints: { endpoint: string; shape?: unknown }[] };
     expect(report.endpoints.length).toBeGreaterThanOrEqual(15);
     // auth-provider answers 204 (no SSO) in the demo: no body, so no shape.
-    expect(report.endpoints.filter((e) => e.shape === undefined).map((e) => e.endpoint)).toEqual(['GET /api/0/organizations/{org}/auth-provider/']);
+    // Nor the org auth token list: session-only on today's Sentry, so no body either.
+    expect(report.endpoints.filter((e) => e.shape === undefined).map((e) => e.endpoint)).toEqual([
+      'GET /api/0/organizations/{org}/auth-provider/',
+      'GET /api/0/organizations/{org}/org-auth-tokens/',
+    ]);
 
     // Everything the report says: its keys (field names: a leaked value would be a whole key) and
     // its string leaves (a value could hide inside one); and it must hold no number at all.

@@ -8,6 +8,7 @@ import type { Plan } from '../../shared/plan';
 import { DEMO_ORG_SLUG, DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';
 import { comparableState } from '../core/fixes/helpers';
 import { runCli } from '../helpers/cli';
+import { writeSigningKeyFile } from '../helpers/plan-key';
 import { tempDirs } from '../helpers/evidence';
 import { MEMBER_CHECKS, describeEachProfile, startProfileSim } from '../helpers/profiles';
 
@@ -62,14 +63,16 @@ describeEachProfile('CLI', (profile) => {
     const dir = dirs.make('cli-profiles-');
     const before = comparableState(sim.state);
     const planFile = path.join(dir, 'plan.json');
-    const planned = await runCli(['plan', '--org', DEMO_ORG_SLUG, '--url', sim.url, '--only', '2.1,2.3', '--set', 'role.3006=member', '--set', 'keepInvites=3014', '--out', planFile], { env, cwd: dir });
+    // Plans are signed with the evidence key and bound to their target (--url).
+    const { file: keyFile } = writeSigningKeyFile(dir);
+    const planned = await runCli(['plan', '--org', DEMO_ORG_SLUG, '--url', sim.url, '--only', '2.1,2.3', '--set', 'role.3006=member', '--set', 'keepInvites=3014', '--out', planFile, '--sign-key', keyFile], { env, cwd: dir });
     expect(planned.code, planned.stderr).toBe(0);
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as Plan;
     expect(plan.changes.map((c) => c.fix)).toEqual(expect.arrayContaining(['org-settings', 'member-role']));
     // The expired invite is kept: revoking it cannot be undone, and this flow ends with an undo.
     expect(plan.changes.every((c) => c.reversible)).toBe(true);
     const journalDir = path.join(dir, 'journal');
-    const applied = await runCli(['apply', planFile, '--yes', '--confirm-org', DEMO_ORG_SLUG, '--journal-dir', journalDir], { env, cwd: dir });
+    const applied = await runCli(['apply', planFile, '--yes', '--confirm-org', DEMO_ORG_SLUG, '--journal-dir', journalDir, '--sign-key', keyFile, '--url', sim.url], { env, cwd: dir });
     expect(applied.code, applied.stdout + applied.stderr).toBe(0);
     expect(sim.state.organizations[0]?.settings.openMembership).toBe(false);
     expect(sim.state.organizations[0]?.members.find((m) => m.id === '3006')?.orgRole).toBe('member');
@@ -77,7 +80,7 @@ describeEachProfile('CLI', (profile) => {
     expect(after.stdout).not.toMatch(/FAIL\s+2\.1\.open-membership/);
     expect(after.code, after.stdout).toBe(1);
     const [journal] = listJournals(journalDir).filter((j) => readJournal(j).records.some((r) => r.phase === 'run' && r.kind === 'apply'));
-    const undone = await runCli(['undo', journal as string, '--yes', '--confirm-org', DEMO_ORG_SLUG, '--journal-dir', journalDir], { env, cwd: dir });
+    const undone = await runCli(['undo', journal as string, '--yes', '--confirm-org', DEMO_ORG_SLUG, '--journal-dir', journalDir, '--url', sim.url], { env, cwd: dir });
     expect(undone.code, undone.stdout + undone.stderr).toBe(0);
     expect(comparableState(sim.state)).toEqual(before);
     for (const text of [planned.stdout, planned.stderr, applied.stdout, applied.stderr, undone.stdout]) expect(text).not.toContain(TOKEN);

@@ -35,7 +35,7 @@ export function filesOf(dir: string): string[] {
 
 /** Every credential the simulator holds: API tokens of every kind and every client key's secret. */
 export function simulatorSecrets(state: SimState): string[] {
-  const keys = state.organizations.flatMap((o) => o.projects.flatMap((p) => p.keys.map((k) => k.secret)));
+  const keys = state.organizations.flatMap((o) => o.projects.flatMap((p) => p.keys.flatMap((k) => (k.secret === null ? [] : [k.secret]))));
   return [...new Set([...Object.values(DEMO_TOKENS), ...state.tokens.map((t) => t.token), ...keys])].filter((s) => s.length >= 8);
 }
 

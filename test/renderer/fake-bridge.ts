@@ -197,6 +197,19 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
       }),
     'auth:forget': ({ profileId }) => ok({ deleted: tokens.delete(profileId) }),
     'profile:list': () => ok({ profiles: [...profiles.values()] }),
+    'portfolio:list': () =>
+      ok({
+        entries: [...profiles.values()].map((p) => ({
+          profileId: p.id,
+          label: p.label,
+          orgSlug: p.orgSlug,
+          host: new URL(p.baseUrl).host,
+          profileLevel: p.level,
+          lastPackage: { state: 'none' as const },
+          exceptions: { open: 0, expiringSoon: 0, expired: 0 },
+          review: null,
+        })),
+      }),
     'profile:save': ({ profile }) => {
       const id = profile.id ?? `p${nextProfile++}`;
       const saved: Profile = { ...profile, id, level: profile.level, createdAt: profiles.get(id)?.createdAt ?? NOW.toISOString() } as Profile;

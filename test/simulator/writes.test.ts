@@ -116,10 +116,17 @@ describe('keys, filters, project teams', () => {
     if (key) key.browserSdkVersion = '7.x';
     const upd = (await call(sim.url, `${P}/ios-app/keys/${created.id}/`, { method: 'PUT', body: { isActive: false } })).json() as { isActive: boolean; browserSdkVersion: string };
     expect(upd).toMatchObject({ isActive: false, browserSdkVersion: 'latest' });
+    // RateLimitSerializer caps window at 86400 (project_key.py): refused with the field named.
+    const tooLong = await call(sim.url, `${P}/ios-app/keys/${created.id}/`, { method: 'PUT', body: { rateLimit: { window: 86_401, count: 5 } } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.json()).toEqual({ rateLimit: { window: ['Ensure this value is less than or equal to 86400.'] } });
     if (proj) proj.features = proj.features.filter((f) => f !== 'rate-limits');
+    // Without projects:rate-limits Sentry ignores rateLimit and keeps the stored limit (project_key_details.py put).
     const silent = (await call(sim.url, `${P}/ios-app/keys/${created.id}/`, { method: 'PUT', body: { rateLimit: { window: 60, count: 5 } } })).json() as { rateLimit: unknown };
-    expect(silent.rateLimit).toBeNull();
-    expect(await latestEvents(3)).toEqual(['projectkey.edit', 'projectkey.edit', 'projectkey.create']);
+    expect(silent.rateLimit).toEqual({ window: 60, count: 100 });
+    const notCleared = (await call(sim.url, `${P}/ios-app/keys/${created.id}/`, { method: 'PUT', body: { rateLimit: null } })).json() as { rateLimit: unknown };
+    expect(notCleared.rateLimit).toEqual({ window: 60, count: 100 });
+    expect(await latestEvents(4)).toEqual(['projectkey.edit', 'projectkey.edit', 'projectkey.edit', 'projectkey.create']);
     const del = await call(sim.url, `${P}/ios-app/keys/${created.id}/`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     expect(del.text).toBe('');

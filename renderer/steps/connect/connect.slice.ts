@@ -1,6 +1,6 @@
 import type { SliceCreator } from '../../store/slice';
 import type { WizardProgress } from '../../../shared/settings';
-import type { AppInfo, DemoStatus, OrgSummary, Profile, ScopeCheck, TokenInfo } from '../../store/dto';
+import type { AppInfo, DemoStatus, OrgSummary, PortfolioEntry, Profile, ScopeCheck, TokenInfo } from '../../store/dto';
 import type { Status } from '../../store/status';
 import { IDLE, call, done, failed, running, settle } from '../../store/status';
 import type { HostKind } from './hosts';
@@ -35,8 +35,13 @@ export interface ConnectSlice {
   /** Where this connection's last session stopped (`wizard:load`), once it is known. */
   readonly resume: Status<WizardProgress | null>;
   readonly demoReset: Status<boolean>;
+  /** Every saved organization with its posture (the portfolio), for switching between them. */
+  readonly portfolio: Status<readonly PortfolioEntry[]>;
 
   init(): Promise<void>;
+  loadPortfolio(): Promise<void>;
+  /** Opens a saved organization: its token from the keychain (checked with Sentry), registers and progress. */
+  openProfile(profileId: string): Promise<void>;
   chooseHost(host: HostKind): void;
   setCustomUrl(url: string): void;
   /** Sends the token once, to be checked and kept by main; resolves true when Sentry accepted it. */
@@ -88,6 +93,7 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
     app: IDLE,
     demo: IDLE,
     demoReset: IDLE,
+    portfolio: IDLE,
     ...RESET,
 
     async init() {
@@ -95,8 +101,44 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
       const [app, demo] = await Promise.all([
         call(() => bridge.invoke['app:info']({})),
         call(() => bridge.invoke['demo:status']({})),
+        self().loadPortfolio(),
       ]);
       set({ app: settle(app), demo: settle(demo) });
+    },
+
+    async loadPortfolio() {
+      set({ portfolio: running(null) });
+      const result = await call(() => bridge.invoke['portfolio:list']({}));
+      set({ portfolio: result.ok ? done(result.value.entries) : failed(result.error) });
+    },
+
+    async openProfile(profileId) {
+      const demo = self().demo;
+      if (demo.status === 'done' && demo.value.active && demo.value.profileId === profileId) {
+        await self().useDemo();
+        return;
+      }
+      set({ ...RESET, token: running(null) });
+      const listed = await call(() => bridge.invoke['profile:list']({}));
+      const profile = listed.ok ? listed.value.profiles.find((p) => p.id === profileId) : undefined;
+      if (!profile) {
+        set({ token: failed(listed.ok ? { code: 'not_found', message: 'This saved organization no longer exists; reload the list.', retryable: false } : listed.error) });
+        return;
+      }
+      const host = HOST_PRESETS.find((h) => h.kind !== 'self-hosted' && baseUrlFor(h.kind as HostKind, '') === profile.baseUrl)?.kind ?? 'self-hosted';
+      set({ profile, host: host as HostKind, customUrl: host === 'self-hosted' ? profile.baseUrl : '' });
+      const status = await call(() => bridge.invoke['auth:status']({ profileId, verify: true }));
+      if (self().profile?.id !== profileId) return;
+      if (!status.ok) {
+        set({ token: failed(status.error) });
+        return;
+      }
+      if (!status.value.hasToken || !status.value.info) {
+        set({ token: failed({ code: 'unauthorized', message: 'No token is saved for this organization: enter one below.', retryable: false }) });
+        return;
+      }
+      set({ token: done(status.value.info), ...(profile.orgSlug !== UNCHOSEN_ORG_SLUG ? { org: done(profile) } : {}) });
+      await Promise.all([get().registers.load(), loadProgress(profileId), loadTokenFacts(profileId)]);
     },
 
     chooseHost(host) {

@@ -8,6 +8,7 @@ import { useWizard } from '../../store/use-wizard';
 import { UNCHOSEN_ORG_SLUG, chosenOrgSlug } from './connect.slice';
 import type { HostKind } from './hosts';
 import { HOST_PRESETS, baseUrlFor, tokenPageUrl } from './hosts';
+import { PortfolioPanel } from './portfolio-panel';
 import { formatDateTime } from '../../format';
 import type { StepId } from '../steps';
 import { isStepId, stepTitle } from '../steps';
@@ -102,6 +103,7 @@ export function ConnectStep() {
 
   return (
     <div className="step-body">
+      <PortfolioPanel />
       {demo ? (
         <section className="card card-demo" aria-labelledby="demo-title">
           <h2 id="demo-title">

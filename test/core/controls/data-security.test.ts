@@ -4,7 +4,7 @@ import { dsnSecurity } from '../../../core/controls/c3-2-dsn-security';
 import { inboundFiltering } from '../../../core/controls/c3-3-inbound-filtering';
 import { relay } from '../../../core/controls/c3-4-relay';
 import { auditLogs } from '../../../core/controls/c4-1-audit-logs';
-import { effectiveScrubbing, uncoveredFields } from '../../../core/controls/scrubbing';
+import { RELAY_MODEL, RELAY_SENSITIVE_COOKIES, defaultsCoverCookie, defaultsCoverKey, effectiveScrubbing, uncoveredFields } from '../../../core/controls/scrubbing';
 import { SENSITIVE_FIELD_BASELINE } from '../../../core/controls/settings';
 import { of, only, run, statuses } from './run';
 
@@ -68,6 +68,34 @@ describe('3.1 data scrubbing', () => {
     expect(uncoveredFields(eff, ['auth', 'authorization', 'password', 'token'])).toEqual(['password', 'token']);
     const withDefaults = effectiveScrubbing({ ...org, dataScrubberDefaults: true }, project);
     expect(uncoveredFields(withDefaults, ['password', 'access_token', 'ssn'])).toEqual(['password', 'ssn']);
+  });
+
+  it("models Relay's default key rules exactly: otp and two-factor only as whole names, token anywhere", () => {
+    // Keys Relay's own tests name as sensitive (relay-pii/src/convert.rs sensitive_vars) and ones they do not.
+    for (const key of ['password', 'the_secret', 'a_password_here', 'api_key', 'apiKey', 'otp', 'two-factor', 'two_factor', 'OTP', 'access_token', 'x-api-key', 'mysql_pwd', 'privatekey', 'private-key', 'authorization']) {
+      expect(defaultsCoverKey(key), key).toBe(true);
+    }
+    for (const key of ['foo', 'my_otp', 'otp_code', 'twofactor', 'two_factor_code', 'session', 'cookie', 'card_number', 'ssn', 'pwd']) {
+      expect(defaultsCoverKey(key), key).toBe(false);
+    }
+    const eff = effectiveScrubbing(
+      { dataScrubber: true, dataScrubberDefaults: true, scrubIPAddresses: true, sensitiveFields: [], safeFields: [] },
+      { dataScrubber: true, dataScrubberDefaults: true, scrubIPAddresses: true, sensitiveFields: [], safeFields: [] },
+    );
+    expect(uncoveredFields(eff, ['otp', 'two_factor', 'my_otp', 'session'])).toEqual(['my_otp', 'session']);
+    expect(RELAY_MODEL.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("covers cookies by name only for Relay's fixed list", () => {
+    expect(RELAY_SENSITIVE_COOKIES).toHaveLength(23);
+    for (const name of ['sentrysid', 'sessionid', 'phpsessid', '_vercel_jwt', 'csrf-token', '_iris_csrf']) expect(defaultsCoverCookie(name), name).toBe(true);
+    for (const name of ['not_sensitive', 'jsessionid', 'connect.sid', 'remember_me']) expect(defaultsCoverCookie(name), name).toBe(false);
+  });
+
+  it('documents the Relay version the model follows', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../../docs/controls.md', import.meta.url), 'utf8');
+    expect(doc).toContain(`Relay ${RELAY_MODEL.version}`);
   });
 
   it('reports the project whose detail failed and gives no project-level pass', async () => {

@@ -58,6 +58,16 @@ describe('runAudit never reports a pass it cannot prove', () => {
     expect(r.findings.map((f) => f.status)).toEqual(['pass']);
   });
 
+  it('turns a pass resting on a list with an invalid item into an error naming it, unless the claim is per item', async () => {
+    const odd = { ...read(true), invalid: [{ index: 2, id: 'k1', field: 'isActive', message: 'expected boolean' }] };
+    const r = await run(control([{ id: '9.9.a', title: 'a', level: 'L1' }], [finding('9.9.a', 'pass', [odd])]));
+    expect(r.findings.map((f) => [f.status, f.errorCode])).toEqual([['error', 'malformed_response']]);
+    expect(r.findings[0]!.message).toContain('item 2 "k1": field "isActive"');
+    expect(r.reads[0]?.invalid).toEqual(odd.invalid);
+    const perItem = await run(control([{ id: '9.9.a', title: 'a', level: 'L1', claimPerItem: true }], [finding('9.9.a', 'pass', [odd])]));
+    expect(perItem.findings.map((f) => f.status)).toEqual(['pass']);
+  });
+
   it('never lets a pass without evidence through, whatever the check', () => {
     const f = { ...finding('9.9.a', 'pass', []), evidence: [] } as Finding;
     expect(guardPass(f, true).status).toBe('error');

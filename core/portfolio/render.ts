@@ -1,0 +1,102 @@
+import { csvRow } from '../evidence/csv';
+import { escapeHtml } from '../evidence/html';
+import type { PortfolioEntry } from './portfolio';
+
+/** Columns of portfolio.csv: summary fields only, one row per saved organization. */
+export const PORTFOLIO_CSV_COLUMNS = [
+  'label',
+  'organization',
+  'host',
+  'last_package_state',
+  'last_audit_at',
+  'last_audit_level',
+  'pass',
+  'fail',
+  'error',
+  'manual',
+  'not_applicable',
+  'exceptions_open',
+  'exceptions_expiring_30d',
+  'exceptions_expired',
+  'next_review',
+  'review_overdue',
+  'drift_newly_failing',
+  'drift_regressed',
+  'drift_fixed',
+] as const;
+
+function cells(e: PortfolioEntry): string[] {
+  const p = e.lastPackage;
+  const valid = p.state === 'valid' ? p : null;
+  const n = (v: number | undefined): string => (v === undefined ? '' : String(v));
+  return [
+    e.label,
+    e.orgSlug,
+    e.host,
+    p.state,
+    valid?.finishedAt ?? '',
+    valid?.level ?? '',
+    n(valid?.counts.pass),
+    n(valid?.counts.fail),
+    n(valid?.counts.error),
+    n(valid?.counts.manual),
+    n(valid?.counts.not_applicable),
+    String(e.exceptions.open),
+    String(e.exceptions.expiringSoon),
+    String(e.exceptions.expired),
+    e.review?.nextReviewDate.slice(0, 10) ?? '',
+    e.review ? (e.review.overdue ? 'yes' : 'no') : '',
+    n(valid?.drift?.newlyFailing),
+    n(valid?.drift?.regressed),
+    n(valid?.drift?.fixed),
+  ];
+}
+
+export function renderPortfolioCsv(entries: readonly PortfolioEntry[]): string {
+  return [csvRow([...PORTFOLIO_CSV_COLUMNS]), ...entries.map((e) => csvRow(cells(e)))].join('');
+}
+
+function packageText(e: PortfolioEntry): string {
+  const p = e.lastPackage;
+  switch (p.state) {
+    case 'none':
+      return 'No signed package yet';
+    case 'missing':
+      return 'Last package not found';
+    case 'invalid':
+      return `Last package does not verify: ${p.reason}`;
+    case 'valid':
+      return `${p.finishedAt.slice(0, 10)}, level ${p.level}`;
+  }
+}
+
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d1d1f}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f1f2f6;word-break:normal;overflow-wrap:normal;hyphens:manual}td.num{text-align:right}
+.overdue{color:#a40000;font-weight:600}.bad{color:#a40000}@media print{body{margin:0}}`;
+
+/** A static, script-free page (same CSP as report.html): the summary a consultant hands over. */
+export function renderPortfolioHtml(entries: readonly PortfolioEntry[], generatedAt: Date): string {
+  const rows = entries
+    .map((e) => {
+      const v = e.lastPackage.state === 'valid' ? e.lastPackage : null;
+      const c = v?.counts;
+      const num = (x: number | undefined): string => `<td class="num">${x === undefined ? '' : escapeHtml(x)}</td>`;
+      const review = e.review ? `<span class="${e.review.overdue ? 'overdue' : ''}">${escapeHtml(e.review.nextReviewDate.slice(0, 10))}${e.review.overdue ? ' (overdue)' : ''}</span>` : 'Not scheduled';
+      const drift = v?.drift ? `${v.drift.newlyFailing} new, ${v.drift.regressed} regressed, ${v.drift.fixed} fixed` : v ? 'No baseline' : '';
+      return `<tr><td>${escapeHtml(e.label)}<br><small>${escapeHtml(e.orgSlug)} at ${escapeHtml(e.host)}</small></td><td class="${e.lastPackage.state === 'invalid' || e.lastPackage.state === 'missing' ? 'bad' : ''}">${escapeHtml(packageText(e))}</td>${num(c?.pass)}${num(c?.fail)}${num(c?.error)}${num(c?.manual)}<td>${escapeHtml(e.exceptions.open)} open, ${escapeHtml(e.exceptions.expiringSoon)} expiring within 30 days</td><td>${review}</td><td>${escapeHtml(drift)}</td></tr>`;
+    })
+    .join('\n');
+  const overdue = entries.filter((e) => e.review?.overdue).length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Sentry hardening portfolio</title><style>${STYLE}</style></head>
+<body><h1>Sentry hardening portfolio</h1>
+<p>${escapeHtml(entries.length)} organizations; ${escapeHtml(overdue)} review(s) overdue. Generated ${escapeHtml(generatedAt.toISOString().slice(0, 16).replace('T', ' '))} UTC. Counts come from each organization's last signed evidence package (signature and file hashes checked).</p>
+<table><thead><tr><th>Organization</th><th>Last signed package</th><th>Pass</th><th>Fail</th><th>Error</th><th>Manual</th><th>Exceptions</th><th>Next review</th><th>Drift</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table></body></html>
+`;
+}
