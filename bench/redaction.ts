@@ -4,7 +4,7 @@
  * pays anyway (and can skip: RedactionResult.parsed is the parse). Prints ms per body.
  * Run: npx tsx bench/redaction.ts
  */
-import { redactResponseBody } from '../core/evidence/redact';
+import { redactResponseBody } from '../core/primitives/redact';
 
 const TOKEN = `sntryu_${'0'.repeat(64)}`;
 const member = (i: number) => ({

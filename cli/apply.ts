@@ -17,7 +17,7 @@ import { parseTimeout, readToken, withUsageErrors } from './options';
 import { formatChange, formatValue } from './plan';
 import { EVIDENCE_OPTIONS, packageSession, parseEvidenceFlags } from './evidence';
 import { confirmTarget, formatTarget, trustedPlanKey } from './plan-trust';
-import { checkPlanSignature, describePlanSignature } from '../core/engine/plan-signature';
+import { checkPlanSignature, describePlanSignature } from '../core/evidence/plan-signature';
 import { joinLines, line } from './terminal';
 
 export const APPLY_OPTIONS = {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { appDataDir } from '../core/app/paths';
-import { redactText } from '../core/evidence/redact';
+import { redactText } from '../core/primitives/redact';
 import type { CliIo } from './io';
 
 /**

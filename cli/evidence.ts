@@ -4,7 +4,7 @@ import type { Registers } from '../shared/settings';
 import { DEFAULT_AUDIT_SETTINGS } from '../core/controls/index';
 import type { AuditSettings } from '../core/controls/types';
 import { loadBaselinePackage, type BaselinePackage } from '../core/evidence/drift';
-import { isEvidenceError } from '../core/evidence/errors';
+import { isEvidenceError } from '../core/primitives/errors';
 import { checkPackageDestination } from '../core/evidence/destination';
 import { mergeRegisters, readRegistersFile, emptyRegisterSet } from '../core/evidence/registers';
 import {

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isEvidenceError } from '../core/evidence/errors';
+import { isEvidenceError } from '../core/primitives/errors';
 import { exportPrivateKeyPem, generateSigningKey, importPrivateKeyPem, loadPrivateKeyFile, type SigningKey } from '../core/evidence/keys';
 import { keychainKeyStore, signingKeyFromEnv, SIGNING_KEY_ENV, SIGNING_KEY_PASSPHRASE_ENV, SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { isSecretsError } from '../core/secrets/errors';

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import type { PlanTarget } from '../shared/plan';
-import { isEvidenceError } from '../core/evidence/errors';
+import { isEvidenceError } from '../core/primitives/errors';
 import { isSecretsError } from '../core/secrets/errors';
 import { importPrivateKeyPem, loadPrivateKeyFile, type SigningKey } from '../core/evidence/keys';
 import { chooseSigningKey, keychainKeyStore, SIGNING_KEY_ENV, SIGNING_KEY_SERVICE, signingKeyFromEnv } from '../core/evidence/signing-key';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Change, Plan, PlanNote, PlanParam } from '../shared/plan';
 import { makePlan } from '../core/engine/plan';
-import { signPlan } from '../core/engine/plan-signature';
+import { signPlan } from '../core/evidence/plan-signature';
 import { tokenPrefix } from '../core/engine/token-kind';
 import { FixParamError } from '../core/fixes/types';
 import { isSentryApiError } from '../core/sentry/errors';

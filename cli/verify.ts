@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { isEvidenceError } from '../core/evidence/errors';
+import { isEvidenceError } from '../core/primitives/errors';
 import { verifyEvidencePackage, type EvidenceVerification } from '../core/evidence/verify';
 import { CliUsageError, EXIT } from './cli-error';
 import type { CliIo } from './io';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ReviewSchedule } from '../../shared/settings';
 import { readJournal } from '../engine/journal';
 import { changeRecordsFromJournals } from '../evidence/changes';
-import { isEvidenceError } from '../evidence/errors';
+import { isEvidenceError } from '../primitives/errors';
 import { generateSigningKey, type SigningKey } from '../evidence/keys';
 import { zipPackage } from '../evidence/package';
 import { resolveSigningKey } from '../evidence/signing-key';

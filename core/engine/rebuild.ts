@@ -1,5 +1,5 @@
 import type { Change } from '../../shared/plan';
-import { canonicalize } from '../evidence/canonical-json';
+import { canonicalize } from '../primitives/canonical-json';
 import { FIXES } from '../fixes/index';
 import { buildOperation, forwardValuesOfUndo } from '../fixes/operations';
 import type { FixDefinition, OperationRule } from '../fixes/types';

@@ -5,8 +5,8 @@ import type { AuditRun } from './audit';
 
 const EnvelopeSchema = AuditReportSchema.omit({ findings: true, reads: true, evidenceGroups: true });
 
-export const TOOL_NAME = 'sentry-harden';
-export const TOOL_VERSION = '0.1.0';
+export { TOOL_NAME, TOOL_VERSION } from '../primitives/tool';
+import { TOOL_NAME, TOOL_VERSION } from '../primitives/tool';
 
 export interface ReportTarget {
   readonly url: string;

@@ -1,8 +1,8 @@
 import { CONTROLS } from '../controls/index';
 import type { ControlDefinition } from '../controls/types';
 import { TOOL_VERSION } from '../engine/report';
-import { canonicalize } from './canonical-json';
-import { sha256Hex } from './hash';
+import { canonicalize } from '../primitives/canonical-json';
+import { sha256Hex } from '../primitives/hash';
 
 /**
  * What identifies the control catalog a verdict came from: the catalog ships with the tool, so its

@@ -2,7 +2,7 @@ import type { ChangeRecord } from '../../shared/evidence';
 import type { Change } from '../../shared/plan';
 import type { JournalRecord } from '../../shared/plan';
 import type { ReadJournal } from '../engine/journal';
-import { redactJsonValue } from './redact';
+import { redactJsonValue } from '../primitives/redact';
 
 type Of<P extends JournalRecord['phase']> = Extract<JournalRecord, { phase: P }>;
 

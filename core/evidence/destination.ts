@@ -1,6 +1,6 @@
 import { mkdtemp, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 import { replaceableFolder } from './package-files';
 
 /**

@@ -1,8 +1,8 @@
 import { sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalize } from './canonical-json';
-import { EvidenceError } from './errors';
+import { canonicalize } from '../primitives/canonical-json';
+import { EvidenceError } from '../primitives/errors';
 import { keyIds } from './keys';
 
 /** DSSE v1 (https://github.com/secure-systems-lab/dsse/blob/master/protocol.md) with Ed25519. */

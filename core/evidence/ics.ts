@@ -1,6 +1,6 @@
 import type { EvidenceReport } from '../../shared/evidence';
-import { EvidenceError } from './errors';
-import { sha256Hex } from './hash';
+import { EvidenceError } from '../primitives/errors';
+import { sha256Hex } from '../primitives/hash';
 
 /**
  * `review.ics` of an evidence package: the next review as one all-day event (RFC 5545), so it

@@ -1,10 +1,10 @@
 // The evidence primitives: canonical JSON, DSSE/in-toto signing, keys, redaction, packages, zip.
-export { canonicalBytes, canonicalize, canonicalizeText } from './canonical-json';
-export type { JsonValue } from './canonical-json';
+export { canonicalBytes, canonicalize, canonicalizeText } from '../primitives/canonical-json';
+export type { JsonValue } from '../primitives/canonical-json';
 export { IN_TOTO_PAYLOAD_TYPE, pae, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
 export type { DsseEnvelope, DsseSignature, DsseVerification } from './dsse';
-export { EvidenceError, isEvidenceError } from './errors';
-export { sha256Hex } from './hash';
+export { EvidenceError, isEvidenceError } from '../primitives/errors';
+export { sha256Hex } from '../primitives/hash';
 export {
   exportPrivateKeyPem,
   exportPublicKeyPem,
@@ -31,8 +31,8 @@ export {
   zipPackage,
 } from './package';
 export type { FileCheck, Manifest, ManifestEntry, PackageVerification, SignedPackage } from './package';
-export { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from './redact';
-export type { RedactionResult } from './redact';
+export { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from '../primitives/redact';
+export type { RedactionResult } from '../primitives/redact';
 export { buildStatement, EVIDENCE_PREDICATE_TYPE, IN_TOTO_STATEMENT_TYPE, parseStatement, statementBytes } from './statement';
 export type { InTotoStatement, StatementSubject } from './statement';
 export { createZip, crc32, readZip, unsafePathReason } from './zip';

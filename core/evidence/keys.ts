@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 
 /**
  * Where the signing key lives between runs (the OS keychain in the app and the CLI). It holds the

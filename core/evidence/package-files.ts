@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 import { ENVELOPE_FILE, FINGERPRINT_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, unzipPackage } from './package';
 
 /** The files of an evidence package besides the signature files of package.ts. */

@@ -2,7 +2,7 @@ import { constants as fsConstants } from 'node:fs';
 import { copyFile, link, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 import { assertFolder, isOsClutter, listFolder, MANIFEST_FILE, verifyPackage, type PackageVerification, type VerifyPackageOptions } from './package';
 import { createZip, readZip, unsafePathReason } from './zip';
 import type { ReadZipLimits } from './zip';

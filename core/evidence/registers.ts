@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { PackageException, ExceptionSummary } from '../../shared/evidence';
 import { countByStatus, type Finding, type StatusCounts } from '../../shared/finding';
 import { RegistersSchema, type ExceptionEntry, type Registers } from '../../shared/settings';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 
 /**
  * The registers a consultant keeps per organization (exceptions, the integration permission

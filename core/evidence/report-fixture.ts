@@ -7,7 +7,7 @@ import { AUDIT_SCOPES, FIX_SCOPES } from '../../shared/scopes';
 import type { ExceptionEntry } from '../../shared/settings';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import { readDigest } from '../engine/evidence-refs';
-import { sha256Hex } from './hash';
+import { sha256Hex } from '../primitives/hash';
 import { catalogTexts } from './catalog-texts';
 import { applyExceptions } from './registers';
 

@@ -1,6 +1,6 @@
 import { isSecretsError } from '../secrets/errors';
 import type { Keychain } from '../secrets/keychain';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 import { getOrCreateSigningKey, importPrivateKeyPem, loadPrivateKeyFile } from './keys';
 import type { KeyStore, SigningKey } from './keys';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { canonicalBytes } from './canonical-json';
-import { EvidenceError } from './errors';
+import { canonicalBytes } from '../primitives/canonical-json';
+import { EvidenceError } from '../primitives/errors';
 
 /** in-toto Attestation Framework, Statement layer v1. */
 export const IN_TOTO_STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';

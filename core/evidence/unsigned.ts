@@ -2,7 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EvidenceReport } from '../../shared/evidence';
-import { sha256Hex } from './hash';
+import { sha256Hex } from '../primitives/hash';
 import { ENVELOPE_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, type FileCheck, type PackageVerification } from './package';
 import { unsafePathReason } from './zip';
 

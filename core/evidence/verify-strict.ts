@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvidenceReport } from '../../shared/evidence';
-import { parseJsonNoDuplicates } from './json-tree';
+import { parseJsonNoDuplicates } from '../primitives/json-tree';
 import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, RAW_DIR } from './package-files';
 import { DEFAULT_RENDERERS } from './writer';
 

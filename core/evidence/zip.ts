@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { EvidenceError } from './errors';
+import { EvidenceError } from '../primitives/errors';
 
 /**
  * A small ZIP (APPNOTE 6.3) writer and reader, enough for evidence packages: stored or deflated

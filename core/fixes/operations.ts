@@ -1,6 +1,6 @@
 import type { ChangeIntent, ChangeRequest, Extract, Inverse, Operation, Probe, Values } from '../../shared/plan';
 import { PathArgSchema } from '../../shared/plan';
-import { pointerOf } from '../engine/probe';
+import { pointerOf } from '../primitives/json-pointer';
 import { matchesTemplate } from '../sentry/api-path';
 import { shortJson, summariseList } from './summary';
 import { FixParamError } from './types';

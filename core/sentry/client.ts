@@ -1,4 +1,4 @@
-import { redactResponseBody } from '../evidence/redact';
+import { redactResponseBody } from '../primitives/redact';
 import { z } from 'zod';
 import type { Evidence, EvidencePage, InvalidItem } from '../../shared/finding';
 import { expandScopes } from '../../shared/scopes';

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../primitives/hash';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -77,9 +77,8 @@ export const RECORDED_HEADERS: readonly string[] = [
   'x-sentry-rate-limit-concurrentremaining',
 ];
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+// One SHA-256 helper for the whole core (core/primitives/hash.ts).
+export { sha256Hex };
 
 export interface HttpTransportOptions {
   /** Called at send time so the token lives in one place (the keychain adapter), not here. */

@@ -18,6 +18,45 @@ export const ALLOWED = {
   test: { ours: ['shared', 'core', 'simulator', 'cli', 'main', 'main/preload', 'renderer', 'test', 'scripts'], node: true, electron: true },
 };
 
+/**
+ * Layers inside core/, lowest first (docs/architecture.md, "Layers inside core"). A file may
+ * import its own folder and any lower layer; folders of one layer do not import each other.
+ */
+export const CORE_LAYERS = [
+  ['primitives', 'terminal'],
+  ['sentry', 'secrets'],
+  ['controls'],
+  ['fixes', 'store'],
+  ['engine'],
+  ['evidence'],
+  ['exports', 'portfolio'],
+  ['app'],
+];
+
+/** The core folder of a path under core/ (null outside core/ or for core/ itself). */
+function coreFolderOf(absFile) {
+  const rel = path.relative(ROOT, absFile).split(path.sep);
+  return rel[0] === 'core' && rel.length > 2 ? rel[1] : null;
+}
+
+function layerOf(folder) {
+  const i = CORE_LAYERS.findIndex((l) => l.includes(folder));
+  return i < 0 ? null : i;
+}
+
+/** Why `from` (a core folder) may not import `to`, or null when it may. */
+export function coreLayerViolation(from, to) {
+  if (from === to) return null;
+  const a = layerOf(from);
+  const b = layerOf(to);
+  if (a === null) return `core/${from}/ is not in a layer of CORE_LAYERS (scripts/eslint/import-boundaries.js): add it`;
+  if (b === null) return `core/${to}/ is not in a layer of CORE_LAYERS (scripts/eslint/import-boundaries.js): add it`;
+  if (b < a) return null;
+  return b === a
+    ? `core/${from}/ and core/${to}/ are one layer; neither may import the other`
+    : `core/${from}/ may not import core/${to}/, a higher layer (${CORE_LAYERS.map((l) => l.join('+')).join(' < ')})`;
+}
+
 function zoneOf(absFile) {
   const rel = path.relative(ROOT, absFile).split(path.sep);
   if (rel[0] === 'main' && rel[1] === 'preload') return 'main/preload';
@@ -44,9 +83,16 @@ export const importBoundaries = {
       if (typeof spec !== 'string') return;
       const see = ' See docs/architecture.md ("Who may import whom").';
       if (spec.startsWith('.')) {
-        const target = zoneOf(path.resolve(path.dirname(file), spec));
+        const resolved = path.resolve(path.dirname(file), spec);
+        const target = zoneOf(resolved);
         if (target && !rule.ours.includes(target)) {
           context.report({ node, message: `${from}/ may not import ${target}/ (${spec}).${see}` });
+        }
+        const fromCore = coreFolderOf(file);
+        const toCore = coreFolderOf(resolved);
+        if (fromCore && toCore) {
+          const why = coreLayerViolation(fromCore, toCore);
+          if (why) context.report({ node, message: `${why} (${spec}). See docs/architecture.md ("Layers inside core").` });
         }
         return;
       }

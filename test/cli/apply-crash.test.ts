@@ -7,7 +7,7 @@ import { runApplyCommand } from '../../cli/apply';
 import type { CliIo } from '../../cli/io';
 import { listJournals, outcomesOf, readJournal, runRecordOf } from '../../core/engine/journal';
 import { planDigest } from '../../core/engine/plan';
-import { signPlan } from '../../core/engine/plan-signature';
+import { signPlan } from '../../core/evidence/plan-signature';
 import { writeSigningKeyFile } from '../helpers/plan-key';
 import type { Plan } from '../../shared/plan';
 import { DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';

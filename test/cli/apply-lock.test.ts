@@ -7,7 +7,7 @@ import { runApplyCommand } from '../../cli/apply';
 import type { CliIo } from '../../cli/io';
 import { listJournals, outcomesOf, readJournal } from '../../core/engine/journal';
 import { planDigest } from '../../core/engine/plan';
-import { signPlan } from '../../core/engine/plan-signature';
+import { signPlan } from '../../core/evidence/plan-signature';
 import { runLockFile } from '../../core/engine/run-lock';
 import type { Plan } from '../../shared/plan';
 import { createDemoState, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../../simulator/index';

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../cli/io';
 import { main } from '../../cli/main';
 import { planDigest } from '../../core/engine/plan';
-import { signPlan } from '../../core/engine/plan-signature';
+import { signPlan } from '../../core/evidence/plan-signature';
 import { createAppStore } from '../../core/store/index';
 import type { Plan } from '../../shared/plan';
 import { DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';

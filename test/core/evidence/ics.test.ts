@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EvidenceError } from '../../../core/evidence/errors';
+import { EvidenceError } from '../../../core/primitives/errors';
 import { escapeIcsText, foldIcsLine, renderReviewIcs, reviewEventUid } from '../../../core/evidence/ics';
 import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
 import type { EvidenceReport } from '../../../shared/evidence';

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvidenceError } from '../../../core/evidence/errors';
+import { EvidenceError } from '../../../core/primitives/errors';
 import {
   exportPrivateKeyPem,
   exportPublicKeyPem,

@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalize } from '../../../core/evidence/canonical-json';
+import { canonicalize } from '../../../core/primitives/canonical-json';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope } from '../../../core/evidence/dsse';
-import { EvidenceError } from '../../../core/evidence/errors';
-import { sha256Hex } from '../../../core/evidence/hash';
+import { EvidenceError } from '../../../core/primitives/errors';
+import { sha256Hex } from '../../../core/primitives/hash';
 import { exportPrivateKeyPem, generateSigningKey } from '../../../core/evidence/keys';
 import {
   ENVELOPE_FILE,

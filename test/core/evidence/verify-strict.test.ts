@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJsonNoDuplicates } from '../../../core/evidence/json-tree';
+import { parseJsonNoDuplicates } from '../../../core/primitives/json-tree';
 import { signPackage } from '../../../core/evidence/package';
 import { verifyEvidencePackage } from '../../../core/evidence/verify';
 import { createZip } from '../../../core/evidence/zip';

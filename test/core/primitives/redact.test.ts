@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from '../../../core/evidence/redact';
-import { sha256Hex } from '../../../core/evidence/hash';
+import { isSecretKeyName, REDACTED, redactJsonValue, redactResponseBody, redactText } from '../../../core/primitives/redact';
+import { sha256Hex } from '../../../core/primitives/hash';
 
 const PUB = '60120449b6b1d5e45f75561e6dabd80b';
 const SEC = '189485c3b8ccf582bf5e12c530ef8858';

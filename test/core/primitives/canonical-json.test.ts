@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalize, canonicalizeText } from '../../../core/evidence/canonical-json';
-import { EvidenceError } from '../../../core/evidence/errors';
+import { canonicalBytes, canonicalize, canonicalizeText } from '../../../core/primitives/canonical-json';
+import { EvidenceError } from '../../../core/primitives/errors';
 
 describe('canonicalize (RFC 8785)', () => {
   it('reproduces the RFC 8785 section 3.2.2 example', () => {

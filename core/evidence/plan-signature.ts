@@ -1,8 +1,8 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import type { Plan } from '../../shared/plan';
-import { canonicalize } from '../evidence/canonical-json';
-import { pae } from '../evidence/dsse';
-import { keyIds, type SigningKey } from '../evidence/keys';
+import { canonicalize } from '../primitives/canonical-json';
+import { pae } from './dsse';
+import { keyIds, type SigningKey } from './keys';
 
 /**
  * Plans are signed with the evidence signing key: Ed25519 over DSSE's pre-authentication
