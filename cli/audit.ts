@@ -5,6 +5,7 @@ import { buildEvidenceReport } from '../core/evidence/writer';
 import { auditExitCode } from '../core/engine/report';
 import { tokenPrefix } from '../core/engine/token-kind';
 import { isSentryApiError } from '../core/sentry/errors';
+import { ResponseSpool } from '../core/sentry/response-spool';
 import { CliUsageError, EXIT } from './cli-error';
 import { parseBaseUrl } from '../core/sentry/base-url';
 import { startDemo } from './demo';
@@ -72,6 +73,8 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
   }
   warnOverdueReviews(io, new Date());
   const demo = values.demo ? await startDemo() : null;
+  // With --out, response bodies go to disk as they arrive and are copied into the package (issue 10).
+  let spool: ResponseSpool | null = null;
   try {
     const orgSlug = demo && !values.org ? demo.orgSlug : requireOrg(values.org);
     const baseUrl = demo ? demo.url : values.url;
@@ -83,6 +86,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     const key = values.out ? await signingKeyFor(io, evidence) : null;
     if (demo) io.stderr.write(`Demo organization "${demo.orgSlug}" on the built-in simulator at ${demo.url} (not a real Sentry)\n`);
     io.stderr.write(`Auditing ${orgSlug} at ${baseUrl}, level ${level}\n`);
+    if (values.out) spool = ResponseSpool.create();
 
     const outcome = await auditOrganization({
       baseUrl,
@@ -94,6 +98,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
       settings: ctx.settings,
       integrationRegister: ctx.registers.integrationRegister,
       ...(values['ca-file'] ? { caFile: values['ca-file'] } : {}),
+      ...(spool ? { spool } : {}),
       onProgress: (p) => {
         if (p.kind === 'control-done' && p.counts) {
           const c = p.counts;
@@ -123,6 +128,7 @@ export async function runAuditCommand(argv: string[], io: CliIo): Promise<number
     }
     throw e;
   } finally {
+    await spool?.dispose();
     await demo?.close();
   }
 }

@@ -58,6 +58,9 @@ export interface EngineDeps {
   readonly fixes?: readonly FixDefinition[];
 }
 
+/** How long after an audit a fix plan is made from its reads rather than read again. */
+const PLAN_REUSE_MS = 10 * 60_000;
+
 /** The guide's sections, in its order, then the integrations review. */
 export const SECTIONS: readonly { id: string; title: string }[] = [
   { id: '1', title: 'Authentication & SSO' },
@@ -291,9 +294,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       const run = requireRun(request.runId, session.profile.id);
       const only = request.controls && request.controls.length > 0 ? request.controls : run.controls;
       if (only) selectControls(only);
+      // Right after an audit, plan from its reads (issue 10: seconds a section at 1,000 projects);
+      // a run that a later one superseded, or an old one, reads the organization again.
+      const latest = [...runs.values()].filter((r) => r.dto.profileId === session.profile.id).at(-1);
+      const fresh = latest === run && Date.now() - Date.parse(run.dto.finishedAt) < PLAN_REUSE_MS;
       let outcome;
       try {
         outcome = await makePlan({
+          ...(fresh ? { reuse: run.audit.responses } : {}),
           baseUrl: session.profile.baseUrl,
           orgSlug: session.profile.orgSlug,
           ...(session.profile.caFile ? { caFile: session.profile.caFile } : {}),

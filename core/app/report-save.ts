@@ -1,9 +1,10 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { HandlerResponseOf } from '../../shared/ipc/contract';
 import { AppError } from './errors';
 import type { PackageWriter, ReportDestination, ReportFormat, ReportSession } from './report-output';
+import { writeJsonFile } from '../evidence/json-stream';
 import type { HandlerContext } from './router';
 
 /**
@@ -61,7 +62,7 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   if (format === 'json' && !deps.writePackage) {
     // The audit report of the latest run (issue 2's report.json) needs no package.
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, `${JSON.stringify(input.session.after.report, null, 2)}\n`, { mode: 0o600 });
+    await writeJsonFile(target, input.session.after.report, { mode: 0o600 });
     return { saved: true, path: target, zipPath: null, fingerprint: null };
   }
 

@@ -1,5 +1,5 @@
 import type { CheckDefinition, ControlDefinition } from './types';
-import { memberRef, orgRef, plural, recorder, teamRef } from './findings';
+import { memberRef, orgRef, plural, readGroup, recorder, teamRef } from './findings';
 import { invalidItemsOf } from '../sentry/items';
 
 const ID = '2.1';
@@ -94,9 +94,10 @@ export const teamAccess: ControlDefinition = {
       }
       return r.findings;
     }
-    const evidence = [members.evidence, teams.evidence, ...rosters.flatMap((x) => (x.roster.ok ? [x.roster.evidence] : []))];
-    const rosterEvidence = evidence.slice(1);
-    if (rosterEvidence.some((e) => !e.complete)) {
+    // Every "no team" finding rests on every roster: one shared group, cited by id (issue 10).
+    const rosterGroup = readGroup('every team roster', rosters.flatMap((x) => (x.roster.ok ? [x.roster.evidence] : [])));
+    const evidence = [members.evidence, teams.evidence, rosterGroup];
+    if (!teams.evidence.complete || rosterGroup.reads.some((e) => !e.complete)) {
       // Absence from a partly read roster proves nothing; the guard turns this into an error.
       r.pass(CHECKS.teamless, orgRes, 'Every team-scoped member belongs to a team.', evidence);
       return r.findings;

@@ -1,5 +1,6 @@
+import type { Evidence } from '../../shared/finding';
 import type { CheckDefinition, ControlDefinition } from './types';
-import { orgRef, plural, projectRef, recorder } from './findings';
+import { orgRef, plural, projectRef, readGroup, recorder } from './findings';
 import { readProjectDetails } from './project-data';
 import { RELAY_MODEL, RELAY_SENSITIVE_COOKIES, effectiveScrubbing, uncoveredFields } from './scrubbing';
 
@@ -100,7 +101,7 @@ export const dataScrubbing: ControlDefinition = {
 
     const baseline = ctx.settings.sensitiveFieldBaseline;
     const reads = await readProjectDetails(ctx.data, projects.value);
-    const allEv = [...listEv];
+    const detailEv: Evidence[] = [];
     const failed = { scrub: 0, ip: 0, fields: 0, error: 0 };
     for (const { project, detail } of reads) {
       const res = projectRef(project);
@@ -109,7 +110,7 @@ export const dataScrubbing: ControlDefinition = {
         for (const check of projectChecks) r.error(check, res, detail, 'projectDetail', { arg: project.slug, evidence: listEv });
         continue;
       }
-      allEv.push(detail.evidence);
+      detailEv.push(detail.evidence);
       const ev = [org.evidence, projects.evidence, detail.evidence];
       const eff = effectiveScrubbing(o, detail.value);
       if (!eff.scrubData || !eff.scrubDefaults) {
@@ -144,6 +145,8 @@ export const dataScrubbing: ControlDefinition = {
     }
     if (failed.error > 0 || unseen > 0) return r.findings;
     const n = plural(projects.value.length, 'project');
+    // Every project detail backs the organization-wide passes: one shared group, not a list per finding.
+    const allEv = [...listEv, readGroup('every project detail', detailEv)];
     if (failed.scrub === 0) r.pass(CHECKS.projectScrubbing, orgRes, `All ${n} scrub events with the default scrubbers.`, allEv);
     if (failed.ip === 0) r.pass(CHECKS.projectIp, orgRes, `None of the ${n} stores IP addresses.`, allEv);
     if (failed.fields === 0) {

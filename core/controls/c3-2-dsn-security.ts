@@ -3,7 +3,7 @@ import { SentryApiError } from '../sentry/errors';
 import type { Evidence, ResourceRef } from '../../shared/finding';
 import type { ProjectKey, ProjectSummary } from '../sentry/schemas';
 import type { CheckDefinition, ControlDefinition } from './types';
-import { ageInDays, orgRef, plural, projectRef, recorder } from './findings';
+import { ageInDays, orgRef, plural, projectRef, readGroup, recorder } from './findings';
 import { readProjectDetails } from './project-data';
 
 const ID = '3.2';
@@ -145,7 +145,7 @@ export const dsnSecurity: ControlDefinition = {
       return r.findings;
     }
     const reads = await readProjectDetails(ctx.data, projects.value);
-    const allEv: Evidence[] = [projects.evidence];
+    const detailEv: Evidence[] = [];
     let open = 0;
     let errors = 0;
     for (const { project, detail } of reads) {
@@ -154,7 +154,7 @@ export const dsnSecurity: ControlDefinition = {
         r.error(CHECKS.allowedDomains, projectRef(project), detail, 'projectDetail', { arg: project.slug, evidence: [projects.evidence] });
         continue;
       }
-      allEv.push(detail.evidence);
+      detailEv.push(detail.evidence);
       const domains = detail.value.allowedDomains.map((d) => d.trim());
       if (domains.includes('*') || domains.length === 0) {
         open += 1;
@@ -169,7 +169,7 @@ export const dsnSecurity: ControlDefinition = {
     }
     const unseenProjects = r.invalidItems([CHECKS.allowedDomains], projects.evidence, 'projects');
     if (errors === 0 && open === 0 && unseenProjects === 0) {
-      r.pass(CHECKS.allowedDomains, orgRes, `All ${plural(projects.value.length, 'project')} restrict the origins they accept.`, allEv);
+      r.pass(CHECKS.allowedDomains, orgRes, `All ${plural(projects.value.length, 'project')} restrict the origins they accept.`, [projects.evidence, readGroup('every project detail', detailEv)]);
     }
     return r.findings;
   },

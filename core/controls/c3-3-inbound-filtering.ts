@@ -1,7 +1,7 @@
 import type { Evidence } from '../../shared/finding';
 import type { InboundFilter } from '../sentry/schemas';
 import type { CheckDefinition, ControlDefinition } from './types';
-import { orgRef, plural, projectRef, recorder } from './findings';
+import { orgRef, plural, projectRef, readGroup, recorder } from './findings';
 import { readProjectDetails } from './project-data';
 
 const ID = '3.3';
@@ -74,7 +74,7 @@ export const inboundFiltering: ControlDefinition = {
     const filterReads = await Promise.all(
       projects.value.map(async (project) => ({ project, filters: await ctx.data.projectFilters(project.slug) })),
     );
-    const filterEv: Evidence[] = [projects.evidence];
+    const filterEv: Evidence[] = [];
     let lacking = 0;
     let errors = 0;
     for (const { project, filters } of filterReads) {
@@ -105,14 +105,14 @@ export const inboundFiltering: ControlDefinition = {
       }
     }
     if (errors === 0 && lacking === 0 && unseen === 0) {
-      r.pass(CHECKS.filters, orgRes, `All ${plural(projects.value.length, 'project')} filter ${REQUIRED_FILTERS.join(', ')}.`, filterEv, {
+      r.pass(CHECKS.filters, orgRes, `All ${plural(projects.value.length, 'project')} filter ${REQUIRED_FILTERS.join(', ')}.`, [projects.evidence, readGroup('every project\'s inbound filters', filterEv)], {
         required: [...REQUIRED_FILTERS],
       });
     }
 
     // An empty blocklist is not a weakness in itself; what belongs on it is a judgement call.
     const reads = await readProjectDetails(ctx.data, projects.value);
-    const listEv: Evidence[] = [projects.evidence];
+    const listEv: Evidence[] = [];
     const ranges: Record<string, string[]> = {};
     for (const { project, detail } of reads) {
       if (!detail.ok) {
@@ -129,7 +129,7 @@ export const inboundFiltering: ControlDefinition = {
       withList === 0
         ? 'No project blocks any IP range. Decide whether abusive sources or internal test networks should be blocked.'
         : `${plural(withList, 'project blocks', 'projects block')} IP ranges; confirm each range is still wanted and documented.`,
-      listEv,
+      [projects.evidence, readGroup('every project detail', listEv)],
       { blockedRanges: ranges },
     );
     return r.findings;

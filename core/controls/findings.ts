@@ -5,7 +5,7 @@ import { invalidItemText } from '../sentry/items';
 import { MAX_LISTED, invalidItemFindings } from './invalid-items';
 import type { ControlFinding as Finding } from './types';
 import type { Loaded, OrgData } from '../sentry/org-data';
-import type { CheckDefinition, ControlContext } from './types';
+import { isReadGroup, type CheckDefinition, type ControlContext, type EvidenceItem, type ReadGroup } from './types';
 
 /** The failed branch of a read. */
 export type LoadFailure = Extract<Loaded<unknown>, { ok: false }>;
@@ -69,14 +69,18 @@ export function readEndpoint(read: ReadName, orgSlug: string, arg?: string): str
 // Findings
 
 /** A finding as controls return it: the full reads, which the engine turns into references. */
-export const ControlFindingSchema = FindingSchema.extend({ evidence: z.array(EvidenceSchema) });
+export const ControlFindingSchema = FindingSchema.omit({ evidenceGroups: true }).extend({
+  evidence: z.array(EvidenceSchema),
+  groups: z.array(z.object({ label: z.string(), reads: z.array(EvidenceSchema) })).optional(),
+});
 
 export interface FindingSpec {
   readonly control: string;
   readonly check: CheckDefinition;
   readonly resource: ResourceRef;
   readonly message: string;
-  readonly evidence: readonly Evidence[];
+  /** Reads, and groups of reads shared by many findings (see ReadGroup). */
+  readonly evidence: readonly EvidenceItem[];
   readonly details?: Record<string, unknown>;
 }
 
@@ -88,8 +92,10 @@ function build(status: FindingStatus, spec: FindingSpec, errorCode?: string): Fi
     status,
     resource: spec.resource,
     message: spec.message,
-    evidence: dedupeEvidence(spec.evidence),
+    evidence: dedupeEvidence(spec.evidence.filter((e): e is Evidence => !isReadGroup(e))),
   };
+  const groups = [...new Set(spec.evidence.filter(isReadGroup))];
+  if (groups.length > 0) finding.groups = groups;
   if (errorCode !== undefined) finding.errorCode = errorCode;
   if (spec.details !== undefined) finding.details = spec.details;
   return finding;
@@ -107,12 +113,22 @@ function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
   return out;
 }
 
+/** Every read of the items, those of groups included. */
+export function allReads(items: readonly EvidenceItem[]): Evidence[] {
+  return items.flatMap((e) => (isReadGroup(e) ? e.reads : [e]));
+}
+
+/** A group of reads for the report to store once (see ReadGroup). */
+export function readGroup(label: string, reads: readonly Evidence[]): ReadGroup {
+  return { label, reads: [...new Set(reads)] };
+}
+
 /**
  * Evidence whose pagination ended early may hide the very item that would fail. A verdict that
  * rests on the absence of something (pass, not applicable) becomes an `error` instead.
  */
 function incompleteGuard(spec: FindingSpec): Finding | null {
-  const partial = spec.evidence.filter((e) => !e.complete);
+  const partial = allReads(spec.evidence).filter((e) => !e.complete);
   if (partial.length === 0) return null;
   const endpoints = [...new Set(partial.map((e) => `${e.method} ${e.endpoint}`))];
   return build(
@@ -135,7 +151,7 @@ function incompleteGuard(spec: FindingSpec): Finding | null {
  */
 function invalidGuard(spec: FindingSpec): Finding | null {
   if (spec.check.claimPerItem || spec.check.claimHoldsOnPartialRead) return null;
-  const reads = spec.evidence.filter((e) => (e.invalid?.length ?? 0) > 0);
+  const reads = allReads(spec.evidence).filter((e) => (e.invalid?.length ?? 0) > 0);
   if (reads.length === 0) return null;
   const listed = reads.flatMap((e) => (e.invalid ?? []).map((item) => ({ endpoint: `${e.method} ${e.endpoint}`, ...item })));
   const shown = listed.slice(0, 3).map((i) => `${i.endpoint} ${invalidItemText(i)}`);
@@ -244,12 +260,12 @@ export interface Recorder {
   readonly orgSlug: string;
   /** True when the audit includes this check's level. */
   wants(check: CheckDefinition): boolean;
-  pass(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly Evidence[], details?: Record<string, unknown>): void;
+  pass(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly EvidenceItem[], details?: Record<string, unknown>): void;
   /** See `readablePassFinding`: a pass that does not need complete pagination. */
-  passOnRead(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly Evidence[], details?: Record<string, unknown>): void;
-  fail(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly Evidence[], details?: Record<string, unknown>): void;
-  manual(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly Evidence[], details?: Record<string, unknown>): void;
-  notApplicable(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly Evidence[], details?: Record<string, unknown>): void;
+  passOnRead(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly EvidenceItem[], details?: Record<string, unknown>): void;
+  fail(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly EvidenceItem[], details?: Record<string, unknown>): void;
+  manual(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly EvidenceItem[], details?: Record<string, unknown>): void;
+  notApplicable(check: CheckDefinition, resource: ResourceRef, message: string, evidence: readonly EvidenceItem[], details?: Record<string, unknown>): void;
   error(
     check: CheckDefinition,
     resource: ResourceRef,
@@ -275,7 +291,7 @@ export function recorder(control: string, ctx: ControlContext): Recorder {
     check: CheckDefinition,
     resource: ResourceRef,
     message: string,
-    evidence: readonly Evidence[],
+    evidence: readonly EvidenceItem[],
     details?: Record<string, unknown>,
   ): FindingSpec => (details === undefined ? { control, check, resource, message, evidence } : { control, check, resource, message, evidence, details });
   return {

@@ -2,8 +2,24 @@ import type { Evidence, Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
 import type { OrgData } from '../sentry/org-data';
 
+/**
+ * A set of reads many findings rest on together (every team roster): pass the same object to
+ * each finding, and the report stores it once as an evidence group that findings cite by id.
+ */
+export interface ReadGroup {
+  readonly label: string;
+  readonly reads: readonly Evidence[];
+}
+
+/** What a control may cite: a read, or a group of reads shared by many findings. */
+export type EvidenceItem = Evidence | ReadGroup;
+
+export function isReadGroup(item: EvidenceItem): item is ReadGroup {
+  return 'reads' in item && Array.isArray(item.reads);
+}
+
 /** A finding as a control returns it: with the full reads, which the engine stores once. */
-export type ControlFinding = Omit<Finding, 'evidence'> & { evidence: Evidence[] };
+export type ControlFinding = Omit<Finding, 'evidence' | 'evidenceGroups'> & { evidence: Evidence[]; groups?: ReadGroup[] };
 
 export type ControlSection = '1' | '2' | '3' | '4' | 'INT';
 

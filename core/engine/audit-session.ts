@@ -3,6 +3,7 @@ import type { Level } from '../../shared/levels';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings, ControlDefinition, IntegrationRegisterEntry } from '../controls/types';
 import { connect, type ConnectOptions, type SentryConnection } from '../sentry/connect';
+import type { ResponseSpool } from '../sentry/response-spool';
 import type { OrgData } from '../sentry/org-data';
 import type { ResponseRecord } from '../sentry/transport';
 import { runAudit, type AuditProgress } from './audit';
@@ -18,6 +19,11 @@ export interface AuditOrganizationOptions extends Omit<ConnectOptions, 'onRespon
   readonly integrationRegister?: readonly IntegrationRegisterEntry[];
   readonly onProgress?: (event: AuditProgress) => void;
   readonly onResponse?: (record: ResponseRecord) => void;
+  /**
+   * Where response bodies go as they arrive, so memory stays flat at any size (issue 10); the
+   * caller disposes of it once the package is written. Without one, bodies stay in memory.
+   */
+  readonly spool?: ResponseSpool;
   /**
    * Runs after the audit on the same memoized reads, before the connection closes (exports read
    * what the audit already read instead of asking Sentry again).
@@ -41,7 +47,7 @@ export async function auditOrganization(options: AuditOrganizationOptions): Prom
   const connection: SentryConnection = await connect({
     ...options,
     onResponse: (record) => {
-      responses.push(record);
+      responses.push(options.spool ? options.spool.keep(record) : record);
       options.onResponse?.(record);
     },
   });

@@ -1,4 +1,4 @@
-import { countByStatus, EvidenceSchema, FindingSchema, type Evidence, type Finding } from '../../shared/finding';
+import { countByStatus, EvidenceSchema, FindingSchema, type Evidence, type EvidenceGroup, type Finding } from '../../shared/finding';
 import { levelIncludes, type Level } from '../../shared/levels';
 import { AUDIT_SCOPES, FIX_SCOPES } from '../../shared/scopes';
 import type {
@@ -7,6 +7,7 @@ import type {
   ControlFinding,
   ControlDefinition,
   IntegrationRegisterEntry,
+  ReadGroup,
   TokenInfo,
 } from '../controls/types';
 import type { OrgData } from '../sentry/org-data';
@@ -44,6 +45,8 @@ export interface AuditRun {
   readonly findings: readonly Finding[];
   /** Every read a finding points at (by `sha256`), each once. */
   readonly reads: readonly (Evidence & { sha256: string })[];
+  /** Sets of reads many findings cite together (by id), each once. */
+  readonly evidenceGroups: readonly EvidenceGroup[];
 }
 
 /**
@@ -92,11 +95,12 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditRun> {
     controls: selected,
     findings: perControl.flat(),
     reads: registry.all(),
+    evidenceGroups: registry.groups(),
   };
 }
 
-/** A control's finding, minus the reads (validated separately, once per read object). */
-const ControlFindingShape = FindingSchema.omit({ evidence: true });
+/** A control's finding, minus the reads and groups (validated separately, once per object). */
+const ControlFindingShape = FindingSchema.omit({ evidence: true, evidenceGroups: true });
 
 async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, registry: ReadRegistry): Promise<Finding[]> {
   let raw: ControlFinding[];
@@ -108,20 +112,33 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, r
   const checks = new Map(control.checks.map((c) => [c.id, c]));
   const out: Finding[] = [];
   const validReads = new WeakSet<Evidence>();
+  const validRead = (e: Evidence): boolean => validReads.has(e) || (EvidenceSchema.safeParse(e).success && Boolean(validReads.add(e)));
+  const validGroups = new WeakSet<ReadGroup>();
+  const validGroup = (g: ReadGroup): boolean =>
+    validGroups.has(g) || (typeof g.label === 'string' && Array.isArray(g.reads) && g.reads.every(validRead) && Boolean(validGroups.add(g)));
   for (const f of raw) {
     const parsed = ControlFindingShape.safeParse(f);
     const evidenceOk =
-      Array.isArray(f.evidence) &&
-      f.evidence.every((e) => validReads.has(e) || (EvidenceSchema.safeParse(e).success && validReads.add(e)));
+      Array.isArray(f.evidence) && f.evidence.every(validRead) && (f.groups === undefined || (Array.isArray(f.groups) && f.groups.every(validGroup)));
     const check = parsed.success ? checks.get(parsed.data.check) : undefined;
     if (!parsed.success || !evidenceOk || parsed.data.control !== control.id || !check) {
       out.push(crashFinding(control, ctx, new Error(`control ${control.id} produced an invalid finding`)));
       continue;
     }
+    // zod strips `groups` (not in the shape): the engine turns them into group references here.
     const finding: Finding = { ...parsed.data, evidence: f.evidence.map((e) => registry.ref(e)) };
+    if (f.groups && f.groups.length > 0) finding.evidenceGroups = f.groups.map((g) => registry.group(g));
     // A check above the audit's level never reaches the report, whatever the control did.
     if (!levelIncludes(ctx.level, check.level)) continue;
-    out.push(guardPass(finding, check.claimHoldsOnPartialRead === true, check.claimPerItem === true || check.claimHoldsOnPartialRead === true));
+    const invalidItemsAllowed = check.claimPerItem === true || check.claimHoldsOnPartialRead === true;
+    const guarded = guardPass(finding, check.claimHoldsOnPartialRead === true, invalidItemsAllowed);
+    // The same for the reads of the finding's groups (a roster with an item that did not validate).
+    const groupInvalid = f.groups?.find((g) => g.reads.some((e) => (e.invalid?.length ?? 0) > 0));
+    if (guarded.status === 'pass' && groupInvalid && !invalidItemsAllowed) {
+      out.push({ ...guarded, status: 'error', errorCode: 'malformed_response', message: `Could not be proven: items of ${groupInvalid.label} did not have the expected shape, so the claim cannot cover them.` });
+      continue;
+    }
+    out.push(guarded);
   }
   return out;
 }
@@ -133,10 +150,19 @@ async function evaluateSafely(control: ControlDefinition, ctx: ControlContext, r
  */
 export function guardPass(finding: Finding, partialReadSuffices = false, invalidItemsAllowed = false): Finding {
   if (finding.status !== 'pass') return finding;
-  if (finding.evidence.length === 0) {
+  if (finding.evidence.length === 0 && (finding.evidenceGroups ?? []).length === 0) {
     return { ...finding, status: 'error', errorCode: 'internal', message: `${finding.message} (no evidence was recorded, so this cannot count as a pass)` };
   }
   const incomplete = finding.evidence.find((e) => !e.complete);
+  const incompleteGroup = (finding.evidenceGroups ?? []).find((g) => !g.complete);
+  if (incompleteGroup && !incomplete && !partialReadSuffices) {
+    return {
+      ...finding,
+      status: 'error',
+      errorCode: 'incomplete_pagination',
+      message: `Could not be proven: a read of ${incompleteGroup.label} was incomplete.`,
+    };
+  }
   if (incomplete && !partialReadSuffices) {
     return {
       ...finding,

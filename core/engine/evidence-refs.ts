@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Evidence, EvidenceRef } from '../../shared/finding';
+import type { Evidence, EvidenceGroup, EvidenceGroupRef, EvidenceRef } from '../../shared/finding';
+import type { ReadGroup } from '../controls/types';
 
 /**
  * Names a read by its responses: for one page, the SHA-256 of that raw response; for several,
@@ -11,6 +12,11 @@ export function readDigest(e: Evidence): string {
   return createHash('sha256').update(e.responses.map((r) => r.sha256).join('\n')).digest('hex');
 }
 
+/** Names a group of reads (see EvidenceGroupSchema): never equal to a read's digest. */
+export function evidenceGroupId(readDigests: readonly string[]): string {
+  return createHash('sha256').update(['evidence-group', ...readDigests].join('\n')).digest('hex');
+}
+
 /**
  * Turns the full reads controls attach to findings into references, keeping each read once.
  * Thousands of findings share a few reads (the member list backs every member finding), so
@@ -19,6 +25,8 @@ export function readDigest(e: Evidence): string {
 export class ReadRegistry {
   private readonly byObject = new WeakMap<Evidence, EvidenceRef>();
   private readonly reads = new Map<string, Evidence>();
+  private readonly groupByObject = new WeakMap<ReadGroup, EvidenceGroupRef>();
+  private readonly groupsById = new Map<string, EvidenceGroup>();
 
   ref(e: Evidence): EvidenceRef {
     const known = this.byObject.get(e);
@@ -38,6 +46,27 @@ export class ReadRegistry {
     };
     this.byObject.set(e, ref);
     return ref;
+  }
+
+  /**
+   * Stores a group of reads once (each read also in `all()`) and returns what a finding cites.
+   * The same group object on thousands of findings costs one entry, not thousands of references.
+   */
+  group(g: ReadGroup): EvidenceGroupRef {
+    const known = this.groupByObject.get(g);
+    if (known) return known;
+    const digests = [...new Set(g.reads.map((e) => this.ref(e).sha256))];
+    const id = evidenceGroupId(digests);
+    const complete = g.reads.every((e) => e.complete);
+    if (!this.groupsById.has(id)) this.groupsById.set(id, { id, label: g.label, reads: digests, complete });
+    const ref: EvidenceGroupRef = { id, label: g.label, size: digests.length, complete };
+    this.groupByObject.set(g, ref);
+    return ref;
+  }
+
+  /** Every distinct group. */
+  groups(): EvidenceGroup[] {
+    return [...this.groupsById.values()];
   }
 
   /** Every distinct read, with its digest. */

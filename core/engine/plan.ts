@@ -11,6 +11,8 @@ import type { FixDefinition, FixParams } from '../fixes/types';
 import { FixParamError } from '../fixes/types';
 import { belongsToOrg } from '../sentry/api-path';
 import { connect, type ConnectOptions } from '../sentry/connect';
+import { createReuseTransport } from '../sentry/reuse-transport';
+import { createHttpTransport, type ResponseRecord } from '../sentry/transport';
 import { runAudit } from './audit';
 import { rebuildChanges, RebuildError } from './rebuild';
 import { TOOL_NAME, TOOL_VERSION } from './report';
@@ -32,6 +34,11 @@ export interface MakePlanOptions extends ConnectOptions {
   readonly settings?: AuditSettings;
   readonly controls?: readonly ControlDefinition[];
   readonly fixes?: readonly FixDefinition[];
+  /**
+   * The responses of an audit that just ran: the plan is made from its reads instead of reading
+   * the organization again (reads it did not make still go to Sentry). See createReuseTransport.
+   */
+  readonly reuse?: readonly ResponseRecord[];
 }
 
 export interface PlanOutcome {
@@ -69,7 +76,11 @@ export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
     const known = new Set(allControls.map((c) => c.id));
     for (const id of only) if (!known.has(id)) throw new FixParamError(`--only: no control "${id}"`);
   }
-  const connection = await connect(options);
+  const connection = await connect(
+    options.reuse && !options.transport
+      ? { ...options, transport: createReuseTransport(options.reuse, createHttpTransport({ getToken: options.getToken, ...(options.caFile ? { caFile: options.caFile } : {}) })) }
+      : options,
+  );
   try {
     const detail = await connection.data.organization();
     // Fixes read the org's settings; the summary (no org:read) cannot be planned against.

@@ -3,7 +3,7 @@ import { REPORT_SCHEMA_VERSION, AuditReportSchema, type AuditReport } from '../.
 import type { TokenInfo } from '../controls/types';
 import type { AuditRun } from './audit';
 
-const EnvelopeSchema = AuditReportSchema.omit({ findings: true, reads: true });
+const EnvelopeSchema = AuditReportSchema.omit({ findings: true, reads: true, evidenceGroups: true });
 
 export { TOOL_NAME, TOOL_VERSION } from '../primitives/tool';
 import { TOOL_NAME, TOOL_VERSION } from '../primitives/tool';
@@ -43,9 +43,10 @@ export function buildAuditReport(
     })),
     findings: [...run.findings],
     reads: [...run.reads],
+    evidenceGroups: [...run.evidenceGroups],
     summary: { counts: countByStatus(run.findings), requests: stats.requests, rateLimited: stats.rateLimited },
   };
-  EnvelopeSchema.parse({ ...report, findings: undefined, reads: undefined });
+  EnvelopeSchema.parse({ ...report, findings: undefined, reads: undefined, evidenceGroups: undefined });
   return report;
 }
 

@@ -1,5 +1,6 @@
-import type { Finding, StatusCounts } from '../../shared/finding';
-import { countByStatus } from '../../shared/finding';
+import { createHash } from 'node:crypto';
+import type { EvidenceGroup, Finding, StatusCounts } from '../../shared/finding';
+import { countByStatus, findingReadDigests } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
 import type { TokenSummary } from '../../shared/report';
 import { CONTROLS } from '../controls/index';
@@ -34,6 +35,7 @@ export interface RecomputeInput {
 
 export interface RecomputedAudit {
   readonly findings: readonly Finding[];
+  readonly evidenceGroups: readonly EvidenceGroup[];
   readonly readDigests: ReadonlySet<string>;
   readonly token: TokenInfo;
   readonly counts: StatusCounts;
@@ -76,7 +78,7 @@ export async function recomputeAudit(input: RecomputeInput): Promise<RecomputedA
       integrationRegister: input.integrationRegister,
       now: () => clock,
     });
-    return { findings: run.findings, readDigests: new Set(run.reads.map((r) => r.sha256)), token, counts: countByStatus(run.findings) };
+    return { findings: run.findings, evidenceGroups: run.evidenceGroups, readDigests: new Set(run.reads.map((r) => r.sha256)), token, counts: countByStatus(run.findings) };
   } finally {
     connection.client.close();
   }
@@ -92,7 +94,31 @@ function describe(f: Pick<Finding, 'check' | 'resource'>): string {
  * findings may share an identity (a control reporting one resource twice): they are compared as
  * multisets of statuses.
  */
-export function compareFindings(reported: readonly Finding[], recomputed: readonly Finding[]): string[] {
+export function compareFindings(
+  reported: readonly Finding[],
+  recomputed: readonly Finding[],
+  groups: { reported?: readonly EvidenceGroup[]; recomputed?: readonly EvidenceGroup[] } = {},
+): string[] {
+  // Reads are compared as the digests a finding rests on, its groups resolved: how a package
+  // groups shared reads is layout, not evidence.
+  const reportedGroups = new Map((groups.reported ?? []).map((g) => [g.id, g]));
+  const recomputedGroups = new Map((groups.recomputed ?? []).map((g) => [g.id, g]));
+  // Thousands of findings cite the same reads and groups: resolve each combination once, to a
+  // digest of its sorted reads (at 10,000 projects the spelled-out lists took gigabytes).
+  const readsKey = (f: Finding, groupsById: ReadonlyMap<string, EvidenceGroup>, memo: Map<string, string>): string => {
+    const layout = `${f.evidence.map((e) => e.sha256).join(',')}|${(f.evidenceGroups ?? []).map((g) => g.id).join(',')}`;
+    let key = memo.get(layout);
+    if (key === undefined) {
+      key = createHash('sha256').update([...new Set(findingReadDigests(f, groupsById))].sort().join(',')).digest('hex');
+      memo.set(layout, key);
+    }
+    return key;
+  };
+  const byFinding = new Map<Finding, string>();
+  const reportedMemo = new Map<string, string>();
+  const recomputedMemo = new Map<string, string>();
+  for (const f of reported) byFinding.set(f, readsKey(f, reportedGroups, reportedMemo));
+  for (const f of recomputed) byFinding.set(f, readsKey(f, recomputedGroups, recomputedMemo));
   const group = (list: readonly Finding[]): Map<string, Finding[]> => {
     const m = new Map<string, Finding[]>();
     for (const f of list) {
@@ -109,7 +135,7 @@ export function compareFindings(reported: readonly Finding[], recomputed: readon
   const statuses = (g: readonly Finding[] | undefined): string => (g ?? []).map((f) => f.status).sort().join(', ');
   const evidence = (g: readonly Finding[]): string =>
     g
-      .map((f) => f.evidence.map((e) => e.sha256).sort().join(','))
+      .map((f) => byFinding.get(f) ?? '')
       .sort()
       .join(';');
   for (const key of new Set([...a.keys(), ...b.keys()])) {

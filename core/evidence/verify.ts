@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditSnapshot, EvidenceReport, RawResponse } from '../../shared/evidence';
 import { EvidenceReportSchema } from '../../shared/evidence';
-import { countByStatus, type Finding } from '../../shared/finding';
+import { countByStatus, type EvidenceGroup, type Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
 import { AuditSettingsOverridesSchema } from '../../shared/settings';
 import type { AuditSettings } from '../controls/types';
@@ -17,6 +17,7 @@ import { applyExceptions } from './registers';
 import { isUnsignedLayout, manifestListing, unsignedConsistency, verifyUnsignedPackage } from './unsigned';
 import { TOOL_VERSION } from '../engine/report';
 import { checkRenderedFiles, duplicateKeyProblems, duplicateKeysInPayload, foreignSignedFiles, unreferencedRawFiles } from './verify-strict';
+import { evidenceGroupProblems } from './verify-groups';
 import { EVIDENCE_KIND } from './writer';
 
 /**
@@ -132,6 +133,7 @@ interface AuditView {
   readonly startedAt: string;
   readonly findings: readonly Finding[];
   readonly reads: AuditSnapshot['reads'];
+  readonly evidenceGroups: readonly EvidenceGroup[];
   readonly responses: readonly RawResponse[];
   readonly counts: Partial<Record<string, number>>;
   readonly controls: AuditSnapshot['controls'];
@@ -143,13 +145,14 @@ function auditsOf(report: EvidenceReport): AuditView[] {
     startedAt: report.startedAt,
     findings: report.findings,
     reads: report.reads,
+    evidenceGroups: report.evidenceGroups ?? [],
     responses: report.responses,
     counts: report.summary.counts,
     controls: report.controls,
   };
   if (!report.before) return [final];
   const b = report.before;
-  return [{ name: 'before', startedAt: b.startedAt, findings: b.findings, reads: b.reads, responses: b.responses, counts: b.counts, controls: b.controls }, final];
+  return [{ name: 'before', startedAt: b.startedAt, findings: b.findings, reads: b.reads, evidenceGroups: b.evidenceGroups ?? [], responses: b.responses, counts: b.counts, controls: b.controls }, final];
 }
 
 function label(name: AuditView['name']): string {
@@ -212,6 +215,7 @@ async function checkContent(
       const missing = f.evidence.find((e) => !reads.has(e.sha256));
       if (missing) problems.push(`${REPORT_FILE}: in ${label(audit.name)}, ${f.check} on ${f.resource.type} "${f.resource.name}" cites a read (${missing.sha256.slice(0, 12)}…) that is not listed`);
     }
+    problems.push(...evidenceGroupProblems(`${REPORT_FILE}: in ${label(audit.name)}`, audit.evidenceGroups, reads, audit.findings));
   }
 
   // Recomputation.
@@ -240,7 +244,7 @@ async function checkContent(
       continue;
     }
     const where = `${REPORT_FILE}: in ${label(audit.name)}, `;
-    for (const p of compareFindings(audit.findings, result.findings)) problems.push(where + p);
+    for (const p of compareFindings(audit.findings, result.findings, { reported: audit.evidenceGroups, recomputed: result.evidenceGroups })) problems.push(where + p);
     const reportedReads = new Set(audit.reads.map((r) => r.sha256));
     const extraReads = [...reportedReads].filter((s) => !result.readDigests.has(s)).length;
     const missingReads = [...result.readDigests].filter((s) => !reportedReads.has(s)).length;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   EvidenceReportSchema,
@@ -13,6 +13,7 @@ import type { AuditReport } from '../../shared/report';
 import type { Registers } from '../../shared/settings';
 import { DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings } from '../controls/types';
+import { spooledFile } from '../sentry/response-spool';
 import type { ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
 import { catalogTexts } from './catalog-texts';
@@ -22,6 +23,8 @@ import { EvidenceError } from '../primitives/errors';
 import { sha256Hex } from '../primitives/hash';
 import { renderReportHtml } from './render/html/index';
 import { renderReviewIcs } from './ics';
+import { groupSharedReads } from './shared-reads';
+import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
 import { signPackage, writeManifest, zipPackage } from './package';
 import { checkPackageDestination } from './destination';
@@ -104,27 +107,40 @@ function toRaw(r: ResponseRecord): RawResponse {
 
 function snapshot(audit: PackageAudit): AuditSnapshot {
   const r = audit.report;
+  const grouped = groupSharedReads(r.findings, r.evidenceGroups ?? []);
   return {
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
     controls: r.controls,
-    findings: r.findings,
+    findings: grouped.findings,
     reads: r.reads,
+    evidenceGroups: grouped.evidenceGroups,
     responses: audit.responses.map(toRaw),
     counts: r.summary.counts,
   };
 }
 
-/** The raw/ files of the audits: redacted body by SHA-256, each checked against its name. */
-export function rawBodies(audits: readonly PackageAudit[]): Map<string, string> {
-  const out = new Map<string, string>();
+/** Where a raw/ file comes from: a body in memory, or a spooled file (copied, never loaded). */
+type RawSource = { readonly body: string } | { readonly file: string };
+
+/**
+ * The raw/ files of the audits by SHA-256. An in-memory body is checked against its name here; a
+ * spooled one was hashed as it was written (ResponseSpool) and is copied as is.
+ */
+export async function rawSources(audits: readonly PackageAudit[]): Promise<Map<string, RawSource>> {
+  const out = new Map<string, RawSource>();
   for (const audit of audits) {
     for (const r of audit.responses) {
       if (out.has(r.sha256)) continue;
+      const file = await spooledFile(r);
+      if (file !== undefined) {
+        out.set(r.sha256, { file });
+        continue;
+      }
       if (sha256Hex(Buffer.from(r.body, 'utf8')) !== r.sha256) {
         throw new EvidenceError('internal', `The recorded response of ${r.method} ${r.url.split('?')[0] ?? ''} does not match its SHA-256; refusing to package it.`);
       }
-      out.set(r.sha256, r.body);
+      out.set(r.sha256, { body: r.body });
     }
   }
   return out;
@@ -159,8 +175,12 @@ export function buildEvidenceReport(
   }
   const settings = input.settings ?? DEFAULT_AUDIT_SETTINGS;
   const layer = applyExceptions(final.findings, registers.exceptions, new Date(final.finishedAt));
+  // Reads many findings cite are cited through a group, once (issue 10).
+  const grouped = groupSharedReads(final.findings, final.evidenceGroups ?? []);
   const report: EvidenceReport = {
     ...final,
+    findings: grouped.findings,
+    evidenceGroups: grouped.evidenceGroups,
     summary: { ...final.summary, counts: countByStatus(final.findings) },
     kind: EVIDENCE_KIND,
     catalog: catalogIdentity(),
@@ -181,7 +201,16 @@ export function buildEvidenceReport(
     ...(input.demo ? { demo: true } : {}),
   };
   if (input.baseline) report.drift = computeDrift(input.baseline, report);
-  const parsed = EvidenceReportSchema.safeParse(report);
+  // The findings, reads and responses were validated one by one as the audit made them; parsing
+  // them again here copied the whole report (1 GB at 10,000 projects). The envelope is checked.
+  const parsed = EvidenceReportSchema.safeParse({
+    ...report,
+    findings: [],
+    reads: [],
+    evidenceGroups: [],
+    responses: [],
+    before: report.before ? { ...report.before, findings: [], reads: [], evidenceGroups: [], responses: [] } : null,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new EvidenceError('internal', `The evidence report does not match its schema (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}).`);
@@ -209,10 +238,15 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
 }
 
 /** Writes the unsigned files of a package into an empty folder. */
-async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, string>, key: SigningKey | null, renderers: PackageRenderers): Promise<void> {
+async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, RawSource>, key: SigningKey | null, renderers: PackageRenderers): Promise<void> {
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
-  for (const [sha, body] of raw) await writeFile(path.join(dir, ...rawFileName(sha).split('/')), body, 'utf8');
-  await writeFile(path.join(dir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  for (const [sha, source] of raw) {
+    const target = path.join(dir, ...rawFileName(sha).split('/'));
+    if ('file' in source) await copyFile(source.file, target);
+    else await writeFile(target, source.body, 'utf8');
+  }
+  // Streamed: a large organization's report is never one string (issue 10).
+  await writeJsonFile(path.join(dir, REPORT_FILE), report);
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
   if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
@@ -230,7 +264,7 @@ export async function writeEvidencePackage(out: string, input: EvidenceInput, op
   const asZip = target.toLowerCase().endsWith('.zip');
   await checkPackageDestination(target);
   const report = buildEvidenceReport(input, options.key, { reason: options.unsignedReason ?? 'no signing key was available' });
-  const raw = rawBodies([...(input.before ? [input.before] : []), input.final]);
+  const raw = await rawSources([...(input.before ? [input.before] : []), input.final]);
   const parent = path.dirname(target);
   await mkdir(parent, { recursive: true });
   const stage = await mkdtemp(path.join(parent, `.${path.basename(target)}.tmp-`));

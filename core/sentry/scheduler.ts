@@ -4,6 +4,12 @@ import type { HttpMethod, TransportResponse } from './transport';
 export interface SchedulerOptions {
   /** Parallel requests until Sentry advertises X-Sentry-Rate-Limit-ConcurrentLimit. */
   readonly initialConcurrency?: number;
+  /**
+   * With no advertised limit (self-hosted Sentry often sends no rate-limit headers), the
+   * concurrency grows from `initialConcurrency` by one after each run of successes, up to this,
+   * and halves on every 429 (default 8).
+   */
+  readonly maxAdaptiveConcurrency?: number;
   /** Our own ceiling, below any advertised limit (e.g. 1 for a serial run). */
   readonly maxConcurrency?: number;
   /** Retries after a 429. */
@@ -97,6 +103,12 @@ export class RequestScheduler {
   private pauseUntil = 0;
   /** Set when ConcurrentRemaining hit 0: start nothing until one of ours completes. */
   private hold = false;
+  /** The concurrency we allow ourselves while no limit is advertised (additive increase, halved on 429). */
+  private adaptiveLimit: number;
+  private maxAdaptive: number;
+  private successStreak = 0;
+  /** Bumped at each cut: the 429s of one burst cut once, not once each. */
+  private adaptEpoch = 0;
   /** Until the first answer arrives we send one request alone: it may advertise a lower limit. */
   private probed = false;
   /** Waiting requests, urgent ones first (the first `urgentWaiters` entries), each group FIFO. */
@@ -107,6 +119,8 @@ export class RequestScheduler {
   constructor(options: SchedulerOptions = {}) {
     this.maxConcurrency = Math.max(1, options.maxConcurrency ?? Number.POSITIVE_INFINITY);
     this.initialConcurrency = Math.max(1, options.initialConcurrency ?? 4);
+    this.adaptiveLimit = this.initialConcurrency;
+    this.maxAdaptive = Math.max(this.initialConcurrency, options.maxAdaptiveConcurrency ?? 8);
     this.maxRateLimitRetries = options.maxRateLimitRetries ?? 4;
     this.maxTransientRetries = options.maxTransientRetries ?? 3;
     this.backoffBaseMs = options.backoffBaseMs ?? 500;
@@ -119,7 +133,7 @@ export class RequestScheduler {
   }
 
   get limit(): number {
-    return Math.min(this.maxConcurrency, this.advertisedLimit ?? this.initialConcurrency);
+    return Math.min(this.maxConcurrency, this.advertisedLimit ?? this.adaptiveLimit);
   }
 
   stats(): SchedulerStats {
@@ -137,6 +151,7 @@ export class RequestScheduler {
     for (;;) {
       await this.acquire(req);
       const ourInFlight = this.inFlight;
+      const epoch = this.adaptEpoch;
       let res: TransportResponse;
       try {
         this.counters.requestsSent += 1;
@@ -154,7 +169,7 @@ export class RequestScheduler {
         continue;
       }
       this.release();
-      this.observe(res, ourInFlight);
+      this.observe(res, ourInFlight, epoch);
       if (res.status === 429) {
         this.counters.rateLimited += 1;
         if (rateLimitRetries >= this.maxRateLimitRetries) return res;
@@ -217,13 +232,14 @@ export class RequestScheduler {
    * Learns the limits a response advertises. `ourInFlight` is how many of our requests were in
    * flight when this one started, itself included.
    */
-  private observe(res: TransportResponse, ourInFlight: number): void {
+  private observe(res: TransportResponse, ourInFlight: number, epoch: number): void {
     const limit = intHeader(res.headers, 'x-sentry-rate-limit-concurrentlimit');
     if (limit !== undefined && limit >= 1) {
       const before = this.limit;
       this.advertisedLimit = this.advertisedLimit === undefined ? limit : Math.min(this.advertisedLimit, limit);
       if (this.limit > before) this.wakeAll();
     }
+    if (this.advertisedLimit === undefined) this.adapt(res.status === 429, epoch);
     const concurrentRemaining = intHeader(res.headers, 'x-sentry-rate-limit-concurrentremaining');
     // No slot left although we did not fill them all: another client of the same user holds
     // some, so start nothing more until one of ours completes.
@@ -239,6 +255,27 @@ export class RequestScheduler {
     if (remaining !== undefined && remaining <= 0 && res.status !== 429) {
       const untilReset = this.untilReset(res);
       if (untilReset !== undefined && untilReset > 0) this.pauseAll(this.clampWait(untilReset) + this.random() * this.jitterMs);
+    }
+  }
+
+  /**
+   * No advertised limit: probe upwards slowly (one more slot after twice the current limit of
+   * successes in a row); on a 429 halve, and never again reach the level that drew it, so a
+   * server that only answers 429 settles below its real limit instead of being hammered.
+   */
+  private adapt(rateLimited: boolean, epoch: number): void {
+    if (rateLimited) {
+      if (epoch !== this.adaptEpoch) return;
+      this.adaptEpoch += 1;
+      this.maxAdaptive = Math.max(1, Math.min(this.maxAdaptive, this.adaptiveLimit - 1));
+      this.adaptiveLimit = Math.max(1, Math.floor(this.adaptiveLimit / 2));
+      this.successStreak = 0;
+      return;
+    }
+    this.successStreak += 1;
+    if (this.successStreak >= 2 * this.adaptiveLimit && this.adaptiveLimit < this.maxAdaptive) {
+      this.adaptiveLimit += 1;
+      this.successStreak = 0;
     }
   }
 

@@ -21,7 +21,8 @@ function EvidencePanel(props: {
   readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
 }) {
   const { finding, runId } = props;
-  if (finding.evidence.length === 0) {
+  const groups = finding.evidenceGroups ?? [];
+  if (finding.evidence.length === 0 && groups.length === 0) {
     return <p className="hint">No read stands behind this verdict (it rests on what the API cannot show).</p>;
   }
   return (
@@ -60,6 +61,16 @@ function EvidencePanel(props: {
           </div>
         );
       })}
+      {groups.map((g) => (
+        <div key={g.id} className="evidence-read">
+          <p>
+            {g.label} — {plural(g.size, 'read')}, {g.complete ? 'complete' : 'INCOMPLETE'} (one set of reads shared by many findings)
+          </p>
+          <p className="hint">
+            Group SHA-256 <code className="hash">{g.id}</code>
+          </p>
+        </div>
+      ))}
     </div>
   );
 }

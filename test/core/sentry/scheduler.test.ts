@@ -134,11 +134,45 @@ describe('rate limits', () => {
     const silent = await server(() => ({ delayMs: 30, body: { ok: true } }));
     const c2 = makeClient(silent);
     await Promise.all(Array.from({ length: 30 }, () => c2.request('GET', PATH, { schema: Obj })));
-    expect(silent.maxInFlight()).toBe(4);
+    // No advertised limit: it starts at 4 and probes upwards slowly, never past 8 (issue 10).
+    expect(silent.maxInFlight()).toBeGreaterThanOrEqual(4);
+    expect(silent.maxInFlight()).toBeLessThanOrEqual(8);
     const serial = await server(() => ({ delayMs: 5, headers: { 'x-sentry-rate-limit-concurrentlimit': '6' }, body: { ok: true } }));
     const c3 = makeClient(serial, { scheduler: { maxConcurrency: 1 } });
     await Promise.all(Array.from({ length: 10 }, () => c3.request('GET', PATH, { schema: Obj })));
     expect(serial.maxInFlight()).toBe(1);
+  });
+});
+
+describe('no rate-limit headers (self-hosted)', () => {
+  it('starts at 4, grows slowly and halves on 429s, settling under a limit it was never told', async () => {
+    let busy = 0;
+    let served = 0;
+    const s = await server(async () => {
+      // A server that enforces 3 at once but advertises nothing, as a proxy in front of self-hosted Sentry may.
+      if (busy >= 3) return { status: 429, body: RATE_BODY };
+      busy += 1;
+      await new Promise((r) => setTimeout(r, 10));
+      busy -= 1;
+      served += 1;
+      return { body: { ok: true } };
+    });
+    const client = makeClient(s, { scheduler: { ...FAST_RETRIES, maxRateLimitRetries: 8, backoffBaseMs: 1, backoffMaxMs: 5, jitterMs: 0 } });
+    const results = await Promise.all(Array.from({ length: 60 }, () => client.request('GET', PATH, { schema: Obj })));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(served).toBe(60);
+    const stats = client.stats();
+    expect(stats.rateLimited).toBeGreaterThan(0);
+    // After the 429s it runs below the server's real limit, not at the default of 4.
+    expect(stats.concurrencyLimit).toBeLessThanOrEqual(3);
+  });
+
+  it('grows to the adaptive ceiling on a server that never objects', async () => {
+    const s = await server(() => ({ delayMs: 5, body: { ok: true } }));
+    const client = makeClient(s, { scheduler: { maxAdaptiveConcurrency: 6 } });
+    await Promise.all(Array.from({ length: 200 }, () => client.request('GET', PATH, { schema: Obj })));
+    expect(client.stats().concurrencyLimit).toBe(6);
+    expect(s.maxInFlight()).toBe(6);
   });
 });
 
