@@ -10,13 +10,16 @@ export const HTML_FILE = 'report.html';
 export const CSV_FILE = 'findings.csv';
 export const ICS_FILE = 'review.ics';
 export const RAW_DIR = 'raw';
+/** NIST OSCAL assessment results of the package (core/evidence/oscal/). */
+export const OSCAL_DIR = 'oscal';
+export const OSCAL_FILE = `${OSCAL_DIR}/assessment-results.json`;
 
 /** `raw/<sha256>.json`: one redacted response body, named by the SHA-256 of its bytes. */
 export function rawFileName(sha256: string): string {
   return `${RAW_DIR}/${sha256}.json`;
 }
 
-const PACKAGE_FILES = new Set([REPORT_FILE, HTML_FILE, CSV_FILE, ICS_FILE, MANIFEST_FILE, ENVELOPE_FILE, PUBLIC_KEY_FILE, FINGERPRINT_FILE]);
+const PACKAGE_FILES = new Set([REPORT_FILE, HTML_FILE, CSV_FILE, ICS_FILE, OSCAL_FILE, MANIFEST_FILE, ENVELOPE_FILE, PUBLIC_KEY_FILE, FINGERPRINT_FILE]);
 
 /** True for a path (relative, `/`-separated) a package may hold. */
 export function isPackageFile(rel: string): boolean {
@@ -40,7 +43,7 @@ export async function replaceableFolder(dir: string): Promise<{ exists: boolean;
   const foreign: string[] = [];
   for (const e of entries) {
     const rel = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/');
-    if (e.isDirectory() && rel === RAW_DIR) continue;
+    if (e.isDirectory() && (rel === RAW_DIR || rel === OSCAL_DIR)) continue;
     if (!e.isFile() || !isPackageFile(rel)) foreign.push(rel);
   }
   return { exists: true, replaceable: foreign.length === 0, foreign };

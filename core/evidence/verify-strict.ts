@@ -1,8 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EvidenceReport } from '../../shared/evidence';
 import { parseJsonNoDuplicates } from '../primitives/json-tree';
-import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, RAW_DIR } from './package-files';
+import { sha256Hex } from '../primitives/hash';
+import { writeJsonFile } from './json-stream';
+import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, OSCAL_FILE, RAW_DIR, REPORT_FILE } from './package-files';
 import { DEFAULT_RENDERERS } from './writer';
 
 /**
@@ -49,13 +52,39 @@ export async function checkRenderedFiles(
       continue;
     }
     if (expected === undefined) continue;
-    if (!actual.equals(Buffer.from(expected, 'utf8'))) {
-      const made = report.tool?.version;
-      const why = made !== undefined && made !== toolVersion ? ` (the package was made by version ${made}, this is ${toolVersion})` : '';
-      problems.push(`${file}: differs from what report.json renders to, so it was edited or re-dressed${why}`);
-    }
+    if (!actual.equals(Buffer.from(expected, 'utf8'))) problems.push(differs(file, report, toolVersion));
   }
+  if (signedFiles.has(OSCAL_FILE)) problems.push(...(await checkOscal(dir, report, toolVersion)));
   return problems;
+}
+
+function differs(file: string, report: EvidenceReport, toolVersion: string): string {
+  const made = report.tool?.version;
+  const why = made !== undefined && made !== toolVersion ? ` (the package was made by version ${made}, this is ${toolVersion})` : '';
+  return `${file}: differs from what report.json renders to, so it was edited or re-dressed${why}`;
+}
+
+/** The OSCAL file rebuilt from report.json (and the hash of its bytes) must match to the byte. */
+async function checkOscal(dir: string, report: EvidenceReport, toolVersion: string): Promise<string[]> {
+  const render = DEFAULT_RENDERERS.oscal;
+  if (!render) return [];
+  let actual: Buffer;
+  try {
+    actual = await readFile(path.join(dir, OSCAL_FILE));
+  } catch {
+    return []; // a missing signed file is already a problem of the integrity check
+  }
+  const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-oscal-'));
+  try {
+    const reportSha256 = sha256Hex(await readFile(path.join(dir, REPORT_FILE)));
+    const expectedFile = path.join(work, 'assessment-results.json');
+    await writeJsonFile(expectedFile, render(report, reportSha256));
+    return actual.equals(await readFile(expectedFile)) ? [] : [differs(OSCAL_FILE, report, toolVersion)];
+  } catch (e) {
+    return [`${OSCAL_FILE}: cannot be re-built from report.json (${e instanceof Error ? e.message : String(e)})`];
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /** Signed files that are not part of any evidence package (a `notes.txt`, `raw/extra.bin`). */

@@ -28,7 +28,8 @@ import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
 import { signPackage, writeManifest, zipPackage } from './package';
 import { checkPackageDestination } from './destination';
-import { CSV_FILE, HTML_FILE, ICS_FILE, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
+import { CSV_FILE, HTML_FILE, ICS_FILE, OSCAL_DIR, OSCAL_FILE, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
+import { buildAssessmentResults } from './oscal/assessment-results';
 import { applyExceptions, emptyRegisterSet } from './registers';
 
 /** `report.json`'s `kind`, and what the statement's predicate says the package is. */
@@ -65,6 +66,8 @@ export interface PackageRenderers {
   readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string } | null) => string;
   readonly csv?: (report: EvidenceReport) => string;
   readonly ics?: (report: EvidenceReport) => string;
+  /** OSCAL assessment results: a function of report.json and the SHA-256 of its bytes. */
+  readonly oscal?: (report: EvidenceReport, reportSha256: string) => unknown;
 }
 
 /** report.html, findings.csv and review.ics, as every package carries them. */
@@ -73,6 +76,7 @@ export const DEFAULT_RENDERERS: PackageRenderers = {
   html: (report) => renderReportHtml(report),
   csv: (report) => renderFindingsCsv(report),
   ics: (report) => renderReviewIcs(report),
+  oscal: (report, reportSha256) => buildAssessmentResults(report, reportSha256),
 };
 
 export interface WritePackageOptions {
@@ -250,6 +254,11 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
   if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
+  if (renderers.oscal) {
+    const reportSha256 = sha256Hex(await readFile(path.join(dir, REPORT_FILE)));
+    await mkdir(path.join(dir, OSCAL_DIR), { recursive: true });
+    await writeJsonFile(path.join(dir, OSCAL_FILE), renderers.oscal(report, reportSha256));
+  }
 }
 
 /**

@@ -24,7 +24,6 @@ import type { PartyIndex } from './parties';
  */
 
 export const OSCAL_VERSION = '1.0.4';
-export const OSCAL_FILE = 'oscal/assessment-results.json';
 /** Namespace of our own props, so importers can tell them from NIST's. */
 export const OSCAL_NS = 'urn:sentry-harden:oscal';
 

@@ -224,7 +224,8 @@ export function SummaryStep() {
       <section className="card" aria-labelledby={ids.save}>
         <h2 id={ids.save}>Signed evidence package</h2>
         <p>
-          The package holds the report (HTML, JSON, CSV), every read behind each verdict, what was applied and undone, and a signature
+          The package holds the report (HTML, JSON, CSV), NIST OSCAL assessment results for GRC tools
+          (<code>oscal/assessment-results.json</code>), every read behind each verdict, what was applied and undone, and a signature
           over all of it. Anyone can check it with <code>sentry-harden verify</code>.
         </p>
         <button type="button" className="button-primary" onClick={() => void summary.saveReport()} disabled={summary.report.status === 'running'}>

@@ -159,6 +159,8 @@ describe('verify: every verdict recomputed from raw/', () => {
       // Issue 9: the readable files no longer match what the edited report.json renders to.
       'report.html: differs from what report.json renders to, so it was edited or re-dressed',
       'findings.csv: differs from what report.json renders to, so it was edited or re-dressed',
+      // Issue 13: so does the OSCAL file (its verdicts and the report's hash).
+      'oscal/assessment-results.json: differs from what report.json renders to, so it was edited or re-dressed',
     ]);
     expect(v.recomputed).toEqual([{ audit: 'audit', findings: v.report?.findings.length, agrees: false }]);
   });

@@ -38,6 +38,7 @@ describe('evidence package writer', () => {
       'attestation.dsse.json',
       'findings.csv',
       'manifest.json',
+      'oscal/assessment-results.json',
       'report.html',
       'report.json',
       'review.ics',

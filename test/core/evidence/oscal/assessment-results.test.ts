@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
@@ -10,7 +11,9 @@ import { EvidenceReportSchema } from '../../../../shared/evidence';
 import type { EvidenceReport } from '../../../../shared/evidence';
 import { createDemoState, startSimulator } from '../../../../simulator/index';
 import type { RunningSimulator } from '../../../../simulator/index';
-import { demoPackage, tempDirs } from '../../../helpers/evidence';
+import { demoPackage, tempDirs, TEST_KEY } from '../../../helpers/evidence';
+import { signPackage } from '../../../../core/evidence/package';
+import { verifyEvidencePackage } from '../../../../core/evidence/verify';
 
 // NIST's published JSON schema of OSCAL 1.0.4 (usnistgov/OSCAL tag v1.0.4, see the fixture's README).
 const SCHEMA_PATH = path.resolve(import.meta.dirname, '../../../fixtures/oscal/oscal_assessment-results_schema.json');
@@ -172,5 +175,37 @@ describe('OSCAL assessment results', () => {
         expect(() => readFileSync(path.join(out, rel))).not.toThrow();
       }
     });
+  });
+});
+
+describe('OSCAL inside every evidence package', () => {
+  let sim: RunningSimulator;
+  const dirs = tempDirs();
+  beforeAll(async () => {
+    sim = await startSimulator({ state: createDemoState() });
+  });
+  afterAll(async () => {
+    await sim.close();
+    dirs.cleanup();
+  });
+
+  it('is written, signed, schema-valid, and an edited copy re-signed with the real key is caught', async () => {
+    const out = dirs.make();
+    const written = await demoPackage(sim, out, { level: 'L2' });
+    expect(written.files).toContain('oscal/assessment-results.json');
+    const file = path.join(out, 'oscal', 'assessment-results.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    expect(schemaErrors(doc)).toEqual([]);
+    const reportSha = createHash('sha256').update(readFileSync(path.join(out, 'report.json'))).digest('hex');
+    expect(doc['assessment-results'].metadata.props[0].value).toBe(reportSha);
+    expect((await verifyEvidencePackage(out)).valid).toBe(true);
+    // A GRC-friendly edit (a finding turned satisfied), re-signed with the package's own key.
+    const edited = readFileSync(file, 'utf8').replace('"not-satisfied"', '"satisfied"');
+    expect(edited).not.toBe(readFileSync(file, 'utf8'));
+    writeFileSync(file, edited);
+    await signPackage(out, TEST_KEY, JSON.parse(Buffer.from(JSON.parse(readFileSync(path.join(out, 'attestation.dsse.json'), 'utf8')).payload, 'base64').toString('utf8')).predicate);
+    const v = await verifyEvidencePackage(out);
+    expect(v.integrity?.valid).toBe(true);
+    expect(v.problems).toContain('oscal/assessment-results.json: differs from what report.json renders to, so it was edited or re-dressed');
   });
 });
