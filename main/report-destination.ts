@@ -12,6 +12,7 @@ const FILTERS: Record<string, Electron.FileFilter[]> = {
   csv: [{ name: 'Findings (CSV)', extensions: ['csv'] }],
   pdf: [{ name: 'PDF report', extensions: ['pdf'] }],
   evidence: [],
+  terraform: [],
 };
 
 /**
@@ -24,7 +25,12 @@ export function createDialogDestination(parentWindow: () => BrowserWindow | null
   return {
     async choose({ format, suggestedName }) {
       const options: Electron.SaveDialogOptions = {
-        title: format === 'evidence' ? 'Save the signed evidence package (a new folder)' : `Save the ${format.toUpperCase()} report`,
+        title:
+          format === 'evidence'
+            ? 'Save the signed evidence package (a new folder)'
+            : format === 'terraform'
+              ? 'Save the Terraform configuration (a new folder)'
+              : `Save the ${format.toUpperCase()} report`,
         defaultPath: suggestedName,
         filters: FILTERS[format] ?? [],
         properties: ['createDirectory', 'showOverwriteConfirmation'],

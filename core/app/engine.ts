@@ -7,6 +7,7 @@ import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
 import { CONTROLS } from '../controls/index';
 import type { ControlDefinition, TokenInfo } from '../controls/types';
 import { mergeAuditSettings } from '../evidence/session-package';
+import { exportTerraform, TerraformExportError } from '../exports/terraform/export';
 import { auditOrganization } from '../engine/audit-session';
 import { newRunId } from '../engine/journal';
 import { makePlan } from '../engine/plan';
@@ -19,6 +20,7 @@ import { ApiIndexSchema } from '../sentry/schemas';
 import { createChangeGateway } from './engine-changes';
 import { fullCounts, noteDto, toFixStep, type AuditRunDto, type RecheckDto } from './engine-dto';
 import { appError, mapEngineError } from './engine-errors';
+import { AppError } from './errors';
 import type { AuditRequest, EngineGateway, ProfileSession, SentryTarget } from './handlers';
 import type { PackageWriter, ReportDestination } from './report-output';
 import { saveSessionReport } from './report-save';
@@ -357,6 +359,26 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         { destination: deps.reportDestination, writePackage: deps.writePackage },
         ctx,
       );
+    },
+
+    async exportTerraform(session, ctx) {
+      const { profile } = session;
+      const target = await deps.reportDestination.choose({ format: 'terraform', suggestedName: `terraform-${profile.orgSlug}` }, ctx);
+      if (target === null) return { saved: false, path: null, resources: 0, files: [], gaps: [] };
+      try {
+        const result = await exportTerraform(target, {
+          baseUrl: profile.baseUrl,
+          orgSlug: profile.orgSlug,
+          ...(profile.caFile ? { caFile: profile.caFile } : {}),
+          getToken: session.getToken,
+          tokenPrefix: tokenPrefix(session.getToken()),
+          timeoutMs,
+        });
+        return { saved: true, path: result.dir, resources: Object.values(result.counts).reduce((a, b) => a + b, 0), files: [...result.files], gaps: [...result.gaps] };
+      } catch (e) {
+        if (e instanceof TerraformExportError) throw new AppError('invalid_input', e.message, { cause: e });
+        throw mapEngineError(e);
+      }
     },
 
     forgetProfile: (profileId) => registry.forgetProfile(profileId),

@@ -55,6 +55,8 @@ export interface EngineGateway {
   undoFixes(session: ProfileSession, request: ParsedRequestOf<'fix:undo'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:undo'>>;
   catalog(): Promise<HandlerResponseOf<'catalog:get'>>;
   saveReport(request: ParsedRequestOf<'report:save'>, ctx: HandlerContext): Promise<HandlerResponseOf<'report:save'>>;
+  /** Terraform configuration of the organization as read, into a folder the person chooses. */
+  exportTerraform(session: ProfileSession, ctx: HandlerContext): Promise<HandlerResponseOf<'export:terraform'>>;
   /** Drops what the engine keeps in memory for a profile (runs, plans) when it is deleted or reset. */
   forgetProfile(profileId: string): void;
 }
@@ -122,6 +124,7 @@ export function createUnwiredEngine(): EngineGateway {
     undoFixes: async () => notWired('Undoing fixes'),
     catalog: async () => notWired('Reading the control catalog'),
     saveReport: async () => notWired('Saving a report'),
+    exportTerraform: async () => notWired('Exporting Terraform'),
     forgetProfile: () => undefined,
   };
 }
@@ -294,6 +297,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'fix:undoPlan': async (request) => engine.undoPlan(await sessionFor(request.profileId), request),
 
     'fix:undo': async (request, ctx) => engine.undoFixes(await sessionFor(request.profileId), request, ctx),
+    'export:terraform': async ({ profileId }, ctx) => engine.exportTerraform(await sessionFor(profileId), ctx),
 
     'report:save': async (request, ctx) => engine.saveReport(request, ctx),
 

@@ -49,7 +49,7 @@ export interface ReportDestination {
    * The path to write (a folder for 'evidence', a file otherwise), or null when the person
    * cancelled. `suggestedName` has no extension for 'evidence', else the file's extension.
    */
-  choose(request: { readonly format: ReportFormat; readonly suggestedName: string }, ctx: HandlerContext): Promise<string | null>;
+  choose(request: { readonly format: ReportFormat | 'terraform'; readonly suggestedName: string }, ctx: HandlerContext): Promise<string | null>;
   /** Prints an HTML file to PDF (the desktop app's printToPDF); absent where it cannot. */
   readonly printPdf?: (htmlFile: string, pdfFile: string) => Promise<void>;
 }

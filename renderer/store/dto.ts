@@ -22,3 +22,4 @@ export type UndoOutcome = ResponseOf<'fix:undo'>;
 export type Registers = ResponseOf<'register:get'>['registers'];
 export type SavedReport = ResponseOf<'report:save'>;
 export type PortfolioEntry = ResponseOf<'portfolio:list'>['entries'][number];
+export type TerraformExport = ResponseOf<'export:terraform'>;

@@ -33,6 +33,7 @@ export const CHANNEL_NAMES = [
   'fix:undoPlan',
   'fix:undo',
   'report:save',
+  'export:terraform',
   'demo:status',
   'demo:reset',
 ] as const;

@@ -501,6 +501,21 @@ export const channels = {
       fingerprint: z.string().nullable(),
     }),
   },
+  /**
+   * Writes Terraform configuration (jianyuan/sentry provider) describing the organization as read,
+   * with import blocks and a README of what the provider cannot express, into a new folder the
+   * desktop app asks for (web mode: under its output directory). Read-only towards Sentry.
+   */
+  'export:terraform': {
+    request: z.strictObject({ profileId: ProfileIdSchema }),
+    response: z.object({
+      saved: z.boolean(),
+      path: z.string().nullable(),
+      resources: z.number().int().nonnegative(),
+      files: z.array(z.string()),
+      gaps: z.array(z.object({ what: z.string(), reason: z.string() })),
+    }),
+  },
   /** Whether the app runs against the built-in demo organization (the simulator). */
   'demo:status': {
     request: NoArgs,

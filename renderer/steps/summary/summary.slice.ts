@@ -1,4 +1,4 @@
-import type { SavedReport } from '../../store/dto';
+import type { SavedReport, TerraformExport } from '../../store/dto';
 import type { SliceCreator } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, running, settle } from '../../store/status';
@@ -11,7 +11,10 @@ import type { WizardState } from '../../store/wizard-state';
 export interface SummarySlice {
   readonly report: Status<SavedReport>;
   readonly pdf: Status<SavedReport>;
+  /** Terraform configuration of the organization as read (read-only towards Sentry). */
+  readonly terraform: Status<TerraformExport>;
   saveReport(): Promise<void>;
+  exportTerraform(): Promise<void>;
   /** The HTML report printed to PDF; desktop app only (web mode refuses it). */
   savePdf(): Promise<void>;
 }
@@ -25,6 +28,13 @@ export function canSavePdf(state: Pick<WizardState, 'connect'>): boolean {
 export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }) => ({
   report: IDLE,
   pdf: IDLE,
+  terraform: IDLE,
+  async exportTerraform() {
+    const profile = get().connect.profile;
+    if (!profile || get().summary.terraform.status === 'running') return;
+    set({ terraform: running(null) });
+    set({ terraform: settle(await call(() => bridge.invoke['export:terraform']({ profileId: profile.id }))) });
+  },
   async saveReport() {
     const run = get().checks.latest;
     if (!run || get().summary.report.status === 'running') return;

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import type { SavedReport } from '../../store/dto';
 import type { Status } from '../../store/status';
 import type { StatusCounts } from '../../../shared/finding';
+import { TerraformExportPanel } from './terraform-export';
 import { ErrorNotice } from '../../components/error-notice';
 import { StatusBadge, statusLabel } from '../../components/status-badge';
 import { changedFindings, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
@@ -262,6 +263,7 @@ export function SummaryStep() {
       </section>
 
       {canSavePdf(state) ? <PdfReportSave status={summary.pdf} onSave={() => void summary.savePdf()} /> : null}
+      <TerraformExportPanel status={summary.terraform} onExport={() => void summary.exportTerraform()} />
     </div>
   );
 }
