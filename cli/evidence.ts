@@ -12,7 +12,7 @@ import { SIGNING_KEY_ENV, SIGNING_KEY_PASSPHRASE_ENV, SIGNING_KEY_SERVICE } from
 import { DEFAULT_REVIEW_INTERVAL_DAYS, type EvidenceInput, type WrittenPackage } from '../core/evidence/writer';
 import { isSecretsError } from '../core/secrets/errors';
 import { createKeychain } from '../core/secrets/keychain';
-import { isStoreError, type AppStore } from '../core/store/index';
+import { isStoreError, recordReview, type AppStore } from '../core/store/index';
 import { CliUsageError } from './cli-error';
 import type { CliIo } from './io';
 import { openExistingStore } from './profile-store';
@@ -162,7 +162,7 @@ export async function writeSessionPackage(
     const { written } = await writeCorePackage(path.resolve(io.cwd, out), input, {
       key,
       forbidden: [token],
-      ...(store && profileId ? { saveReview: (review: ReviewSchedule) => store.saveRegisters(profileId, { ...store.getRegisters(profileId), review }) } : {}),
+      ...(store && profileId ? { saveReview: (review: ReviewSchedule) => store.saveRegisters(profileId, recordReview(store.getRegisters(profileId), review)) } : {}),
     });
     return written;
   } catch (e) {

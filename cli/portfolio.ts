@@ -22,7 +22,12 @@ function line(e: PortfolioEntry): string {
           ? `last package not found (${p.path})`
           : `last package does not verify: ${p.reason}`;
   const review = e.review ? `review ${e.review.nextReviewDate.slice(0, 10)}${e.review.overdue ? ' OVERDUE' : ''}` : 'no review date';
-  const drift = p.state === 'valid' && p.drift ? `; drift ${p.drift.newlyFailing} new, ${p.drift.regressed} regressed, ${p.drift.fixed} fixed` : '';
+  const drift =
+    p.state === 'valid' && p.drift
+      ? `; since ${p.drift.against === 'previous' ? 'the previous package' : 'its baseline'}: ${p.drift.newlyFailing} newly failing, ${p.drift.regressed} regressed, ${p.drift.fixed} fixed`
+      : p.state === 'valid' && p.driftNote
+        ? `; drift unknown: ${p.driftNote}`
+        : '';
   return `${e.label} (${e.orgSlug} at ${e.host})\n  ${last}\n  exceptions ${e.exceptions.open} open (${e.exceptions.expiringSoon} expiring within 30 days), ${review}${drift}\n`;
 }
 

@@ -19,8 +19,15 @@ export const LastPackageStateSchema = z.discriminatedUnion('state', [
     level: LevelSchema,
     counts: z.record(FindingStatusSchema, z.number().int()),
     signer: z.string().nullable(),
-    /** From the package's drift section (made with --baseline); null when it had none. */
-    drift: z.object({ newlyFailing: z.number().int(), regressed: z.number().int(), fixed: z.number().int() }).nullable(),
+    /**
+     * What changed between the previous signed package of the organization and this one (`previous`),
+     * else the package's own drift section (`baseline`, made with --baseline); null when neither exists.
+     */
+    drift: z
+      .object({ newlyFailing: z.number().int(), regressed: z.number().int(), fixed: z.number().int(), against: z.enum(['previous', 'baseline']) })
+      .nullable(),
+    /** Why the previous package could not be compared, when it could not. */
+    driftNote: z.string().max(2000).optional(),
   }),
 ]);
 export type LastPackageState = z.infer<typeof LastPackageStateSchema>;

@@ -71,6 +71,9 @@ export const ReviewScheduleSchema = z.strictObject({
   lastPackage: z.string().min(1).max(4096).optional(),
   /** Fingerprint of the key that signed it. */
   signedBy: z.string().max(100).optional(),
+  /** The package before the last one, and its signer: the portfolio's drift compares the two. */
+  previousPackage: z.string().min(1).max(4096).optional(),
+  previousSignedBy: z.string().max(100).optional(),
 });
 export type ReviewSchedule = z.infer<typeof ReviewScheduleSchema>;
 

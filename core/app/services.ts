@@ -1,7 +1,7 @@
 import type { Profile } from '../../shared/profile';
 import type { Keychain } from '../secrets/index';
 import type { AppStore } from '../store/index';
-import { emptyRegisters } from '../store/index';
+import { emptyRegisters, recordReview } from '../store/index';
 import { createEngine } from './engine';
 import type { AppInfo, DemoController, EngineGateway } from './handlers';
 import { createHandlers } from './handlers';
@@ -67,7 +67,7 @@ export function createAppServices(options: AppServicesOptions): AppServices {
       throwawayKeyWithoutKeychain: options.demo !== null,
       demoProfileId: options.demo?.profileId ?? null,
       saveReview: (profileId, review) => {
-        if (store.getProfile(profileId)) store.saveRegisters(profileId, { ...store.getRegisters(profileId), review });
+        if (store.getProfile(profileId)) store.saveRegisters(profileId, recordReview(store.getRegisters(profileId), review));
       },
     }),
     secretOf: (id) => keychain.getSecret(id),

@@ -7,6 +7,7 @@ import type { Profile } from '../../shared/profile';
 import type { Registers } from '../../shared/settings';
 import { verifyPackage } from '../evidence/package';
 import { openPackage, REPORT_FILE } from '../evidence/package-files';
+import { computeDrift, loadBaselinePackage } from '../evidence/drift';
 
 /** Days before expiry from which an exception counts as "expiring soon". */
 export const EXPIRING_WITHIN_DAYS = 30;
@@ -27,7 +28,19 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-async function readLastPackage(file: string, expectedFingerprint: string | undefined): Promise<LastPackageState> {
+/** Drift between the previous package (checked as `--baseline` checks one) and the last report. */
+async function driftSincePrevious(previous: string, signer: string | undefined, current: EvidenceReport): Promise<{ drift: NonNullable<Extract<LastPackageState, { state: 'valid' }>['drift']> } | { note: string }> {
+  try {
+    const baseline = await loadBaselinePackage(previous);
+    if (signer && baseline.signer !== null && baseline.signer !== signer) return { note: `the previous package is signed by ${baseline.signer}, not by the key recorded for it` };
+    const d = computeDrift(baseline, current);
+    return { drift: { newlyFailing: d.newlyFailing.length, regressed: d.regressed.length, fixed: d.fixed.length, against: 'previous' } };
+  } catch (e) {
+    return { note: `the previous package (${previous}) could not be compared: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+async function readLastPackage(file: string, expectedFingerprint: string | undefined, previous?: { path: string; signer: string | undefined }): Promise<LastPackageState> {
   try {
     await stat(file);
   } catch {
@@ -50,6 +63,8 @@ async function readLastPackage(file: string, expectedFingerprint: string | undef
     const parsed = EvidenceReportSchema.safeParse(JSON.parse(await readFile(reportPath, 'utf8')));
     if (!parsed.success) return { state: 'invalid', path: file, reason: 'report.json is not an evidence report this version reads' };
     const r: EvidenceReport = parsed.data;
+    const own = r.drift ? { newlyFailing: r.drift.newlyFailing.length, regressed: r.drift.regressed.length, fixed: r.drift.fixed.length, against: 'baseline' as const } : null;
+    const since = previous ? await driftSincePrevious(previous.path, previous.signer, r) : null;
     return {
       state: 'valid',
       path: file,
@@ -57,7 +72,8 @@ async function readLastPackage(file: string, expectedFingerprint: string | undef
       level: r.level,
       counts: r.summary.counts,
       signer: integrity.signature.fingerprint,
-      drift: r.drift ? { newlyFailing: r.drift.newlyFailing.length, regressed: r.drift.regressed.length, fixed: r.drift.fixed.length } : null,
+      drift: since && 'drift' in since ? since.drift : own,
+      ...(since && 'note' in since ? { driftNote: since.note } : {}),
     };
   } catch (e) {
     return { state: 'invalid', path: file, reason: e instanceof Error ? e.message : String(e) };
@@ -88,7 +104,8 @@ export async function buildPortfolio(source: PortfolioSource, now: Date): Promis
       }
     }
     const review = registers.review;
-    const lastPackage = review?.lastPackage ? await readLastPackage(review.lastPackage, review.signedBy) : ({ state: 'none' } as const);
+    const previous = review?.previousPackage ? { path: review.previousPackage, signer: review.previousSignedBy } : undefined;
+    const lastPackage = review?.lastPackage ? await readLastPackage(review.lastPackage, review.signedBy, previous) : ({ state: 'none' } as const);
     out.push({
       profileId: p.id,
       label: p.label,

@@ -23,6 +23,7 @@ export const PORTFOLIO_CSV_COLUMNS = [
   'drift_newly_failing',
   'drift_regressed',
   'drift_fixed',
+  'drift_against',
 ] as const;
 
 function cells(e: PortfolioEntry): string[] {
@@ -49,6 +50,7 @@ function cells(e: PortfolioEntry): string[] {
     n(valid?.drift?.newlyFailing),
     n(valid?.drift?.regressed),
     n(valid?.drift?.fixed),
+    valid?.drift ? (valid.drift.against === 'previous' ? 'previous package' : 'baseline') : '',
   ];
 }
 
@@ -83,7 +85,11 @@ export function renderPortfolioHtml(entries: readonly PortfolioEntry[], generate
       const c = v?.counts;
       const num = (x: number | undefined): string => `<td class="num">${x === undefined ? '' : escapeHtml(x)}</td>`;
       const review = e.review ? `<span class="${e.review.overdue ? 'overdue' : ''}">${escapeHtml(e.review.nextReviewDate.slice(0, 10))}${e.review.overdue ? ' (overdue)' : ''}</span>` : 'Not scheduled';
-      const drift = v?.drift ? `${v.drift.newlyFailing} new, ${v.drift.regressed} regressed, ${v.drift.fixed} fixed` : v ? 'No baseline' : '';
+      const drift = v?.drift
+        ? `${v.drift.newlyFailing} newly failing, ${v.drift.regressed} regressed, ${v.drift.fixed} fixed (since ${v.drift.against === 'previous' ? 'the previous package' : 'its baseline'})`
+        : v
+          ? (v.driftNote ?? 'First signed package: nothing to compare')
+          : '';
       return `<tr><td>${escapeHtml(e.label)}<br><small>${escapeHtml(e.orgSlug)} at ${escapeHtml(e.host)}</small></td><td class="${e.lastPackage.state === 'invalid' || e.lastPackage.state === 'missing' ? 'bad' : ''}">${escapeHtml(packageText(e))}</td>${num(c?.pass)}${num(c?.fail)}${num(c?.error)}${num(c?.manual)}<td>${escapeHtml(e.exceptions.open)} open, ${escapeHtml(e.exceptions.expiringSoon)} expiring within 30 days</td><td>${review}</td><td>${escapeHtml(drift)}</td></tr>`;
     })
     .join('\n');

@@ -5,3 +5,4 @@ export type { StoreErrorCode } from './errors';
 export { STORE_VERSION, AppStoreDataSchema, appStoreJsonSchemas, defaultStoreData, emptyRegisters } from './schema';
 export type { AppStoreData } from './schema';
 export { findSecretLikeField, isSecretFieldName, looksLikeSentryToken } from './secret-guard';
+export { recordReview } from './review';

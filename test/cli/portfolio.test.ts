@@ -90,6 +90,26 @@ describe('sentry-harden portfolio', () => {
     expect(a.review?.overdue).toBe(false);
   });
 
+  it('shows what drifted since the previous signed package of the organization', async () => {
+    // A second audit of client A after someone fixed one setting: its package becomes the last one.
+    demoOrg.settings.openMembership = false;
+    const keyFile = path.join(work, 'key.pem');
+    const second = path.join(work, 'client-a', 'package-2');
+    const a2 = await runCli(['audit', '--org', DEMO_ORG_SLUG, '--url', demo.url, '--level', 'L2', '--profile', 'client-a', '--out', second, '--sign-key', keyFile], { env: { ...env, SENTRY_AUTH_TOKEN: DEMO_TOKENS.admin } });
+    expect([0, 1, 3], a2.stderr).toContain(a2.code);
+    const review = createAppStore({ cwd: env.SENTRY_HARDEN_CONFIG_DIR! }).getRegisters('client-a').review;
+    expect(review?.lastPackage).toBe(second);
+    expect(review?.previousPackage).toBe(pkgA());
+    const r = await runCli(['portfolio', '--json'], { env });
+    const a = (JSON.parse(r.stdout) as PortfolioEntry[]).find((e) => e.profileId === 'client-a')!;
+    expect(a.lastPackage.state).toBe('valid');
+    if (a.lastPackage.state !== 'valid') return;
+    expect(a.lastPackage.drift).toMatchObject({ against: 'previous', newlyFailing: 0, regressed: 0 });
+    expect(a.lastPackage.drift?.fixed).toBeGreaterThanOrEqual(1);
+    const text = await runCli(['portfolio'], { env });
+    expect(text.stdout).toMatch(/since the previous package: 0 newly failing, 0 regressed, [1-9]\d* fixed/);
+  });
+
   it('flags a package that no longer verifies, and an overdue review (exit 1)', async () => {
     const reportFile = path.join(pkgB(), 'report.json');
     const original = readFileSync(reportFile, 'utf8');

@@ -25,8 +25,11 @@ function LastPackage(props: { readonly entry: PortfolioEntry }) {
           {p.drift ? (
             <span className="hint">
               {' '}
-              (since its baseline: {p.drift.newlyFailing} newly failing, {p.drift.regressed} regressed, {p.drift.fixed} fixed)
+              (since {p.drift.against === 'previous' ? 'the previous package' : 'its baseline'}: {p.drift.newlyFailing} newly failing, {p.drift.regressed}{' '}
+              regressed, {p.drift.fixed} fixed)
             </span>
+          ) : p.driftNote ? (
+            <span className="hint"> (drift unknown: {p.driftNote})</span>
           ) : null}
         </span>
       );
