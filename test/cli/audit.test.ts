@@ -138,6 +138,7 @@ describe('sentry-harden audit', () => {
       'attestation.dsse.json',
       'findings.csv',
       'manifest.json',
+      'oscal',
       'raw',
       'report.html',
       'report.json',
@@ -146,6 +147,7 @@ describe('sentry-harden audit', () => {
       'signing-key.pub.pem',
     ]);
     expect(readdirSync(path.join(out, 'raw')).every((n) => /^[0-9a-f]{64}\.json$/.test(n))).toBe(true);
+    expect(readdirSync(path.join(out, 'oscal'))).toEqual(['assessment-results.json']);
     expect(readdirSync(dir).filter((n) => n.startsWith('.'))).toEqual([]); // no staging folder left
   });
 });
