@@ -6,6 +6,7 @@ import { FINDING_STATUSES } from '../../shared/finding';
 import type { HandlerResponseOf } from '../../shared/ipc/contract';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
 import type { Change, OutcomeStatus, Plan, PlanNote } from '../../shared/plan';
+import { REPORT_SECTIONS as SECTIONS } from '../../shared/sections';
 import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
 import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings, ControlDefinition, TokenInfo } from '../controls/types';
@@ -93,15 +94,6 @@ interface ApplyRecord {
   /** Ids of this apply's steps that were undone since (so they are not undone twice). */
   readonly undone: Set<string>;
 }
-
-/** The guide's sections, in its order, then the integrations review. */
-export const SECTIONS: readonly { id: string; title: string }[] = [
-  { id: '1', title: 'Authentication & SSO' },
-  { id: '2', title: 'Access Controls' },
-  { id: '3', title: 'Data Security' },
-  { id: '4', title: 'Monitoring & Compliance' },
-  { id: 'INT', title: 'Integrations review' },
-];
 
 
 function appError(code: ErrorInfo['code'], message: string): AppError {

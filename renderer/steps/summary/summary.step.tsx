@@ -4,13 +4,12 @@ import type { Status } from '../../store/status';
 import type { StatusCounts } from '../../../shared/finding';
 import { ErrorNotice } from '../../components/error-notice';
 import { StatusBadge, statusLabel } from '../../components/status-badge';
-import { changedFindings, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
+import { changedFindings, chosenOrgSlug, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
 import type { SectionScore } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import { formatDate, plural } from '../../format';
-import { chosenOrgSlug } from '../connect/connect.slice';
 import { canSavePdf } from './summary.slice';
-import { SECTION_STEPS, sectionOfControl } from '../steps';
+import { SECTION_STEPS, sectionOfControl } from '../../store/steps';
 
 const SEGMENTS = ['pass', 'fail', 'error', 'manual'] as const;
 
