@@ -1,5 +1,6 @@
 import type { Evidence, Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
+import type { TokenInfo } from '../../shared/token-info';
 import type { OrgData } from '../sentry/org-data';
 
 /** A finding as a control returns it: with the full reads, which the engine stores once. */
@@ -26,12 +27,8 @@ export interface CheckDefinition {
   readonly claimHoldsOnPartialRead?: true;
 }
 
-/** How the token this session runs with looks (never the token itself). */
-export interface TokenInfo {
-  readonly kind: 'user' | 'org_auth_token' | 'internal_integration' | 'unknown';
-  readonly scopes: readonly string[];
-  readonly user: { readonly id: string; readonly email: string | null; readonly has2fa: boolean | null } | null;
-}
+/** How the token this session runs with looks (never the token itself): shared/token-info.ts, read-only. */
+export type { TokenInfo };
 
 /** Thresholds a consultant may tune; defaults live in `core/controls/settings.ts`. */
 export interface AuditSettings {

@@ -3,9 +3,10 @@ import type { Result } from '../errors';
 import { ErrorInfoSchema } from '../errors';
 import { FINDING_STATUSES, FindingSchema, ResourceRefSchema } from '../finding';
 import { LevelSchema } from '../levels';
-import { OutcomeStatusSchema, PlanParamKindSchema } from '../plan';
+import { ChangeSchema, OutcomeStatusSchema, PlanParamKindSchema } from '../plan';
 import { ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../settings';
+import { TokenInfoSchema } from '../token-info';
 import type { ChannelName, EventName } from './channel-names';
 
 /**
@@ -29,14 +30,9 @@ export const TokenInputSchema = z
   .max(8192)
   .regex(/^[\x21-\x7e]+$/, 'a token has no spaces or control characters');
 
-/** How the token of a profile looks (never the token itself). Mirrors core/controls TokenInfo. */
-export const TokenKindSchema = z.enum(['user', 'org_auth_token', 'internal_integration', 'unknown']);
-export const TokenInfoSchema = z.object({
-  kind: TokenKindSchema,
-  scopes: z.array(z.string()),
-  user: z.object({ id: z.string(), email: z.string().nullable(), has2fa: z.boolean().nullable() }).nullable(),
-});
-export type TokenInfoDto = z.infer<typeof TokenInfoSchema>;
+/** How the token of a profile looks (never the token itself); core/controls TokenInfo is the same type, read-only. */
+export { TokenInfoSchema, TokenKindSchema } from '../token-info';
+export type { TokenInfoDto } from '../token-info';
 
 export const OrgSummarySchema = z.object({ id: z.string(), slug: z.string(), name: z.string() });
 
@@ -98,51 +94,49 @@ export const AuditRunSchema = z.object({
   rateLimited: z.number().int().nonnegative(),
 });
 
-/** The exact request a step sends: method, host role, API path and JSON body. */
-export const ChangeRequestDtoSchema = z.object({
-  method: z.enum(['POST', 'PUT', 'DELETE']),
-  /** 'region': the org's region (org and project endpoints); 'control': the control host. */
-  host: z.enum(['region', 'control']),
-  path: z.string(),
-  body: z.unknown().optional(),
-});
+/**
+ * The exact request a step sends: method, host role ('region' for org and project endpoints,
+ * 'control' for the control host), API path and JSON body. The plan's ChangeRequestSchema, with
+ * unknown fields stripped like every response.
+ */
+export const ChangeRequestDtoSchema = z.object(ChangeSchema.shape.request.shape);
 
-export const RiskSchema = z.enum(['low', 'high']);
+export const RiskSchema = ChangeSchema.shape.risk;
 
+/**
+ * A plan change as the wizard previews it: the fields of shared/plan.ts ChangeSchema it shows as
+ * they are (what it touches, before/after values, risk, `confirmSlug` — true when confirming
+ * needs the organization slug typed: every high-risk step and the steps a fix marks so —, what
+ * verification re-reads, the notes), plus what the engine adds.
+ */
 export const FixStepSchema = z.object({
+  ...ChangeSchema.pick({
+    control: true,
+    check: true,
+    resource: true,
+    description: true,
+    reversible: true,
+    fix: true,
+    field: true,
+    before: true,
+    after: true,
+    risk: true,
+    confirmSlug: true,
+    verify: true,
+    notes: true,
+  }).shape,
+  // Step ids are the plan's change ids; the contract only asks for an id.
   id: Id,
-  control: z.string(),
-  check: z.string(),
-  resource: ResourceRefSchema,
-  /** The fix's title (e.g. "Key rate limits"). */
-  title: z.string(),
-  description: z.string(),
-  /** What the step would change, field by field. */
-  changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
-  reversible: z.boolean(),
-  requiredScopes: z.array(z.string()),
-  /** The fix that proposed it (core/fixes id). */
-  fix: z.string(),
-  /** What changes, for people: `openMembership`, `rateLimit`, `team platform`. */
-  field: z.string(),
-  /** The values read now, and the values after the step, by name. */
-  before: z.record(z.string(), z.unknown()),
-  after: z.record(z.string(), z.unknown()),
-  request: ChangeRequestDtoSchema,
-  risk: RiskSchema,
-  /**
-   * True when confirming needs the organization slug typed (`confirmOrg` of fix:apply/fix:undo):
-   * every high-risk step, and steps the fix marks so (Require 2FA).
-   */
-  confirmSlug: z.boolean(),
-  /** What verification re-reads and which value must hold. */
-  verify: z.string(),
-  /** Why it cannot be undone, or what undo does not restore. */
-  undoNote: z.string().nullable(),
   /** Steps that must be applied first (ids of the same plan). */
   dependsOn: z.array(Id),
-  /** What a person should know before confirming. */
-  notes: z.array(z.string()),
+  /** The fix's title (e.g. "Key rate limits"). */
+  title: z.string(),
+  /** What the step would change, field by field. */
+  changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+  requiredScopes: z.array(z.string()),
+  request: ChangeRequestDtoSchema,
+  /** Why it cannot be undone, or what undo does not restore. */
+  undoNote: ChangeSchema.shape.undoNote.unwrap().nullable(),
 });
 export type FixStepDto = z.infer<typeof FixStepSchema>;
 
