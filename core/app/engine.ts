@@ -13,7 +13,7 @@ import type { AuditSettings, ControlDefinition, TokenInfo } from '../controls/ty
 import type { ApplyEvent, ApplyResult, ChangeResult } from '../engine/apply';
 import { applyChanges, checkTarget, connectForTarget } from '../engine/apply';
 import { auditOrganization } from '../engine/audit-session';
-import { newRunId, readJournal } from '../engine/journal';
+import { JournalError, newRunId, readJournal } from '../engine/journal';
 import { makePlan, PlanError } from '../engine/plan';
 import { RebuildError } from '../engine/rebuild';
 import { reconcileUnfinished } from '../engine/reconcile';
@@ -103,7 +103,7 @@ function appError(code: ErrorInfo['code'], message: string): AppError {
 /** Engine errors that are the person's to fix become `invalid_input`; Sentry's keep their code. */
 function mapEngineError(e: unknown): unknown {
   if (e instanceof FixParamError || e instanceof PlanError || e instanceof RebuildError) return appError('invalid_input', e.message);
-  if (e instanceof Error && e.name === 'JournalError') return appError('internal', e.message);
+  if (e instanceof JournalError) return appError('internal', e.message);
   return e;
 }
 
