@@ -1,4 +1,4 @@
-// Audit-scale benchmark (issue 2): a generated organization of 1,000 projects x 2 keys, 5,000
+// Audit-scale benchmark: a generated organization of 1,000 projects x 2 keys, 5,000
 // members, 200 teams and 30 integrations behind a simulator with 50 ms latency a request and a
 // concurrency limit of 10 (advertised and enforced with 429). Prints the figures and whether each
 // goal holds; the simulator runs in a child process so peak RSS is the engine's own.

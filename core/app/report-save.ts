@@ -59,7 +59,7 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   if (target === null) return { saved: false, path: null, zipPath: null, fingerprint: null };
 
   if (format === 'json' && !deps.writePackage) {
-    // The audit report of the latest run (issue 2's report.json) needs no package.
+    // The audit report of the latest run (report.json) needs no package.
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, `${JSON.stringify(input.session.after.report, null, 2)}\n`, { mode: 0o600 });
     return { saved: true, path: target, zipPath: null, fingerprint: null };

@@ -40,7 +40,7 @@ export interface AuditSettings {
   readonly orgAuthTokenStaleDays: number;
 }
 
-/** Entries of the integration permission register (INT.4, INT.5); filled in by a later issue. */
+/** Entries of the integration permission register (INT.4, INT.5), kept per profile and edited in the wizard's integrations step. */
 export interface IntegrationRegisterEntry {
   readonly integration: string;
   readonly permissions: readonly string[];
