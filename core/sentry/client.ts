@@ -11,9 +11,13 @@ import type { SchedulerOptions, SchedulerStats } from './scheduler';
 import { RequestScheduler } from './scheduler';
 import type { HttpMethod, ResponseRecord, Transport, TransportResponse } from './transport';
 import { RECORDED_HEADERS, createHttpTransport, sha256Hex } from './transport';
+import { cleanText, detailOf, evidencePage, fieldErrorsOf, notFoundText, parseJsonSafe, stripEndpoint, zodProblem } from './response-text';
+import { NOT_AUTHENTICATED, SESSION_ONLY_PATHS, encodeQuery, flatQuery, isControlPath } from './routing';
 
-export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
-export type Query = Readonly<Record<string, QueryValue>>;
+import type { Query } from './routing';
+
+export { apiPath, isControlPath } from './routing';
+export type { Query, QueryValue } from './routing';
 
 /** Which host a call goes to: chosen from the path (`auto`), forced, or an explicit region base. */
 export type HostChoice = 'auto' | 'control' | 'region' | SentryBaseUrl;
@@ -80,119 +84,6 @@ export interface Paginated<T> {
 
 /** A chain longer than this is treated as broken (a server looping on cursors). */
 const MAX_PAGES = 10_000;
-
-/**
- * Endpoints served by sentry.io's control silo (REFERENCE.md 0.1); everything else that is org-
- * or project-scoped goes to the org's region.
- */
-const CONTROL_PATHS: readonly RegExp[] = [
-  /^\/api\/0\/$/,
-  /^\/api\/0\/users\//,
-  /^\/api\/0\/api-tokens\//,
-  /^\/api\/0\/sentry-apps\//,
-  // auth-provider(s) are @region_silo_endpoint (organization_auth_provider_details.py): not here.
-  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations)\//,
-];
-
-/** Endpoints Sentry serves to browser sessions only (REFERENCE.md 0.3, 9). */
-const SESSION_ONLY_PATHS: readonly RegExp[] = [
-  /^\/api\/0\/api-tokens\//,
-  /^\/api\/0\/organizations\/[^/]+\/org-auth-tokens\/[^/]+\/$/,
-  /^\/api\/0\/sentry-apps\/[^/]+\/api-tokens\//,
-];
-
-const NOT_AUTHENTICATED = 'Authentication credentials were not provided.';
-
-export function isControlPath(path: string): boolean {
-  return CONTROL_PATHS.some((re) => re.test(path));
-}
-
-/**
- * Builds an API path, percent-encoding each interpolated value so a slug read from an API answer
- * cannot change the path: apiPath`/api/0/projects/${org}/${project}/`.
- */
-export function apiPath(strings: TemplateStringsArray, ...values: readonly (string | number)[]): string {
-  let out = strings[0] ?? '';
-  values.forEach((v, i) => {
-    out += encodeURIComponent(String(v)) + (strings[i + 1] ?? '');
-  });
-  return out;
-}
-
-function encodeQuery(query: Query | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) params.append(key, String(v));
-    else params.append(key, String(value));
-  }
-  const s = params.toString();
-  return s === '' ? '' : `?${s}`;
-}
-
-function flatQuery(query: Query | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    out[key] = Array.isArray(value) ? (value as readonly (string | number)[]).join(',') : String(value);
-  }
-  return out;
-}
-
-function zodProblem(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
-    return `${where}: ${issue.message}`;
-  });
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return shown.join('; ') + more;
-}
-
-/** Text Sentry sent that may appear in a message: bounded, single line. */
-function cleanText(s: string): string {
-  const oneLine = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
-}
-
-function parseJsonSafe(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Sentry's `detail`, as a string or the message of a structured detail. */
-function detailOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return cleanText(body);
-  if (typeof body !== 'object' || body === null) return undefined;
-  const detail = (body as { detail?: unknown }).detail;
-  if (typeof detail === 'string') return cleanText(detail);
-  if (typeof detail === 'object' && detail !== null) {
-    const message = (detail as { message?: unknown }).message;
-    if (typeof message === 'string') return cleanText(message);
-  }
-  return undefined;
-}
-
-/** A DRF validation body `{field: ["msg", ...]}` as field messages (nested ones flattened). */
-function fieldErrorsOf(body: unknown): Record<string, string[]> | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const out: Record<string, string[]> = {};
-  const collect = (value: unknown, into: string[]): void => {
-    if (typeof value === 'string') into.push(cleanText(value));
-    else if (Array.isArray(value)) for (const v of value) collect(v, into);
-    else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) collect(v, into);
-  };
-  for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-    if (field === 'detail' && typeof value === 'string') continue;
-    const messages: string[] = [];
-    collect(value, messages);
-    if (messages.length > 0) out[field] = messages;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
 
 interface Exchange {
   readonly res: TransportResponse;
@@ -689,34 +580,4 @@ export class SentryClient {
     }
     return token.length >= 8 && text.includes(token) ? text.split(token).join('[redacted]') : text;
   }
-}
-
-function evidencePage(record: ResponseRecord, items: number): EvidencePage {
-  return { url: record.url, status: record.status, sha256: record.sha256, items, fetchedAt: record.fetchedAt };
-}
-
-function safeDecode(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? '');
-  } catch {
-    return segment ?? '';
-  }
-}
-
-function stripEndpoint(message: string, endpoint: string): string {
-  return message.startsWith(`${endpoint}: `) ? message.slice(endpoint.length + 2) : message;
-}
-
-function notFoundText(path: string): string {
-  const org = /^\/api\/0\/organizations\/([^/]+)\/$/.exec(path);
-  if (org) return `organization "${safeDecode(org[1])}" not found or not visible to this token.`;
-  const project = /^\/api\/0\/projects\/([^/]+)\/([^/]+)\//.exec(path);
-  if (project) {
-    return `not found (404): project "${safeDecode(project[2])}" of organization "${safeDecode(project[1])}", or the object asked for, does not exist or is not visible to this token.`;
-  }
-  const orgScoped = /^\/api\/0\/(?:organizations|teams)\/([^/]+)\//.exec(path);
-  if (orgScoped) {
-    return `not found (404): organization "${safeDecode(orgScoped[1])}", or the object asked for, does not exist or is not visible to this token.`;
-  }
-  return 'not found (404).';
 }
