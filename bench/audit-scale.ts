@@ -1,4 +1,4 @@
-// Audit-scale benchmark (issues 2 and 10): a generated organization (by default 1,000 projects x 2
+// Audit-scale benchmark: a generated organization (by default 1,000 projects x 2
 // keys, 5,000 members, 200 teams and 30 integrations; keys, members and teams scale with
 // --projects) behind a simulator with 50 ms latency a request and a concurrency limit of 10
 // (advertised and enforced with 429). Each size runs in a fresh process (bench/audit-scale-size.ts)

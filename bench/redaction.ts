@@ -1,5 +1,5 @@
 /**
- * Redaction cost per response body (issue 9 item 3, issue 10): bodies are judged on their
+ * Redaction cost per response body: bodies are judged on their
  * decoded values, so the figure to watch is the cost over a plain JSON.parse, which the client
  * pays anyway (and can skip: RedactionResult.parsed is the parse). Prints ms per body.
  * Run: npx tsx bench/redaction.ts

@@ -1,4 +1,4 @@
-// Report-scale benchmark (issue 10, item 3): report.html of a generated organization scaled to
+// Report-scale benchmark: report.html of a generated organization scaled to
 // 10,000 projects and 50,000 members (a real audit of 100 projects through the simulator, copied
 // 100 times: bench/report-scale-fixture.ts). Prints its size, the time to render it in Node and
 // the time Chromium takes to load, lay out and paint it (median of three fresh browsers), for an

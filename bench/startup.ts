@@ -1,4 +1,4 @@
-// Start-up benchmark (issue 10 item 7): wall time of `node bin/sentry-harden.mjs --help` (goal
+// Start-up benchmark: wall time of `node bin/sentry-harden.mjs --help` (goal
 // under 0.3 s), `--version` (tsx and main only) and `verify` with no argument (loads one command),
 // each run N times in a fresh process; prints median, mean and min.
 //   npm run bench:startup [-- --runs 10] [-- --bin PATH/TO/sentry-harden.mjs]

@@ -1,7 +1,9 @@
+import { CodedError } from '../shared/errors';
+
 /** An error that ends a command with a message for the user and exit status 2 ("could not run"). */
-export class CliUsageError extends Error {
+export class CliUsageError extends CodedError {
   constructor(message: string) {
-    super(message);
+    super('invalid_input', message);
     this.name = 'CliUsageError';
   }
 }

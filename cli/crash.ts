@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { appDataDir } from '../core/app/paths';
 import { redactText } from '../core/primitives/redact';
 import type { CliIo } from './io';
@@ -24,7 +25,7 @@ export function reportCrash(io: CliIo, command: string, error: unknown, now: Dat
 export function shortSummary(error: unknown): string {
   if (!(error instanceof Error)) return typeof error;
   const issues = (error as { issues?: unknown }).issues;
-  if (error.name === 'ZodError' || Array.isArray(issues)) {
+  if (error instanceof z.ZodError || Array.isArray(issues)) {
     return `data did not have the expected shape${Array.isArray(issues) ? ` (${issues.length} issue${issues.length === 1 ? '' : 's'})` : ''}`;
   }
   const first = (error.message.split(/\r?\n/)[0] ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');

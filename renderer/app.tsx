@@ -1,16 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { AccessControlsStep } from './steps/access-controls/access-controls.step';
-import { AuthenticationStep } from './steps/authentication/authentication.step';
 import { ConnectStep } from './steps/connect/connect.step';
-import { chosenOrgSlug } from './steps/connect/connect.slice';
-import { DataSecurityStep } from './steps/data-security/data-security.step';
-import { IntegrationsStep } from './steps/integrations/integrations.step';
 import { LevelStep } from './steps/level/level.step';
-import { MonitoringStep } from './steps/monitoring/monitoring.step';
-import type { StepId } from './steps/steps';
-import { STEPS, STEP_IDS, stepIndex, stepTitle } from './steps/steps';
+import { SectionStepView } from './steps/section/section-steps';
 import { SummaryStep } from './steps/summary/summary.step';
-import { advanceBlocker, busy, canOpenStep } from './store/selectors';
+import { advanceBlocker, busy, canOpenStep, chosenOrgSlug } from './store/selectors';
+import type { StepId } from './store/steps';
+import { STEPS, STEP_IDS, sectionStepDef, stepIndex, stepTitle } from './store/steps';
 import { assertNever } from './store/status';
 import { useWizard, useWizardApi } from './store/use-wizard';
 
@@ -21,15 +16,11 @@ function StepView(props: { readonly step: StepId }) {
     case 'level':
       return <LevelStep />;
     case 'authentication':
-      return <AuthenticationStep />;
     case 'access-controls':
-      return <AccessControlsStep />;
     case 'data-security':
-      return <DataSecurityStep />;
     case 'monitoring':
-      return <MonitoringStep />;
     case 'integrations':
-      return <IntegrationsStep />;
+      return <SectionStepView step={sectionStepDef(props.step)} />;
     case 'summary':
       return <SummaryStep />;
     default:
@@ -87,7 +78,7 @@ export function App(props: { readonly mode: 'electron' | 'web' }) {
         <nav className="steps-nav" aria-label="Wizard steps">
           <ol>
             {STEPS.map((s, i) => {
-              const id = s.id as StepId;
+              const id = s.id;
               const current = id === nav.current;
               const completed = nav.completed.includes(id);
               return (

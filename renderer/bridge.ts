@@ -5,6 +5,7 @@ import type { ChannelName, EventName } from '../shared/ipc/channel-names';
 import type { SentryHardenBridge } from '../shared/ipc/contract';
 import { channels, events } from '../shared/ipc/contract';
 import { formatIssues } from '../shared/ipc/issues';
+import { WEB_API_PREFIX, WEB_EVENTS_PATH, WEB_SECRET_HEADER, WEB_SECRET_PARAM } from '../shared/ipc/web';
 
 /**
  * The only module that knows how the window reaches the engine. In Electron the preload exposes
@@ -13,13 +14,6 @@ import { formatIssues } from '../shared/ipc/issues';
  * per-launch secret in a header, and the events over Server-Sent Events. Everything else in the
  * renderer receives a SentryHardenBridge and never asks which one it got.
  */
-
-/** The header that carries web mode's per-launch secret (never the Sentry token). */
-export const WEB_SECRET_HEADER = 'X-Sentry-Harden-Secret';
-/** The URL parameter web mode puts the per-launch secret in (query or fragment). */
-export const WEB_SECRET_PARAM = 'secret';
-export const WEB_API_PREFIX = '/api/';
-export const WEB_EVENTS_PATH = '/api/events';
 
 function failure(code: ErrorInfo['code'], message: string, retryable = false): Result<never> {
   return { ok: false, error: { code, message, retryable } };

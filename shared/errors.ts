@@ -36,3 +36,24 @@ export const ErrorInfoSchema = z.object({
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/**
+ * The base of every expected failure of ours (core, cli): a code a program switches on, a message
+ * written for people, whether trying again may help. Callers tell failures apart with
+ * `instanceof` (the subclass) or `code`, never by `name`.
+ */
+export class CodedError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { readonly retryable?: boolean; readonly cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CodedError';
+    this.code = code;
+    this.retryable = options?.retryable ?? false;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}

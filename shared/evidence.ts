@@ -5,7 +5,7 @@ import { AuditReportSchema, ControlSummarySchema } from './report';
 import { AttestationSchema, ExceptionEntrySchema, IntegrationRegisterEntrySchema } from './settings';
 
 /**
- * `report.json` of an evidence package (issue 4): what the organization looked like before and
+ * `report.json` of an evidence package: what the organization looked like before and
  * after a session, what changed and who ran it (the token's user and scopes, never the token). Every verdict can be recomputed offline from the
  * package's `raw/` files (redacted responses named by their SHA-256) with the same control code.
  */
@@ -181,7 +181,7 @@ export const DriftSchema = z.object({
 export type Drift = z.infer<typeof DriftSchema>;
 
 /**
- * The package's report.json extends the audit report (issue 2's format): its top-level
+ * The package's report.json extends the audit report (shared/report.ts): its top-level
  * `findings`, `reads`, `summary` and times describe the organization as the session left it (the
  * after audit, or the only audit of a before-only package). `before` holds the audit before any
  * change, when the session made changes.

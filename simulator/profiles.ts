@@ -39,8 +39,8 @@ export interface ServerProfile {
    * The nested `user` of a member keeps `emails`. Sentry's published OpenAPI schema (the one the
    * contract test holds the simulator to) requires `user.emails` in the members and team-members
    * responses, so every named profile keeps it; the newest members serializer
-   * (src/sentry/api/serializers/models/organization_member/base.py) drops it, as this project's
-   * issue 8 reports, which tests model with `memberUserEmails: false` (unverified in the indexed
+   * (src/sentry/api/serializers/models/organization_member/base.py) drops it, as reported against
+   * this project, which tests model with `memberUserEmails: false` (unverified in the indexed
    * source). The product does not read the field.
    */
   readonly memberUserEmails: boolean;

@@ -14,67 +14,15 @@ import { HttpError, NOT_FOUND, NOT_PROVIDED, forbidden, notFound } from './http-
 import type { HttpMethod, RequestContext, SimResponse } from './http-types';
 import { renderLinkHeader } from './pagination';
 import { RateLimiter } from './ratelimit';
-import type { RateLimitConfig } from './ratelimit';
 import { compileRoute, matchRoute } from './router';
 import type { CompiledRoute, Route } from './router';
-import type { SimState } from './state';
 import { resolveProfile } from './profiles';
-import type { ServerProfile, ServerProfileName } from './profiles';
 import { emptyState, findOrg, findProject, findTeam } from './state';
+import type { RequestRecord, RunningSimulator, SimulatorOptions } from './server-types';
 
-export interface SimulatorOptions {
-  state?: SimState;
-  /** 0 or omitted: an ephemeral port. */
-  port?: number;
-  host?: string;
-  /** Added to every request, holding its concurrency slot. */
-  latencyMs?: number;
-  /** Advertised in headers and enforced with the concurrency 429. */
-  concurrentLimit?: number;
-  /** Fixed-window limit per (caller, endpoint, method), enforced when set. */
-  rateLimit?: RateLimitConfig;
-  /** e.g. `/sentry`: the API then lives at `/sentry/api/0/`. */
-  pathPrefix?: string;
-  /** What `links.regionUrl` says; default the simulator's own URL. */
-  regionUrl?: string;
-  /** Base URL of Link headers and redirects; default the simulator's own URL (Sentry uses system.url-prefix). */
-  publicUrl?: string;
-  /** The deployment shape (simulator/profiles.ts); default `saas`. */
-  profile?: ServerProfileName | ServerProfile;
-  /** Shorthand for `profile: 'self-hosted'` when no profile is given. */
-  selfHosted?: boolean;
-  /** `control` answers region-silo endpoints with 404, so a client must follow `regionUrl`. */
-  silo?: 'all' | 'control' | 'region';
-  /** What `/users/me/regions/` lists; default one region `us` at `regionUrl`. */
-  regions?: { name: string; url: string }[];
-  /** Delay of async tasks such as 2FA enforcement (default 50 ms). */
-  asyncTaskDelayMs?: number;
-  now?: () => Date;
-}
-
-export interface RequestRecord {
-  method: string;
-  /** Path as received (with prefix), without the query string. */
-  path: string;
-  /** The matched endpoint template, e.g. `/api/0/projects/{org}/{project}/`; null when none matched. */
-  route: string | null;
-  query: Record<string, string>;
-  /** 0 when the connection was reset or never answered. */
-  status: number;
-  durationMs: number;
-  time: string;
-}
-
-export interface RunningSimulator {
-  /** Base URL including the prefix, no trailing slash. */
-  readonly url: string;
-  readonly profile: ServerProfile;
-  readonly state: SimState;
-  readonly faults: FaultRegistry;
-  readonly requests: readonly RequestRecord[];
-  resetRequests(): void;
-  close(): Promise<void>;
-}
+export type { RequestRecord, RunningSimulator, SimulatorOptions } from './server-types';
+export { startRegionPair } from './region-pair';
+export type { RegionPair } from './region-pair';
 
 export const ALL_ROUTES: readonly Route[] = [
   ...controlRoutes,
@@ -421,37 +369,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         server.close(() => resolve());
         server.closeAllConnections();
       });
-    },
-  };
-}
-
-export interface RegionPair {
-  /** sentry.io's role: control-silo endpoints; region endpoints 404 here. */
-  control: RunningSimulator;
-  /** us.sentry.io's role: every endpoint. */
-  region: RunningSimulator;
-  close(): Promise<void>;
-}
-
-/**
- * Two instances over one state, so a client can be tested following `links.regionUrl` and
- * `/users/me/regions/` from the control host to the region host.
- */
-export async function startRegionPair(options: Omit<SimulatorOptions, 'silo' | 'regionUrl' | 'regions'> = {}): Promise<RegionPair> {
-  const state = options.state ?? emptyState();
-  const region = await startSimulator({ ...options, port: undefined, state, silo: 'region' });
-  const control = await startSimulator({
-    ...options,
-    state,
-    silo: 'control',
-    regionUrl: region.url,
-    regions: [{ name: 'us', url: region.url }],
-  });
-  return {
-    control,
-    region,
-    async close() {
-      await Promise.all([control.close(), region.close()]);
     },
   };
 }

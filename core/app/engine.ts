@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { ErrorInfo } from '../../shared/errors';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
 import type { Plan } from '../../shared/plan';
+import { REPORT_SECTIONS as SECTIONS } from '../../shared/sections';
 import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
 import { CONTROLS } from '../controls/index';
 import type { ControlDefinition, TokenInfo } from '../controls/types';
@@ -62,15 +63,6 @@ export interface EngineDeps {
 
 /** How long after an audit a fix plan is made from its reads rather than read again. */
 const PLAN_REUSE_MS = 10 * 60_000;
-
-/** The guide's sections, in its order, then the integrations review. */
-export const SECTIONS: readonly { id: string; title: string }[] = [
-  { id: '1', title: 'Authentication & SSO' },
-  { id: '2', title: 'Access Controls' },
-  { id: '3', title: 'Data Security' },
-  { id: '4', title: 'Monitoring & Compliance' },
-  { id: 'INT', title: 'Integrations review' },
-];
 
 
 function runIdOk(id: string): boolean {

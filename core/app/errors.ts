@@ -1,18 +1,10 @@
-import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
+import { CodedError } from '../../shared/errors';
 
 /** An expected failure raised by main itself, with a code the window can switch on. */
-export class AppError extends Error {
-  readonly code: ErrorCode;
-  readonly retryable: boolean;
-
+export class AppError extends CodedError {
   constructor(code: ErrorCode, message: string, options?: { retryable?: boolean; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'AppError';
-    this.code = code;
-    this.retryable = options?.retryable ?? false;
-  }
-
-  toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, retryable: this.retryable };
   }
 }

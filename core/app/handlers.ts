@@ -88,13 +88,6 @@ export interface HandlerDeps {
   readonly newId?: () => string;
 }
 
-// The DTO and the engine's TokenInfo must describe the same thing (the engine's is readonly).
-type Assert<T extends true> = T;
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
-export type _TokenInfoMatches = Assert<
-  TokenInfoDto extends TokenInfo ? (Mutable<TokenInfo> extends TokenInfoDto ? true : false) : false
->;
-
 /** Copies the engine's TokenInfo into the contract's shape. */
 export function toTokenInfoDto(info: TokenInfo): TokenInfoDto {
   return {

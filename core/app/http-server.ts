@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Result } from '../../shared/errors';
 import { channels, events } from '../../shared/ipc/contract';
+import { WEB_API_PREFIX, WEB_EVENTS_PATH, WEB_SECRET_HEADER, WEB_SECRET_PARAM } from '../../shared/ipc/web';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Emit, Handlers, Router } from './router';
 import { createRouter } from './router';
@@ -28,10 +29,8 @@ import { mimeTypeOf } from './mime';
  * has no token field, and the token stays in the keychain and this process.
  */
 
-export const SECRET_HEADER = 'x-sentry-harden-secret';
-export const SECRET_PARAM = 'secret';
-export const API_PREFIX = '/api/';
-export const EVENTS_PATH = '/api/events';
+/** Node lower-cases the names of incoming headers. */
+const SECRET_HEADER = WEB_SECRET_HEADER.toLowerCase();
 /** A request body larger than this is refused (registers of 1,000 entries fit comfortably). */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const KEEPALIVE_MS = 15_000;
@@ -213,7 +212,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     const pathname = url.pathname;
-    if (pathname !== EVENTS_PATH && !pathname.startsWith(API_PREFIX)) {
+    if (pathname !== WEB_EVENTS_PATH && !pathname.startsWith(WEB_API_PREFIX)) {
       await serveStatic(req, res, pathname);
       return;
     }
@@ -223,7 +222,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
     //    stream must come with Sec-Fetch-Site: same-origin.
     const requestOrigin = req.headers.origin;
     const fetchSite = req.headers['sec-fetch-site'];
-    const isEvents = pathname === EVENTS_PATH;
+    const isEvents = pathname === WEB_EVENTS_PATH;
     const originOk =
       requestOrigin === origin || (isEvents && req.method === 'GET' && requestOrigin === undefined && fetchSite === 'same-origin');
     if (!originOk) {
@@ -233,7 +232,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
 
     // 3. The per-launch secret.
     const headerSecret = req.headers[SECRET_HEADER];
-    const given = typeof headerSecret === 'string' ? headerSecret : isEvents ? url.searchParams.get(SECRET_PARAM) : null;
+    const given = typeof headerSecret === 'string' ? headerSecret : isEvents ? url.searchParams.get(WEB_SECRET_PARAM) : null;
     if (!sameSecret(given, secretBytes)) {
       refuse(res, 401, 'Refused: open the exact URL `sentry-harden ui` printed (the launch key is missing or wrong)');
       return;
@@ -258,7 +257,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       sendResult(res, 415, { ok: false, error: { code: 'invalid_input', message: 'API calls send JSON (Content-Type: application/json)', retryable: false } });
       return;
     }
-    const channel = pathname.slice(API_PREFIX.length);
+    const channel = pathname.slice(WEB_API_PREFIX.length);
     if (!Object.hasOwn(channels, channel)) {
       sendResult(res, 404, { ok: false, error: { code: 'invalid_input', message: `Unknown channel "${channel.slice(0, 64)}"`, retryable: false } });
       return;
@@ -305,7 +304,7 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
   );
 
   return {
-    url: `${origin}/#${SECRET_PARAM}=${secret}`,
+    url: `${origin}/#${WEB_SECRET_PARAM}=${secret}`,
     origin,
     port,
     secret,

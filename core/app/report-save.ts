@@ -60,7 +60,7 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   if (target === null) return { saved: false, path: null, zipPath: null, fingerprint: null };
 
   if (format === 'json' && !deps.writePackage) {
-    // The audit report of the latest run (issue 2's report.json) needs no package.
+    // The audit report of the latest run (report.json) needs no package.
     await mkdir(path.dirname(target), { recursive: true });
     await writeJsonFile(target, input.session.after.report, { mode: 0o600 });
     return { saved: true, path: target, zipPath: null, fingerprint: null };

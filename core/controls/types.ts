@@ -1,5 +1,6 @@
 import type { Evidence, Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
+import type { TokenInfo } from '../../shared/token-info';
 import type { OrgData } from '../sentry/org-data';
 
 /**
@@ -48,12 +49,8 @@ export interface CheckDefinition {
   readonly claimPerItem?: true;
 }
 
-/** How the token this session runs with looks (never the token itself). */
-export interface TokenInfo {
-  readonly kind: 'user' | 'org_auth_token' | 'internal_integration' | 'unknown';
-  readonly scopes: readonly string[];
-  readonly user: { readonly id: string; readonly email: string | null; readonly has2fa: boolean | null } | null;
-}
+/** How the token this session runs with looks (never the token itself): shared/token-info.ts, read-only. */
+export type { TokenInfo };
 
 /** Thresholds a consultant may tune; defaults live in `core/controls/settings.ts`. */
 export interface AuditSettings {
@@ -65,7 +62,7 @@ export interface AuditSettings {
   readonly orgAuthTokenStaleDays: number;
 }
 
-/** Entries of the integration permission register (INT.4, INT.5); filled in by a later issue. */
+/** Entries of the integration permission register (INT.4, INT.5), kept per profile and edited in the wizard's integrations step. */
 export interface IntegrationRegisterEntry {
   readonly integration: string;
   readonly permissions: readonly string[];

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { JournalRecord } from '../../shared/plan';
 import { JournalRecordSchema } from '../../shared/plan';
+import { CodedError } from '../../shared/errors';
 
 /** Distributes Omit over the union, so each record keeps its own fields. */
 type NewRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'v' | 'runId' | 'seq' | 'at'> : never) : never;
@@ -25,9 +26,9 @@ export function newRunId(): string {
   return randomBytes(8).toString('hex');
 }
 
-export class JournalError extends Error {
+export class JournalError extends CodedError {
   constructor(message: string) {
-    super(message);
+    super('internal', message);
     this.name = 'JournalError';
   }
 }

@@ -17,10 +17,11 @@ import { runAudit } from './audit';
 import { rebuildChanges, RebuildError } from './rebuild';
 import { TOOL_NAME, TOOL_VERSION } from './report';
 import { classifyToken, toTokenInfo } from './token-kind';
+import { CodedError } from '../../shared/errors';
 
-export class PlanError extends Error {
+export class PlanError extends CodedError {
   constructor(message: string) {
-    super(message);
+    super('invalid_input', message);
     this.name = 'PlanError';
   }
 }

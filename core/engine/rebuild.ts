@@ -5,11 +5,12 @@ import { buildOperation, forwardValuesOfUndo } from '../fixes/operations';
 import type { FixDefinition, OperationRule } from '../fixes/types';
 import { FixParamError } from '../fixes/types';
 import { isCanonicalApiPath } from '../sentry/api-path';
+import { CodedError } from '../../shared/errors';
 
 /** A change that is not what the fix catalog builds from its intent (an edited plan or journal). */
-export class RebuildError extends Error {
+export class RebuildError extends CodedError {
   constructor(message: string) {
-    super(message);
+    super('invalid_input', message);
     this.name = 'RebuildError';
   }
 }

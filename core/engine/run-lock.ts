@@ -3,6 +3,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rena
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { CodedError } from '../../shared/errors';
 import type { PlanTarget } from '../../shared/plan';
 
 /**
@@ -25,12 +26,13 @@ const HolderSchema = z.object({
 });
 export type LockHolder = z.infer<typeof HolderSchema>;
 
-export class RunLockError extends Error {
+/** Another run holds the lock: the person waits for it or clears a stale one. */
+export class RunLockError extends CodedError {
   readonly file: string;
   readonly holder: LockHolder | null;
 
   constructor(message: string, file: string, holder: LockHolder | null) {
-    super(message);
+    super('invalid_input', message);
     this.name = 'RunLockError';
     this.file = file;
     this.holder = holder;

@@ -37,7 +37,7 @@ export { buildStatement, EVIDENCE_PREDICATE_TYPE, IN_TOTO_STATEMENT_TYPE, parseS
 export type { InTotoStatement, StatementSubject } from './statement';
 export { createZip, crc32, readZip, unsafePathReason } from './zip';
 export type { ReadZipLimits, ZipEntry, ZipEntryInput } from './zip';
-// The evidence package (issue 4): building, signing, verifying, registers, drift.
+// The evidence package: building, signing, verifying, registers, drift.
 export { catalogIdentity, catalogMetadata } from './catalog-digest';
 export type { CatalogIdentity } from './catalog-digest';
 export { changeRecordsFromJournal, changeRecordsFromJournals } from './changes';

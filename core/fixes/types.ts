@@ -5,6 +5,7 @@ import type { AuditSettings, TokenInfo } from '../controls/types';
 import type { SentryClient } from '../sentry/client';
 import type { OrgData } from '../sentry/org-data';
 import type { Organization } from '../sentry/schemas';
+import { CodedError } from '../../shared/errors';
 
 /** `--set key=value` parameters, by key. */
 export type FixParams = Readonly<Record<string, string>>;
@@ -78,9 +79,9 @@ export interface FixDefinition {
 }
 
 /** A parameter that does not parse: the message names the key and what is expected. */
-export class FixParamError extends Error {
+export class FixParamError extends CodedError {
   constructor(message: string) {
-    super(message);
+    super('invalid_input', message);
     this.name = 'FixParamError';
   }
 }

@@ -1,4 +1,5 @@
-import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
+import { CodedError } from '../../shared/errors';
 
 export type SecretsErrorCode = Extract<ErrorCode, 'keychain_unavailable' | 'invalid_input' | 'internal'>;
 
@@ -6,19 +7,12 @@ export type SecretsErrorCode = Extract<ErrorCode, 'keychain_unavailable' | 'inva
  * A failure to keep or find a token. Messages name the cause and never contain the token: the
  * keychain library's own messages are passed through `redact` before they are kept.
  */
-export class SecretsError extends Error {
-  readonly code: SecretsErrorCode;
-  readonly retryable: boolean;
+export class SecretsError extends CodedError {
+  declare readonly code: SecretsErrorCode;
 
   constructor(code: SecretsErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options);
     this.name = 'SecretsError';
-    this.code = code;
-    this.retryable = options?.retryable ?? false;
-  }
-
-  toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, retryable: this.retryable };
   }
 }
 

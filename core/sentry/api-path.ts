@@ -5,9 +5,11 @@
  * on the decoded segments this returns.
  */
 
-export class ApiPathError extends Error {
+import { CodedError } from '../../shared/errors';
+
+export class ApiPathError extends CodedError {
   constructor(message: string) {
-    super(message);
+    super('invalid_input', message);
     this.name = 'ApiPathError';
   }
 }

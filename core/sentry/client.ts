@@ -4,7 +4,6 @@ import type { Evidence, EvidencePage, InvalidItem } from '../../shared/finding';
 import { expandScopes } from '../../shared/scopes';
 import type { SentryBaseUrl } from './base-url';
 import { SAAS_CONTROL_URL, parseBaseUrl, trustedRegionUrl } from './base-url';
-import { acceptedScopes } from './endpoint-scopes';
 import { SentryApiError } from './errors';
 import { parseItems } from './items';
 import { parseLinkHeader } from './pagination';
@@ -12,9 +11,15 @@ import type { SchedulerOptions, SchedulerStats } from './scheduler';
 import { RequestScheduler } from './scheduler';
 import type { HttpMethod, ResponseRecord, Transport, TransportResponse } from './transport';
 import { RECORDED_HEADERS, createHttpTransport, sha256Hex } from './transport';
+import type { AnswerContext } from './answer';
+import { asApiError, interpretResponse } from './answer';
+import { cleanText, evidencePage, stripEndpoint } from './response-text';
+import { encodeQuery, flatQuery, isControlPath } from './routing';
 
-export type QueryValue = string | number | boolean | readonly (string | number)[] | undefined;
-export type Query = Readonly<Record<string, QueryValue>>;
+import type { Query } from './routing';
+
+export { apiPath, isControlPath } from './routing';
+export type { Query, QueryValue } from './routing';
 
 /** Which host a call goes to: chosen from the path (`auto`), forced, or an explicit region base. */
 export type HostChoice = 'auto' | 'control' | 'region' | SentryBaseUrl;
@@ -84,119 +89,6 @@ export interface Paginated<T> {
 
 /** A chain longer than this is treated as broken (a server looping on cursors). */
 const MAX_PAGES = 10_000;
-
-/**
- * Endpoints served by sentry.io's control silo (REFERENCE.md 0.1); everything else that is org-
- * or project-scoped goes to the org's region.
- */
-const CONTROL_PATHS: readonly RegExp[] = [
-  /^\/api\/0\/$/,
-  /^\/api\/0\/users\//,
-  /^\/api\/0\/api-tokens\//,
-  /^\/api\/0\/sentry-apps\//,
-  // auth-provider(s) are @region_silo_endpoint (organization_auth_provider_details.py): not here.
-  /^\/api\/0\/organizations\/[^/]+\/(audit-logs|org-auth-tokens|integrations|sentry-apps|sentry-app-installations)\//,
-];
-
-/** Endpoints Sentry serves to browser sessions only (REFERENCE.md 0.3, 9). */
-const SESSION_ONLY_PATHS: readonly RegExp[] = [
-  /^\/api\/0\/api-tokens\//,
-  /^\/api\/0\/organizations\/[^/]+\/org-auth-tokens\/[^/]+\/$/,
-  /^\/api\/0\/sentry-apps\/[^/]+\/api-tokens\//,
-];
-
-const NOT_AUTHENTICATED = 'Authentication credentials were not provided.';
-
-export function isControlPath(path: string): boolean {
-  return CONTROL_PATHS.some((re) => re.test(path));
-}
-
-/**
- * Builds an API path, percent-encoding each interpolated value so a slug read from an API answer
- * cannot change the path: apiPath`/api/0/projects/${org}/${project}/`.
- */
-export function apiPath(strings: TemplateStringsArray, ...values: readonly (string | number)[]): string {
-  let out = strings[0] ?? '';
-  values.forEach((v, i) => {
-    out += encodeURIComponent(String(v)) + (strings[i + 1] ?? '');
-  });
-  return out;
-}
-
-function encodeQuery(query: Query | undefined): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value as readonly (string | number)[]) params.append(key, String(v));
-    else params.append(key, String(value));
-  }
-  const s = params.toString();
-  return s === '' ? '' : `?${s}`;
-}
-
-function flatQuery(query: Query | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value === undefined) continue;
-    out[key] = Array.isArray(value) ? (value as readonly (string | number)[]).join(',') : String(value);
-  }
-  return out;
-}
-
-function zodProblem(error: z.ZodError): string {
-  const shown = error.issues.slice(0, 3).map((issue) => {
-    const where = issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.');
-    return `${where}: ${issue.message}`;
-  });
-  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
-  return shown.join('; ') + more;
-}
-
-/** Text Sentry sent that may appear in a message: bounded, single line. */
-function cleanText(s: string): string {
-  const oneLine = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return oneLine.length > 300 ? `${oneLine.slice(0, 297)}...` : oneLine;
-}
-
-function parseJsonSafe(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Sentry's `detail`, as a string or the message of a structured detail. */
-function detailOf(body: unknown): string | undefined {
-  if (typeof body === 'string') return cleanText(body);
-  if (typeof body !== 'object' || body === null) return undefined;
-  const detail = (body as { detail?: unknown }).detail;
-  if (typeof detail === 'string') return cleanText(detail);
-  if (typeof detail === 'object' && detail !== null) {
-    const message = (detail as { message?: unknown }).message;
-    if (typeof message === 'string') return cleanText(message);
-  }
-  return undefined;
-}
-
-/** A DRF validation body `{field: ["msg", ...]}` as field messages (nested ones flattened). */
-function fieldErrorsOf(body: unknown): Record<string, string[]> | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const out: Record<string, string[]> = {};
-  const collect = (value: unknown, into: string[]): void => {
-    if (typeof value === 'string') into.push(cleanText(value));
-    else if (Array.isArray(value)) for (const v of value) collect(v, into);
-    else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) collect(v, into);
-  };
-  for (const [field, value] of Object.entries(body as Record<string, unknown>)) {
-    if (field === 'detail' && typeof value === 'string') continue;
-    const messages: string[] = [];
-    collect(value, messages);
-    if (messages.length > 0) out[field] = messages;
-  }
-  return Object.keys(out).length > 0 ? out : undefined;
-}
 
 interface Exchange {
   readonly res: TransportResponse;
@@ -366,7 +258,7 @@ export class SentryClient {
       } catch (e) {
         // The failed response is evidence too (status, hash), with no items.
         if (exchange) pages.push(evidencePage(exchange.record, 0));
-        const err = this.asApiError(e, endpoint);
+        const err = asApiError(e, endpoint, (text) => this.redact(text));
         if (pageNo === 1 || err.code === 'cancelled') throw err.withEvidence(evidence(false));
         throw broken(`page ${pageNo} failed (${err.code}: ${stripEndpoint(err.message, endpoint).replace(/\.$/, '')}).`);
       }
@@ -414,7 +306,7 @@ export class SentryClient {
       const value = this.interpret(method, path, exchange.res, options.schema, options.expectNoContent ?? false) as T | null;
       return { value, evidence: evidence(true, value === null ? 0 : 1) };
     } catch (e) {
-      throw this.asApiError(e, endpoint).withEvidence(evidence(false, 0));
+      throw asApiError(e, endpoint, (text) => this.redact(text)).withEvidence(evidence(false, 0));
     }
   }
 
@@ -498,207 +390,13 @@ export class SentryClient {
 
   /** Maps a final response to a value or a typed error. */
   private interpret(method: HttpMethod, path: string, res: TransportResponse, schema: z.ZodType<unknown> | undefined, expectNoContent: boolean): unknown {
-    const endpoint = `${method} ${path}`;
-    const status = res.status;
-    // Judged on the body as recorded (redacted): a token a server echoes into a name never
-    // reaches a finding, and verdicts rest on what raw/ holds, as verify recomputes them.
-    const text = this.records.get(res)?.body ?? res.body.toString('utf8');
-    if (status >= 200 && status < 300) {
-      if (status === 204 || text.trim() === '') {
-        if (expectNoContent) return null;
-        throw this.error({ code: 'malformed_response', endpoint, status, message: `${endpoint}: expected a JSON body, got ${status} with an empty body.` });
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw this.error({ code: 'malformed_response', endpoint, status, message: `${endpoint}: the response body is not valid JSON.` });
-      }
-      if (!schema) return expectNoContent ? null : json;
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) {
-        throw this.error({
-          code: 'malformed_response',
-          endpoint,
-          status,
-          message: `${endpoint}: the response does not have the expected shape (${zodProblem(parsed.error)}).`,
-        });
-      }
-      return parsed.data;
-    }
-    // Errors: 429 bodies come as text/html, so the body is parsed whatever the content type.
-    // Redacted before anything is cut short, so no fragment of an echoed token survives.
-    const safeText = this.redact(text);
-    const body = safeText.trim() === '' ? undefined : (parseJsonSafe(safeText) ?? safeText);
-    const detail = detailOf(body);
-    const said = detail ? ` Sentry said: "${detail}"` : '';
-    if (status >= 300 && status < 400) return this.moved(endpoint, status, res, body);
-    if (status === 401 && SESSION_ONLY_PATHS.some((re) => re.test(path))) {
-      throw this.error({
-        code: 'session_only',
-        endpoint,
-        status,
-        message: `${endpoint}: Sentry serves this endpoint to signed-in browser sessions only; an API token cannot use it. Check it in Sentry's web UI.`,
-      });
-    }
-    if (status === 401) {
-      throw this.error({
-        code: 'unauthorized',
-        endpoint,
-        status,
-        message: `${endpoint}: Sentry rejected the token (401): it is invalid, expired or revoked.${said}`,
-      });
-    }
-    if (status === 403) throw this.forbidden(method, path, res, detail);
-    if (status === 404) {
-      throw this.error({ code: 'not_found', endpoint, status, message: `${endpoint}: ${notFoundText(path)}${said}` });
-    }
-    if (status === 429) {
-      throw this.error({
-        code: 'rate_limited',
-        endpoint,
-        status,
-        retryable: true,
-        message: `${endpoint}: Sentry's rate limit was still exceeded after our retries (429).${said}`,
-      });
-    }
-    if (status >= 500) {
-      throw this.error({
-        code: 'server_error',
-        endpoint,
-        status,
-        retryable: true,
-        message: `${endpoint}: Sentry answered ${status} (server error)${method === 'GET' || method === 'HEAD' ? ' after our retries' : ''}.${said}`,
-      });
-    }
-    if (status === 400 && body === undefined) {
-      const userBound = /^PUT \/api\/0\/(projects\/[^/]+\/[^/]+\/|organizations\/[^/]+\/members\/[^/]+\/)$/.test(endpoint);
-      throw this.error({
-        code: 'bad_request',
-        endpoint,
-        status,
-        message: userBound
-          ? `${endpoint}: Sentry answered 400 with an empty body: this change needs a token that belongs to a user (org auth tokens have no user).`
-          : `${endpoint}: Sentry answered 400 with an empty body. The token may not be bound to a user.`,
-      });
-    }
-    const fieldErrors = fieldErrorsOf(body);
-    const fields = fieldErrors
-      ? ' ' + Object.entries(fieldErrors).map(([f, msgs]) => `${f}: ${msgs.join(' ')}`).join('; ')
-      : '';
-    throw this.error({
-      code: 'bad_request',
-      endpoint,
-      status,
-      fieldErrors,
-      message: `${endpoint}: Sentry refused the request (${status}).${fields || said}`,
-    });
-  }
-
-  private moved(endpoint: string, status: number, res: TransportResponse, body: unknown): never {
-    const b = (typeof body === 'object' && body !== null ? body : {}) as {
-      slug?: unknown;
-      detail?: { extra?: { slug?: unknown; url?: unknown } };
+    const ctx: AnswerContext = {
+      recordedBody: this.records.get(res)?.body,
+      redact: (text) => this.redact(text),
+      tokenScopes: this.tokenScopes,
+      orgAccess: this.orgAccess,
     };
-    const slug = typeof b.slug === 'string' ? b.slug : typeof b.detail?.extra?.slug === 'string' ? b.detail.extra.slug : '';
-    const url = typeof b.detail?.extra?.url === 'string' ? b.detail.extra.url : this.redact(res.headers['location'] ?? '');
-    throw this.error({
-      code: 'moved',
-      endpoint,
-      status,
-      movedTo: { slug, url },
-      message: slug
-        ? `${endpoint}: the project was renamed; its slug is now "${cleanText(slug)}".`
-        : `${endpoint}: Sentry redirected (${status}) instead of answering; check the Sentry URL.`,
-    });
-  }
-
-  private forbidden(method: HttpMethod, path: string, res: TransportResponse, detail: string | undefined): SentryApiError {
-    const endpoint = `${method} ${path}`;
-    const status = 403;
-    const said = detail ? ` Sentry said: "${detail}"` : '';
-    if (SESSION_ONLY_PATHS.some((re) => re.test(path)) || detail === NOT_AUTHENTICATED) {
-      return this.error({
-        code: 'session_only',
-        endpoint,
-        status,
-        message: `${endpoint}: Sentry serves this endpoint to signed-in browser sessions only; an API token cannot use it. Check it in Sentry's web UI.`,
-      });
-    }
-    const accepted = acceptedScopes(method, path);
-    const challenge = res.headers['www-authenticate'] === undefined ? undefined : this.redact(res.headers['www-authenticate']);
-    if (challenge !== undefined && /error="insufficient_scope"/i.test(challenge)) {
-      const fromHeader = /scope="([^"]*)"/i.exec(challenge)?.[1]?.split(/\s+/).filter((s) => s !== '');
-      const scopes = fromHeader && fromHeader.length > 0 ? fromHeader : (accepted ?? []);
-      return this.missingScope(endpoint, scopes, 'the token');
-    }
-    if (accepted) {
-      if (this.tokenScopes && !accepted.some((s) => this.tokenScopes?.has(s))) {
-        return this.missingScope(endpoint, accepted, 'the token');
-      }
-      if (this.orgAccess && !accepted.some((s) => this.orgAccess?.has(s))) {
-        return this.missingScope(endpoint, accepted, "your role in the organization (the token's effective scopes)");
-      }
-    }
-    const why = !accepted
-      ? ''
-      : this.tokenScopes
-        ? `; the token has a scope this endpoint accepts (any of: ${accepted.join(', ')}), so the user may lack access to this object or organization`
-        : `; this endpoint accepts any of: ${accepted.join(', ')}. The token may lack them, or the user may lack access to this object`;
-    return this.error({
-      code: 'forbidden',
-      endpoint,
-      status,
-      requiredScopes: accepted,
-      message: `${endpoint}: Sentry refused access (403)${why}.${said}`,
-    });
-  }
-
-  private missingScope(endpoint: string, scopes: readonly string[], holder: string): SentryApiError {
-    return this.error({
-      code: 'missing_scope',
-      endpoint,
-      status: 403,
-      requiredScopes: scopes,
-      message: `${endpoint}: ${holder} lacks the scope this endpoint needs (any of: ${scopes.join(', ') || 'unknown'}).`,
-    });
-  }
-
-  /** Every text an error carries may come from the server: all of it is redacted. */
-  private error(init: ConstructorParameters<typeof SentryApiError>[0]): SentryApiError {
-    const r = (t: string): string => this.redact(t);
-    return new SentryApiError({
-      ...init,
-      message: r(init.message),
-      requiredScopes: init.requiredScopes?.map(r),
-      fieldErrors: init.fieldErrors
-        ? Object.fromEntries(Object.entries(init.fieldErrors).map(([f, msgs]) => [r(f), msgs.map(r)]))
-        : undefined,
-      movedTo: init.movedTo ? { slug: r(init.movedTo.slug), url: r(init.movedTo.url) } : undefined,
-    });
-  }
-
-  /** Anything thrown below us, as a SentryApiError whose text cannot hold the token. */
-  private asApiError(e: unknown, endpoint: string): SentryApiError {
-    if (e instanceof SentryApiError) {
-      const message = this.redact(e.message);
-      if (message === e.message) return e;
-      return new SentryApiError({
-        code: e.code,
-        endpoint: e.endpoint,
-        status: e.status,
-        retryable: e.retryable,
-        requiredScopes: e.requiredScopes,
-        fieldErrors: e.fieldErrors,
-        movedTo: e.movedTo,
-        networkCause: e.networkCause,
-        evidence: e.evidence,
-        message,
-      });
-    }
-    // Unknown errors are not forwarded (we cannot know what they hold); only their class name.
-    const kind = e instanceof Error ? ` (${e.name})` : '';
-    return new SentryApiError({ code: 'internal', endpoint, message: `${endpoint}: unexpected failure in the client${kind}.` });
+    return interpretResponse(ctx, method, path, res, schema, expectNoContent);
   }
 
   private secrets(): string[] {
@@ -719,34 +417,4 @@ export class SentryClient {
     }
     return token.length >= 8 && text.includes(token) ? text.split(token).join('[redacted]') : text;
   }
-}
-
-function evidencePage(record: ResponseRecord, items: number): EvidencePage {
-  return { url: record.url, status: record.status, sha256: record.sha256, items, fetchedAt: record.fetchedAt };
-}
-
-function safeDecode(segment: string | undefined): string {
-  try {
-    return decodeURIComponent(segment ?? '');
-  } catch {
-    return segment ?? '';
-  }
-}
-
-function stripEndpoint(message: string, endpoint: string): string {
-  return message.startsWith(`${endpoint}: `) ? message.slice(endpoint.length + 2) : message;
-}
-
-function notFoundText(path: string): string {
-  const org = /^\/api\/0\/organizations\/([^/]+)\/$/.exec(path);
-  if (org) return `organization "${safeDecode(org[1])}" not found or not visible to this token.`;
-  const project = /^\/api\/0\/projects\/([^/]+)\/([^/]+)\//.exec(path);
-  if (project) {
-    return `not found (404): project "${safeDecode(project[2])}" of organization "${safeDecode(project[1])}", or the object asked for, does not exist or is not visible to this token.`;
-  }
-  const orgScoped = /^\/api\/0\/(?:organizations|teams)\/([^/]+)\//.exec(path);
-  if (orgScoped) {
-    return `not found (404): organization "${safeDecode(orgScoped[1])}", or the object asked for, does not exist or is not visible to this token.`;
-  }
-  return 'not found (404).';
 }

@@ -1,4 +1,5 @@
-import type { ErrorCode, ErrorInfo } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
+import { CodedError } from '../../shared/errors';
 import type { Evidence } from '../../shared/finding';
 
 /**
@@ -31,11 +32,9 @@ export interface SentryApiErrorInit {
  * Every failure of the Sentry client is one of these: a code a program can switch on and a
  * message that names the cause (and the endpoint) for a person. Messages never contain the token.
  */
-export class SentryApiError extends Error {
-  readonly code: ErrorCode;
+export class SentryApiError extends CodedError {
   readonly endpoint: string | undefined;
   readonly status: number | undefined;
-  readonly retryable: boolean;
   readonly requiredScopes: readonly string[] | undefined;
   readonly fieldErrors: Record<string, string[]> | undefined;
   readonly movedTo: { slug: string; url: string } | undefined;
@@ -43,12 +42,10 @@ export class SentryApiError extends Error {
   readonly evidence: Evidence | undefined;
 
   constructor(init: SentryApiErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(init.code, init.message, { retryable: init.retryable, cause: init.cause });
     this.name = 'SentryApiError';
-    this.code = init.code;
     this.endpoint = init.endpoint;
     this.status = init.status;
-    this.retryable = init.retryable ?? false;
     this.requiredScopes = init.requiredScopes;
     this.fieldErrors = init.fieldErrors;
     this.movedTo = init.movedTo;
@@ -73,10 +70,6 @@ export class SentryApiError extends Error {
     });
     copy.stack = this.stack;
     return copy;
-  }
-
-  toInfo(): ErrorInfo {
-    return { code: this.code, message: this.message, retryable: this.retryable };
   }
 }
 

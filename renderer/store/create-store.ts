@@ -3,17 +3,15 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { SentryHardenBridge } from '../../shared/ipc/contract';
 import { createConnectSlice } from '../steps/connect/connect.slice';
 import { createLevelSlice } from '../steps/level/level.slice';
-import { createAccessControlsSlice } from '../steps/access-controls/access-controls.slice';
-import { createAuthenticationSlice } from '../steps/authentication/authentication.slice';
-import { createDataSecuritySlice } from '../steps/data-security/data-security.slice';
-import { createIntegrationsSlice } from '../steps/integrations/integrations.slice';
-import { createMonitoringSlice } from '../steps/monitoring/monitoring.slice';
+import { createSectionSlice } from '../steps/section/section.slice';
 import { createSummarySlice } from '../steps/summary/summary.slice';
 import { createCatalogSlice } from './catalog.slice';
 import { createChecksSlice } from './checks.slice';
 import { createNavSlice } from './nav.slice';
 import { createRegistersSlice } from './registers.slice';
 import type { SliceContext } from './slice';
+import type { SectionSliceKey } from './steps';
+import { SECTION_STEPS } from './steps';
 import type { WizardState } from './wizard-state';
 
 export interface WizardStoreOptions {
@@ -59,6 +57,12 @@ export function createWizardStore(bridge: SentryHardenBridge, options: WizardSto
         },
       };
     }
+    // Every section step's slice, from the one table of section steps (store/steps.ts).
+    function section(key: SectionSliceKey) {
+      const step = SECTION_STEPS.find((s) => s.slice === key);
+      if (!step) throw new Error(`no section step for slice ${key}`);
+      return createSectionSlice(key, step.section)(context(key) as SliceContext<'authentication'>);
+    }
     return {
       nav: createNavSlice(context('nav')),
       catalog: createCatalogSlice(context('catalog')),
@@ -66,11 +70,11 @@ export function createWizardStore(bridge: SentryHardenBridge, options: WizardSto
       registers: createRegistersSlice(context('registers')),
       connect: createConnectSlice(context('connect')),
       level: createLevelSlice(context('level')),
-      authentication: createAuthenticationSlice(context('authentication')),
-      accessControls: createAccessControlsSlice(context('accessControls')),
-      dataSecurity: createDataSecuritySlice(context('dataSecurity')),
-      monitoring: createMonitoringSlice(context('monitoring')),
-      integrations: createIntegrationsSlice(context('integrations')),
+      authentication: section('authentication'),
+      accessControls: section('accessControls'),
+      dataSecurity: section('dataSecurity'),
+      monitoring: section('monitoring'),
+      integrations: section('integrations'),
       summary: createSummarySlice(context('summary')),
     };
   });

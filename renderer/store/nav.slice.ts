@@ -1,6 +1,6 @@
-import type { StepId } from '../steps/steps';
+import type { StepId } from './steps';
 import type { WizardProgress } from '../../shared/settings';
-import { STEP_IDS, isStepId, stepIndex } from '../steps/steps';
+import { STEP_IDS, isStepId, stepIndex } from './steps';
 import { canAdvance, furthestReachable } from './selectors';
 import type { SliceCreator } from './slice';
 import type { Status } from './status';

@@ -1,12 +1,19 @@
 import type { FindingStatus, StatusCounts } from '../../shared/finding';
 import { countByStatus } from '../../shared/finding';
 import type { ExceptionEntry } from '../../shared/settings';
-import type { SectionId, SectionStep, StepId } from '../steps/steps';
-import { SECTION_STEPS, STEP_IDS, sectionOfControl, sectionStep, stepIndex } from '../steps/steps';
-import { chosenOrgSlug } from '../steps/connect/connect.slice';
-import type { SectionSlice } from '../steps/section/section.slice';
+import type { SectionId } from '../../shared/sections';
+import { sectionOfControl } from '../../shared/sections';
 import type { AuditRun, ControlInfo, Finding } from './dto';
+import type { SectionStep, StepId } from './steps';
+import { SECTION_STEPS, STEP_IDS, sectionStep, stepIndex } from './steps';
 import type { WizardState } from './wizard-state';
+
+type SectionSlice = WizardState['authentication'];
+
+/** The organization the person chose on the Connect step, or null before. */
+export function chosenOrgSlug(connect: WizardState['connect']): string | null {
+  return connect.org.status === 'done' ? connect.org.value.orgSlug : null;
+}
 
 /** Derived values: computed from state, never stored as flags. */
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UNCHOSEN_ORG_SLUG, chosenOrgSlug } from '../../renderer/steps/connect/connect.slice';
+import { UNCHOSEN_ORG_SLUG } from '../../renderer/steps/connect/connect.slice';
 import { baseUrlFor, tokenPageUrl } from '../../renderer/steps/connect/hosts';
-import { advanceBlocker, canAdvance } from '../../renderer/store/selectors';
+import { advanceBlocker, canAdvance, chosenOrgSlug } from '../../renderer/store/selectors';
 import { TOKEN, deferred, err, ok } from './fake-bridge';
 import type { FakeHandler } from './fake-bridge';
 import { connected, harness } from './helpers';

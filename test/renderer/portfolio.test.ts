@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chosenOrgSlug } from '../../renderer/steps/connect/connect.slice';
+import { chosenOrgSlug } from '../../renderer/store/selectors';
 import { TOKEN, err } from './fake-bridge';
 import { harness } from './helpers';
 

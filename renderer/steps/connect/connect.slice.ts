@@ -264,7 +264,3 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
   };
 };
 
-/** The organization the connection is set up for, once chosen. */
-export function chosenOrgSlug(connect: ConnectSlice): string | null {
-  return connect.org.status === 'done' ? connect.org.value.orgSlug : null;
-}

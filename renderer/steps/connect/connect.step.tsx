@@ -5,13 +5,14 @@ import { ErrorNotice } from '../../components/error-notice';
 import { ExternalLink } from '../../components/external-link';
 import type { ScopeCheck, TokenInfo } from '../../store/dto';
 import { useWizard } from '../../store/use-wizard';
-import { UNCHOSEN_ORG_SLUG, chosenOrgSlug } from './connect.slice';
+import { UNCHOSEN_ORG_SLUG } from './connect.slice';
+import { chosenOrgSlug } from '../../store/selectors';
 import type { HostKind } from './hosts';
 import { HOST_PRESETS, baseUrlFor, tokenPageUrl } from './hosts';
 import { PortfolioPanel } from './portfolio-panel';
 import { formatDateTime } from '../../format';
-import type { StepId } from '../steps';
-import { isStepId, stepTitle } from '../steps';
+import type { StepId } from '../../store/steps';
+import { isStepId, stepTitle } from '../../store/steps';
 
 function ScopeList(props: { readonly scopes: readonly string[]; readonly empty: string }) {
   if (props.scopes.length === 0) return <span>{props.empty}</span>;

@@ -3,8 +3,8 @@ import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, StepResult, UndoOu
 import type { SliceContext } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, done, failed, running } from '../../store/status';
-import type { SectionId, SectionSliceKey } from '../steps';
-import { sectionOfControl } from '../steps';
+import type { SectionId, SectionSliceKey } from '../../store/steps';
+import { sectionOfControl } from '../../store/steps';
 
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,

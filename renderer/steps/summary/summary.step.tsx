@@ -5,13 +5,12 @@ import type { StatusCounts } from '../../../shared/finding';
 import { TerraformExportPanel } from './terraform-export';
 import { ErrorNotice } from '../../components/error-notice';
 import { StatusBadge, statusLabel } from '../../components/status-badge';
-import { changedFindings, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
+import { changedFindings, chosenOrgSlug, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
 import type { SectionScore } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import { formatDate, plural } from '../../format';
-import { chosenOrgSlug } from '../connect/connect.slice';
 import { canSavePdf } from './summary.slice';
-import { SECTION_STEPS, sectionOfControl } from '../steps';
+import { SECTION_STEPS, sectionOfControl } from '../../store/steps';
 
 const SEGMENTS = ['pass', 'fail', 'error', 'manual'] as const;
 

@@ -3,7 +3,7 @@ import { readJournal } from '../../../core/engine/journal';
 import { planUndo } from '../../../core/engine/undo';
 import { changeRecordsFromJournal, changeRecordsFromJournals } from '../../../core/evidence/changes';
 import { renderReportHtml } from '../../../core/evidence/render/html/index';
-import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../helpers/report-fixture';
 import type { RunningSimulator } from '../../../simulator/index';
 import { planDemo, runChanges, startDemoSim, tempDir } from '../fixes/helpers';
 

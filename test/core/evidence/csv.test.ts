@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../../core/evidence/csv';
-import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../helpers/report-fixture';
 import { EvidenceReportSchema } from '../../../shared/evidence';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../../core/primitives/errors';
 import { escapeIcsText, foldIcsLine, renderReviewIcs, reviewEventUid } from '../../../core/evidence/ics';
-import { buildSampleEvidenceReport } from '../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../helpers/report-fixture';
 import type { EvidenceReport } from '../../../shared/evidence';
 
 /** Physical lines: CRLF-terminated, nothing else. */

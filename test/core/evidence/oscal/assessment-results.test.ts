@@ -4,7 +4,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildSampleEvidenceReport } from '../../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../../helpers/report-fixture';
 import { buildAssessmentResults, OSCAL_VERSION } from '../../../../core/evidence/oscal/assessment-results';
 import { nistControlId, stableUuid } from '../../../../core/evidence/oscal/ids';
 import { EvidenceReportSchema } from '../../../../shared/evidence';

@@ -3,7 +3,7 @@ import { CONTROLS } from '../../../../../core/controls/index';
 import { catalogTexts } from '../../../../../core/evidence/catalog-texts';
 import { renderFindingsCsv } from '../../../../../core/evidence/csv';
 import { escapeHtml, renderReportHtml } from '../../../../../core/evidence/render/html/index';
-import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../../../helpers/report-fixture';
 import { EvidenceReportSchema } from '../../../../../shared/evidence';
 
 /** A package reads the same in every later version: its words come from report.json, not from the build. */

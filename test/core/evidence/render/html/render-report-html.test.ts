@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONTROLS } from '../../../../../core/controls/index';
 import { escapeHtml, REPORT_SECTIONS, renderReportHtml, STATUS_COLORS } from '../../../../../core/evidence/render/html/index';
-import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../../../helpers/report-fixture';
 import { EvidenceReportSchema, SIGNATURE_DISCLAIMER } from '../../../../../shared/evidence';
 import type { EvidenceReport } from '../../../../../shared/evidence';
 import { countByStatus } from '../../../../../shared/finding';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReportHtml } from '../../../../../core/evidence/render/html/index';
-import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../../../helpers/report-fixture';
 import { checkStructure } from '../../../../helpers/html-structure';
 
 /** What the report says about the session: demo or real, signed or not, who owns an accepted risk, long lists. */

@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml, STATUS_COLORS } from '../../../../../core/evidence/render/html/index';
-import { buildSampleEvidenceReport } from '../../../../../core/evidence/report-fixture';
+import { buildSampleEvidenceReport } from '../../../../helpers/report-fixture';
 
 /**
  * report.html in real Chromium (Debian's, driven by playwright-core): it loads nothing from the

@@ -4,30 +4,38 @@
  * hardening guide's order, then the integrations review.
  */
 
-export type SectionId = '1' | '2' | '3' | '4' | 'INT';
+import type { SectionId } from '../../shared/sections';
+import { sectionTitle } from '../../shared/sections';
 
-export const SECTION_STEPS = [
-  { id: 'authentication', slice: 'authentication', section: '1', title: 'Authentication & SSO' },
-  { id: 'access-controls', slice: 'accessControls', section: '2', title: 'Access controls' },
-  { id: 'data-security', slice: 'dataSecurity', section: '3', title: 'Data security' },
-  { id: 'monitoring', slice: 'monitoring', section: '4', title: 'Monitoring & audit logs' },
-  { id: 'integrations', slice: 'integrations', section: 'INT', title: 'Integrations review' },
-] as const satisfies readonly { id: string; slice: string; section: SectionId; title: string }[];
+export type { SectionId } from '../../shared/sections';
+export { sectionOfControl } from '../../shared/sections';
+
+/** The one table of section steps: the wizard's step, its store slice and the guide's section. */
+const SECTION_STEP_TABLE = [
+  { id: 'authentication', slice: 'authentication', section: '1' },
+  { id: 'access-controls', slice: 'accessControls', section: '2' },
+  { id: 'data-security', slice: 'dataSecurity', section: '3' },
+  { id: 'monitoring', slice: 'monitoring', section: '4' },
+  { id: 'integrations', slice: 'integrations', section: 'INT' },
+] as const satisfies readonly { id: string; slice: string; section: SectionId }[];
+
+/** Each section step with its title as shared/sections.ts spells it. */
+export const SECTION_STEPS = SECTION_STEP_TABLE.map((s) => ({ ...s, title: sectionTitle(s.section) }));
 
 export type SectionStep = (typeof SECTION_STEPS)[number];
 export type SectionStepId = SectionStep['id'];
 export type SectionSliceKey = SectionStep['slice'];
 
-export const STEPS = [
+export const STEPS: readonly { readonly id: StepId; readonly title: string }[] = [
   { id: 'connect', title: 'Connect' },
   { id: 'level', title: 'Profile level' },
   ...SECTION_STEPS.map(({ id, title }) => ({ id, title })),
   { id: 'summary', title: 'Summary' },
-] as const;
+];
 
 export type StepId = 'connect' | 'level' | SectionStepId | 'summary';
 
-export const STEP_IDS: readonly StepId[] = STEPS.map((s) => s.id as StepId);
+export const STEP_IDS: readonly StepId[] = STEPS.map((s) => s.id);
 
 export function isStepId(value: string): value is StepId {
   return (STEP_IDS as readonly string[]).includes(value);
@@ -43,13 +51,6 @@ export function stepTitle(id: StepId): string {
 
 export function sectionStep(id: StepId): SectionStep | null {
   return SECTION_STEPS.find((s) => s.id === id) ?? null;
-}
-
-/** `1.2` -> `1`, `INT.4` -> `INT`; null for ids outside the guide. */
-export function sectionOfControl(control: string): SectionId | null {
-  if (control.startsWith('INT.')) return 'INT';
-  const head = control.split('.')[0];
-  return head === '1' || head === '2' || head === '3' || head === '4' ? head : null;
 }
 
 export function sectionStepDef(id: SectionStepId): SectionStep {

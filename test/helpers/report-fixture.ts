@@ -5,11 +5,11 @@ import type { EvidenceRef, Finding, FindingStatus, ResourceRef } from '../../sha
 import type { Level } from '../../shared/levels';
 import { AUDIT_SCOPES, FIX_SCOPES } from '../../shared/scopes';
 import type { ExceptionEntry } from '../../shared/settings';
-import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../controls/index';
-import { readDigest } from '../engine/evidence-refs';
-import { sha256Hex } from '../primitives/hash';
-import { catalogTexts } from './catalog-texts';
-import { applyExceptions } from './registers';
+import { CONTROLS, DEFAULT_AUDIT_SETTINGS } from '../../core/controls/index';
+import { readDigest } from '../../core/engine/evidence-refs';
+import { sha256Hex } from '../../core/primitives/hash';
+import { catalogTexts } from '../../core/evidence/catalog-texts';
+import { applyExceptions } from '../../core/evidence/registers';
 
 /**
  * A realistic evidence report of a fictitious organization, for tests and previews of the
