@@ -47,7 +47,7 @@ export interface EngineDeps {
   readonly auditSettings: () => AuditSettingsOverrides;
   readonly reportDestination: ReportDestination;
   /** The evidence package writer; null in builds without it. */
-  readonly writePackage: PackageWriter | null;
+  readonly writePackage: PackageWriter;
   /** The profile's token, only for the package writer's last look (no file may contain it). */
   readonly secretOf?: (profileId: string) => Promise<string | null>;
   /** Per request; default 30 s. */

@@ -23,7 +23,7 @@ export interface SaveReportInput {
 
 export interface SaveReportDeps {
   readonly destination: ReportDestination;
-  readonly writePackage: PackageWriter | null;
+  readonly writePackage: PackageWriter;
 }
 
 type SaveResult = HandlerResponseOf<'report:save'>;
@@ -34,11 +34,6 @@ const EXTENSION: Record<ReportFormat, string> = { evidence: '', html: '.html', j
 export function suggestedReportName(orgSlug: string, format: ReportFormat, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
   return `sentry-harden-${orgSlug}-${stamp}${EXTENSION[format]}`;
-}
-
-function needWriter(writer: PackageWriter | null, what: string): PackageWriter {
-  if (!writer) throw new AppError('internal', `${what} needs the evidence package writer, which is not part of this build yet`);
-  return writer;
 }
 
 /** The first top-level file of a package folder with this extension (report.html, findings.csv). */
@@ -54,7 +49,6 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   if (format === 'pdf' && !deps.destination.printPdf) {
     throw new AppError('invalid_input', 'PDF is printed by the desktop app; here, save the HTML report and print it from the browser');
   }
-  if (format !== 'json') needWriter(deps.writePackage, format === 'evidence' ? 'The signed package' : `The ${format.toUpperCase()} report`);
   const suggestedName = suggestedReportName(input.orgSlug, format, input.now ?? new Date());
   const target = await deps.destination.choose({ format, suggestedName }, ctx);
   if (target === null) return { saved: false, path: null, zipPath: null, fingerprint: null };
@@ -66,7 +60,7 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
     return { saved: true, path: target, zipPath: null, fingerprint: null };
   }
 
-  const writer = needWriter(deps.writePackage, 'Saving a report');
+  const writer = deps.writePackage;
   if (format === 'evidence') {
     await mkdir(path.dirname(target), { recursive: true });
     const written = await writer(input.session, target);

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAppPackageWriter } from '../../../core/app/package-writer';
+import type { Keychain } from '../../../core/secrets/index';
 import { createEngine, coarseStatus, needsSlug, noteDto, type EngineDeps } from '../../../core/app/engine';
 import type { ProfileSession } from '../../../core/app/handlers';
 import type { HandlerContext } from '../../../core/app/router';
@@ -27,6 +29,21 @@ afterAll(async () => {
 afterEach(() => {
   Object.assign(sim.state, createDemoState());
 });
+
+/** The signing key's keychain, in memory (the OS keychain has its own tests). */
+function inMemoryKeychain(): Keychain {
+  const items = new Map<string, string>();
+  return {
+    service: 'sentry-harden-engine-test',
+    backend: 'secret-service',
+    setSecret: async (account, secret) => {
+      items.set(account, secret);
+    },
+    getSecret: async (account) => items.get(account) ?? null,
+    deleteSecret: async (account) => items.delete(account),
+    probe: async () => ({ available: true, backend: 'secret-service' }),
+  };
+}
 
 function tmp(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-'));
@@ -57,7 +74,7 @@ function engine(over: Partial<EngineDeps> & { registers?: EngineDeps['registers'
     registers: () => emptyRegisters(),
     auditSettings: () => ({}),
     reportDestination: { choose: async ({ suggestedName }) => path.join(out, suggestedName) },
-    writePackage: null,
+    writePackage: createAppPackageWriter({ keychain: inMemoryKeychain(), throwawayKeyWithoutKeychain: false }),
     timeoutMs: 5000,
     ...over,
   });
@@ -255,7 +272,7 @@ describe('engine gateway: plan, apply, undo', () => {
     expect(await e.cancelApply(plan.planId)).toBe(false);
   });
 
-  it('saves the audit report without the package writer, and says the package needs it', async () => {
+  it('saves the audit report as JSON, and the signed package through the package writer', async () => {
     const e = engine();
     const { ctx } = context();
     const run = await e.runAudit(session(), { level: 'L1', controls: ['2.1'] }, ctx);
@@ -264,7 +281,8 @@ describe('engine gateway: plan, apply, undo', () => {
     const report = JSON.parse(fs.readFileSync(saved.path ?? '', 'utf8'));
     expect(report.target.org.slug).toBe(DEMO_ORG_SLUG);
     expect(JSON.stringify(report)).not.toContain(DEMO_TOKENS.admin);
-    await expect(e.saveReport({ runId: run.runId, format: 'evidence' }, ctx)).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('not part of this build') });
+    const pkg = await e.saveReport({ runId: run.runId, format: 'evidence' }, ctx);
+    expect(pkg).toMatchObject({ saved: true, fingerprint: expect.stringMatching(/^SHA256:/) });
     await expect(e.saveReport({ runId: run.runId, format: 'pdf' }, ctx)).rejects.toMatchObject({ code: 'invalid_input' });
     e.forgetProfile('p1');
     await expect(e.getRun(run.runId)).rejects.toMatchObject({ code: 'not_found' });

@@ -29,7 +29,9 @@ function engineWith(choose: (name: string) => string | null) {
     registers: () => emptyRegisters(),
     auditSettings: () => ({}),
     reportDestination: { choose: async ({ suggestedName, format }) => (format === 'terraform' ? choose(path.join(out, suggestedName)) : null) },
-    writePackage: null,
+    writePackage: async () => {
+      throw new Error('no package is written by a Terraform export');
+    },
     timeoutMs: 5000,
   });
   return { e, out };
