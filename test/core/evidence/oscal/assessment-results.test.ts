@@ -151,7 +151,7 @@ describe('OSCAL assessment results', () => {
     expect(JSON.stringify(buildAssessmentResults(sample, '0'.repeat(64)))).not.toBe(a);
   });
 
-  describe('from a real demo package', () => {
+  describe('from real demo packages', () => {
     let sim: RunningSimulator;
     const dirs = tempDirs();
     beforeAll(async () => {
@@ -175,37 +175,25 @@ describe('OSCAL assessment results', () => {
         expect(() => readFileSync(path.join(out, rel))).not.toThrow();
       }
     });
-  });
-});
 
-describe('OSCAL inside every evidence package', () => {
-  let sim: RunningSimulator;
-  const dirs = tempDirs();
-  beforeAll(async () => {
-    sim = await startSimulator({ state: createDemoState() });
-  });
-  afterAll(async () => {
-    await sim.close();
-    dirs.cleanup();
-  });
-
-  it('is written, signed, schema-valid, and an edited copy re-signed with the real key is caught', async () => {
-    const out = dirs.make();
-    const written = await demoPackage(sim, out, { level: 'L2' });
-    expect(written.files).toContain('oscal/assessment-results.json');
-    const file = path.join(out, 'oscal', 'assessment-results.json');
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
-    expect(schemaErrors(doc)).toEqual([]);
-    const reportSha = createHash('sha256').update(readFileSync(path.join(out, 'report.json'))).digest('hex');
-    expect(doc['assessment-results'].metadata.props[0].value).toBe(reportSha);
-    expect((await verifyEvidencePackage(out)).valid).toBe(true);
-    // A GRC-friendly edit (a finding turned satisfied), re-signed with the package's own key.
-    const edited = readFileSync(file, 'utf8').replace('"not-satisfied"', '"satisfied"');
-    expect(edited).not.toBe(readFileSync(file, 'utf8'));
-    writeFileSync(file, edited);
-    await signPackage(out, TEST_KEY, JSON.parse(Buffer.from(JSON.parse(readFileSync(path.join(out, 'attestation.dsse.json'), 'utf8')).payload, 'base64').toString('utf8')).predicate);
-    const v = await verifyEvidencePackage(out);
-    expect(v.integrity?.valid).toBe(true);
-    expect(v.problems).toContain('oscal/assessment-results.json: differs from what report.json renders to, so it was edited or re-dressed');
+    it('is in every package: written, signed, schema-valid, and an edited copy re-signed with the real key is caught', async () => {
+      const out = dirs.make();
+      const written = await demoPackage(sim, out, { level: 'L2' });
+      expect(written.files).toContain('oscal/assessment-results.json');
+      const file = path.join(out, 'oscal', 'assessment-results.json');
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as Json;
+      expect(schemaErrors(doc)).toEqual([]);
+      const reportSha = createHash('sha256').update(readFileSync(path.join(out, 'report.json'))).digest('hex');
+      expect(doc['assessment-results'].metadata.props[0].value).toBe(reportSha);
+      expect((await verifyEvidencePackage(out)).valid).toBe(true);
+      // A GRC-friendly edit (a finding turned satisfied), re-signed with the package's own key.
+      const edited = readFileSync(file, 'utf8').replace('"not-satisfied"', '"satisfied"');
+      expect(edited).not.toBe(readFileSync(file, 'utf8'));
+      writeFileSync(file, edited);
+      await signPackage(out, TEST_KEY, JSON.parse(Buffer.from(JSON.parse(readFileSync(path.join(out, 'attestation.dsse.json'), 'utf8')).payload, 'base64').toString('utf8')).predicate);
+      const v = await verifyEvidencePackage(out);
+      expect(v.integrity?.valid).toBe(true);
+      expect(v.problems).toContain('oscal/assessment-results.json: differs from what report.json renders to, so it was edited or re-dressed');
+    });
   });
 });
