@@ -94,8 +94,8 @@ export async function readTerraformSnapshot(
 
   const members = membersL.ok
     ? membersL.value.flatMap((m) => {
-        const role = (m as { orgRole?: string; role?: string }).orgRole ?? (m as { role?: string }).role;
-        return m.email && role ? [{ id: m.id, email: m.email, role }] : [];
+        // MemberSchema already reads the role from `orgRole` or, on older servers, `role`.
+        return m.email ? [{ id: m.id, email: m.email, role: m.orgRole }] : [];
       })
     : [];
   const rosters = await mapLimit(teams, concurrency, async (t) => {
