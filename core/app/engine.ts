@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import type { ErrorInfo } from '../../shared/errors';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
 import type { Plan } from '../../shared/plan';
-import { REPORT_SECTIONS as SECTIONS } from '../../shared/sections';
 import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
 import { CONTROLS } from '../controls/index';
 import type { ControlDefinition, TokenInfo } from '../controls/types';
@@ -29,6 +28,7 @@ import type { HandlerContext } from './router';
 import { createRunRegistry } from './run-registry';
 import { createSessionKeeper } from './engine-session';
 import { createSessionStore } from './session-store';
+import { catalogDto } from './engine-catalog';
 
 export { coarseStatus, needsSlug, noteDto, toFixStep } from './engine-dto';
 export { mergeAuditSettings } from '../evidence/session-package';
@@ -280,25 +280,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       return true;
     },
 
-    async catalog() {
-      return {
-        sections: SECTIONS.map((s) => ({ ...s })),
-        controls: controlsAll.map((c) => ({
-          id: c.id,
-          title: c.title,
-          section: c.section,
-          level: c.level,
-          rationale: c.rationale,
-          manualSteps: [...c.manualSteps],
-          requiredScopes: c.requiredScopes.map((g) => [...g]),
-          mappings: { cis: [...c.mappings.cis], nist: [...c.mappings.nist], soc2: [...c.mappings.soc2] },
-          checks: c.checks.map((k) => ({ id: k.id, title: k.title, level: k.level })),
-          fixes: fixesAll
-            .filter((f) => f.controls.includes(c.id))
-            .map((f) => ({ id: f.id, title: f.title, params: f.params.map((p) => ({ key: p.key, description: p.description })) })),
-        })),
-      };
-    },
+    catalog: async () => catalogDto(controlsAll, fixesAll),
 
     async planFixes(session, request) {
       const run = requireRun(request.runId, session.profile.id);
