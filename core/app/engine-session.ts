@@ -20,6 +20,11 @@ export interface SessionKeeper {
   findRun(runId: string, profileId?: string): RunRecord | null;
   /** An applied run in memory, else from the session's change log. */
   findApply(applyId: string, profileId: string): ApplyRecord | null;
+  /**
+   * The package's "before" of `run`: the session's first audit when it ran at the same level, else
+   * the session's first audit at `run`'s level (the package compares audits of one level), else none.
+   */
+  beforeOf(run: RunRecord): RunRecord | null;
   /** The journals of the session whose baseline this is, oldest first (memory and disk). */
   journalsOf(profileId: string, baselineRunId: string): string[];
   session(profileId: string): { session: SessionDto | null; problem: string | null };
@@ -127,6 +132,24 @@ export function createSessionKeeper(store: SessionStore | null, registry: RunReg
       };
       registry.applies.set(applyId, rec);
       return rec;
+    },
+
+    beforeOf(run) {
+      const { profileId, baselineRunId, runId, level } = run.dto;
+      if (baselineRunId === runId) return null;
+      const baseline = findRun(baselineRunId, profileId);
+      if (baseline && baseline.dto.level === level) return baseline;
+      const saved = read(profileId);
+      const ids =
+        saved && saved.baselineRunId === baselineRunId
+          ? saved.runs
+          : [...registry.runs.values()].filter((r) => r.dto.profileId === profileId && r.dto.baselineRunId === baselineRunId).map((r) => r.dto.runId);
+      for (const id of ids) {
+        if (id === runId) break;
+        const r = findRun(id, profileId);
+        if (r && r.dto.level === level) return r;
+      }
+      return null;
     },
 
     journalsOf(profileId, baselineRunId) {

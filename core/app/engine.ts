@@ -326,7 +326,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     async saveReport(request, ctx) {
       const run = requireRun(request.runId);
       const profileId = run.dto.profileId;
-      const baseline = run.dto.baselineRunId !== run.dto.runId ? (keeper.findRun(run.dto.baselineRunId, profileId) ?? undefined) : undefined;
+      const baseline = keeper.beforeOf(run);
       const journals = keeper.journalsOf(profileId, run.dto.baselineRunId);
       return saveSessionReport(
         {

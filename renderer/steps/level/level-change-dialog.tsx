@@ -30,7 +30,8 @@ export function LevelChangeDialog() {
         <ul>
           <li>
             <strong>Re-check in this session</strong>: the checks run again at {next}; the before audit and every change stay in
-            this session and its evidence package.
+            this session, and its evidence package lists every change. A package compares audits of one level, so its before
+            audit is the session&apos;s first check at {next}.
           </li>
           <li>
             <strong>Start a new session</strong>: the checks at {next} become the new before audit; this session&apos;s changes are not

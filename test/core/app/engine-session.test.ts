@@ -103,10 +103,12 @@ describe('engine: the session on disk', () => {
     expect((await b.undoPlan(s, { profileId: 'p1', applyId: two.applyId })).steps).toHaveLength(1);
     expect((await b.undoPlan(s, { profileId: 'p1', applyId: one.applyId })).steps).toHaveLength(0);
 
-    // The package after the restart: the before audit and all three journals.
+    // The package after the restart: a before audit and all three journals. A package compares
+    // audits of one level, so its "before" is the session's first audit at L3 (taken before any change).
     await b.saveReport({ runId: latest?.runId ?? '', format: 'evidence' }, ctx);
     const pkg = packages.at(-1);
-    expect(pkg?.before?.report.startedAt).toBe(before.startedAt);
+    expect(pkg?.before?.report.level).toBe('L3');
+    expect(pkg?.before?.report.startedAt).toBe(l3.startedAt);
     expect(pkg?.after.report.finishedAt).toBe(latest?.finishedAt);
     expect(pkg?.journals).toHaveLength(3);
     for (const j of pkg?.journals ?? []) expect(fs.existsSync(j)).toBe(true);
@@ -121,6 +123,10 @@ describe('engine: the session on disk', () => {
 
     // A new session (no baseline) starts a new record; forgetting the profile deletes it.
     const fresh = await b.runAudit(s, { level: 'L2' }, ctx);
+    const l2 = await b.runAudit(s, { level: 'L2', baselineRunId: fresh.runId }, ctx);
+    await b.saveReport({ runId: l2.runId, format: 'evidence' }, ctx);
+    expect(packages.at(-1)?.before?.report.startedAt).toBe(fresh.startedAt);
+    expect(packages.at(-1)?.journals).toEqual([]);
     const next = (await b.getSession('p1')).session;
     expect(next).toMatchObject({ level: 'L2', changes: [], levelChanges: [], step: 'data-security' });
     expect(next?.baseline?.runId).toBe(fresh.runId);
