@@ -59,6 +59,28 @@ export function createSessionKeeper(store: SessionStore | null, registry: RunReg
     };
   }
 
+  /**
+   * The runs a restart needs: the baseline, the first of each level (a package's "before" at that
+   * level: beforeOf) and the latest; levels are read from the memory, which holds every run since the
+   * last restart, else kept as they are.
+   */
+  function keptRuns(previous: SessionFile, run: RunRecord): string[] {
+    const ids = [...previous.runs.filter((id) => id !== run.dto.runId), run.dto.runId];
+    const seen = new Set<string>();
+    return ids.filter((id, i) => {
+      const level = registry.runs.get(id)?.dto.level;
+      if (id === previous.baselineRunId) {
+        if (level !== undefined) seen.add(level);
+        return true;
+      }
+      if (i === ids.length - 1) return true;
+      if (level === undefined) return true;
+      if (seen.has(level)) return false;
+      seen.add(level);
+      return true;
+    });
+  }
+
   function findRun(runId: string, profileId?: string): RunRecord | null {
     const inMemory = registry.runs.get(runId);
     if (inMemory) return profileId === undefined || inMemory.dto.profileId === profileId ? inMemory : null;
@@ -88,12 +110,14 @@ export function createSessionKeeper(store: SessionStore | null, registry: RunReg
           level: run.dto.level,
           controls: run.controls ? [...run.controls] : null,
           latestRunId: run.dto.runId,
-          runs: previous.runs.includes(run.dto.runId) ? previous.runs : [...previous.runs, run.dto.runId],
+          runs: keptRuns(previous, run),
           levelChanges,
           updatedAt: stamp(),
         };
       }
       store.write(next, forbidden);
+      // Re-checks in between are not needed again: only the before audits and the latest stay on disk.
+      store.pruneRuns(profileId, new Set(next.runs));
     },
 
     recordChange(change, undoneOfApply, forbidden) {

@@ -32,8 +32,20 @@ import {
 const unavailable = browserTestsUnavailable();
 if (unavailable) console.log(`browser tests skipped: ${unavailable}`);
 
+interface VisibleState {
+  readonly heading: string;
+  readonly steps: string;
+  readonly level: string;
+  readonly checks: string;
+  readonly counts: string;
+  readonly controls: string;
+  readonly changes: string;
+  readonly exceptions: string;
+  readonly summary: string;
+}
+
 /** What the person sees of the session: the step, the level, the checks, every control block and the change log. */
-async function visibleState(page: Page): Promise<Record<string, string>> {
+async function visibleState(page: Page): Promise<VisibleState> {
   return page.evaluate(() => {
     const text = (selector: string) =>
       [...document.querySelectorAll(selector)].map((e) => (e as HTMLElement).innerText.trim()).join('\n---\n');
@@ -52,7 +64,7 @@ async function visibleState(page: Page): Promise<Record<string, string>> {
 }
 
 /** Reloads the page and waits until it shows exactly what it showed before. */
-async function reloadAndCompare(page: Page, where: string): Promise<Record<string, string>> {
+async function reloadAndCompare(page: Page, where: string): Promise<VisibleState> {
   const before = await visibleState(page);
   await page.reload();
   await expect.poll(() => visibleState(page), { timeout: 30_000, interval: 250, message: `after a reload at ${where}` }).toEqual(before);

@@ -74,6 +74,10 @@ describe('engine: the session on disk', () => {
     const latest = undone.recheck;
     expect(latest?.baselineRunId).toBe(before.runId);
 
+    // On disk: the before audit, the first at L3 (the package's "before" at L3) and the latest; not every re-check.
+    const runFiles = () => fs.readdirSync(path.join(data, 'sessions', 'p1', 'runs')).sort();
+    expect(runFiles()).toEqual([before.runId, l3.runId, latest?.runId].map((id) => `${id}.json`).sort());
+
     // Second life: nothing in memory.
     const b = engineOver(data, packages);
     const { session: restored, problem } = await b.getSession('p1');
