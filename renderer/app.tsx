@@ -37,7 +37,11 @@ export function App(props: { readonly mode: 'electron' | 'web' }) {
 
   const api = useWizardApi();
   useEffect(() => {
-    void api.getState().connect.init();
+    void api
+      .getState()
+      .connect.init()
+      // A reload (or a restart) resumes the session the app was last working on.
+      .then(() => api.getState().session.restoreLast());
     void api.getState().catalog.load();
   }, [api]);
 
@@ -68,7 +72,11 @@ export function App(props: { readonly mode: 'electron' | 'web' }) {
           {orgSlug ? <span className="org">{orgSlug}</span> : <span className="hint">Not connected</span>}
           {props.mode === 'web' ? <span className="mode">web mode</span> : null}
         </p>
-        {busy(state) ? (
+        {state.session.restore.status === 'running' ? (
+          <p className="busy" role="status">
+            Restoring your session…
+          </p>
+        ) : busy(state) ? (
           <p className="busy" role="status">
             Working…
           </p>
@@ -101,6 +109,11 @@ export function App(props: { readonly mode: 'electron' | 'web' }) {
           </ol>
         </nav>
         <main className="step" aria-labelledby="step-heading">
+          {state.session.problem ? (
+            <p className="notice" role="status">
+              {state.session.problem}
+            </p>
+          ) : null}
           <p className="step-count">
             Step {index + 1} of {STEP_IDS.length}
           </p>

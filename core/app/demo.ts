@@ -28,6 +28,8 @@ export interface DemoSession {
  */
 export function openDemoSession(dir: string, backend: DemoBackend, keychain: () => Keychain | null): DemoSession {
   rmSync(path.join(dir, 'demo-settings.json'), { force: true });
+  // The organization starts as shipped at each launch, so its saved session would describe another state.
+  rmSync(path.join(dir, 'sessions'), { recursive: true, force: true });
   const store = createAppStore({ cwd: dir, configName: 'demo-settings' });
   installDemoProfile(store, { baseUrl: backend.url, orgSlug: backend.orgSlug });
   const demo: DemoSetup = {

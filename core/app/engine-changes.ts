@@ -10,6 +10,7 @@ import { appError, mapEngineError } from './engine-errors';
 import type { EngineGateway, ProfileSession } from './handlers';
 import type { HandlerContext } from './router';
 import type { ApplyRecord, RunRegistry } from './run-registry';
+import type { StoredChange } from './session-schema';
 
 /**
  * The app's apply and undo (fix:apply, fix:undo-plan, fix:undo, fix:cancel) over
@@ -24,12 +25,14 @@ export interface ChangeGatewayDeps {
   readonly fixTitle: (fixId: string) => string;
   /** The re-check after a change run: same level and controls; its failure is reported, not thrown. */
   readonly recheck: (session: ProfileSession, level: Plan['level'], controls: readonly string[] | null, baselineRunId: string, ctx: HandlerContext) => Promise<RecheckDto>;
+  /** Into the session's change log (core/app/engine-session.ts); `token` must not reach the file. */
+  readonly record: (change: StoredChange, undoneOfApply: readonly string[] | null, token: string) => void;
 }
 
 export type ChangeGateway = Pick<EngineGateway, 'applyFixes' | 'cancelApply' | 'undoPlan' | 'undoFixes'>;
 
 export function createChangeGateway(deps: ChangeGatewayDeps): ChangeGateway {
-  const { journalDir, timeoutMs, registry, fixTitle, recheck } = deps;
+  const { journalDir, timeoutMs, registry, fixTitle, recheck, record } = deps;
   const { applies } = registry;
   // One change run at a time per profile: two concurrent applies would race on the same resources.
   const busy = new Set<string>();
@@ -180,10 +183,30 @@ export function createChangeGateway(deps: ChangeGatewayDeps): ChangeGateway {
         journalFile: result.journalFile,
         undone: new Set(),
       });
+      const results = result.results.map((r) => toStepResult(r, r.change.id));
+      record(
+        {
+          kind: 'apply',
+          id: applyId,
+          undoes: null,
+          planId: rec.planId,
+          at: new Date().toISOString(),
+          level: plan.level,
+          steps: changes.map((c) => toFixStep(c, fixTitle(c.fix))),
+          results,
+          undone: [],
+          profileId: session.profile.id,
+          baselineRunId: rec.baselineRunId,
+          controls: rec.controls ? [...rec.controls] : null,
+          journalFile: result.journalFile,
+        },
+        null,
+        session.getToken(),
+      );
       return {
         planId: rec.planId,
         applyId,
-        results: result.results.map((r) => toStepResult(r, r.change.id)),
+        results,
         counts: outcomeCounts(result),
         fatal: result.fatal ?? null,
         ...after,
@@ -245,11 +268,31 @@ export function createChangeGateway(deps: ChangeGatewayDeps): ChangeGateway {
         journalFile: result.journalFile,
         undone: new Set(),
       });
+      const results = result.results.map((r) => toStepResult(r, stepIdOf(r.change)));
+      record(
+        {
+          kind: 'undo',
+          id: result.runId,
+          undoes: rec.applyId,
+          planId: null,
+          at: new Date().toISOString(),
+          level: rec.level,
+          steps: chosen.map((s) => ({ ...toFixStep(s.change, fixTitle(s.change.fix)), id: s.undoes })),
+          results,
+          undone: [],
+          profileId: session.profile.id,
+          baselineRunId: rec.baselineRunId,
+          controls: rec.controls ? [...rec.controls] : null,
+          journalFile: result.journalFile,
+        },
+        [...rec.undone],
+        session.getToken(),
+      );
       return {
         applyId: rec.applyId,
         undoId: result.runId,
         skipped: wanted ? skipped.filter((s) => wanted.has(s.stepId)) : skipped,
-        results: result.results.map((r) => toStepResult(r, stepIdOf(r.change))),
+        results,
         counts: outcomeCounts(result),
         fatal: result.fatal ?? null,
         ...after,

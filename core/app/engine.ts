@@ -3,7 +3,6 @@ import { setMaxListeners } from 'node:events';
 import type { ErrorInfo } from '../../shared/errors';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
 import type { Plan } from '../../shared/plan';
-import { REPORT_SECTIONS as SECTIONS } from '../../shared/sections';
 import type { AuditSettingsOverrides, Registers } from '../../shared/settings';
 import { CONTROLS } from '../controls/index';
 import type { ControlDefinition, TokenInfo } from '../controls/types';
@@ -27,20 +26,26 @@ import type { PackageWriter, ReportDestination } from './report-output';
 import { saveSessionReport } from './report-save';
 import type { HandlerContext } from './router';
 import { createRunRegistry } from './run-registry';
+import { createSessionKeeper } from './engine-session';
+import { createSessionStore } from './session-store';
+import { catalogDto } from './engine-catalog';
 
 export { coarseStatus, needsSlug, noteDto, toFixStep } from './engine-dto';
 export { mergeAuditSettings } from '../evidence/session-package';
 
 /**
  * The real EngineGateway: the audit, fix and undo engine of core/engine behind the contract.
- * Runs, plans and applies live in memory for this app session (by id); only journals reach the
- * disk (the app's data folder), and neither holds a token: every Sentry call reads it through
- * the session's `getToken` at send time.
+ * Runs, plans and applies live in memory (by id); journals, and with `sessionDir` each profile's
+ * session (its audits, change log, level and step: core/app/session-store.ts), reach the disk,
+ * so a restart finds them again. None holds a token: every Sentry call reads it through the
+ * session's `getToken` at send time.
  */
 
 export interface EngineDeps {
   /** Where apply and undo journals go (the app's data folder). */
   readonly journalDir: string;
+  /** Where each profile's session is kept (the app's data folder); absent: memory only. */
+  readonly sessionDir?: string;
   /** The registers of a profile (integration register for INT.4/INT.5, exceptions, attestations). */
   readonly registers: (profileId: string) => Registers;
   /** The person's threshold overrides (settings). */
@@ -76,7 +81,9 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   const maxRuns = deps.maxRuns ?? 20;
   const bodyLimit = deps.evidenceBodyLimit ?? EVIDENCE_BODY_LIMIT;
   const registry = createRunRegistry(maxRuns);
-  const { runs, plans, applies, requireRun, evict } = registry;
+  const { runs, plans, requireRun, evict } = registry;
+  const keeper = createSessionKeeper(deps.sessionDir ? createSessionStore(deps.sessionDir) : null, registry);
+  registry.setFallback({ run: (id, profileId) => keeper.findRun(id, profileId), apply: (id, profileId) => keeper.findApply(id, profileId) });
   const running = new Map<string, AbortController>();
 
   const fixTitle = (id: string): string => fixesAll.find((f) => f.id === id)?.title ?? id;
@@ -160,8 +167,10 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         requests: report.summary.requests,
         rateLimited: report.summary.rateLimited,
       };
-      runs.set(runId, { dto, audit: outcome, controls: request.controls && request.controls.length > 0 ? [...request.controls] : null });
+      const record = { dto, audit: outcome, controls: request.controls && request.controls.length > 0 ? [...request.controls] : null };
+      runs.set(runId, record);
       evict();
+      keeper.recordAudit(record, [session.getToken()]);
       return dto;
     } catch (e) {
       if (controller.signal.aborted) throw appError('cancelled', 'The audit was cancelled; nothing was changed');
@@ -180,7 +189,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     ctx: HandlerContext,
   ): Promise<RecheckDto> {
     try {
-      const dto = await audit(session, { level, controls: controls ?? undefined, baselineRunId: runs.has(baselineRunId) ? baselineRunId : undefined }, ctx);
+      const known = (() => {
+        try {
+          return keeper.findRun(baselineRunId, session.profile.id) !== null;
+        } catch {
+          return false;
+        }
+      })();
+      const dto = await audit(session, { level, controls: controls ?? undefined, baselineRunId: known ? baselineRunId : undefined }, ctx);
       return { recheck: dto, recheckError: null };
     } catch (e) {
       const err = e as { code?: unknown; message?: unknown };
@@ -264,25 +280,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       return true;
     },
 
-    async catalog() {
-      return {
-        sections: SECTIONS.map((s) => ({ ...s })),
-        controls: controlsAll.map((c) => ({
-          id: c.id,
-          title: c.title,
-          section: c.section,
-          level: c.level,
-          rationale: c.rationale,
-          manualSteps: [...c.manualSteps],
-          requiredScopes: c.requiredScopes.map((g) => [...g]),
-          mappings: { cis: [...c.mappings.cis], nist: [...c.mappings.nist], soc2: [...c.mappings.soc2] },
-          checks: c.checks.map((k) => ({ id: k.id, title: k.title, level: k.level })),
-          fixes: fixesAll
-            .filter((f) => f.controls.includes(c.id))
-            .map((f) => ({ id: f.id, title: f.title, params: f.params.map((p) => ({ key: p.key, description: p.description })) })),
-        })),
-      };
-    },
+    catalog: async () => catalogDto(controlsAll, fixesAll),
 
     async planFixes(session, request) {
       const run = requireRun(request.runId, session.profile.id);
@@ -328,10 +326,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     async saveReport(request, ctx) {
       const run = requireRun(request.runId);
       const profileId = run.dto.profileId;
-      const baseline = run.dto.baselineRunId !== run.dto.runId ? runs.get(run.dto.baselineRunId) : undefined;
-      const journals = [...applies.values()]
-        .filter((a) => a.profileId === profileId && a.baselineRunId === run.dto.baselineRunId)
-        .map((a) => a.journalFile);
+      const baseline = keeper.beforeOf(run);
+      const journals = keeper.journalsOf(profileId, run.dto.baselineRunId);
       return saveSessionReport(
         {
           profileId,
@@ -373,8 +369,24 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       }
     },
 
-    forgetProfile: (profileId) => registry.forgetProfile(profileId),
+    async getSession(profileId) {
+      return keeper.session(profileId);
+    },
 
-    ...createChangeGateway({ journalDir: deps.journalDir, timeoutMs, registry, fixTitle, recheck }),
+    saveProgress: (profileId, progress) => keeper.saveProgress(profileId, progress),
+
+    forgetProfile: (profileId) => {
+      registry.forgetProfile(profileId);
+      keeper.forget(profileId);
+    },
+
+    ...createChangeGateway({
+      journalDir: deps.journalDir,
+      timeoutMs,
+      registry,
+      fixTitle,
+      recheck,
+      record: (change, undone, token) => keeper.recordChange(change, undone, [token]),
+    }),
   };
 }

@@ -57,7 +57,11 @@ export interface EngineGateway {
   saveReport(request: ParsedRequestOf<'report:save'>, ctx: HandlerContext): Promise<HandlerResponseOf<'report:save'>>;
   /** Terraform configuration of the organization as read, into a folder the person chooses. */
   exportTerraform(session: ProfileSession, ctx: HandlerContext): Promise<HandlerResponseOf<'export:terraform'>>;
-  /** Drops what the engine keeps in memory for a profile (runs, plans) when it is deleted or reset. */
+  /** The profile's saved session (core/app/session-store.ts), for the window to restore. */
+  getSession(profileId: string): Promise<HandlerResponseOf<'session:get'>>;
+  /** Where the person stands in the session (the step and the steps done). */
+  saveProgress(profileId: string, progress: { readonly step: string; readonly completed: readonly string[] }): void;
+  /** Drops what the engine keeps for a profile (runs, plans, its saved session) when it is deleted or reset. */
   forgetProfile(profileId: string): void;
 }
 
@@ -118,6 +122,8 @@ export function createUnwiredEngine(): EngineGateway {
     catalog: async () => notWired('Reading the control catalog'),
     saveReport: async () => notWired('Saving a report'),
     exportTerraform: async () => notWired('Exporting Terraform'),
+    getSession: async () => ({ session: null, problem: null }),
+    saveProgress: () => undefined,
     forgetProfile: () => undefined,
   };
 }
@@ -255,7 +261,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { progress: store.getWizardProgress(profileId) };
     },
 
-    'wizard:save': async ({ profileId, progress }) => ({ progress: store.saveWizardProgress(profileId, progress) }),
+    'wizard:save': async ({ profileId, progress }) => {
+      const saved = store.saveWizardProgress(profileId, progress);
+      engine.saveProgress(profileId, saved);
+      // The profile a reloaded window resumes.
+      if (saved.step !== 'connect' && store.getSettings().lastProfileId !== profileId) store.saveSettings({ lastProfileId: profileId });
+      return { progress: saved };
+    },
+
+    'session:get': async ({ profileId }) => {
+      requireProfile(profileId);
+      return engine.getSession(profileId);
+    },
 
     'settings:get': async () => ({ settings: store.getSettings() }),
 

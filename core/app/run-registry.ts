@@ -4,8 +4,9 @@ import { appError } from './engine-errors';
 import type { StoredAudit } from './report-output';
 
 /**
- * The app session's memory of audit runs, plans and applied runs, by id (core/app/engine.ts):
- * nothing here reaches the disk, and nothing holds a token.
+ * The app session's memory of audit runs, plans and applied runs, by id (core/app/engine.ts).
+ * Nothing here holds a token. Runs and applies the memory lost (evicted, or a restart) come back
+ * from the saved session through the fallback (core/app/engine-session.ts); plans do not survive.
  */
 
 export interface RunRecord {
@@ -46,18 +47,26 @@ export interface RunRegistry {
   /** Evicts the oldest runs beyond the cap, but never a baseline a later run still refers to. */
   evict(): void;
   forgetProfile(profileId: string): void;
+  /** Where runs and applies not in memory are looked up (the saved session). */
+  setFallback(fallback: RegistryFallback): void;
+}
+
+export interface RegistryFallback {
+  run(runId: string, profileId?: string): RunRecord | null;
+  apply(applyId: string, profileId: string): ApplyRecord | null;
 }
 
 export function createRunRegistry(maxRuns: number): RunRegistry {
   const runs = new Map<string, RunRecord>();
   const plans = new Map<string, PlanRecord>();
   const applies = new Map<string, ApplyRecord>();
+  let fallback: RegistryFallback | null = null;
   return {
     runs,
     plans,
     applies,
     requireRun(runId, profileId) {
-      const run = runs.get(runId);
+      const run = runs.get(runId) ?? fallback?.run(runId, profileId) ?? undefined;
       if (!run || (profileId !== undefined && run.dto.profileId !== profileId)) {
         throw appError('not_found', `No audit run "${runId}" in this session: run the audit again`);
       }
@@ -69,7 +78,7 @@ export function createRunRegistry(maxRuns: number): RunRegistry {
       return plan;
     },
     requireApply(applyId, profileId) {
-      const rec = applies.get(applyId);
+      const rec = applies.get(applyId) ?? fallback?.apply(applyId, profileId) ?? undefined;
       if (!rec || rec.profileId !== profileId) throw appError('not_found', `No applied run "${applyId}" in this session`);
       return rec;
     },
@@ -80,6 +89,9 @@ export function createRunRegistry(maxRuns: number): RunRegistry {
         if (runs.size <= maxRuns) break;
         if (!needed.has(id) || runs.get(id)?.dto.baselineRunId !== id) runs.delete(id);
       }
+    },
+    setFallback(f) {
+      fallback = f;
     },
     forgetProfile(profileId) {
       for (const [id, r] of runs) if (r.dto.profileId === profileId) runs.delete(id);

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Profile } from '../../shared/profile';
 import type { Keychain } from '../secrets/index';
 import type { AppStore } from '../store/index';
@@ -39,6 +40,8 @@ export interface AppServicesOptions {
   readonly signingKeychain: Keychain;
   readonly demo: DemoSetup | null;
   readonly journalDir: string;
+  /** Where each profile's session is kept; default: `sessions` next to the journal folder. */
+  readonly sessionDir?: string;
   readonly reportDestination: ReportDestination;
   readonly app: AppInfo;
   readonly openExternal: (url: string) => Promise<boolean>;
@@ -59,6 +62,8 @@ export function createAppServices(options: AppServicesOptions): AppServices {
   );
   const engine = createEngine({
     journalDir: options.journalDir,
+    // Next to the journals: the app's data folder (the demo's own folder for the demo).
+    sessionDir: options.sessionDir ?? path.join(path.dirname(options.journalDir), 'sessions'),
     registers: (id) => store.getRegisters(id),
     auditSettings: () => store.getSettings().audit,
     reportDestination: options.reportDestination,

@@ -22,7 +22,8 @@ export interface ChecksSlice {
   readonly baseline: AuditRun | null;
   readonly latest: AuditRun | null;
   readonly cancel: Status<boolean>;
-  start(): Promise<void>;
+  /** A run at the chosen level in this session (its before audit kept), or the first of a new one. */
+  start(options?: { readonly newSession?: boolean }): Promise<void>;
   cancelRun(): Promise<void>;
   /** Takes a re-check that came with a fix or an undo as the latest run. */
   adopt(run: AuditRun): void;
@@ -31,6 +32,8 @@ export interface ChecksSlice {
    * audit (runs live in main's memory and do not survive a restart).
    */
   restore(runId: string | undefined): Promise<void>;
+  /** The runs of a restored session (`session:get`). */
+  hydrate(baseline: AuditRun | null, latest: AuditRun | null): void;
 }
 
 export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, newId, track }) => {
@@ -50,15 +53,14 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
       latest: null,
       cancel: IDLE,
 
-      async start() {
+      async start(options = {}) {
         const profile = get().connect.profile;
         if (!profile || self().run.status === 'running') return;
         // Chosen here, so the person can cancel before the answer arrives.
         const runId = newId();
         const level = get().level.level;
-        // Another level is another session: its first run becomes the new "before".
-        const previous = self().baseline;
-        const baseline = previous && previous.level === level ? previous : null;
+        // A level change stays in the session (the person was asked): only a new session drops the "before".
+        const baseline = options.newSession ? null : self().baseline;
         set({ run: running({ runId, completed: 0, total: 0, control: null }), cancel: IDLE });
         const result = await call(() =>
           bridge.invoke['audit:run']({
@@ -83,6 +85,12 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
         set({ cancel: running(null) });
         const result = await call(() => bridge.invoke['audit:cancel']({ runId: run.progress.runId }));
         set({ cancel: result.ok ? done(result.value.cancelled) : failed(result.error) });
+      },
+
+      hydrate(baseline, latest) {
+        if (self().run.status === 'running') return;
+        const last = latest ?? baseline;
+        set({ baseline: baseline ?? last, latest: last, run: last ? done(last) : IDLE, cancel: IDLE });
       },
 
       adopt(run) {

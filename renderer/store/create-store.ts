@@ -9,6 +9,7 @@ import { createCatalogSlice } from './catalog.slice';
 import { createChecksSlice } from './checks.slice';
 import { createNavSlice } from './nav.slice';
 import { createRegistersSlice } from './registers.slice';
+import { createSessionSlice } from './session.slice';
 import type { SliceContext } from './slice';
 import type { SectionSliceKey } from './steps';
 import { SECTION_STEPS } from './steps';
@@ -68,6 +69,7 @@ export function createWizardStore(bridge: SentryHardenBridge, options: WizardSto
       catalog: createCatalogSlice(context('catalog')),
       checks: createChecksSlice(context('checks')),
       registers: createRegistersSlice(context('registers')),
+      session: createSessionSlice(context('session')),
       connect: createConnectSlice(context('connect')),
       level: createLevelSlice(context('level')),
       authentication: section('authentication'),

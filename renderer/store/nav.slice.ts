@@ -89,7 +89,8 @@ export const createNavSlice: SliceCreator<'nav'> = ({ set, get, bridge, now }) =
       const step = isStepId(progress.step) ? progress.step : 'level';
       const completed = progress.completed.filter(isStepId).filter((id) => stepIndex(id) < stepIndex(step));
       set({ current: step, completed });
-      if (stepIndex(step) > stepIndex('level')) void get().checks.restore(progress.auditRunId);
+      // The level, runs and change log of the saved session (or the run main still holds).
+      void get().session.hydrate({ ...progress, step });
       void persist();
     },
   };

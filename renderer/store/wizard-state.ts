@@ -6,6 +6,7 @@ import type { CatalogSlice } from './catalog.slice';
 import type { ChecksSlice } from './checks.slice';
 import type { NavSlice } from './nav.slice';
 import type { RegistersSlice } from './registers.slice';
+import type { SessionSlice } from './session.slice';
 
 /**
  * The whole wizard: one namespaced slice per step (connect, level, the five section steps,
@@ -17,6 +18,7 @@ export interface WizardState {
   readonly catalog: CatalogSlice;
   readonly checks: ChecksSlice;
   readonly registers: RegistersSlice;
+  readonly session: SessionSlice;
   readonly connect: ConnectSlice;
   readonly level: LevelSlice;
   readonly authentication: SectionSlice;

@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'org:list',
   'wizard:load',
   'wizard:save',
+  'session:get',
   'settings:get',
   'settings:save',
   'register:get',

@@ -22,6 +22,7 @@ import {
   TokenInputSchema,
   UndoStepSchema,
 } from './dto-schemas';
+import { SessionSchema } from './session-schemas';
 
 /**
  * The IPC contract between the window and main: one entry per channel (`domain:verb`) with the
@@ -37,6 +38,7 @@ import {
 export { TokenInfoSchema, TokenKindSchema } from '../token-info';
 export type { TokenInfoDto } from '../token-info';
 export * from './dto-schemas';
+export * from './session-schemas';
 
 const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
 const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
@@ -129,6 +131,15 @@ export const channels = {
   'wizard:save': {
     request: z.strictObject({ profileId: ProfileIdSchema, progress: WizardProgressSchema }),
     response: z.object({ progress: WizardProgressSchema }),
+  },
+  /**
+   * The profile's saved session (level, before and latest audit, change log, step), to restore
+   * after a reload or a restart. `problem` says why a saved session could not be read (it is then
+   * treated as none); `session` is null when there is none.
+   */
+  'session:get': {
+    request: z.strictObject({ profileId: ProfileIdSchema }),
+    response: z.object({ session: SessionSchema.nullable(), problem: z.string().nullable() }),
   },
   'settings:get': {
     request: NoArgs,

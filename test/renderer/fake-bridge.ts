@@ -220,6 +220,7 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
     'org:list': () => ok({ orgs: [ORG, { id: '43', slug: 'other', name: 'Other' }] }),
     'wizard:load': () => ok({ progress: null }),
     'wizard:save': ({ progress }) => ok({ progress }),
+    'session:get': () => ok({ session: null, problem: null }),
     'settings:get': () => ok({ settings: { audit: {}, lastProfileId: null } }),
     'settings:save': () => ok({ settings: { audit: {}, lastProfileId: null } }),
     'register:get': () => ok({ registers }),

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { undoableSteps } from '../../renderer/steps/section/section.slice';
 import { canAdvance, changedFindings, scorecard } from '../../renderer/store/selectors';
-import { auditRun, baselineFindings, deferred, err, ok, outcomeCounts, planSteps } from './fake-bridge';
+import { deferred, err, ok, outcomeCounts, planSteps } from './fake-bridge';
 import type { FakeHandler } from './fake-bridge';
-import { audited, waitFor } from './helpers';
+import { audited } from './helpers';
 
 describe('section slice', () => {
   it('plans for its own section, from the latest run, with the choices made', async () => {
@@ -241,23 +241,5 @@ describe('section slice', () => {
     expect(plan.status === 'failed' && plan.error.code).toBe('missing_scope');
     await h.s().dataSecurity.loadPlan();
     expect(h.s().dataSecurity.plan.status).toBe('done');
-  });
-});
-
-describe('a new level is a new session', () => {
-  it('re-runs the checks when the level changed, and the first run at the new level is the new baseline', async () => {
-    const h = await audited();
-    const first = h.s().checks.baseline;
-    expect(first?.level).toBe('L1');
-    h.s().nav.goTo('level');
-    h.bridge.handle('audit:run', ({ runId, baselineRunId, level }) => ok({ ...auditRun(runId ?? 'x', baselineFindings(), baselineRunId ?? runId), level: level ?? 'L1' }));
-    await h.s().level.choose('L2');
-    h.s().nav.next();
-    await waitFor(() => h.s().checks.run.status === 'done' && h.s().checks.latest?.level === 'L2');
-    const request = h.bridge.callsOf('audit:run').at(-1);
-    expect(request?.level).toBe('L2');
-    expect(request?.baselineRunId).toBeUndefined();
-    expect(h.s().checks.baseline?.runId).toBe(request?.runId);
-    expect(h.s().checks.baseline).not.toBe(first);
   });
 });

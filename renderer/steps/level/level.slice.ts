@@ -9,11 +9,17 @@ export interface LevelSlice {
   readonly level: Level;
   readonly save: Status<Profile>;
   choose(level: Level): Promise<void>;
+  /** The level of a restored session (already saved: nothing is written). */
+  restore(level: Level): void;
 }
 
 export const createLevelSlice: SliceCreator<'level'> = ({ set, get, bridge }) => ({
   level: 'L1',
   save: IDLE,
+
+  restore(level) {
+    set({ level, save: IDLE });
+  },
 
   async choose(level) {
     set({ level });

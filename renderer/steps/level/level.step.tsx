@@ -1,11 +1,13 @@
 import { levelIncludes } from '../../../shared/levels';
 import { ErrorNotice } from '../../components/error-notice';
 import { useWizard } from '../../store/use-wizard';
+import { LevelChangeDialog } from './level-change-dialog';
 import { LEVEL_CHOICES } from './levels';
 
 /** Step 2: L1, L2 or L3, with what each adds (the checks listed from the catalog). */
 export function LevelStep() {
   const level = useWizard((s) => s.level);
+  const chooseLevel = useWizard((s) => s.session.chooseLevel);
   const catalog = useWizard((s) => s.catalog.catalog);
   const checks = catalog.status === 'done' ? catalog.value.controls.flatMap((c) => c.checks.map((k) => ({ ...k, control: c }))) : [];
 
@@ -24,7 +26,7 @@ export function LevelStep() {
                   name="profile-level"
                   value={choice.level}
                   checked={level.level === choice.level}
-                  onChange={() => void level.choose(choice.level)}
+                  onChange={() => chooseLevel(choice.level)}
                   aria-describedby={descId}
                 />
                 <strong>{choice.title}</strong>
@@ -56,6 +58,7 @@ export function LevelStep() {
       ) : null}
       {level.save.status === 'failed' ? <ErrorNotice error={level.save.error} context="Saving the level" /> : null}
       <p className="hint">Continuing starts the live checks: they only read from Sentry.</p>
+      <LevelChangeDialog />
     </div>
   );
 }

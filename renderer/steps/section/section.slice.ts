@@ -1,4 +1,4 @@
-import type { EventPayloadOf } from '../../../shared/ipc/contract';
+import type { EventPayloadOf, SessionChangeDto } from '../../../shared/ipc/contract';
 import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
 import type { SliceContext } from '../../store/slice';
 import type { Status } from '../../store/status';
@@ -68,6 +68,8 @@ export interface SectionSlice {
   /** Stops the running apply or undo before its next change; its answer then lists the rest as not attempted. */
   cancelChanges(): Promise<void>;
   showEvidence(runId: string, sha256: string): Promise<void>;
+  /** This section's part of a restored session's change log (empty: a new session). */
+  restoreChanges(changes: readonly SessionChangeDto[]): void;
 }
 
 export function evidenceKey(runId: string, sha256: string): string {
@@ -260,6 +262,19 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         // The id progress events carry: the plan for an apply, the apply for an undo.
         const result = await call(() => bridge.invoke['fix:cancel']({ planId: run.progress.id }));
         set({ cancel: result.ok ? done(result.value.cancelled) : failed(result.error) });
+      },
+
+      restoreChanges(changes) {
+        if (self().apply.status === 'running' || self().undo.status === 'running') return;
+        const applied: AppliedBatch[] = [];
+        for (const c of changes) {
+          if (c.kind !== 'apply' || c.planId === null) continue;
+          const steps = c.steps.filter((s) => sectionOfControl(s.control) === section);
+          if (steps.length === 0) continue;
+          const ids = new Set(steps.map((s) => s.id));
+          applied.push({ applyId: c.id, planId: c.planId, steps, results: c.results.filter((r) => ids.has(r.stepId)), undone: c.undone.filter((id) => ids.has(id)) });
+        }
+        set({ applied, apply: IDLE, undo: IDLE, undoTarget: null, undoPlan: IDLE, plan: IDLE, planFor: null, selected: [] });
       },
 
       async showEvidence(runId, sha256) {

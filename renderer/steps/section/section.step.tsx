@@ -110,7 +110,8 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
   const catalog = state.catalog.catalog;
   const level = state.level.level;
 
-  const controls = controlsOfSection(state, step.section).filter((c) => c.checks.some((k) => levelIncludes(level, k.level)));
+  const inSection = controlsOfSection(state, step.section);
+  const controls = inSection.filter((c) => c.checks.some((k) => levelIncludes(level, k.level)));
   const findings = findingsOfSection(latest, step.section);
   const ids = [...new Set([...controls.map((c) => c.id), ...findings.map((f) => f.control)])];
   const counts = countsOfSection(latest, step.section);
@@ -138,7 +139,8 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
             <ControlBlock
               key={id}
               id={id}
-              control={controls.find((c) => c.id === id) ?? null}
+              // Titles from the whole catalog: a run at another level than the chosen one still names its controls.
+              control={inSection.find((c) => c.id === id) ?? null}
               findings={findings.filter((f) => f.control === id)}
               runId={latest.runId}
               evidence={slice.evidence}

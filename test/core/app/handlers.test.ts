@@ -273,6 +273,10 @@ describe('app, wizard, settings and register channels', () => {
     expect(await call('wizard:save', { profileId: p.id, progress })).toEqual({ ok: true, value: { progress } });
     expect(await call('wizard:load', { profileId: p.id })).toEqual({ ok: true, value: { progress } });
     expect(await call('wizard:load', { profileId: 'ghost' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // A step past Connect makes the profile the one a reloaded window resumes.
+    expect(await call('settings:get', {})).toMatchObject({ ok: true, value: { settings: { lastProfileId: p.id } } });
+    expect(await call('session:get', { profileId: p.id })).toEqual({ ok: true, value: { session: null, problem: null } });
+    expect(await call('session:get', { profileId: 'ghost' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await call('settings:save', { settings: { lastProfileId: p.id } })).toMatchObject({ ok: true, value: { settings: { lastProfileId: p.id } } });
     expect(await call('register:get', { profileId: p.id })).toMatchObject({ ok: true, value: { registers: { exceptions: [] } } });
     expect(await call('app:openExternal', { url: 'https://docs.sentry.io/x' })).toEqual({ ok: true, value: { opened: true } });
