@@ -33,6 +33,7 @@ export const CHANNEL_NAMES = [
   'fix:undoPlan',
   'fix:undo',
   'report:save',
+  'report:printPdf',
   'export:terraform',
   'demo:status',
   'demo:reset',
