@@ -9,6 +9,8 @@ import { openDemoSession } from '../core/app/demo';
 import { createAppServices, type DemoSetup } from '../core/app/services';
 import { parseExternalUrl } from '../core/app/url-policy';
 import { createFolderDestination } from '../core/app/web-destination';
+import { createReportViews } from '../core/app/report-views';
+import { CHROMIUM_ENV, chromiumPrinter, findChromium } from './chromium-pdf';
 import { TOOL_VERSION } from '../core/engine/report';
 import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain, type Keychain } from '../core/secrets/index';
@@ -56,6 +58,11 @@ export interface UiOptions {
   readonly openUrl?: (url: string) => void;
   /** Test seam: the server profile the demo simulator plays (simulator/profiles.ts); default saas. */
   readonly demoServerProfile?: ServerProfileName;
+  /**
+   * The browser binary that prints "Save as PDF"; null: none (the print dialog instead).
+   * Default: SENTRY_HARDEN_CHROMIUM, else the first Chromium, Chrome or Edge found.
+   */
+  readonly chromium?: string | null;
 }
 
 export interface RunningUi {
@@ -67,6 +74,8 @@ export interface RunningUi {
   readonly simulator: RunningSimulator | null;
   readonly rendererBuilt: boolean;
   readonly outDir: string;
+  /** The browser that prints PDFs, or null (the report's print page instead). */
+  readonly chromium: string | null;
   close(): Promise<void>;
 }
 
@@ -118,13 +127,15 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   }
 
   const openUrl = options.openUrl ?? openWithOs;
+  const reports = createReportViews();
+  const chromium = options.chromium !== undefined ? options.chromium : findChromium(io.env);
   services = createAppServices({
     store,
     keychain: options.keychain ?? createKeychain({ service: io.env.SENTRY_HARDEN_KEYCHAIN_SERVICE ?? APP_KEYCHAIN_SERVICE }),
     signingKeychain: options.signingKeychain ?? createKeychain({ service: SIGNING_KEY_SERVICE }),
     demo,
     journalDir,
-    reportDestination: createFolderDestination(outDir),
+    reportDestination: createFolderDestination(outDir, { views: reports, ...(chromium ? { printPdf: chromiumPrinter(chromium) } : {}) }),
     app: { version: TOOL_VERSION, platform: process.platform, packaged: false, mode: 'web' },
     openExternal: async (raw) => {
       const url = parseExternalUrl(raw, { orgBaseUrls: store.listProfiles().map((p) => p.baseUrl) });
@@ -137,7 +148,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
 
   let server: RunningWebServer;
   try {
-    server = await startWebServer({ handlers: services.handlers, rendererDir, port: options.port });
+    server = await startWebServer({ handlers: services.handlers, rendererDir, port: options.port, reports });
   } catch (e) {
     await simulator?.close();
     const code = (e as NodeJS.ErrnoException).code;
@@ -151,6 +162,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
     simulator,
     rendererBuilt: await rendererBuilt(rendererDir),
     outDir,
+    chromium,
     close: async () => {
       await server.close();
       await simulator?.close();
@@ -203,6 +215,11 @@ export async function runUiCommand(argv: string[], io: CliIo, signal?: AbortSign
     io.stdout.write(`Demo organization "${DEMO_ORG_SLUG}" on the built-in simulator (${ui.simulator.url}): a simulation, not a real Sentry.\n`);
   }
   io.stdout.write(`Reports are saved under ${ui.outDir}\n`);
+  io.stdout.write(
+    ui.chromium
+      ? `Save as PDF prints with ${ui.chromium}\n`
+      : `No Chromium, Chrome or Edge found for Save as PDF: the report opens with the browser's print dialog instead (set ${CHROMIUM_ENV} to a browser binary)\n`,
+  );
   // The URL holds this launch's secret: it goes to stdout only, never to a log.
   io.stdout.write(`sentry-harden ui: open ${ui.url}\n`);
   io.stdout.write('Press Ctrl+C to stop.\n');

@@ -23,7 +23,7 @@ import { appError, mapEngineError } from './engine-errors';
 import { AppError } from './errors';
 import type { AuditRequest, EngineGateway, ProfileSession, SentryTarget } from './handlers';
 import type { PackageWriter, ReportDestination } from './report-output';
-import { saveSessionReport } from './report-save';
+import { printSavedReport, saveSessionReport } from './report-save';
 import type { HandlerContext } from './router';
 import { createRunRegistry } from './run-registry';
 import { createSessionKeeper } from './engine-session';
@@ -348,6 +348,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         ctx,
       );
     },
+
+    printReport: (reportId) => printSavedReport(reportId, deps.reportDestination),
 
     async exportTerraform(session, ctx) {
       const { profile } = session;

@@ -55,6 +55,8 @@ export interface EngineGateway {
   undoFixes(session: ProfileSession, request: ParsedRequestOf<'fix:undo'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:undo'>>;
   catalog(): Promise<HandlerResponseOf<'catalog:get'>>;
   saveReport(request: ParsedRequestOf<'report:save'>, ctx: HandlerContext): Promise<HandlerResponseOf<'report:save'>>;
+  /** Web mode: a package saved in this window, its report.html printed to PDF beside it. */
+  printReport(reportId: string): Promise<HandlerResponseOf<'report:printPdf'>>;
   /** Terraform configuration of the organization as read, into a folder the person chooses. */
   exportTerraform(session: ProfileSession, ctx: HandlerContext): Promise<HandlerResponseOf<'export:terraform'>>;
   /** The profile's saved session (core/app/session-store.ts), for the window to restore. */
@@ -121,6 +123,7 @@ export function createUnwiredEngine(): EngineGateway {
     undoFixes: async () => notWired('Undoing fixes'),
     catalog: async () => notWired('Reading the control catalog'),
     saveReport: async () => notWired('Saving a report'),
+    printReport: async () => notWired('Printing a report'),
     exportTerraform: async () => notWired('Exporting Terraform'),
     getSession: async () => ({ session: null, problem: null }),
     saveProgress: () => undefined,
@@ -310,6 +313,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'export:terraform': async ({ profileId }, ctx) => engine.exportTerraform(await sessionFor(profileId), ctx),
 
     'report:save': async (request, ctx) => engine.saveReport(request, ctx),
+
+    'report:printPdf': async ({ reportId }) => engine.printReport(reportId),
 
     'demo:status': async () =>
       demo?.status() ?? { active: false, profileId: null, orgSlug: null, label: null, baseUrl: null },

@@ -10,6 +10,9 @@ import { CONTENT_SECURITY_POLICY } from './csp';
 import type { Emit, Handlers, Router } from './router';
 import { createRouter } from './router';
 import { mimeTypeOf } from './mime';
+import { serveReport } from './report-routes';
+import type { ReportViews } from './report-views';
+import { REPORTS_PREFIX } from './report-views';
 
 /**
  * Web mode: the same contract as the desktop app's IPC, over HTTP on loopback, for machines
@@ -24,6 +27,8 @@ import { mimeTypeOf } from './mime';
  * - `POST /api/<channel>`: JSON body, `Origin` equal to our origin, `Content-Type:
  *   application/json`; the answer is the channel's Result as JSON. `GET /api/events`: the
  *   contract's events as Server-Sent Events (`event: <name>`, `data: <json>`).
+ * - `GET /reports/<id>/...`: the saved packages of this process (report-routes.ts), by an
+ *   unguessable id per package; no script may run there.
  * - Everything else under `/` is the built renderer (GET/HEAD), with the app's CSP.
  * The Sentry token never crosses: the router checks each answer against the contract, which
  * has no token field, and the token stays in the keychain and this process.
@@ -41,6 +46,8 @@ export interface WebServerOptions {
   readonly rendererDir: string;
   /** 0 or omitted: an ephemeral port. */
   readonly port?: number;
+  /** The packages this process saved, readable under /reports/ ("Open report"). */
+  readonly reports?: ReportViews;
   /** For tests; default 32 random bytes. */
   readonly secret?: string;
   /** Told about bugs (never with request data). */
@@ -212,6 +219,10 @@ export async function startWebServer(options: WebServerOptions): Promise<Running
       return;
     }
     const pathname = url.pathname;
+    if (pathname.startsWith(REPORTS_PREFIX)) {
+      await serveReport(req, res, pathname, options.reports ?? null, send);
+      return;
+    }
     if (pathname !== WEB_EVENTS_PATH && !pathname.startsWith(WEB_API_PREFIX)) {
       await serveStatic(req, res, pathname);
       return;

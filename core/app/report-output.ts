@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { AuditSettings } from '../controls/types';
 import type { ResponseRecord } from '../sentry/transport';
 import type { HandlerContext } from './router';
+import type { ReportViews } from './report-views';
 
 export type ReportFormat = z.infer<typeof ReportFormatSchema>;
 
@@ -50,6 +51,11 @@ export interface ReportDestination {
    * cancelled. `suggestedName` has no extension for 'evidence', else the file's extension.
    */
   choose(request: { readonly format: ReportFormat | 'terraform'; readonly suggestedName: string }, ctx: HandlerContext): Promise<string | null>;
-  /** Prints an HTML file to PDF (the desktop app's printToPDF); absent where it cannot. */
+  /**
+   * Prints an HTML file to PDF (the desktop app's printToPDF, web mode's headless Chromium when
+   * the machine has one); absent where it cannot.
+   */
   readonly printPdf?: (htmlFile: string, pdfFile: string) => Promise<void>;
+  /** Web mode: makes a package just saved readable in the browser (core/app/report-views.ts). */
+  readonly views?: ReportViews;
 }

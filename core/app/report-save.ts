@@ -5,6 +5,7 @@ import type { HandlerResponseOf } from '../../shared/ipc/contract';
 import { AppError } from './errors';
 import type { PackageWriter, ReportDestination, ReportFormat, ReportSession } from './report-output';
 import { writeJsonFile } from '../evidence/json-stream';
+import { HTML_FILE } from '../evidence/package-files';
 import type { HandlerContext } from './router';
 
 /**
@@ -64,7 +65,15 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   if (format === 'evidence') {
     await mkdir(path.dirname(target), { recursive: true });
     const written = await writer(input.session, target);
-    return { saved: true, path: written.dir, zipPath: written.zip, fingerprint: written.fingerprint };
+    const views = deps.destination.views;
+    const published = views ? await views.publish(written.dir) : null;
+    return {
+      saved: true,
+      path: written.dir,
+      zipPath: written.zip,
+      fingerprint: written.fingerprint,
+      ...(published ? { view: { id: published.id, url: published.url, printUrl: published.printUrl, pdf: deps.destination.printPdf ? 'file' : 'browser' } as const } : {}),
+    };
   }
 
   // One file of the package: written whole in a private temporary folder, then copied out.
@@ -82,4 +91,19 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** `report:printPdf`: the report.html of a package saved in this window, printed to `<package>.pdf` beside it. */
+export async function printSavedReport(reportId: string, destination: ReportDestination): Promise<HandlerResponseOf<'report:printPdf'>> {
+  const report = destination.views?.get(reportId) ?? null;
+  const html = destination.views?.file(reportId, HTML_FILE) ?? null;
+  if (report === null || html === null) {
+    throw new AppError('not_found', 'This report was saved by an earlier launch of sentry-harden ui: save the package again, then save it as PDF');
+  }
+  if (!destination.printPdf) {
+    throw new AppError('invalid_input', 'No Chromium or Chrome was found on this machine to print the PDF: open the report and print it from the browser (Save as PDF)');
+  }
+  const target = `${report.dir}.pdf`;
+  await destination.printPdf(html, target);
+  return { saved: true, path: target };
 }

@@ -21,5 +21,7 @@ export type UndoPlan = ResponseOf<'fix:undoPlan'>;
 export type UndoOutcome = ResponseOf<'fix:undo'>;
 export type Registers = ResponseOf<'register:get'>['registers'];
 export type SavedReport = ResponseOf<'report:save'>;
+export type ReportView = NonNullable<SavedReport['view']>;
+export type PrintedReport = ResponseOf<'report:printPdf'>;
 export type PortfolioEntry = ResponseOf<'portfolio:list'>['entries'][number];
 export type TerraformExport = ResponseOf<'export:terraform'>;

@@ -34,6 +34,7 @@ export const CHANNEL_NAMES = [
   'fix:undoPlan',
   'fix:undo',
   'report:save',
+  'report:printPdf',
   'export:terraform',
   'demo:status',
   'demo:reset',

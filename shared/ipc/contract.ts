@@ -43,6 +43,18 @@ export * from './session-schemas';
 const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
 const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
 const ConfirmOrg = z.string().max(64);
+/** The id of a package saved in web mode (32 random bytes, base64url). */
+const ReportViewIdSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'the id of a report saved in this window');
+/** A saved package's report, served by `sentry-harden ui` while it runs (same-origin URLs). */
+const ReportViewSchema = z.object({
+  id: ReportViewIdSchema,
+  /** report.html in a new tab, under the report's own no-script policy. */
+  url: z.string(),
+  /** report.html opening the browser's print dialog. */
+  printUrl: z.string(),
+  /** 'file': report:printPdf writes the PDF (a Chromium was found); 'browser': print from printUrl. */
+  pdf: z.enum(['file', 'browser']),
+});
 
 export const channels = {
   'app:info': {
@@ -285,7 +297,17 @@ export const channels = {
       zipPath: z.string().nullable(),
       /** Fingerprint of the signing key (format 'evidence'), to compare with `verify`. */
       fingerprint: z.string().nullable(),
+      /** Web mode, format 'evidence': the saved report in this browser; absent in the desktop app. */
+      view: ReportViewSchema.optional(),
     }),
+  },
+  /**
+   * Web mode: prints the report.html of a package saved in this window to a PDF next to the
+   * package (`<package>.pdf`) with the machine's Chromium. Refused when the view says 'browser'.
+   */
+  'report:printPdf': {
+    request: z.strictObject({ reportId: ReportViewIdSchema }),
+    response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
   },
   /**
    * Writes Terraform configuration (jianyuan/sentry provider) describing the organization as read,

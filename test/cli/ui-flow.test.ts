@@ -44,6 +44,8 @@ beforeAll(async () => {
       keychain: tokenKeychain,
       signingKeychain,
       openUrl: (u) => opened.push(u),
+      // No PDF printer: report:save with format pdf stays refused (ui-report.test.ts prints with Chromium).
+      chromium: null,
     },
     { env: {} },
   );

@@ -72,10 +72,26 @@ export function memoryKeychain(): Keychain & { readonly items: Map<string, strin
 }
 
 /** `sentry-harden ui --demo --port 0` in this process, with its own data folder. */
-export async function startDemoUi(rendererDir: string, keychain: Keychain = memoryKeychain(), demoServerProfile?: ServerProfileName): Promise<WebUi> {
+export async function startDemoUi(
+  rendererDir: string,
+  keychain: Keychain = memoryKeychain(),
+  demoServerProfile?: ServerProfileName,
+  /** The browser that prints "Save as PDF" (default: the one found on this machine); null: none. */
+  chromium?: string | null,
+): Promise<WebUi> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-e2e-'));
   const ui = await startUi(
-    { demo: true, port: 0, dataDir, rendererDir, timeoutMs: 10_000, keychain, openUrl: () => undefined, ...(demoServerProfile ? { demoServerProfile } : {}) },
+    {
+      demo: true,
+      port: 0,
+      dataDir,
+      rendererDir,
+      timeoutMs: 10_000,
+      keychain,
+      openUrl: () => undefined,
+      ...(demoServerProfile ? { demoServerProfile } : {}),
+      ...(chromium !== undefined ? { chromium } : {}),
+    },
     { env: { ...process.env } },
   );
   // A listener of our own on the event stream: what the page receives there is checked too.

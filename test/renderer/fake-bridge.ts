@@ -285,6 +285,7 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
         recheckError: null,
       }),
     'report:save': () => ok({ saved: true, path: '/tmp/out/package', zipPath: '/tmp/out/package.zip', fingerprint: 'SHA256:abc' }),
+    'report:printPdf': () => ok({ saved: true, path: '/tmp/out/package.pdf' }),
     'export:terraform': () => ok({ saved: true, path: '/tmp/out/terraform-acme', resources: 12, files: ['README.md', 'access.tf', 'keys.tf', 'projects.tf', 'versions.tf'], gaps: [] }),
     'demo:status': () => ok({ active: true, profileId: 'demo', orgSlug: 'acme-demo', label: 'Acme Demo', baseUrl: 'http://127.0.0.1:9' }),
     'demo:reset': () => ok({ reset: true }),

@@ -1,4 +1,4 @@
-import type { SavedReport, TerraformExport } from '../../store/dto';
+import type { PrintedReport, SavedReport, TerraformExport } from '../../store/dto';
 import type { SliceCreator } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, running, settle } from '../../store/status';
@@ -11,12 +11,16 @@ import type { WizardState } from '../../store/wizard-state';
 export interface SummarySlice {
   readonly report: Status<SavedReport>;
   readonly pdf: Status<SavedReport>;
+  /** Web mode: the saved package's report printed to a PDF beside it (report:printPdf). */
+  readonly packagePdf: Status<PrintedReport>;
   /** Terraform configuration of the organization as read (read-only towards Sentry). */
   readonly terraform: Status<TerraformExport>;
   saveReport(): Promise<void>;
   exportTerraform(): Promise<void>;
   /** The HTML report printed to PDF; desktop app only (web mode refuses it). */
   savePdf(): Promise<void>;
+  /** Web mode, after the package is saved: its report.html printed to PDF by the machine's Chromium. */
+  savePackagePdf(): Promise<void>;
 }
 
 /** Only the desktop app can print to PDF (`printToPDF`); web mode refuses the format. */
@@ -28,6 +32,7 @@ export function canSavePdf(state: Pick<WizardState, 'connect'>): boolean {
 export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }) => ({
   report: IDLE,
   pdf: IDLE,
+  packagePdf: IDLE,
   terraform: IDLE,
   async exportTerraform() {
     const profile = get().connect.profile;
@@ -38,7 +43,7 @@ export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }
   async saveReport() {
     const run = get().checks.latest;
     if (!run || get().summary.report.status === 'running') return;
-    set({ report: running(null) });
+    set({ report: running(null), packagePdf: IDLE });
     set({ report: settle(await call(() => bridge.invoke['report:save']({ runId: run.runId, format: 'evidence' }))) });
   },
   async savePdf() {
@@ -46,5 +51,12 @@ export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }
     if (!run || !canSavePdf(get()) || get().summary.pdf.status === 'running') return;
     set({ pdf: running(null) });
     set({ pdf: settle(await call(() => bridge.invoke['report:save']({ runId: run.runId, format: 'pdf' }))) });
+  },
+  async savePackagePdf() {
+    const saved = get().summary.report;
+    const view = saved.status === 'done' ? saved.value.view : undefined;
+    if (!view || view.pdf !== 'file' || get().summary.packagePdf.status === 'running') return;
+    set({ packagePdf: running(null) });
+    set({ packagePdf: settle(await call(() => bridge.invoke['report:printPdf']({ reportId: view.id }))) });
   },
 });

@@ -3,6 +3,7 @@ import type { SavedReport } from '../../store/dto';
 import type { Status } from '../../store/status';
 import type { StatusCounts } from '../../../shared/finding';
 import { TerraformExportPanel } from './terraform-export';
+import { SavedReportActions } from './report-view';
 import { ErrorNotice } from '../../components/error-notice';
 import { StatusBadge, statusLabel } from '../../components/status-badge';
 import { changedFindings, chosenOrgSlug, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
@@ -256,6 +257,9 @@ export function SummaryStep() {
           ) : null}
           {summary.report.status === 'done' && !summary.report.value.saved ? <p role="status">Not saved.</p> : null}
         </div>
+        {summary.report.status === 'done' && summary.report.value.view ? (
+          <SavedReportActions view={summary.report.value.view} pdf={summary.packagePdf} onSavePdf={() => void summary.savePackagePdf()} />
+        ) : null}
         {summary.report.status === 'failed' ? (
           <ErrorNotice error={summary.report.error} context="Saving the package" onRetry={() => void summary.saveReport()} />
         ) : null}

@@ -13,6 +13,14 @@ import { scorecard } from './scorecard';
 import { STYLES } from './styles';
 
 /**
+ * The policy report.html carries in its own `<meta>`: nothing loads, no script runs. Web mode
+ * serves the file with the same policy as a header (core/app/report-routes.ts).
+ */
+export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/** The `<meta>` element that carries REPORT_CSP, exactly as written into report.html (a test holds the two equal). */
+export const REPORT_CSP_META = `<meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}">`;
+
+/**
  * `report.html` of an evidence package: one self-contained page (inline CSS and SVG, no script,
  * no font or image from anywhere) that a person reads on screen or prints to PDF. It leads with
  * the summary, groups findings per check, lists each read once, and folds long lists. Links point

@@ -1,5 +1,5 @@
 // report.html of an evidence package: the renderer, its escaping template and its labels.
-export { renderReportHtml } from './document';
+export { renderReportHtml, REPORT_CSP, REPORT_CSP_META } from './document';
 export type { RenderReportHtmlOptions, ReportSignatureInfo } from './context';
 export { escapeHtml, html, SafeHtml } from './safe-html';
 export type { HtmlValue } from './safe-html';
