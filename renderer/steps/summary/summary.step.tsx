@@ -12,6 +12,7 @@ import { formatDate, plural } from '../../format';
 import { canSavePdf } from './summary.slice';
 import { SECTION_STEPS, sectionOfControl } from '../../store/steps';
 import type { WizardState } from '../../store/wizard-state';
+import { levelLabel } from '../../../shared/levels';
 
 /** A check by its title (its id is the engine's, not words for people). */
 function checkTitleOf(state: WizardState, id: string): string {
@@ -121,7 +122,7 @@ export function SummaryStep() {
               <strong>{orgSlug}</strong> at{' '}
             </>
           ) : null}
-          {checks.latest.level}. Before: the first check of this session
+          {levelLabel(checks.latest.level)}. Before: the first check of this session
           {checks.baseline ? ` (${formatDate(checks.baseline.finishedAt)})` : ''}; after: the latest ({formatDate(checks.latest.finishedAt)}).
         </p>
         <ul className="legend" aria-hidden="true">
