@@ -12,6 +12,7 @@ import type { CliIo } from './io';
 import { CONNECTION_OPTIONS, parseLevel, parseTimeout, readToken, requireOrg, withUsageErrors } from './options';
 import { planSigningKey } from './plan-trust';
 import { joinLines, line } from './terminal';
+import { levelLabel } from '../shared/levels';
 
 const PLAN_OPTIONS = {
   ...CONNECTION_OPTIONS,
@@ -99,7 +100,7 @@ function formatNote(n: PlanNote): string {
 
 export function formatPlan(plan: Plan, file: string | null): string {
   const lines: string[] = [];
-  lines.push(`Plan for "${plan.target.org.name}" (${plan.target.org.slug}) at ${plan.target.url}, level ${plan.level}${plan.only ? `, controls ${plan.only.join(', ')}` : ''}`);
+  lines.push(`Plan for "${plan.target.org.name}" (${plan.target.org.slug}) at ${plan.target.url}, level ${levelLabel(plan.level)}${plan.only ? `, controls ${plan.only.join(', ')}` : ''}`);
   lines.push(`Writes only to: ${plan.writeHosts.join(', ')}`);
   lines.push('');
   if (plan.changes.length === 0) lines.push('No change to propose.');

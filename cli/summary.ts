@@ -1,6 +1,7 @@
 import type { Finding } from '../shared/finding';
 import type { AuditReport } from '../shared/report';
 import { joinLines } from './terminal';
+import { levelLabel } from '../shared/levels';
 
 const MAX_LISTED = 40;
 
@@ -8,7 +9,7 @@ const MAX_LISTED = 40;
 export function formatAuditSummary(report: AuditReport, reportPath: string | null): string {
   const lines: string[] = [];
   const t = report.target;
-  lines.push(`Sentry hardening audit of "${t.org.name}" (${t.org.slug}) at ${t.url}, level ${report.level}`);
+  lines.push(`Sentry hardening audit of "${t.org.name}" (${t.org.slug}) at ${t.url}, level ${levelLabel(report.level)}`);
   const who = report.token.user ? `${report.token.user.email ?? report.token.user.id}` : 'no user';
   lines.push(`Token: ${report.token.kind.replace(/_/g, ' ')} (${who}); scopes: ${report.token.scopes.join(' ') || 'none'}`);
   lines.push('');

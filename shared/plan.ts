@@ -143,6 +143,13 @@ export type ChangeIntent = z.infer<typeof ChangeIntentSchema>;
  * wizard a form control). `key` is the exact parameter key (`addTeam.backend`).
  */
 export const PlanParamKindSchema = z.enum(['team', 'member', 'role', 'rate_limit', 'client_keys', 'domains', 'cidr_ranges', 'scope', 'project']);
+/** One value to pick, in words: a client key's name and project, a member's name and email. */
+export const PlanParamOptionSchema = z.strictObject({
+  value: z.string().max(200),
+  label: z.string().max(500),
+  detail: z.string().max(500).optional(),
+});
+export type PlanParamOption = z.infer<typeof PlanParamOptionSchema>;
 export const PlanParamSchema = z.strictObject({
   key: z.string().min(1).max(200),
   kind: PlanParamKindSchema,
@@ -156,6 +163,12 @@ export const PlanParamSchema = z.strictObject({
   max: z.number().int().optional(),
   /** A regular expression (JavaScript syntax) each value must match. */
   pattern: z.string().max(500).optional(),
+  /** The choices in words, in the order of `choices` (a front shows these instead of raw values). */
+  options: z.array(PlanParamOptionSchema).max(100_000).optional(),
+  /** What the fix uses when nothing is chosen (rate_limit: the per-platform default, `300/60`). */
+  suggested: z.string().max(200).optional(),
+  /** rate_limit: the longest window, in seconds, the server accepts. */
+  maxWindow: z.number().int().optional(),
 });
 export type PlanParam = z.infer<typeof PlanParamSchema>;
 
@@ -206,7 +219,7 @@ export const PlanNoteSchema = z.strictObject({
   kind: z.enum(['needs_parameter', 'refused', 'info']),
   /** For people; a list of resources is summarised beyond a handful, the full list is `items`. */
   message: z.string().max(4000),
-  /** needs_parameter: the choice that would let the fix propose a change. */
+  /** needs_parameter: the choice that would let the fix propose a change; info: a choice that would change what it proposes. */
   param: PlanParamSchema.optional(),
   /** Every resource the message is about, as data. */
   items: z.array(ResourceRefSchema).max(200_000).optional(),

@@ -96,9 +96,9 @@ function requiredScopesFor(change: Change): string[] {
   return ['org:admin'];
 }
 
-/** A note as the wizard gets it: the choice it needs comes from the plan's data, never from its words. */
+/** A note as the wizard gets it: the choice it needs (or offers) comes from the plan's data, never from its words. */
 export function noteDto(note: PlanNote, fixes: readonly FixDefinition[]): HandlerResponseOf<'fix:plan'>['notes'][number] {
-  const p = note.kind === 'needs_parameter' ? note.param : undefined;
+  const p = note.param;
   const doc = p ? (fixes.find((f) => f.id === note.fix)?.params ?? []).find((d) => d.pattern.test(p.key)) : undefined;
   return {
     fix: note.fix,
@@ -118,6 +118,13 @@ export function noteDto(note: PlanNote, fixes: readonly FixDefinition[]): Handle
           min: p.min ?? null,
           max: p.max ?? null,
           pattern: p.pattern ?? null,
+          // Every choice in words: the fix's own labels, else the value itself.
+          options: (p.choices ?? []).map((value, i) => {
+            const o = p.options?.[i]?.value === value ? p.options[i] : p.options?.find((x) => x.value === value);
+            return { value, label: o?.label ?? value, detail: o?.detail ?? null };
+          }),
+          suggested: p.suggested ?? null,
+          maxWindow: p.maxWindow ?? null,
         }
       : null,
     items: [...(note.items ?? [])],

@@ -306,6 +306,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
           settings: mergeAuditSettings(deps.auditSettings()),
           controls: controlsAll,
           fixes: fixesAll,
+          paramErrors: 'collect',
         });
       } catch (e) {
         throw mapEngineError(e);
@@ -320,6 +321,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         createdAt: outcome.plan.createdAt,
         steps: outcome.plan.changes.map((c) => toFixStep(c, fixTitle(c.fix))),
         notes: outcome.plan.notes.map((n) => noteDto(n, fixesAll)),
+        paramErrors: outcome.paramErrors.map((r) => ({ key: r.key, message: r.message })),
       };
     },
 

@@ -29,10 +29,10 @@ function ssoPlan(features: readonly string[] | undefined): SsoPlan {
 }
 
 const PLAN_HINT: Record<SsoPlan, string> = {
-  saml: 'The plan includes SAML SSO, so it can be set up right away.',
-  basic: 'The plan only includes Google/GitHub sign-in; SAML needs a Business or Enterprise plan.',
-  none: 'The plan includes no SSO at all; SAML needs a Business or Enterprise plan.',
-  unknown: 'Whether the plan includes SAML could not be read.',
+  saml: "The organization's Sentry subscription plan includes SAML SSO, so it can be set up right away.",
+  basic: "The organization's Sentry subscription plan only includes Google/GitHub sign-in; SAML needs a Business or Enterprise plan.",
+  none: "The organization's Sentry subscription plan includes no SSO at all; SAML needs a Business or Enterprise plan.",
+  unknown: "Whether the organization's Sentry subscription plan includes SAML could not be read.",
 };
 
 export const samlSso: ControlDefinition = {
@@ -75,7 +75,7 @@ export const samlSso: ControlDefinition = {
         [...ev, ...evidenceOf(org)],
         { provider: null, plan },
       );
-      const none = 'No SSO provider is configured (see 1.1.saml-provider).';
+      const none = 'No SSO provider is configured (see the check "Sign-in goes through a SAML identity provider").';
       r.notApplicable(CHECKS.requireLink, orgRes, none, ev);
       r.notApplicable(CHECKS.pendingLinks, orgRes, none, ev);
       r.notApplicable(CHECKS.idpSetup, orgRes, none, ev);

@@ -1,4 +1,7 @@
 import type { ControlDefinition } from './types';
+import { levelLabel, LevelSchema } from '../../shared/levels';
+
+const LEVELS = LevelSchema.options;
 
 /** What the catalog says of a fix (core/fixes FixDefinition; controls may not import fixes). */
 export interface CatalogFix {
@@ -18,7 +21,7 @@ export function renderControlCatalog(controls: readonly ControlDefinition[], fix
     '# Control catalog',
     '',
     'Generated from `core/controls/` by `npm run gen:docs`; a test fails when this file is out of date.',
-    'Levels: L1 baseline, L2 hardened, L3 maximum; an audit at a level runs every check at or below it.',
+    `Levels: ${LEVELS.map(levelLabel).join(', ')}; an audit at a level runs every check at or below it.`,
     'Mappings marked in the source as ours (where the guide names no SOC 2 criterion) are our reading.',
     '',
     '| id | control | level | CIS Controls | NIST 800-53 | SOC 2 |',

@@ -7,7 +7,7 @@ import type { AuditSettings, ControlDefinition } from '../controls/types';
 import { canonicalize } from '../primitives/canonical-json';
 import { sha256Hex } from '../primitives/hash';
 import { FIXES } from '../fixes/index';
-import type { FixDefinition, FixParams } from '../fixes/types';
+import type { FixContext, FixDefinition, FixParams, FixProposal } from '../fixes/types';
 import { FixParamError } from '../fixes/types';
 import { belongsToOrg } from '../sentry/api-path';
 import { connect, type ConnectOptions } from '../sentry/connect';
@@ -40,24 +40,57 @@ export interface MakePlanOptions extends ConnectOptions {
    * the organization again (reads it did not make still go to Sentry). See createReuseTransport.
    */
   readonly reuse?: readonly ResponseRecord[];
+  /**
+   * `throw` (default, the CLI): a refused parameter stops the plan. `collect` (the wizard): the
+   * fix plans again without it and the refusal is returned with its key, so a form can show the
+   * reason next to the field while the rest of the plan stands.
+   */
+  readonly paramErrors?: 'throw' | 'collect';
+}
+
+/** A chosen value a fix refused, by parameter key; the plan was made without it. */
+export interface ParamRefusal {
+  readonly key: string;
+  readonly message: string;
 }
 
 export interface PlanOutcome {
   readonly plan: Plan;
   /** The fresh audit's findings the plan was made from. */
   readonly findings: readonly Finding[];
+  /** `collect` mode: the parameters left out, and why. */
+  readonly paramErrors: readonly ParamRefusal[];
 }
 
 export function planDigest(plan: Pick<Plan, 'target' | 'writeHosts' | 'changes'>): string {
   return sha256Hex(canonicalize({ target: plan.target, writeHosts: plan.writeHosts, changes: plan.changes }));
 }
 
-/** Refuses `--set` keys no fix declares, naming them and the keys that exist. */
+/** Refuses parameter keys no fix declares, naming them and the keys that exist. */
 export function checkParams(params: FixParams, fixes: readonly FixDefinition[]): void {
+  const key = unknownParams(params, fixes)[0];
+  if (key !== undefined) throw new FixParamError(`unknown parameter "${key}"; known: ${fixes.flatMap((f) => f.params).map((d) => d.key).join(', ')}`);
+}
+
+function unknownParams(params: FixParams, fixes: readonly FixDefinition[]): string[] {
   const docs = fixes.flatMap((f) => f.params);
-  for (const key of Object.keys(params)) {
-    if (!docs.some((d) => d.pattern.test(key))) {
-      throw new FixParamError(`unknown parameter "${key}"; known: ${docs.map((d) => d.key).join(', ')}`);
+  return Object.keys(params).filter((key) => !docs.some((d) => d.pattern.test(key)));
+}
+
+/**
+ * One fix's proposal. In collect mode a FixParamError about a chosen key drops that key and
+ * plans again (at most once per key), recording why.
+ */
+async function proposeCollecting(fix: FixDefinition, ctx: FixContext, findings: readonly Finding[], collect: boolean, refused: ParamRefusal[]): Promise<FixProposal> {
+  let params = ctx.params;
+  for (;;) {
+    try {
+      return await fix.plan({ ...ctx, params }, findings);
+    } catch (e) {
+      if (!collect || !(e instanceof FixParamError) || e.key === undefined || !Object.hasOwn(params, e.key)) throw e;
+      refused.push({ key: e.key, message: e.reason });
+      const { [e.key]: _dropped, ...rest } = params;
+      params = rest;
     }
   }
 }
@@ -69,13 +102,20 @@ export function checkParams(params: FixParams, fixes: readonly FixDefinition[]):
  */
 export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
   const fixes = options.fixes ?? FIXES;
-  const params = options.params ?? {};
-  checkParams(params, fixes);
+  const collect = options.paramErrors === 'collect';
+  const refused: ParamRefusal[] = [];
+  let params = options.params ?? {};
+  if (collect) {
+    for (const key of unknownParams(params, fixes)) refused.push({ key, message: 'no fix takes this choice; it was left out' });
+    params = Object.fromEntries(Object.entries(params).filter(([k]) => !refused.some((r) => r.key === k)));
+  } else {
+    checkParams(params, fixes);
+  }
   const only = options.only && options.only.length > 0 ? new Set(options.only) : null;
   const allControls = options.controls ?? CONTROLS;
   if (only) {
     const known = new Set(allControls.map((c) => c.id));
-    for (const id of only) if (!known.has(id)) throw new FixParamError(`--only: no control "${id}"`);
+    for (const id of only) if (!known.has(id)) throw new FixParamError(`no control "${id}" among the controls to plan`);
   }
   const connection = await connect(
     options.reuse && !options.transport
@@ -106,13 +146,13 @@ export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
     for (const fix of fixes) {
       if (!fix.controls.some((c) => controls.some((x) => x.id === c))) continue;
       const findings = run.findings.filter((f) => fix.checks.includes(f.check));
-      const proposal = await fix.plan(ctx, findings);
+      const proposal = await proposeCollecting(fix, ctx, findings, collect, refused);
       const ids = new Map<string, string>();
       for (const draft of proposal.changes) {
         if (only && !only.has(draft.control)) continue;
         const missing = draft.dependsOn.filter((d) => !ids.has(d));
         if (missing.length > 0) {
-          notes.push({ fix: fix.id, control: draft.control, check: draft.check, resource: draft.resource, kind: 'info', message: `Left out: "${draft.description}" depends on a change outside --only.` });
+          notes.push({ fix: fix.id, control: draft.control, check: draft.check, resource: draft.resource, kind: 'info', message: `Left out: "${draft.description}" depends on a change of a control not planned here.` });
           continue;
         }
         const id = `c${String(changes.length + 1).padStart(3, '0')}`;
@@ -141,12 +181,12 @@ export async function makePlan(options: MakePlanOptions): Promise<PlanOutcome> {
       writeHosts,
       level: options.level,
       only: only ? [...only] : null,
-      params: { ...params },
+      params: Object.fromEntries(Object.entries(params).filter(([k]) => !refused.some((r) => r.key === k))),
       changes,
       notes,
       digest: planDigest({ target, writeHosts, changes }),
     };
-    return { plan: PlanSchema.parse(plan), findings: run.findings };
+    return { plan: PlanSchema.parse(plan), findings: run.findings, paramErrors: refused };
   } finally {
     connection.client.close();
   }

@@ -20,10 +20,10 @@ const RULE: OperationRule = {
 
 export function parseDomains(value: string, key: string): string[] {
   const list = listParam(value);
-  if (list.length === 0) throw new FixParamError(`${key}: give at least one origin; an empty list would block every event`);
+  if (list.length === 0) throw new FixParamError(`give at least one origin; an empty list would block every event`, key);
   for (const d of list) {
-    if (d === '*') throw new FixParamError(`${key}: "*" accepts every origin, which is what this fix replaces`);
-    if (!ORIGIN.test(d)) throw new FixParamError(`${key}: "${d}" is not an origin such as https://app.example.com or *.example.com`);
+    if (d === '*') throw new FixParamError(`"*" accepts every origin, which is what this fix replaces`, key);
+    if (!ORIGIN.test(d)) throw new FixParamError(`"${d}" is not an origin such as https://app.example.com or *.example.com`, key);
   }
   return [...new Set(list)];
 }
@@ -47,12 +47,19 @@ export const allowedDomainsFix: FixDefinition = {
     const changes: ChangeDraft[] = [];
     for (const f of findings) {
       if (f.check !== CHECK || f.status !== 'fail' || f.resource.type !== 'project' || wanted.has(f.resource.id)) continue;
-      notes.push({ control: '3.2', check: CHECK, resource: f.resource, kind: 'needs_parameter', message: `List the sites that run the SDK of ${f.resource.id}: --set allowedDomains.${f.resource.id}=https://app.example.com[,...].` });
+      notes.push({
+        control: '3.2',
+        check: CHECK,
+        resource: f.resource,
+        kind: 'needs_parameter',
+        message: `List the sites that run the SDK of ${f.resource.id}: origins such as https://app.example.com or *.example.com.`,
+        param: { key: `allowedDomains.${f.resource.id}`, kind: 'domains', label: `Sites allowed to send browser events to ${f.resource.id}`, multiple: true, min: 1, pattern: ORIGIN.source },
+      });
     }
     for (const [slug, value] of wanted) {
       const domains = parseDomains(value, `allowedDomains.${slug}`);
       const detail = await ctx.data.projectDetail(slug);
-      if (!detail.ok) throw new FixParamError(`allowedDomains.${slug}: cannot read project "${slug}" (${detail.error.message})`);
+      if (!detail.ok) throw new FixParamError(`cannot read project "${slug}" (${detail.error.message})`, `allowedDomains.${slug}`);
       const before = [...detail.value.allowedDomains];
       if (JSON.stringify(before) === JSON.stringify(domains)) continue;
       changes.push(

@@ -55,11 +55,29 @@ export const dataScrubbingFix: FixDefinition = {
 
   async plan(ctx, findings: readonly Finding[]): Promise<FixProposal> {
     const scope = ctx.params['scrubbing.scope'] ?? 'org';
-    if (scope !== 'org' && scope !== 'projects') throw new FixParamError(`scrubbing.scope: "${scope}" is not org or projects`);
+    if (scope !== 'org' && scope !== 'projects') throw new FixParamError(`"${scope}" is not org or projects`, 'scrubbing.scope');
     const failing = (check: string) => findings.filter((f) => f.check === check && f.status === 'fail');
     const baseline = ctx.settings.sensitiveFieldBaseline;
     const changes: ChangeDraft[] = [];
     const notes: FixProposal['notes'][number][] = [];
+    if (ctx.params['scrubbing.scope'] === undefined && findings.some((f) => f.status === 'fail')) {
+      notes.push({
+        control: '3.1',
+        kind: 'info',
+        message: 'Scrubbing is required for the whole organization (it then covers projects created later too); it can be set on each project instead.',
+        param: {
+          key: 'scrubbing.scope',
+          kind: 'scope',
+          label: 'Where to require data scrubbing',
+          choices: ['org', 'projects'],
+          options: [
+            { value: 'org', label: 'The whole organization', detail: 'every project, including those created later' },
+            { value: 'projects', label: 'Each project', detail: 'only the projects that fail a scrubbing check' },
+          ],
+          suggested: 'org',
+        },
+      });
+    }
 
     if (scope === 'org') {
       const res = orgRef(ctx.orgSlug, ctx.org.name);
@@ -73,7 +91,7 @@ export const dataScrubbingFix: FixDefinition = {
       if (failing('3.1.sensitive-fields').length > 0) {
         const merged = mergeSensitiveFields(ctx.org.sensitiveFields, baseline);
         if (merged.length > ctx.org.sensitiveFields.length) {
-          if (merged.join('').length > 4000) throw new FixParamError('data-scrubbing: the merged sensitive fields would exceed Sentry\'s 4000 characters');
+          if (merged.join('').length > 4000) throw new FixParamError('the merged sensitive fields would exceed Sentry\'s 4000 characters');
           changes.push(
             fieldPut(ctx, ORG_RULE, {}, { sensitiveFields: { before: [...ctx.org.sensitiveFields], after: merged } }, {
               ref: 'org:sensitiveFields',
@@ -97,10 +115,18 @@ export const dataScrubbingFix: FixDefinition = {
 
     const only = new Set(listParam(ctx.params['scrubbing.projects']));
     const slugs = new Set(PROJECT_CHECKS.flatMap((c) => failing(c).filter((f) => f.resource.type === 'project').map((f) => f.resource.id)));
+    if (only.size === 0 && slugs.size > 0) {
+      notes.push({
+        control: '3.1',
+        kind: 'info',
+        message: 'Every project that fails a scrubbing check is changed; choose some of them to change only those.',
+        param: { key: 'scrubbing.projects', kind: 'project', label: 'Projects to change', choices: [...slugs], multiple: true },
+      });
+    }
     for (const slug of slugs) {
       if (only.size > 0 && !only.has(slug)) continue;
       const detail = await ctx.data.projectDetail(slug);
-      if (!detail.ok) throw new FixParamError(`data-scrubbing: cannot read project ${slug} (${detail.error.message})`);
+      if (!detail.ok) throw new FixParamError(`cannot read project ${slug} (${detail.error.message})`);
       const p = detail.value;
       const fields: Record<string, { before: Values[string]; after: Values[string] }> = {};
       if (!p.dataScrubber) fields.dataScrubber = { before: false, after: true };

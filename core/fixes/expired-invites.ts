@@ -50,6 +50,22 @@ export const expiredInvitesFix: FixDefinition = {
         }),
       );
     }
+    if (changes.length > 0 && keep.size === 0) {
+      notes.push({
+        control: '2.3',
+        check: CHECK,
+        kind: 'info',
+        message: 'Every expired invitation listed is revoked; choose any to keep.',
+        param: {
+          key: 'keepInvites',
+          kind: 'member',
+          label: 'Expired invitations to keep',
+          choices: changes.map((c) => c.resource.id),
+          options: changes.map((c) => ({ value: c.resource.id, label: c.resource.name })),
+          multiple: true,
+        },
+      });
+    }
     return { changes, notes };
   },
 };

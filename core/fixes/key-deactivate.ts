@@ -39,7 +39,14 @@ export const keyDeactivateFix: FixDefinition = {
           ...(failing.length === 1 && failing[0] ? { resource: failing[0].resource } : {}),
           kind: 'needs_parameter',
           message: `Choose the keys no application uses (${summariseList(failing.map((f) => f.resource.id), 'projects')} have more than one active key). Active keys: ${summariseList(keys.map((k) => `${k.name} ${k.public} (${k.project})`), 'keys', '; ')}.`,
-          param: { key: 'deactivateKeys', kind: 'client_keys', label: 'Client keys to deactivate', choices: keys.map((k) => k.public), multiple: true },
+          param: {
+            key: 'deactivateKeys',
+            kind: 'client_keys',
+            label: 'Client keys to deactivate',
+            choices: keys.map((k) => k.public),
+            options: keys.map((k) => ({ value: k.public, label: k.name, detail: `project ${k.project}, public key ${k.public.slice(0, 8)}…` })),
+            multiple: true,
+          },
           items,
         });
       }
@@ -55,7 +62,7 @@ export const keyDeactivateFix: FixDefinition = {
         continue;
       }
       const activeLeft = (leaving.get(k.project.slug) ?? all.filter((x) => x.project.id === k.project.id && x.key.isActive).length) - 1;
-      if (activeLeft < 1) throw new FixParamError(`deactivateKeys: ${keyLabel(k)} is the last active key of ${k.project.slug}; rotate it instead (rotateKeys)`);
+      if (activeLeft < 1) throw new FixParamError(`${keyLabel(k)} is the last active key of ${k.project.slug}; rotate it instead`, 'deactivateKeys');
       leaving.set(k.project.slug, activeLeft);
       changes.push(
         fieldPut(ctx, DEACTIVATE_RULE, { project: k.project.slug, key: k.key.public }, { isActive: { before: true, after: false } }, {

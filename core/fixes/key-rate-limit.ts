@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Finding } from '../../shared/finding';
+import { projectRef } from '../controls/findings';
 import { fieldPut, paramsWithPrefix } from './build';
 import { keyLabel, keysWithProjects, SDK_ECHO, sdkEcho } from './keys';
 import type { ChangeDraft, FixDefinition, FixProposal, OperationRule } from './types';
@@ -29,17 +30,20 @@ export function defaultRateLimit(platform: string | null | undefined): RateLimit
  * (src/sentry/api/serializers/rest_framework/project_key.py); a longer one is refused with 400.
  */
 export const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
+/** The same serializer sets no upper bound on the count (min_value=0 only); ours is the plan schema's. */
+export const MAX_RATE_LIMIT_COUNT = 999_999_999;
 
 /** `COUNT/WINDOW` (events per seconds), e.g. `500/60`. */
 export function parseRateLimit(value: string, key: string): RateLimit {
   const m = /^\s*(\d{1,9})\s*\/\s*(\d{1,7})\s*$/.exec(value);
   const count = Number(m?.[1]);
   const window = Number(m?.[2]);
-  if (!m || count < 1 || window < 1) throw new FixParamError(`${key}: "${value}" is not COUNT/WINDOW_SECONDS such as 500/60`);
+  if (!m || count < 1 || window < 1) throw new FixParamError(`"${value}" is not COUNT/WINDOW_SECONDS such as 500/60`, key);
   if (window > MAX_RATE_LIMIT_WINDOW_SECONDS) {
     throw new FixParamError(
-      `${key}: a window of ${window} seconds is longer than Sentry accepts (at most ${MAX_RATE_LIMIT_WINDOW_SECONDS}, one day); ` +
+      `a window of ${window} seconds is longer than Sentry accepts (at most ${MAX_RATE_LIMIT_WINDOW_SECONDS}, one day); ` +
         `express the limit per day or less, e.g. ${Math.max(1, Math.round((count * MAX_RATE_LIMIT_WINDOW_SECONDS) / window))}/${MAX_RATE_LIMIT_WINDOW_SECONDS}`,
+      key,
     );
   }
   return { count, window };
@@ -47,7 +51,7 @@ export function parseRateLimit(value: string, key: string): RateLimit {
 
 const RULE: OperationRule = {
   op: 'key-fields',
-  after: z.strictObject({ rateLimit: z.strictObject({ window: z.number().int().min(1).max(86_400 * 30), count: z.number().int().min(1).max(999_999_999) }), ...SDK_ECHO }),
+  after: z.strictObject({ rateLimit: z.strictObject({ window: z.number().int().min(1).max(86_400 * 30), count: z.number().int().min(1).max(MAX_RATE_LIMIT_COUNT) }), ...SDK_ECHO }),
   risk: 'low',
   reversible: true,
 };
@@ -75,6 +79,8 @@ export const keyRateLimitFix: FixDefinition = {
     const specific = paramsWithPrefix(ctx, 'rateLimit');
     const global = ctx.params.rateLimit === undefined ? undefined : parseRateLimit(ctx.params.rateLimit, 'rateLimit');
     const changes: ChangeDraft[] = [];
+    const choices: FixProposal['notes'][number][] = [];
+    const offered = new Set<string>();
     for (const f of failing) {
       const k = all.find((x) => x.key.public === f.resource.id);
       if (!k || !k.key.isActive || k.key.rateLimit !== null) continue;
@@ -91,11 +97,31 @@ export const keyRateLimitFix: FixDefinition = {
           control: '3.2',
           check: CHECK,
           resource: f.resource,
-          description: `Limit client key ${keyLabel(k)} to ${limit.count} events per ${limit.window} s${paramKey === undefined && global === undefined ? ` (default for platform ${k.project.platform ?? 'unknown'}; edit with --set rateLimit.${k.project.slug}=COUNT/WINDOW)` : ''}.`,
+          description: `Limit client key ${keyLabel(k)} to ${limit.count} events per ${limit.window} s${paramKey === undefined && global === undefined ? ` (the default for platform ${k.project.platform ?? 'unknown'}; another limit can be chosen)` : ''}.`,
           notes,
         }, { echo: sdkEcho(k) }),
       );
+      // A default is a starting point: offer the choice once per project.
+      if (paramKey === undefined && global === undefined && !offered.has(k.project.slug)) {
+        offered.add(k.project.slug);
+        choices.push({
+          control: '3.2',
+          check: CHECK,
+          resource: projectRef(k.project),
+          kind: 'info',
+          message: `Client keys of ${k.project.slug} get the default for platform ${k.project.platform ?? 'unknown'}, ${limit.count} events per ${limit.window} seconds; choose another limit if it does not fit.`,
+          param: {
+            key: `rateLimit.${k.project.slug}`,
+            kind: 'rate_limit',
+            label: `Rate limit of the client keys of ${k.project.slug}`,
+            min: 1,
+            max: MAX_RATE_LIMIT_COUNT,
+            maxWindow: MAX_RATE_LIMIT_WINDOW_SECONDS,
+            suggested: `${limit.count}/${limit.window}`,
+          },
+        });
+      }
     }
-    return { changes, notes: [] };
+    return { changes, notes: choices };
   },
 };

@@ -29,13 +29,25 @@ export const keyRotateFix: FixDefinition = {
     if (wanted.length === 0) {
       const failing = findings.filter((x) => x.check === CHECK && x.status === 'fail');
       if (failing.length > 0) {
+        // The keys by name and project, as a person knows them.
+        const all = await keysWithProjects(ctx, 'key-rotate').catch(() => []);
         notes.push({
           control: '3.2',
           check: CHECK,
           ...(failing.length === 1 && failing[0] ? { resource: failing[0].resource } : {}),
           kind: 'needs_parameter',
           message: `Rotate old client keys when their applications can take a new DSN: ${summariseList(failing.map((f) => f.resource.name), 'keys')}.`,
-          param: { key: 'rotateKeys', kind: 'client_keys', label: 'Client keys to rotate', choices: failing.map((f) => f.resource.id), multiple: true },
+          param: {
+            key: 'rotateKeys',
+            kind: 'client_keys',
+            label: 'Client keys to rotate',
+            choices: failing.map((f) => f.resource.id),
+            options: failing.map((f) => {
+              const k = all.find((x) => x.key.public === f.resource.id);
+              return { value: f.resource.id, label: k?.key.name ?? f.resource.name, detail: `project ${k?.project.slug ?? 'unknown'}, public key ${f.resource.id.slice(0, 8)}…` };
+            }),
+            multiple: true,
+          },
           items: failing.map((f) => f.resource),
         });
       }

@@ -9,10 +9,10 @@ export interface KeyWithProject {
 }
 
 /** Every client key with its project (the org-wide key list names projects by numeric id). */
-export async function keysWithProjects(ctx: FixContext, fix: string): Promise<KeyWithProject[]> {
+export async function keysWithProjects(ctx: FixContext, _fix: string): Promise<KeyWithProject[]> {
   const [keys, projects] = await Promise.all([ctx.data.projectKeys(), ctx.data.projects()]);
-  if (!keys.ok) throw new FixParamError(`${fix}: cannot list client keys (${keys.error.message})`);
-  if (!projects.ok) throw new FixParamError(`${fix}: cannot list projects (${projects.error.message})`);
+  if (!keys.ok) throw new FixParamError(`cannot list the organization's client keys (${keys.error.message})`);
+  if (!projects.ok) throw new FixParamError(`cannot list the organization's projects (${projects.error.message})`);
   const byId = new Map(projects.value.map((p) => [p.id, p]));
   return keys.value.flatMap((key) => {
     const project = byId.get(String(key.projectId));
@@ -22,7 +22,7 @@ export async function keysWithProjects(ctx: FixContext, fix: string): Promise<Ke
 
 export function findKey(all: readonly KeyWithProject[], publicKey: string, param: string): KeyWithProject {
   const hit = all.find((k) => k.key.public === publicKey || k.key.id === publicKey);
-  if (!hit) throw new FixParamError(`${param}: no client key ${publicKey} in this organization`);
+  if (!hit) throw new FixParamError(`no client key ${publicKey} in this organization`, param);
   return hit;
 }
 

@@ -9,6 +9,14 @@ import type { ResourceRef } from '../../shared/finding';
 import { FixParamError } from './types';
 
 const ROLES = ['billing', 'member', 'admin', 'manager', 'owner'] as const;
+/** Sentry's organization roles (conf/server.py SENTRY_ROLES), each with a short description for the picker. */
+const ROLE_WORDS: Record<(typeof ROLES)[number], { label: string; detail: string }> = {
+  billing: { label: 'Billing', detail: 'payment and subscription only, no project access' },
+  member: { label: 'Member', detail: 'sees and acts on the projects of their teams' },
+  admin: { label: 'Admin', detail: 'manages the projects and teams they belong to' },
+  manager: { label: 'Manager', detail: 'manages members, teams and projects of the organization' },
+  owner: { label: 'Owner', detail: 'full control, including billing and deleting the organization' },
+};
 const RANK: Record<string, number> = { billing: 0, member: 1, admin: 2, manager: 3, owner: 4 };
 
 /** The body always carries the team roles (echoed, or emptied for billing). */
@@ -45,37 +53,23 @@ export const memberRoleFix: FixDefinition = {
     const notes: FixProposal['notes'][number][] = [];
     const wanted = paramsWithPrefix(ctx, 'role');
     const owners = findings.find((f) => f.check === '2.3.owner-count' && f.status === 'fail');
-    if (owners && wanted.size === 0) {
-      // One choice per owner: which of them to lower is the person's call.
-      const list = Array.isArray(owners.details?.list) ? (owners.details.list as { id: string; name: string }[]) : [];
-      const all = summariseList(list.map((m) => `${m.name} (${m.id})`), 'owners');
-      for (const m of list) {
-        notes.push({
-          control: '2.3',
-          check: owners.check,
-          resource: { type: 'member', id: m.id, name: m.name },
-          kind: 'needs_parameter',
-          message: `Too many owners (${all}): choose a lower role for ${m.name}, or leave it.`,
-          param: { key: `role.${m.id}`, kind: 'role', label: `New organization role of ${m.name}`, choices: ROLES.filter((r) => r !== 'owner') },
-        });
-      }
-    }
     const myRole = ctx.org.orgRole;
+    if (owners) notes.push(...(await ownerChoices(ctx, owners, wanted)));
     const myUserId = ctx.token.user?.id;
     for (const [id, role] of wanted) {
-      if (!(ROLES as readonly string[]).includes(role)) throw new FixParamError(`role.${id}: "${role}" is not a role (${ROLES.join(', ')})`);
-      if (myRole === undefined) throw new FixParamError(`role.${id}: the token is not a member of the organization, so it cannot assign roles`);
+      if (!(ROLES as readonly string[]).includes(role)) throw new FixParamError(`"${role}" is not a role (${ROLES.join(', ')})`, `role.${id}`);
+      if (myRole === undefined) throw new FixParamError(`the token is not a member of the organization, so it cannot assign roles`, `role.${id}`);
       const path = memberPath(ctx, id);
       let m;
       try {
         m = (await ctx.client.read(path, MemberDetailSchema)).value;
       } catch (e) {
-        throw new FixParamError(`role.${id}: cannot read member ${id} (${e instanceof Error ? e.message : String(e)})`);
+        throw new FixParamError(`cannot read member ${id} (${e instanceof Error ? e.message : String(e)})`, `role.${id}`);
       }
       const res = memberRef(m);
-      if (myUserId !== undefined && m.user?.id === myUserId) throw new FixParamError(`role.${id}: that is your own membership; Sentry does not let you change your own role`);
-      if ((RANK[role] ?? 99) > (RANK[myRole] ?? -1)) throw new FixParamError(`role.${id}: "${role}" is above your own role (${myRole})`);
-      if ((RANK[m.orgRole] ?? 99) > (RANK[myRole] ?? -1)) throw new FixParamError(`role.${id}: ${res.name} is ${m.orgRole}, above your own role (${myRole})`);
+      if (myUserId !== undefined && m.user?.id === myUserId) throw new FixParamError(`that is your own membership; Sentry does not let you change your own role`, `role.${id}`);
+      if ((RANK[role] ?? 99) > (RANK[myRole] ?? -1)) throw new FixParamError(`"${role}" is above your own role (${myRole})`, `role.${id}`);
+      if ((RANK[m.orgRole] ?? 99) > (RANK[myRole] ?? -1)) throw new FixParamError(`${res.name} is ${m.orgRole}, above your own role (${myRole})`, `role.${id}`);
       if (m.orgRole === role) {
         notes.push({ control: '2.3', resource: res, kind: 'info', message: `${res.name} already has the ${role} role.` });
         continue;
@@ -87,6 +81,39 @@ export const memberRoleFix: FixDefinition = {
 };
 
 /**
+ * One choice per owner not chosen yet: which of them to lower is the person's call. Your own
+ * membership gets no choice (Sentry refuses to change your own role), and only roles up to your
+ * own are offered, so a pick is never one the fix must refuse.
+ */
+async function ownerChoices(ctx: FixContext, owners: Finding, wanted: ReadonlyMap<string, string>): Promise<FixProposal['notes'][number][]> {
+  const list = Array.isArray(owners.details?.list) ? (owners.details.list as { id: string; name: string }[]) : [];
+  const all = summariseList(list.map((m) => m.name), 'owners');
+  const members = await ctx.data.members();
+  const myUserId = ctx.token.user?.id;
+  const mine = members.ok && myUserId !== undefined ? members.value.find((m) => m.user?.id === myUserId)?.id : undefined;
+  const myRank = RANK[ctx.org.orgRole ?? ''] ?? -1;
+  const roles = ROLES.filter((r) => r !== 'owner' && (RANK[r] ?? 99) <= myRank);
+  const notes: FixProposal['notes'][number][] = [];
+  for (const m of list) {
+    if (wanted.has(m.id)) continue;
+    const resource: ResourceRef = { type: 'member', id: m.id, name: m.name };
+    if (m.id === mine) {
+      notes.push({ control: '2.3', check: owners.check, resource, kind: 'info', message: `Too many owners (${all}); ${m.name} is you, and Sentry does not let you change your own role.` });
+      continue;
+    }
+    notes.push({
+      control: '2.3',
+      check: owners.check,
+      resource,
+      kind: 'needs_parameter',
+      message: `Too many owners (${all}): choose a lower role for ${m.name}, or leave it.`,
+      param: { key: `role.${m.id}`, kind: 'role', label: `New organization role of ${m.name}`, choices: roles, options: roles.map((r) => ({ value: r, ...ROLE_WORDS[r] })) },
+    });
+  }
+  return notes;
+}
+
+/**
  * The PUT for one member. Refuses (FixParamError) what Sentry would do silently: without the
  * `organizations:team-roles` feature the member PUT stores every sent team role as None
  * (organization_member_details.py `put`), which would drop a member's team-admin roles.
@@ -96,7 +123,8 @@ function roleChange(ctx: FixContext, id: string, m: MemberDetail, role: string, 
   if (m.roleField !== 'role' && m.teamRoles === undefined) {
     // A current server that did not say the team roles: sending the team list could reset them.
     throw new FixParamError(
-      `role.${id}: Sentry did not report ${res.name}'s team roles (no teamRoles in GET ${memberPath(ctx, id)}), so a role change could drop them; change the role in Sentry (Settings > Members).`,
+      `Sentry did not report ${res.name}'s team roles (no teamRoles in GET ${memberPath(ctx, id)}), so a role change could drop them; change the role in Sentry (Settings > Members).`,
+      `role.${id}`,
     );
   }
   if (m.roleField === 'role' || m.teamRoles === undefined) {
@@ -122,8 +150,9 @@ function roleChange(ctx: FixContext, id: string, m: MemberDetail, role: string, 
   const held = teamRoles.filter((t) => t.role !== null);
   if (!billing && held.length > 0 && ctx.org.features !== undefined && !ctx.org.features.includes('team-roles')) {
     throw new FixParamError(
-      `role.${id}: this organization lacks Sentry's team-roles feature, and without it Sentry stores every team role sent with a member change as none: ` +
+      `this organization lacks Sentry's team-roles feature, and without it Sentry stores every team role sent with a member change as none: ` +
         `${res.name} would lose ${held.map((t) => `${t.role} on ${t.teamSlug}`).join(', ')}. Change the role in Sentry (Settings > Members) and re-check the team roles there.`,
+      `role.${id}`,
     );
   }
   return fieldPut(

@@ -14,8 +14,9 @@ const PROJECT_REMOVE = rule('project-team-remove');
 const MEMBER_ADD = rule('member-team-add');
 const MEMBER_REMOVE = rule('member-team-remove');
 
-function teamParam(key: string, label: string, choices: readonly string[]): PlanParam {
-  return { key, kind: 'team', label, choices: [...choices], multiple: true };
+/** Teams to pick, shown by name with the slug beside it. */
+function teamParam(key: string, label: string, choices: readonly string[], names: ReadonlyMap<string, string>): PlanParam {
+  return { key, kind: 'team', label, choices: [...choices], options: choices.map((slug) => ({ value: slug, label: names.get(slug) ?? slug, detail: slug })), multiple: true };
 }
 
 /**
@@ -41,15 +42,16 @@ export const teamAccessFix: FixDefinition = {
     const changes: ChangeDraft[] = [];
     const notes: Note[] = [];
     const teams = await ctx.data.teams();
-    if (!teams.ok) throw new FixParamError(`team-access: cannot list teams (${teams.error.message})`);
+    if (!teams.ok) throw new FixParamError(`cannot list the organization's teams (${teams.error.message})`);
     const teamSlugs = new Set(teams.value.map((t) => t.slug));
     const teamList = [...teamSlugs];
+    const names = new Map(teams.value.map((t) => [t.slug, t.name]));
     const checkTeam = (key: string, slug: string): void => {
-      if (!teamSlugs.has(slug)) throw new FixParamError(`${key}: no team "${slug}" (teams: ${summariseList(teamList, 'teams')})`);
+      if (!teamSlugs.has(slug)) throw new FixParamError(`no team "${slug}" (teams: ${summariseList(teamList, 'teams')})`, key);
     };
 
-    await planProjects(ctx, findings, changes, notes, checkTeam, teamList);
-    await planMembers(ctx, findings, changes, notes, checkTeam, teamList);
+    await planProjects(ctx, findings, changes, notes, checkTeam, teamList, names);
+    await planMembers(ctx, findings, changes, notes, checkTeam, teamList, names);
     return { changes, notes };
   },
 };
@@ -61,6 +63,7 @@ async function planProjects(
   notes: Note[],
   checkTeam: (key: string, slug: string) => void,
   teamList: readonly string[],
+  names: ReadonlyMap<string, string>,
 ): Promise<void> {
   const adds = paramsWithPrefix(ctx, 'addTeam');
   const removes = paramsWithPrefix(ctx, 'removeTeam');
@@ -73,7 +76,7 @@ async function planProjects(
         resource: f.resource,
         kind: 'needs_parameter',
         message: `Choose the team that owns ${f.resource.id}.`,
-        param: teamParam(`addTeam.${f.resource.id}`, `Team that owns ${f.resource.id}`, teamList),
+        param: teamParam(`addTeam.${f.resource.id}`, `Team that owns ${f.resource.id}`, teamList, names),
       });
     }
     if (f.check === '2.2.teams-per-project' && !removes.has(f.resource.id)) {
@@ -84,17 +87,18 @@ async function planProjects(
         resource: f.resource,
         kind: 'needs_parameter',
         message: `Choose the teams to take off ${f.resource.id}.`,
-        param: teamParam(`removeTeam.${f.resource.id}`, `Teams to take off ${f.resource.id}`, on),
+        param: teamParam(`removeTeam.${f.resource.id}`, `Teams to take off ${f.resource.id}`, on, names),
       });
     }
   }
   const projects = new Set([...adds.keys(), ...removes.keys()]);
   for (const slug of projects) {
     const detail = await ctx.data.projectDetail(slug);
-    if (!detail.ok) throw new FixParamError(`addTeam/removeTeam.${slug}: cannot read project "${slug}" (${detail.error.message})`);
+    const key = adds.has(slug) ? `addTeam.${slug}` : `removeTeam.${slug}`;
+    if (!detail.ok) throw new FixParamError(`cannot read project "${slug}" (${detail.error.message})`, key);
     const p = detail.value;
     // The fix reads the project's teams before changing them; without them it cannot plan safely.
-    if (p.teams === undefined) throw new FixParamError(`addTeam/removeTeam.${slug}: Sentry did not send the teams of project "${slug}", so the change cannot be planned; change them in Sentry's web UI.`);
+    if (p.teams === undefined) throw new FixParamError(`Sentry did not send the teams of project "${slug}", so the change cannot be planned; change them in Sentry's web UI.`, key);
     const current = new Set(p.teams.map((t) => t.slug));
     const res = projectRef(p);
     const addRefs: string[] = [];
@@ -128,7 +132,7 @@ async function planProjects(
       }
       remaining.delete(team);
       if (remaining.size === 0) {
-        throw new FixParamError(`removeTeam.${slug}: removing ${team} would leave the project with no team; add the new team first (addTeam.${slug}=TEAM).`);
+        throw new FixParamError(`removing ${team} would leave the project with no team; choose the team that takes it over first.`, `removeTeam.${slug}`);
       }
       changes.push(
         linkChange(ctx, PROJECT_REMOVE, { project: p.slug, team }, {
@@ -153,6 +157,7 @@ async function planMembers(
   notes: Note[],
   checkTeam: (key: string, slug: string) => void,
   teamList: readonly string[],
+  names: ReadonlyMap<string, string>,
 ): Promise<void> {
   const adds = paramsWithPrefix(ctx, 'memberAddTeam');
   const removes = paramsWithPrefix(ctx, 'memberRemoveTeam');
@@ -164,7 +169,7 @@ async function planMembers(
         resource: f.resource,
         kind: 'needs_parameter',
         message: `Put ${f.resource.name} on a team, or remove the account by hand.`,
-        param: teamParam(`memberAddTeam.${f.resource.id}`, `Teams for ${f.resource.name}`, teamList),
+        param: teamParam(`memberAddTeam.${f.resource.id}`, `Teams for ${f.resource.name}`, teamList, names),
       });
     }
   }
@@ -175,7 +180,7 @@ async function planMembers(
     try {
       detail = (await ctx.client.read(path, MemberDetailSchema)).value;
     } catch (e) {
-      throw new FixParamError(`memberAddTeam/memberRemoveTeam.${id}: cannot read member ${id} (${e instanceof Error ? e.message : String(e)})`);
+      throw new FixParamError(`cannot read member ${id} (${e instanceof Error ? e.message : String(e)})`, adds.has(id) ? `memberAddTeam.${id}` : `memberRemoveTeam.${id}`);
     }
     const res = memberRef(detail);
     const current = new Set(detail.teams);

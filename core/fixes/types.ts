@@ -7,7 +7,7 @@ import type { OrgData } from '../sentry/org-data';
 import type { Organization } from '../sentry/schemas';
 import { CodedError } from '../../shared/errors';
 
-/** `--set key=value` parameters, by key. */
+/** The choices fixes need (`addTeam.backend` -> `platform`), by key. */
 export type FixParams = Readonly<Record<string, string>>;
 
 /** What a fix sees while planning: reads only, never a write. */
@@ -78,10 +78,18 @@ export interface FixDefinition {
   plan(ctx: FixContext, findings: readonly Finding[]): Promise<FixProposal>;
 }
 
-/** A parameter that does not parse: the message names the key and what is expected. */
+/**
+ * A parameter that does not parse or that the fix refuses. `key` names the parameter as data
+ * (a form shows `reason` next to its field); `message` is `key: reason` for the command line.
+ */
 export class FixParamError extends CodedError {
-  constructor(message: string) {
-    super('invalid_input', message);
+  readonly key: string | undefined;
+  readonly reason: string;
+
+  constructor(reason: string, key?: string) {
+    super('invalid_input', key === undefined ? reason : `${key}: ${reason}`);
     this.name = 'FixParamError';
+    this.key = key;
+    this.reason = reason;
   }
 }

@@ -17,6 +17,7 @@ import {
   NoArgs,
   OrgSummarySchema,
   PlanNoteDtoSchema,
+  ParamErrorSchema,
   ReportFormatSchema,
   ScopeCheckSchema,
   TokenInputSchema,
@@ -227,6 +228,8 @@ export const channels = {
       createdAt: z.string(),
       steps: z.array(FixStepSchema),
       notes: z.array(PlanNoteDtoSchema),
+      /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
+      paramErrors: z.array(ParamErrorSchema).optional(),
     }),
   },
   /**

@@ -133,7 +133,7 @@ export type FixStepDto = z.infer<typeof FixStepSchema>;
 /** A step of an undo: the inverse of an applied step (`undoes` is that step's id). */
 export const UndoStepSchema = FixStepSchema.extend({ undoes: Id });
 
-/** Something the plan did not propose, and why; `param` when a choice would let it. */
+/** Something the plan did not propose, and why; `param` when a choice would let it (or change what it proposes). */
 export const PlanNoteDtoSchema = z.object({
   fix: z.string(),
   control: z.string(),
@@ -157,6 +157,12 @@ export const PlanNoteDtoSchema = z.object({
       min: z.number().int().nullable(),
       max: z.number().int().nullable(),
       pattern: z.string().nullable(),
+      /** The choices in words, one per value of `choices` (a key's name and project, a member's name). */
+      options: z.array(z.object({ value: z.string(), label: z.string(), detail: z.string().nullable() })),
+      /** What the fix uses when nothing is chosen (e.g. a rate limit's default `300/60`). */
+      suggested: z.string().nullable(),
+      /** rate_limit: the longest window (seconds) Sentry accepts. */
+      maxWindow: z.number().int().nullable(),
     })
     .nullable(),
   /** Every resource the message is about (the message names a handful). */
@@ -245,3 +251,6 @@ export const EVIDENCE_BODY_LIMIT = 64 * 1024;
  * 'pdf': report.html printed to PDF (desktop app only).
  */
 export const ReportFormatSchema = z.enum(['html', 'json', 'csv', 'evidence', 'pdf']);
+
+/** A chosen value a fix refused (`fix:plan` plans without it): the key of the field and the reason, for people. */
+export const ParamErrorSchema = z.object({ key: z.string(), message: z.string() });

@@ -143,7 +143,7 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     // 4. Access controls: a team reassignment, which needs a choice first.
     await continueButton(page).click();
     await page.getByRole('heading', { level: 1, name: 'Access controls' }).waitFor();
-    await page.getByLabel('Teams to put the member on.').first().selectOption('platform');
+    await page.getByRole('group', { name: /^Teams for / }).first().getByRole('checkbox', { name: /^Platform\b/ }).check();
     await page.getByRole('button', { name: 'Plan again with these choices' }).click();
     const teamStep = page.getByRole('checkbox', { name: /^Team reassignment.*\(team platform\)/ });
     await teamStep.waitFor();

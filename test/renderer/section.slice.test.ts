@@ -7,7 +7,12 @@ import { audited } from './helpers';
 
 describe('section slice', () => {
   it('plans for its own section, from the latest run, with the choices made', async () => {
-    const h = await audited();
+    // The plan offers the choice; only choices it offered are sent.
+    const team = { key: 'addTeam.web', kind: 'team' as const, label: 'Team that owns web', description: '', choices: ['platform'], multiple: true, min: null, max: null, pattern: null, options: [{ value: 'platform', label: 'Platform', detail: null }], suggested: null, maxWindow: null };
+    const h = await audited({
+      'fix:plan': ({ runId }) =>
+        ok({ planId: 'plan-1', runId, orgSlug: 'acme', level: 'L1', createdAt: '2026-03-01T10:00:00.000Z', steps: planSteps(), notes: [{ fix: 'team-access', control: '2.2', check: null, resource: null, kind: 'needs_parameter', message: 'Choose.', param: team, items: [] }] }),
+    });
     const slice = () => h.s().accessControls;
     await slice().loadPlan();
     const [request] = h.bridge.callsOf('fix:plan');

@@ -34,6 +34,8 @@ export function ExceptionsPanel(props: {
   const checksOfControl = [...new Set(props.failing.filter((f) => f.control === chosenControl).map((f) => f.check))];
   const resourcesOfCheck = props.failing.filter((f) => f.control === chosenControl && (!check || f.check === check));
   const titleOf = (id: string) => props.controls.find((c) => c.id === id)?.title ?? id;
+  // A check by its title: its id is the engine's, not words for people.
+  const checkTitleOf = (id: string) => props.controls.flatMap((c) => c.checks).find((k) => k.id === id)?.title ?? 'one check';
   const valid = chosenControl !== '' && reason.trim() !== '' && approvedBy.trim() !== '';
 
   async function onSubmit(event: FormEvent) {
@@ -67,7 +69,7 @@ export function ExceptionsPanel(props: {
               <strong>
                 {e.control} {titleOf(e.control)}
               </strong>
-              {e.check ? ` · ${e.check}` : ''}
+              {e.check ? ` · ${checkTitleOf(e.check)}` : ''}
               {e.resource ? ` · ${e.resource}` : ''}: {e.reason} — approved by {e.approvedBy}
               {e.owner ? `, owned by ${e.owner}` : ''}
               {e.expiresAt ? `, until ${formatDate(e.expiresAt)}` : ', no expiry'}{' '}

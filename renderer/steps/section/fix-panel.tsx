@@ -48,7 +48,10 @@ export function FixPanel(props: {
     if (undoStatus === 'done' || undoStatus === 'failed') undoOutcomeRef.current?.focus();
   }, [undoStatus]);
 
-  const plan = slice.plan.status === 'done' ? slice.plan.value : null;
+  // While a new plan is made, or when making it failed, the last one stays: the form and its
+  // choices never vanish; applying waits for a current plan.
+  const plan = slice.plan.status === 'done' ? slice.plan.value : slice.lastPlan;
+  const current = slice.plan.status === 'done';
   const selectedSteps = plan ? plan.steps.filter((s) => slice.selected.includes(s.id)) : [];
   const applying = slice.apply.status === 'running';
 
@@ -65,9 +68,9 @@ export function FixPanel(props: {
       {slice.plan.status === 'running' ? <Progress label="Planning fixes from a fresh read of the organization" /> : null}
       {slice.plan.status === 'failed' ? <ErrorNotice error={slice.plan.error} context="Planning fixes" onRetry={() => void slice.loadPlan()} /> : null}
 
-      {plan ? <FixPlanView plan={plan} slice={slice} canApply={props.canApply} onApply={() => setConfirming(true)} /> : null}
+      {plan ? <FixPlanView plan={plan} slice={slice} canApply={props.canApply && current} onApply={() => setConfirming(true)} /> : null}
 
-      {confirming && plan ? (
+      {confirming && plan && current ? (
         <ConfirmChanges
           title="Apply these changes?"
           steps={selectedSteps}

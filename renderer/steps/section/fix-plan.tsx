@@ -1,76 +1,8 @@
-import { useId } from 'react';
-import type { FixPlan, PlanNote } from '../../store/dto';
+import type { FixPlan } from '../../store/dto';
 import { plural } from '../../format';
 import { BeforeAfter, RiskBadge } from './fix-steps';
+import { ParamForm } from './params/param-form';
 import type { SectionSlice } from './section.slice';
-
-/** The choices a fix needs before it can propose a change (team to move a project to, ...). */
-function ParamForm(props: { readonly notes: readonly PlanNote[]; readonly slice: SectionSlice }) {
-  const formId = useId();
-  const needs = props.notes.filter((n): n is PlanNote & { param: NonNullable<PlanNote['param']> } => n.kind === 'needs_parameter' && n.param !== null);
-  if (needs.length === 0) return null;
-  return (
-    <form
-      className="param-form"
-      aria-labelledby={formId}
-      onSubmit={(e) => {
-        e.preventDefault();
-        void props.slice.loadPlan();
-      }}
-    >
-      <h3 id={formId}>Choices these fixes need</h3>
-      {needs.map((n) => {
-        const id = `${formId}-${n.param.key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-        const value = props.slice.params[n.param.key] ?? '';
-        const chosen = value.split(',').filter(Boolean);
-        return (
-          <div key={n.param.key} className="field">
-            <label htmlFor={id}>{n.param.description}</label>
-            <p className="hint" id={`${id}-why`}>
-              {n.message}
-            </p>
-            {n.param.choices.length > 0 && n.param.multiple ? (
-              <select
-                id={id}
-                multiple
-                aria-describedby={`${id}-why`}
-                value={chosen}
-                onChange={(e) => props.slice.setParam(n.param.key, [...e.target.selectedOptions].map((o) => o.value).join(','))}
-              >
-                {n.param.choices.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            ) : n.param.choices.length > 0 ? (
-              <select id={id} aria-describedby={`${id}-why`} value={value} onChange={(e) => props.slice.setParam(n.param.key, e.target.value)}>
-                <option value="">Leave as it is</option>
-                {n.param.choices.map((c) => (
-                  <option key={c} value={c}>
-                    {c}
-                  </option>
-                ))}
-              </select>
-            ) : (
-              <input
-                id={id}
-                type="text"
-                aria-describedby={`${id}-why`}
-                value={value}
-                {...(n.param.pattern === null ? {} : { pattern: n.param.pattern })}
-                onChange={(e) => props.slice.setParam(n.param.key, e.target.value)}
-              />
-            )}
-          </div>
-        );
-      })}
-      <button type="submit" className="button-secondary" disabled={props.slice.plan.status === 'running'}>
-        Plan again with these choices
-      </button>
-    </form>
-  );
-}
 
 /** The plan: the choices fixes need, the changes to pick with before/after, the planner's notes, Apply. */
 export function FixPlanView(props: {
@@ -82,10 +14,11 @@ export function FixPlanView(props: {
   const { plan, slice } = props;
   const selectedSteps = plan.steps.filter((s) => slice.selected.includes(s.id));
   const applying = slice.apply.status === 'running';
-  const otherNotes = plan.notes.filter((n) => n.kind !== 'needs_parameter' || n.param === null);
+  // Notes that offer a choice are shown with their field in the form.
+  const otherNotes = plan.notes.filter((n) => n.param === null);
   return (
     <>
-      <ParamForm notes={plan.notes} slice={slice} />
+      <ParamForm plan={plan} slice={slice} />
       {plan.steps.length === 0 ? (
         <p className="hint">No change can be proposed for the failing checks here; follow the manual steps or record an exception.</p>
       ) : (

@@ -1,10 +1,12 @@
 import type { EventPayloadOf, SessionChangeDto } from '../../../shared/ipc/contract';
-import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
+import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, PlanNote, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
 import type { SliceContext } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, done, failed, running } from '../../store/status';
 import type { SectionId, SectionSliceKey } from '../../store/steps';
 import { sectionOfControl } from '../../store/steps';
+import type { ParamDto } from './params/validate';
+import { paramError } from './params/validate';
 
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,
@@ -38,9 +40,22 @@ export interface UndoTarget {
   readonly stepIds: readonly string[];
 }
 
+/** A choice a fix offered, as the form shows it. */
+export type ParamField = PlanNote & { readonly param: ParamDto };
+
 export interface SectionSlice {
   readonly section: SectionId;
   readonly plan: Status<FixPlan>;
+  /**
+   * The last plan made, kept while a new one is made or when making it failed: a bad value or a
+   * failed request never hides the Fixes section. Cleared when applying or undoing made it stale.
+   */
+  readonly lastPlan: FixPlan | null;
+  /**
+   * Every choice the plans of this section offered, by key: a field stays once its value was
+   * chosen (the fix then stops asking), so the choice can be changed or cleared.
+   */
+  readonly fields: Readonly<Record<string, ParamField>>;
   /** The run the last plan was asked for (a newer run makes the plan stale). */
   readonly planFor: string | null;
   /** Choices fixes need (`addTeam.backend` -> `platform`); sent with the next plan. */
@@ -113,6 +128,8 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
     return {
       section,
       plan: IDLE,
+      lastPlan: null,
+      fields: {},
       planFor: null,
       params: {},
       selected: [],
@@ -130,7 +147,14 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         if (!profile || !run || self().plan.status === 'running') return;
         const controls = controlsOfSection();
         set({ plan: running(null), planFor: run.runId });
-        const params = self().params;
+        // Only values that pass their field's checks are sent; the others wait, with the reason shown.
+        const fields = self().fields;
+        const params = Object.fromEntries(
+          Object.entries(self().params).filter(([k, v]) => {
+            const field = fields[k];
+            return field !== undefined && paramError(field.param, v) === null;
+          }),
+        );
         const result = await call(() =>
           bridge.invoke['fix:plan']({
             profileId: profile.id,
@@ -145,7 +169,9 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         }
         // Keep what the person picked if those steps are still proposed.
         const ids = new Set(result.value.steps.map((s) => s.id));
-        set({ plan: done(result.value), selected: self().selected.filter((id) => ids.has(id)) });
+        const known = { ...self().fields };
+        for (const n of result.value.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
+        set({ plan: done(result.value), lastPlan: result.value, fields: known, selected: self().selected.filter((id) => ids.has(id)) });
       },
 
       setParam(paramKey, value) {
@@ -202,7 +228,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         const sent = plan.value.steps.filter((s) => stepIds.includes(s.id));
         const batch: AppliedBatch = { applyId: result.value.applyId, planId, steps: sent, results: result.value.results, undone: [] };
         // The plan was made from the previous run: plan again from the re-check.
-        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE });
+        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE, lastPlan: null });
         if (result.value.recheck) get().checks.adopt(result.value.recheck);
       },
 
@@ -247,6 +273,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           undoTarget: null,
           undoPlan: IDLE,
           plan: IDLE,
+          lastPlan: null,
           applied: self().applied.map((b) =>
             b.applyId === target.applyId ? { ...b, undone: [...new Set([...b.undone, ...undoneNow])] } : b,
           ),

@@ -12,6 +12,7 @@ import { FixPanel } from './fix-panel';
 import { ManualItems } from './manual-items';
 import { ResultsTable } from './results-table';
 import { formatDateTime } from '../../format';
+import { levelLabel } from '../../../shared/levels';
 
 /** Run status of the shared audit: progress and Cancel while running, Re-check when done. */
 function ChecksBar() {
@@ -35,7 +36,7 @@ function ChecksBar() {
       {checks.cancel.status === 'failed' ? <ErrorNotice error={checks.cancel.error} context="Cancelling the checks" /> : null}
       {run.status !== 'running' && checks.latest ? (
         <p className="checks-meta">
-          Checked {formatDateTime(checks.latest.finishedAt)} at {checks.latest.level}
+          Checked {formatDateTime(checks.latest.finishedAt)} at {levelLabel(checks.latest.level)}
           {checks.baseline && checks.baseline.runId !== checks.latest.runId ? ' (re-check after changes)' : ''}.{' '}
           <button type="button" className="button-secondary button-small" onClick={() => void checks.start()}>
             Re-check now

@@ -12,6 +12,15 @@ import { useWizard } from '../../store/use-wizard';
 import { formatDate, plural } from '../../format';
 import { canSavePdf } from './summary.slice';
 import { SECTION_STEPS, sectionOfControl } from '../../store/steps';
+import type { WizardState } from '../../store/wizard-state';
+import { levelLabel } from '../../../shared/levels';
+
+/** A check by its title (its id is the engine's, not words for people). */
+function checkTitleOf(state: WizardState, id: string): string {
+  const catalog = state.catalog.catalog;
+  const title = catalog.status === 'done' ? catalog.value.controls.flatMap((c) => c.checks).find((k) => k.id === id)?.title : undefined;
+  return title ?? 'one check';
+}
 
 const SEGMENTS = ['pass', 'fail', 'error', 'manual'] as const;
 
@@ -114,7 +123,7 @@ export function SummaryStep() {
               <strong>{orgSlug}</strong> at{' '}
             </>
           ) : null}
-          {checks.latest.level}. Before: the first check of this session
+          {levelLabel(checks.latest.level)}. Before: the first check of this session
           {checks.baseline ? ` (${formatDate(checks.baseline.finishedAt)})` : ''}; after: the latest ({formatDate(checks.latest.finishedAt)}).
         </p>
         <ul className="legend" aria-hidden="true">
@@ -206,7 +215,7 @@ export function SummaryStep() {
             {exceptions.map((e) => (
               <li key={e.id}>
                 <strong>{e.control}</strong>
-                {e.check ? ` ${e.check}` : ''}: {e.reason} (approved by {e.approvedBy}
+                {e.check ? ` ${checkTitleOf(state, e.check)}` : ''}: {e.reason} (approved by {e.approvedBy}
                 {e.owner ? `, owned by ${e.owner}` : ''}
                 {e.expiresAt ? `, until ${formatDate(e.expiresAt)}` : ''})
                 {lapsing.has(e.id) ? <strong> Expires before the next review: decide on it sooner.</strong> : null}

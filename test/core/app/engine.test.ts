@@ -184,8 +184,14 @@ describe('engine gateway: plan, apply, undo', () => {
       message: expect.stringContaining('plan again'),
     });
     expect(sim.state.organizations[0]?.settings.require2FA).toBe(false);
-    await expect(e.planFixes(s, { profileId: 'p1', runId: run.runId, params: { 'rateLimit.web-frontend': 'lots' } })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(e.planFixes(s, { profileId: 'p1', runId: run.runId, params: { nonsense: '1' } })).rejects.toMatchObject({ code: 'invalid_input' });
+    // A refused choice does not sink the plan: it is planned without it, the reason keyed to its field.
+    const refused = await e.planFixes(s, { profileId: 'p1', runId: run.runId, params: { 'rateLimit.web-frontend': 'lots', nonsense: '1' } });
+    expect(refused.paramErrors).toEqual([
+      { key: 'nonsense', message: expect.stringContaining('no fix takes this choice') },
+      { key: 'rateLimit.web-frontend', message: expect.stringContaining('"lots" is not') },
+    ]);
+    expect(refused.paramErrors?.every((r) => !r.message.includes(r.key))).toBe(true);
+    expect(refused.steps.some((st) => st.fix === 'key-rate-limit')).toBe(true);
   });
 
   it('applies a step with consent (the slug typed), journals it, re-checks, and undoes it', async () => {
@@ -322,9 +328,22 @@ describe('engine helpers', () => {
       min: null,
       max: null,
       pattern: null,
+      options: [
+        { value: 'platform', label: 'platform', detail: null },
+        { value: 'data', label: 'data', detail: null },
+      ],
+      suggested: null,
+      maxWindow: null,
     });
+    // The fix's own words for a choice, when it gives them.
+    const labelled = { ...withParam, param: { ...withParam.param, options: [{ value: 'data', label: 'Data', detail: 'data' }] } };
+    expect(noteDto(labelled, FIXES).param?.options).toEqual([
+      { value: 'platform', label: 'platform', detail: null },
+      { value: 'data', label: 'Data', detail: 'data' },
+    ]);
     // Command-line syntax in the words is only words.
     expect(noteDto({ ...note, message: 'Choose: --set addTeam.api=TEAM (teams: platform, data).' }, FIXES).param).toBeNull();
-    expect(noteDto({ ...withParam, kind: 'info' }, FIXES).param).toBeNull();
+    // An info note may offer a choice that changes what is proposed (a rate limit other than the default).
+    expect(noteDto({ ...withParam, kind: 'info' }, FIXES).param?.key).toBe('addTeam.api');
   });
 });

@@ -4,6 +4,7 @@ import { changeCounts } from './change-log';
 import { formatDate, formatUtc, plural, tokenKindLabel } from './format';
 import { html } from './safe-html';
 import type { SafeHtml } from './safe-html';
+import { levelLabel } from '../../../../shared/levels';
 
 /** The cover (who, what, when, signed by whom, demo or not) and the table of contents. */
 
@@ -40,7 +41,7 @@ export function cover(ctx: Context): SafeHtml {
     : html`<dt>Audit</dt><dd>${formatUtc(r.startedAt)} to ${formatUtc(r.finishedAt)}</dd>`;
   const session = r.session && r.before ? html`<dt>Session</dt><dd>${formatUtc(r.session.startedAt)} to ${formatUtc(r.session.finishedAt)}</dd>` : '';
   const region = r.target.regionUrl && r.target.regionUrl !== r.target.url ? html` <span class="muted">(region <span class="url">${r.target.regionUrl}</span>)</span>` : '';
-  return html`<header class="cover" id="cover"><p class="kicker">Sentry hardening evidence${r.demo ? ' · demo organization, simulated data' : ''}</p>${banners(ctx)}<h1>${r.target.org.name}</h1><p class="slug">Organization <code>${r.target.org.slug}</code> <span class="muted">(id ${r.target.org.id})</span></p><p class="kind">${kind}</p><dl class="facts"><dt>Sentry</dt><dd><span class="url">${r.target.url}</span>${region}</dd>${session}${audits}<dt>Level</dt><dd>${r.level} <span class="muted">(checks of this level and below)</span></dd><dt>Operator</dt><dd>${operator}</dd><dt>Token</dt><dd>${tokenKindLabel(r.token.kind)}; scopes ${scopes}<br><span class="muted">The token itself is never recorded.</span></dd><dt>Signature</dt><dd>${sig}</dd><dt>Next review</dt><dd>${formatDate(r.review.nextReviewDate)} <span class="muted">(calendar event <code>${ICS_FILE}</code>)</span></dd><dt>Tool</dt><dd>${r.tool.name} ${r.tool.version}; control catalog ${r.catalog.version}</dd><dt>Generated</dt><dd>${formatUtc(ctx.generatedAt)}</dd></dl><p class="disclaimer" role="note"><strong>What the signature proves.</strong> ${r.disclaimer}</p></header>`;
+  return html`<header class="cover" id="cover"><p class="kicker">Sentry hardening evidence${r.demo ? ' · demo organization, simulated data' : ''}</p>${banners(ctx)}<h1>${r.target.org.name}</h1><p class="slug">Organization <code>${r.target.org.slug}</code> <span class="muted">(id ${r.target.org.id})</span></p><p class="kind">${kind}</p><dl class="facts"><dt>Sentry</dt><dd><span class="url">${r.target.url}</span>${region}</dd>${session}${audits}<dt>Level</dt><dd>${levelLabel(r.level)} <span class="muted">(checks of this level and below)</span></dd><dt>Operator</dt><dd>${operator}</dd><dt>Token</dt><dd>${tokenKindLabel(r.token.kind)}; scopes ${scopes}<br><span class="muted">The token itself is never recorded.</span></dd><dt>Signature</dt><dd>${sig}</dd><dt>Next review</dt><dd>${formatDate(r.review.nextReviewDate)} <span class="muted">(calendar event <code>${ICS_FILE}</code>)</span></dd><dt>Tool</dt><dd>${r.tool.name} ${r.tool.version}; control catalog ${r.catalog.version}</dd><dt>Generated</dt><dd>${formatUtc(ctx.generatedAt)}</dd></dl><p class="disclaimer" role="note"><strong>What the signature proves.</strong> ${r.disclaimer}</p></header>`;
 }
 
 export function sectionLabel(s: { id: string; title: string }): string {

@@ -7,6 +7,7 @@ import { sectionLabel } from './cover';
 import { countBadges, countOf } from './format';
 import { html } from './safe-html';
 import type { SafeHtml } from './safe-html';
+import { levelLabel } from '../../../../shared/levels';
 
 /** Findings by section and control, each control's findings grouped per check. */
 
@@ -42,7 +43,7 @@ function controlBlock(ctx: Context, v: ControlView): SafeHtml {
   const groups = order
     .filter((c) => afterByCheck.has(c) || goneByCheck.has(c))
     .map((c) => checkGroup(ctx, v, c, afterByCheck.get(c) ?? [], goneByCheck.get(c) ?? [], beforeByKey));
-  const body = groups.length > 0 ? html`${groups}` : html`<p class="muted">No check of this control is part of a level ${r.level} audit.</p>`;
+  const body = groups.length > 0 ? html`${groups}` : html`<p class="muted">No check of this control is part of a level ${levelLabel(r.level)} audit.</p>`;
   return html`<section class="control" id="${anchor}" aria-labelledby="${anchor}-h"><h4 id="${anchor}-h"><span class="cid">${v.id}</span> ${v.title} <span class="lvl">${v.level}</span></h4><p class="ccounts">${countBadges(countOf(after))}</p>${mappings}${
     v.rationale !== null ? html`<p class="rationale">${v.rationale}</p>` : ''
   }${attestNote}${body}${steps}</section>`;

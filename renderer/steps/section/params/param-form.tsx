@@ -1,0 +1,114 @@
+import { useId } from 'react';
+import type { FixPlan } from '../../../store/dto';
+import type { ParamField, SectionSlice } from '../section.slice';
+import { ChoicePicker } from './choice-picker';
+import type { ParamControlProps } from './field-props';
+import { FieldError } from './field-props';
+import { ListEditor } from './list-editor';
+import { MemberRolePicker } from './member-role-picker';
+import { RateLimitFields } from './rate-limit-fields';
+import { paramError, picksFromChoices } from './validate';
+
+/** The control for one field, by kind: pickers for known values, editors for typed ones. */
+function ParamControl(props: ParamControlProps) {
+  const { param } = props.field;
+  if (param.kind === 'rate_limit') return <RateLimitFields {...props} />;
+  if (param.kind === 'domains' || param.kind === 'cidr_ranges') return <ListEditor {...props} />;
+  if (picksFromChoices(param)) return <ChoicePicker {...props} />;
+  // A kind with no known values: a plain text field, still checked by the engine.
+  return (
+    <div className="field">
+      <label htmlFor={props.inputId}>{param.label}</label>
+      <input
+        id={props.inputId}
+        type="text"
+        value={props.value}
+        aria-describedby={props.describedBy}
+        aria-invalid={props.error === null ? undefined : true}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      <FieldError id={props.errorId} error={props.error} />
+    </div>
+  );
+}
+
+/**
+ * The choices the fixes of a section need or offer, one form control per choice, each checked
+ * inline with the reason next to it. The plan is made again only with values that pass; a value
+ * the engine refuses comes back keyed to its field and is shown there, the rest of the plan stays.
+ */
+export function ParamForm(props: { readonly plan: FixPlan; readonly slice: SectionSlice }) {
+  const { slice, plan } = props;
+  const formId = useId();
+  // The current plan's choices, and those chosen before (their note is gone once a value is set).
+  const current = plan.notes.flatMap((n): ParamField[] => (n.param === null ? [] : [{ ...n, param: n.param }]));
+  const keys = new Set(current.map((f) => f.param.key));
+  const earlier = Object.keys(slice.params).flatMap((k) => {
+    const f = slice.fields[k];
+    return f && !keys.has(k) ? [f] : [];
+  });
+  const fields = [...current, ...earlier];
+  if (fields.length === 0) return null;
+
+  const refused = new Map((plan.paramErrors ?? []).map((e) => [e.key, e.message]));
+  const idOf = (key: string) => `${formId}-${key.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const valueOf = (key: string) => slice.params[key] ?? '';
+  const inlineErrors = new Map(fields.map((f) => [f.param.key, paramError(f.param, valueOf(f.param.key))]));
+  const errorOf = (key: string) => inlineErrors.get(key) ?? (refused.has(key) ? `Not used: ${refused.get(key) ?? ''}` : null);
+  const invalid = [...inlineErrors.values()].filter((e) => e !== null).length;
+  const orphans = [...refused].filter(([k]) => !fields.some((f) => f.param.key === k));
+  const roles = fields.filter((f) => f.param.kind === 'role');
+  const others = fields.filter((f) => f.param.kind !== 'role');
+
+  return (
+    <form
+      className="param-form"
+      aria-labelledby={formId}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (invalid === 0) void slice.loadPlan();
+      }}
+    >
+      <h3 id={formId}>Choices for these fixes</h3>
+      {refused.size > 0 ? (
+        <p className="notice notice-warn" role="status">
+          {refused.size === 1 ? 'One choice was' : `${refused.size} choices were`} not used; the reason is next to {refused.size === 1 ? 'it' : 'each'}. The rest of the plan below stands.
+        </p>
+      ) : null}
+      {orphans.map(([k, message]) => (
+        <p key={k} className="field-error">
+          A choice was not used: {message}
+        </p>
+      ))}
+      <MemberRolePicker fields={roles} idOf={idOf} valueOf={valueOf} errorOf={errorOf} onChange={(k, v) => slice.setParam(k, v)} />
+      {others.map((f) => {
+        const id = idOf(f.param.key);
+        return (
+          <div key={f.param.key} className="param-field">
+            <ParamControl
+              field={f}
+              value={valueOf(f.param.key)}
+              onChange={(v) => slice.setParam(f.param.key, v)}
+              inputId={id}
+              describedBy={`${id}-why ${id}-error`}
+              error={errorOf(f.param.key)}
+              errorId={`${id}-error`}
+            />
+            <p className="hint" id={`${id}-why`}>
+              {f.message}
+            </p>
+          </div>
+        );
+      })}
+      <button type="submit" className="button-secondary" disabled={slice.plan.status === 'running' || invalid > 0} aria-describedby={`${formId}-submit-why`}>
+        Plan again with these choices
+      </button>
+      {invalid > 0 ? (
+        <p className="hint" id={`${formId}-submit-why`}>
+          Correct {invalid === 1 ? 'the value marked above' : `the ${invalid} values marked above`} first.
+        </p>
+      ) : null}
+    </form>
+  );
+}
