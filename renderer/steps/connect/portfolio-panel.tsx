@@ -97,7 +97,7 @@ function ForgetDialog(props: { readonly entry: PortfolioEntry; readonly onClose:
       </p>
       {connect.listAction.status === 'failed' ? <ErrorNotice error={connect.listAction.error} context="Forgetting the organization" /> : null}
       <div className="dialog-actions">
-        <button type="button" className="button-danger" disabled={busy} onClick={() => void onForget()}>
+        <button type="button" className="button-primary" disabled={busy} onClick={() => void onForget()}>
           Forget {props.entry.label}
         </button>
         <button type="button" className="button-secondary" data-autofocus disabled={busy} onClick={props.onClose}>
