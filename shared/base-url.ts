@@ -69,6 +69,13 @@ export function checkBaseUrl(input: string): Result<SentryBaseUrl> {
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
   // "ht!tp://host" is a mistyped scheme, not a host name to prefix with https://.
   if (!hasScheme && text.includes('://')) return invalid(`The address does not start with https://: enter it ${EXAMPLE}.`);
+  // Checked on the text as typed: browsers and Node escape different characters in a path.
+  const afterScheme = hasScheme ? text.slice(text.indexOf('://') + 3) : text;
+  const pathStart = afterScheme.search(/[/?#\\]/);
+  const typedPath = pathStart === -1 ? '' : afterScheme.slice(pathStart);
+  if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:@/%?#]*$/.test(typedPath)) {
+    return invalid(`The path of the address contains characters an address cannot have: enter it ${EXAMPLE}.`);
+  }
   let u: UrlParts;
   try {
     u = new WhatwgUrl(hasScheme ? text : `https://${text}`);

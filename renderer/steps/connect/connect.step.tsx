@@ -175,7 +175,7 @@ export function ConnectStep() {
           ))}
           {selfHosted ? (
             <div className="field">
-              <label htmlFor={ids.url}>Address of your Sentry server</label>
+              <label htmlFor={ids.url}>URL of your Sentry server</label>
               <input
                 id={ids.url}
                 type="url"
