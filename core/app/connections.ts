@@ -38,6 +38,8 @@ export interface ConnectionDeps {
   readonly engine: EngineGateway;
   readonly now: () => Date;
   readonly newId: () => string;
+  /** The demo's profile is never reused for a connection typed in (its token lives in memory). */
+  readonly isDemoProfile: (profileId: string) => boolean;
   /** Told the token kind Sentry reported for a profile once its token is saved. */
   readonly remember: (profileId: string, info: TokenInfoDto) => void;
 }
@@ -85,7 +87,7 @@ export function createConnections(deps: ConnectionDeps) {
         throw new AppError('not_found', `This token does not see an organization "${request.orgSlug}": choose one of the organizations it lists.`);
       }
       // The same organization on the same server is one connection: its token is replaced.
-      const existing = store.listProfiles().find((x) => x.baseUrl === p.baseUrl && x.orgSlug === org.slug) ?? null;
+      const existing = store.listProfiles().find((x) => x.baseUrl === p.baseUrl && x.orgSlug === org.slug && !deps.isDemoProfile(x.id)) ?? null;
       const label = request.label?.trim() || existing?.label || `${org.name} (${hostOf(p.baseUrl)})`;
       const profile: Profile = {
         id: existing?.id ?? deps.newId(),

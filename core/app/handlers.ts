@@ -153,8 +153,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   const targetOf = (profile: Profile): SentryTarget => ({ baseUrl: profile.baseUrl, caFile: profile.caFile });
-  const connections = createConnections({ store, keychain, engine, now, newId, remember: (id, info) => tokenInfo.set(id, info) });
   const isDemoProfile = (profileId: string): boolean => demo !== null && demo.status().profileId === profileId;
+  const connections = createConnections({ store, keychain, engine, now, newId, isDemoProfile, remember: (id, info) => tokenInfo.set(id, info) });
 
   return {
     'app:info': async () => {
