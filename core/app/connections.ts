@@ -59,6 +59,18 @@ export function createConnections(deps: ConnectionDeps) {
   const { store, keychain, engine } = deps;
   const pending = new Map<string, Pending>();
 
+  /** A saved profile's token, checked again with Sentry, as if it had just been typed. */
+  async function fromProfile(profileId: string): Promise<Pending | null> {
+    const source = store.getProfile(profileId);
+    if (!source || deps.isDemoProfile(profileId)) return null;
+    const token = await keychain.getSecret(profileId);
+    if (token === null) throw new AppError('unauthorized', `No token is saved for "${source.label}": enter one first.`);
+    const target = { baseUrl: source.baseUrl, caFile: source.caFile };
+    const info = toTokenInfoDto(await engine.verifyToken(target, token));
+    const orgs = await engine.listOrganizations(target, () => token);
+    return { baseUrl: source.baseUrl, caFile: source.caFile, token, info, orgs, expiresAt: Number.POSITIVE_INFINITY };
+  }
+
   function sweep(at: number): void {
     for (const [id, p] of pending) if (p.expiresAt <= at) pending.delete(id);
   }
@@ -80,7 +92,10 @@ export function createConnections(deps: ConnectionDeps) {
 
     async save(request: ParsedRequestOf<'connection:save'>): Promise<HandlerResponseOf<'connection:save'>> {
       sweep(deps.now().getTime());
-      const p = pending.get(request.pendingId);
+      if ((request.pendingId === undefined) === (request.fromProfileId === undefined)) {
+        throw new AppError('invalid_input', 'Give either a checked token or a saved organization to connect from, not both.');
+      }
+      const p = request.pendingId !== undefined ? pending.get(request.pendingId) : await fromProfile(request.fromProfileId as string);
       if (!p) throw new AppError('not_found', 'This token check has expired or was already used: enter the token again.');
       const org = p.orgs.find((o) => o.slug === request.orgSlug);
       if (!org) {
@@ -110,7 +125,7 @@ export function createConnections(deps: ConnectionDeps) {
         await (previous !== null ? keychain.setSecret(profile.id, previous) : keychain.deleteSecret(profile.id)).catch(() => undefined);
         throw error;
       }
-      pending.delete(request.pendingId);
+      if (request.pendingId !== undefined) pending.delete(request.pendingId);
       deps.remember(saved.id, p.info);
       return { profile: saved };
     },

@@ -138,10 +138,13 @@ export const channels = {
   /**
    * Step 2: the organization chosen among those the token sees. Only now are the profile and its
    * keychain entry saved (both or neither); the same host and organization reuse their profile.
+   * With `fromProfileId` instead of `pendingId`: another organization seen by a saved profile's
+   * token becomes a connection of its own (that token copied), never a change of the saved one.
    */
   'connection:save': {
     request: z.strictObject({
-      pendingId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+      pendingId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+      fromProfileId: ProfileIdSchema.optional(),
       orgSlug: OrgSlugSchema,
       level: LevelSchema,
       label: z.string().max(4096).optional(),

@@ -240,14 +240,16 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
         scopeCheck: { checked: true, heldScopes: ['org:admin'], audit: scopeNeed(true), fix: scopeNeed(true), authPageUrl: null },
       });
     },
-    'connection:save': ({ pendingId, orgSlug, level }) => {
-      const baseUrl = pending.get(pendingId);
+    'connection:save': ({ pendingId, fromProfileId, orgSlug, level }) => {
+      const from = fromProfileId === undefined ? undefined : profiles.get(fromProfileId);
+      const baseUrl = pendingId !== undefined ? pending.get(pendingId) : from && tokens.has(from.id) ? from.baseUrl : undefined;
       const org = [ORG, { id: '43', slug: 'other', name: 'Other' }].find((o) => o.slug === orgSlug);
       if (baseUrl === undefined) return err('not_found', 'This token check has expired or was already used: enter the token again.');
       if (!org) return err('not_found', `This token does not see an organization "${orgSlug}"`);
-      pending.delete(pendingId);
-      const id = `p${nextProfile++}`;
-      const saved: Profile = { id, label: `${org.name} (${new URL(baseUrl).host})`, baseUrl, orgSlug, level, tokenKind: 'user', createdAt: NOW.toISOString() };
+      if (pendingId !== undefined) pending.delete(pendingId);
+      const existing = [...profiles.values()].find((p) => p.baseUrl === baseUrl && p.orgSlug === orgSlug);
+      const id = existing?.id ?? `p${nextProfile++}`;
+      const saved: Profile = existing ?? { id, label: `${org.name} (${new URL(baseUrl).host})`, baseUrl, orgSlug, level, tokenKind: 'user', createdAt: NOW.toISOString() };
       profiles.set(id, saved);
       tokens.add(id);
       return ok({ profile: saved });

@@ -76,6 +76,21 @@ describe('the portfolio on the Connect step', () => {
     h.dispose();
   });
 
+  it('another organization of the same token becomes a connection of its own, the first one unchanged', async () => {
+    const h = harness();
+    await h.s().connect.submitToken(TOKEN);
+    await h.s().connect.chooseOrg('acme');
+    const acme = h.s().connect.profile!;
+    await h.s().connect.chooseOrg('other');
+    expect(h.bridge.callsOf('connection:save').at(-1)).toEqual({ fromProfileId: acme.id, orgSlug: 'other', level: 'L1' });
+    expect(h.s().connect.profile?.id).not.toBe(acme.id);
+    expect(chosenOrgSlug(h.s().connect)).toBe('other');
+    expect(h.bridge.callsOf('profile:save')).toHaveLength(0);
+    const list = h.s().connect.portfolio;
+    expect(list.status === 'done' && list.value.map((e) => e.orgSlug).sort()).toEqual(['acme', 'acme-demo', 'other']);
+    h.dispose();
+  });
+
   it('a new token for a saved organization goes to that profile (auth:setToken), checked first', async () => {
     const h = harness();
     await h.bridge.invoke['profile:save']({ profile: { id: 'p9', label: 'Beta', baseUrl: 'https://sentry.example.com', orgSlug: 'beta', level: 'L1' } });

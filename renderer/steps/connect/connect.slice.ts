@@ -202,10 +202,12 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
       const org = orgs.status === 'done' ? orgs.value.find((o) => o.slug === slug) : undefined;
       if (!org) return;
       set({ org: running(null) });
-      // A new connection: saved now, with its token, or not at all.
-      if (!profile && pendingId) {
-        const created = await call(() => bridge.invoke['connection:save']({ pendingId, orgSlug: org.slug, level: get().level.level }));
-        if (self().pendingId !== pendingId) return;
+      // A new connection (saved now, with its token, or not at all), or another organization the
+      // token of a saved one sees: a connection of its own, never a change of the saved one.
+      if (pendingId || (profile && !self().usingDemo)) {
+        const source = pendingId ? { pendingId } : { fromProfileId: (profile as Profile).id };
+        const created = await call(() => bridge.invoke['connection:save']({ ...source, orgSlug: org.slug, level: get().level.level }));
+        if (self().pendingId !== pendingId || self().profile?.id !== profile?.id) return;
         if (!created.ok) {
           set({ org: failed(created.error) });
           return;
@@ -220,7 +222,7 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
         bridge.invoke['profile:save']({
           profile: {
             id: profile.id,
-            label: self().usingDemo ? profile.label : `${org.name} (${new URL(profile.baseUrl).host})`,
+            label: profile.label,
             baseUrl: profile.baseUrl,
             orgSlug: org.slug,
             level: get().level.level,

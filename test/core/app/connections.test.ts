@@ -32,7 +32,10 @@ const INFO: TokenInfo = { kind: 'user', scopes: ['org:read', 'org:write'], user:
 function fakeSentry(used: string[]): EngineGateway {
   const orgsOf: Record<string, { id: string; slug: string; name: string }[]> = {
     [TOKEN_A]: [{ id: '1', slug: 'acme', name: 'Acme' }],
-    [TOKEN_B]: [{ id: '2', slug: 'globex', name: 'Globex' }],
+    [TOKEN_B]: [
+      { id: '2', slug: 'globex', name: 'Globex' },
+      { id: '3', slug: 'initech', name: 'Initech' },
+    ],
   };
   return {
     ...createUnwiredEngine(),
@@ -146,9 +149,20 @@ describe.skipIf(!bus || process.platform !== 'linux')('saved connections with th
 
     // Switch: each organization is opened with its own keychain token.
     used.length = 0;
-    expect(await call('org:list', { profileId: idB })).toMatchObject({ ok: true, value: { orgs: [{ slug: 'globex' }] } });
+    expect(await call('org:list', { profileId: idB })).toMatchObject({ ok: true, value: { orgs: [{ slug: 'globex' }, { slug: 'initech' }] } });
     expect(await call('org:list', { profileId: idA })).toMatchObject({ ok: true, value: { orgs: [{ slug: 'acme' }] } });
     expect(used).toEqual([TOKEN_B, TOKEN_A]);
+
+    // Another organization B's token sees becomes a connection of its own; B stays as it was.
+    const fromB = (await call('connection:save', { fromProfileId: idB, orgSlug: 'initech', level: 'L1' })) as Result<{ profile: { id: string; orgSlug: string } }>;
+    if (!fromB.ok) throw new Error(fromB.error.message);
+    const idC = fromB.value.profile.id;
+    expect(idC).not.toBe(idB);
+    expect(await keychain.getSecret(idC)).toBe(TOKEN_B);
+    expect(store.getProfile(idB)?.orgSlug).toBe('globex');
+    expect(await call('connection:save', { fromProfileId: idA, orgSlug: 'initech', level: 'L1' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await call('connection:save', { fromProfileId: idA, pendingId: 'x'.repeat(10), orgSlug: 'acme', level: 'L1' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await call('profile:delete', { profileId: idC })).toMatchObject({ ok: true });
 
     // The list: organization, host, token kind; renamed.
     expect(await call('profile:rename', { profileId: idA, label: '  Acme production ' })).toMatchObject({ ok: true, value: { profile: { label: 'Acme production' } } });
