@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { rendererBuilt, startWebServer, type RunningWebServer } from '../core/app/http-server';
 import { APP_KEYCHAIN_SERVICE, appConfigDir, appDataDir } from '../core/app/paths';
-import { openDemoSession } from '../core/app/demo';
+import { openDemoSession, type DemoSession } from '../core/app/demo';
 import { createAppServices, type DemoSetup } from '../core/app/services';
 import { parseExternalUrl } from '../core/app/url-policy';
 import { createFolderDestination } from '../core/app/web-destination';
@@ -117,10 +117,12 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   let journalDir: string;
   let demo: DemoSetup | null = null;
   let services: ReturnType<typeof createAppServices> | null = null;
+  let demoSession: DemoSession | null = null;
   if (options.demo) {
     const started = await startDemoBackend(options.demoServerProfile);
     simulator = started.simulator;
-    ({ store, journalDir, demo } = openDemoSession(path.join(dataDir, 'demo'), started.backend, () => services?.keychain ?? null));
+    demoSession = openDemoSession(path.join(dataDir, 'demo'), started.backend, () => services?.keychain ?? null);
+    ({ store, journalDir, demo } = demoSession);
   } else {
     store = createAppStore({ cwd: configDir });
     journalDir = path.join(dataDir, 'journal');
@@ -151,6 +153,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
     server = await startWebServer({ handlers: services.handlers, rendererDir, port: options.port, reports });
   } catch (e) {
     await simulator?.close();
+    demoSession?.close();
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliUsageError(code === 'EADDRINUSE' ? `port ${options.port} is in use: choose another with --port N (or 0 for any)` : `cannot listen on 127.0.0.1: ${code ?? 'error'}`);
   }
@@ -166,6 +169,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
     close: async () => {
       await server.close();
       await simulator?.close();
+      demoSession?.close();
     },
   };
 }

@@ -3,7 +3,7 @@ import type { BrowserWindow } from 'electron';
 import { app, protocol } from 'electron';
 import { APP_KEYCHAIN_SERVICE, appDataDir } from '../core/app/paths';
 import { createRouter, createSenderPolicy } from '../core/app/router';
-import { openDemoSession } from '../core/app/demo';
+import { openDemoSession, type DemoSession } from '../core/app/demo';
 import { createAppServices, type DemoSetup } from '../core/app/services';
 import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/index';
@@ -58,6 +58,7 @@ if (!app.requestSingleInstanceLock()) {
   const trustedWebContents = new Set<number>();
   let mainWindow: BrowserWindow | null = null;
   let simulator: RunningSimulator | null = null;
+  let demoSession: DemoSession | null = null;
 
   void app.whenReady().then(async () => {
     // Unpackaged runs (npm start) point at the repository; packaged ones at the asar.
@@ -74,7 +75,8 @@ if (!app.requestSingleInstanceLock()) {
     if (wantsDemo(store)) {
       const started = await startDemoBackend();
       simulator = started.simulator;
-      ({ store, journalDir, demo } = openDemoSession(path.join(app.getPath('userData'), 'demo'), started.backend, () => services?.keychain ?? null));
+      demoSession = openDemoSession(path.join(app.getPath('userData'), 'demo'), started.backend, () => services?.keychain ?? null);
+      ({ store, journalDir, demo } = demoSession);
       log(`demo organization "${started.backend.orgSlug}" on the built-in simulator (not a real Sentry)`);
     }
     const refreshPolicy = () => {
@@ -128,5 +130,6 @@ if (!app.requestSingleInstanceLock()) {
   });
   app.on('will-quit', () => {
     void simulator?.close();
+    demoSession?.close();
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FindingStatusSchema } from './finding';
 import { LevelSchema } from './levels';
+import { TokenKindSchema } from './token-info';
 
 /**
  * One saved organization in the portfolio (the CLI's `portfolio`, the wizard's first screen, the
@@ -38,6 +39,10 @@ export const PortfolioEntrySchema = z.object({
   orgSlug: z.string(),
   host: z.string(),
   profileLevel: LevelSchema,
+  /** The kind of token saved for it (null: not known, saved before it was recorded). */
+  tokenKind: TokenKindSchema.nullable(),
+  /** Made by an older version and never finished (no organization chosen): can only be forgotten. */
+  unfinished: z.boolean(),
   lastPackage: LastPackageStateSchema,
   exceptions: z.object({ open: z.number().int(), expiringSoon: z.number().int(), expired: z.number().int() }),
   review: z.object({ nextReviewDate: z.string(), overdue: z.boolean(), dueInDays: z.number().int() }).nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LevelSchema } from './levels';
+import { TokenKindSchema } from './token-info';
 
 /**
  * A connection profile: one Sentry organization a consultant works on. Its id is also the
@@ -32,6 +33,8 @@ export const ProfileSchema = z.strictObject({
   level: LevelSchema,
   /** PEM bundle for a self-hosted Sentry behind a private CA. */
   caFile: z.string().min(1).max(4096).optional(),
+  /** What kind of token the keychain holds for it, as Sentry said when it was saved (never the token). */
+  tokenKind: TokenKindSchema.optional(),
   createdAt: z.iso.datetime(),
 });
 export type Profile = z.infer<typeof ProfileSchema>;
@@ -40,8 +43,13 @@ export type Profile = z.infer<typeof ProfileSchema>;
  * What a person edits: the app assigns `id` (when new) and `createdAt`. A label longer than a
  * profile keeps is accepted here and cut when saved (the store), not refused.
  */
-export const ProfileDraftSchema = ProfileSchema.omit({ id: true, createdAt: true }).extend({
+export const ProfileDraftSchema = ProfileSchema.omit({ id: true, createdAt: true, tokenKind: true }).extend({
   id: ProfileIdSchema.optional(),
   label: z.string().trim().min(1).max(4096),
+  /** Checked by the handler with the URL policy (shared/base-url.ts), which says what is wrong. */
+  baseUrl: z.string().max(4096),
 });
 export type ProfileDraft = z.infer<typeof ProfileDraftSchema>;
+
+/** The slug a connection made by an older version holds until its organization was picked. */
+export const UNCHOSEN_ORG_SLUG = 'org-not-chosen-yet';

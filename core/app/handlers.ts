@@ -9,6 +9,8 @@ import type { HandlerContext, Handlers } from './router';
 import { buildPortfolio } from '../portfolio/portfolio';
 import { checkScopes } from './scope-check';
 import { parseUrl } from './url-policy';
+import { createConnections, normaliseBaseUrl } from './connections';
+import { UNCHOSEN_ORG_SLUG } from '../../shared/profile';
 
 /**
  * The handler table: one thin function per contract channel, shared by the desktop app (IPC)
@@ -160,6 +162,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   const targetOf = (profile: Profile): SentryTarget => ({ baseUrl: profile.baseUrl, caFile: profile.caFile });
+  const isDemoProfile = (profileId: string): boolean => demo !== null && demo.status().profileId === profileId;
+  const connections = createConnections({ store, keychain, engine, now, newId, isDemoProfile, remember: (id, info) => tokenInfo.set(id, info) });
 
   return {
     'app:info': async () => {
@@ -168,7 +172,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         ...deps.app,
         keychain: probe.available
           ? { available: true, backend: probe.backend, message: null }
-          : { available: false, backend: probe.backend, message: probe.error.message },
+          : { available: false, backend: probe.backend, message: probe.error.message, steps: [...(probe.steps ?? [])] },
       };
     },
 
@@ -176,10 +180,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'auth:setToken': async ({ profileId, token }) => {
       const profile = requireProfile(profileId);
-      // Checked with Sentry first: a token that does not work is not kept.
+      // Checked with Sentry first: a token that does not work, or does not see this
+      // organization, is not kept.
       const info = toTokenInfoDto(await engine.verifyToken(targetOf(profile), token));
+      if (profile.orgSlug !== UNCHOSEN_ORG_SLUG && !isDemoProfile(profile.id)) {
+        const orgs = await engine.listOrganizations(targetOf(profile), () => token);
+        if (!orgs.some((o) => o.slug === profile.orgSlug)) {
+          throw new AppError('not_found', `This token does not see the organization "${profile.orgSlug}": enter a token of a member of it.`);
+        }
+      }
       await keychain.setSecret(profile.id, token);
       tokenInfo.set(profile.id, info);
+      if (profile.tokenKind !== info.kind && !isDemoProfile(profile.id)) store.saveProfile({ ...profile, tokenKind: info.kind });
       return info;
     },
 
@@ -232,21 +244,37 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (draft.id !== undefined && !existing) {
         throw new AppError('not_found', `No profile "${draft.id}" to update`);
       }
+      const baseUrl = normaliseBaseUrl(draft.baseUrl);
+      const moved = existing !== null && originOf(existing.baseUrl) !== originOf(baseUrl);
       const profile: Profile = {
         ...draft,
+        baseUrl,
         id: existing?.id ?? newId(),
+        ...(existing?.tokenKind && !moved ? { tokenKind: existing.tokenKind } : {}),
         createdAt: existing?.createdAt ?? now().toISOString(),
       };
       // A token belongs to the host it was saved for: moving the profile forgets it first.
       let tokenForgotten = false;
-      if (existing && originOf(existing.baseUrl) !== originOf(profile.baseUrl)) {
+      if (existing && moved) {
         tokenForgotten = await keychain.deleteSecret(existing.id);
         tokenInfo.delete(existing.id);
       }
       return { profile: store.saveProfile(profile), tokenForgotten };
     },
 
+    'profile:rename': async ({ profileId, label }) => {
+      const profile = requireProfile(profileId);
+      const name = label.trim();
+      if (name === '') throw new AppError('invalid_input', 'Enter a name for this organization.');
+      return { profile: store.saveProfile({ ...profile, label: name }) };
+    },
+
+    'connection:check': async (request) => connections.check(request),
+
+    'connection:save': async (request) => connections.save(request),
+
     'profile:delete': async ({ profileId }) => {
+      if (isDemoProfile(profileId)) throw new AppError('invalid_input', 'The demo organization cannot be forgotten: reset it instead.');
       // The token goes first: if the keychain refuses, the profile stays so the person can retry.
       const tokenDeleted = await keychain.deleteSecret(profileId);
       tokenInfo.delete(profileId);

@@ -4,6 +4,7 @@ import { EvidenceReportSchema } from '../../shared/evidence';
 import type { EvidenceReport } from '../../shared/evidence';
 import type { LastPackageState, PortfolioEntry } from '../../shared/portfolio';
 import type { Profile } from '../../shared/profile';
+import { UNCHOSEN_ORG_SLUG } from '../../shared/profile';
 import type { Registers } from '../../shared/settings';
 import { verifyPackage } from '../evidence/package';
 import { openPackage, REPORT_FILE } from '../evidence/package-files';
@@ -112,6 +113,8 @@ export async function buildPortfolio(source: PortfolioSource, now: Date): Promis
       orgSlug: p.orgSlug,
       host: hostOf(p.baseUrl),
       profileLevel: p.level,
+      tokenKind: p.tokenKind ?? null,
+      unfinished: p.orgSlug === UNCHOSEN_ORG_SLUG,
       lastPackage,
       exceptions: { open, expiringSoon, expired },
       review: review

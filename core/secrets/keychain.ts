@@ -3,6 +3,7 @@ import type { EntryOptions } from '@napi-rs/keyring';
 import type { ErrorInfo } from '../../shared/errors';
 import { ProfileIdSchema } from '../../shared/profile';
 import { SecretsError, redact } from './errors';
+import { keychainHelp } from './keychain-help';
 
 /**
  * The OS keychain, one entry per connection profile (account = profile id), so the tokens of
@@ -20,7 +21,14 @@ export type KeychainBackend = 'secret-service' | 'macos-keychain' | 'windows-cre
 
 export type KeychainProbe =
   | { readonly available: true; readonly backend: KeychainBackend }
-  | { readonly available: false; readonly backend: KeychainBackend | null; readonly error: ErrorInfo };
+  | {
+      readonly available: false;
+      readonly backend: KeychainBackend | null;
+      /** Its message is plain words (keychain-help.ts), never the library's raw text. */
+      readonly error: ErrorInfo;
+      /** What to install, run or unlock. */
+      readonly steps?: readonly string[];
+    };
 
 export interface Keychain {
   readonly service: string;
@@ -45,6 +53,8 @@ export interface KeychainOptions {
   readonly service: string;
   /** For tests; defaults to `process.platform`. */
   readonly platform?: NodeJS.Platform;
+  /** For tests: the keychain library (defaults to `@napi-rs/keyring`, loaded on first use). */
+  readonly keyring?: () => Promise<KeyringModule>;
 }
 
 /** Sentry tokens are well under 1 KiB; the cap keeps absurd input out of the keychain. */
@@ -81,10 +91,10 @@ function loadKeyring(): Promise<KeyringModule> {
 type Operation = 'store' | 'read' | 'delete' | 'probe';
 
 const CONSEQUENCE: Record<Operation, string> = {
-  store: 'the token is not stored, and will not be written to disk in plaintext',
-  read: 'the token cannot be read',
-  delete: 'the token could not be removed',
-  probe: 'tokens cannot be stored',
+  store: 'The token was not saved.',
+  read: 'The saved token cannot be read.',
+  delete: 'The token could not be removed.',
+  probe: '',
 };
 
 function causeText(error: unknown, secret: string | undefined): string {
@@ -92,8 +102,12 @@ function causeText(error: unknown, secret: string | undefined): string {
   return redact(raw, secret).replace(/\s+/g, ' ').trim().slice(0, 300) || 'unknown error';
 }
 
-/** Turns a library failure into a SecretsError whose message names the cause, never the secret. */
-function toSecretsError(error: unknown, op: Operation, secret?: string): SecretsError {
+/**
+ * Turns a library failure into a SecretsError whose message names the cause, never the secret.
+ * An unreachable keychain is told in plain words with what to do (keychain-help.ts); the
+ * library's own text stays in `cause`, for a log, never in the message.
+ */
+function toSecretsError(error: unknown, op: Operation, platform: NodeJS.Platform, secret?: string): SecretsError {
   const cause = causeText(error, secret);
   if (/ambiguous/i.test(cause)) {
     return new SecretsError(
@@ -108,7 +122,13 @@ function toSecretsError(error: unknown, op: Operation, secret?: string): Secrets
     return new SecretsError('internal', `The OS keychain item for this profile is not text (${cause})`);
   }
   // Everything else (no bus, no Secret Service, locked or dismissed prompt, denied access).
-  return new SecretsError('keychain_unavailable', `No OS keychain is available (${cause}); ${CONSEQUENCE[op]}`);
+  return unavailable(platform, cause, op);
+}
+
+function unavailable(platform: NodeJS.Platform, cause: string, op: Operation): SecretsError {
+  const help = keychainHelp(platform, cause);
+  const message = [help.reason, CONSEQUENCE[op], help.steps[0]].filter((s) => s !== '' && s !== undefined).join(' ');
+  return new SecretsError('keychain_unavailable', message, { cause: new Error(cause) });
 }
 
 function checkAccount(account: string): void {
@@ -137,25 +157,21 @@ export function createKeychain(options: KeychainOptions): Keychain {
   const platform = options.platform ?? process.platform;
   const backend = keychainBackendFor(platform);
   const entryOptions = keychainEntryOptions(platform);
+  const load = options.keyring ?? loadKeyring;
 
   async function entry(account: string, op: Operation, secret?: string) {
-    if (backend === null) {
-      throw new SecretsError(
-        'keychain_unavailable',
-        `No OS keychain is available (platform ${platform} is not supported); ${CONSEQUENCE[op]}`,
-      );
-    }
+    if (backend === null) throw unavailable(platform, `platform ${platform} is not supported`, op);
     let keyring: KeyringModule;
     try {
-      keyring = await loadKeyring();
+      keyring = await load();
     } catch (error) {
-      throw toSecretsError(new Error(`the keychain module failed to load: ${causeText(error, secret)}`), op, secret);
+      throw toSecretsError(new Error(`the keychain module failed to load: ${causeText(error, secret)}`), op, platform, secret);
     }
     try {
       // With the store pinned, the constructor throws when the Secret Service is unreachable.
       return new keyring.AsyncEntry(service, account, entryOptions);
     } catch (error) {
-      throw toSecretsError(error, op, secret);
+      throw toSecretsError(error, op, platform, secret);
     }
   }
 
@@ -170,7 +186,7 @@ export function createKeychain(options: KeychainOptions): Keychain {
       try {
         await e.setPassword(secret);
       } catch (error) {
-        throw toSecretsError(error, 'store', secret);
+        throw toSecretsError(error, 'store', platform, secret);
       }
     },
 
@@ -180,7 +196,7 @@ export function createKeychain(options: KeychainOptions): Keychain {
       try {
         return await e.getPassword();
       } catch (error) {
-        throw toSecretsError(error, 'read');
+        throw toSecretsError(error, 'read', platform);
       }
     },
 
@@ -190,7 +206,7 @@ export function createKeychain(options: KeychainOptions): Keychain {
       try {
         return await e.deleteCredential();
       } catch (error) {
-        throw toSecretsError(error, 'delete');
+        throw toSecretsError(error, 'delete', platform);
       }
     },
 
@@ -201,8 +217,9 @@ export function createKeychain(options: KeychainOptions): Keychain {
         await e.getPassword();
         return { available: true, backend: backend as KeychainBackend };
       } catch (error) {
-        const info = error instanceof SecretsError ? error.toInfo() : toSecretsError(error, 'probe').toInfo();
-        return { available: false, backend, error: info };
+        const failure = error instanceof SecretsError ? error : toSecretsError(error, 'probe', platform);
+        const raw = failure.cause instanceof Error ? failure.cause.message : failure.message;
+        return { available: false, backend, error: failure.toInfo(), steps: keychainHelp(platform, raw).steps };
       }
     },
   };

@@ -115,6 +115,10 @@ export function wrapAppStore(backing: StoreBacking): AppStore {
       backing.store = data;
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
+      // conf's JSON Schema gate (a second one, behind zod) speaks in schema paths: never shown.
+      if (detail.startsWith('Config schema violation')) {
+        throw new StoreError('invalid_input', 'Refusing to save: a value is not in a form the settings file can keep. Nothing was changed; check what you entered.', { cause: error });
+      }
       throw new StoreError('internal', `Could not write the settings file ${backing.path}: ${detail}`, { cause: error });
     }
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Result } from '../errors';
 import { LevelSchema } from '../levels';
 import { OutcomeStatusSchema } from '../plan';
-import { ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
+import { OrgSlugSchema, ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
 import { PortfolioEntrySchema } from '../portfolio';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../settings';
 import { TokenInfoSchema } from '../token-info';
@@ -69,8 +69,10 @@ export const channels = {
       keychain: z.object({
         available: z.boolean(),
         backend: z.string().nullable(),
-        /** Why not, when unavailable. */
+        /** Why not, when unavailable, in plain words (never the keychain library's raw error). */
         message: z.string().nullable(),
+        /** What to install or run to get one, when unavailable. */
+        steps: z.array(z.string()).optional(),
       }),
     }),
   },
@@ -126,6 +128,43 @@ export const channels = {
   'profile:delete': {
     request: z.strictObject({ profileId: ProfileIdSchema }),
     response: z.object({ deleted: z.boolean(), tokenDeleted: z.boolean() }),
+  },
+  /** A new display name for a saved organization (the label shown in the list). */
+  'profile:rename': {
+    request: z.strictObject({ profileId: ProfileIdSchema, label: z.string().max(4096) }),
+    response: z.object({ profile: ProfileSchema }),
+  },
+  /**
+   * A new connection, step 1: checks the URL and the token with Sentry and lists the
+   * organizations the token sees. Nothing is saved: main holds the token in memory under
+   * `pendingId` for a few minutes, for `connection:save`.
+   */
+  'connection:check': {
+    request: z.strictObject({ baseUrl: z.string().max(4096), caFile: ProfileSchema.shape.caFile, token: TokenInputSchema }),
+    response: z.object({
+      pendingId: z.string(),
+      /** The URL as it will be saved (normalised). */
+      baseUrl: z.string(),
+      info: TokenInfoSchema,
+      orgs: z.array(OrgSummarySchema),
+      scopeCheck: ScopeCheckSchema,
+    }),
+  },
+  /**
+   * Step 2: the organization chosen among those the token sees. Only now are the profile and its
+   * keychain entry saved (both or neither); the same host and organization reuse their profile.
+   * With `fromProfileId` instead of `pendingId`: another organization seen by a saved profile's
+   * token becomes a connection of its own (that token copied), never a change of the saved one.
+   */
+  'connection:save': {
+    request: z.strictObject({
+      pendingId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+      fromProfileId: ProfileIdSchema.optional(),
+      orgSlug: OrgSlugSchema,
+      level: LevelSchema,
+      label: z.string().max(4096).optional(),
+    }),
+    response: z.object({ profile: ProfileSchema }),
   },
   /** Every saved organization with its posture (last signed package checked, exceptions, review). */
   'portfolio:list': {

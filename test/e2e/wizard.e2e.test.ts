@@ -304,7 +304,7 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     await page.getByText('Ready to review').waitFor();
     await shot(page, 'step-01b-connect-token.png');
 
-    expect(carriedToken).toEqual(['/api/auth:setToken']);
+    expect(carriedToken).toEqual(['/api/connection:check']);
     expect([...keychain.items.values()]).toEqual([DEMO_TOKENS.readOnly]);
     await expectNoTokenInPage(page, context, 'connect with a token');
     for (const r of await responses()) expect(findToken(r.body), `token in the response of ${r.url}`).toBeNull();

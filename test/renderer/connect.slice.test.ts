@@ -1,23 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { UNCHOSEN_ORG_SLUG } from '../../renderer/steps/connect/connect.slice';
-import { baseUrlFor, tokenPageUrl } from '../../renderer/steps/connect/hosts';
+import { baseUrlFor, checkTypedUrl, tokenPageUrl } from '../../renderer/steps/connect/hosts';
 import { advanceBlocker, canAdvance, chosenOrgSlug } from '../../renderer/store/selectors';
 import { TOKEN, deferred, err, ok } from './fake-bridge';
 import type { FakeHandler } from './fake-bridge';
 import { connected, harness } from './helpers';
 
+const need = { required: ['org:admin'], missing: [], extra: [], satisfied: true };
+
 describe('connect slice', () => {
-  it('sends the token once to auth:setToken and never keeps it in state', async () => {
+  it('sends the token once to connection:check and never keeps it in state', async () => {
     const gate = deferred<void>();
     const h = harness();
     const original = h.bridge;
     let seen = '';
-    const setToken: FakeHandler<'auth:setToken'> = async ({ token }) => {
+    const check: FakeHandler<'connection:check'> = async ({ token, baseUrl }) => {
       seen = token;
       await gate.promise;
-      return ok({ kind: 'user', scopes: ['org:admin'], user: null });
+      return ok({
+        pendingId: 'pending-x',
+        baseUrl,
+        info: { kind: 'user', scopes: ['org:admin'], user: null },
+        orgs: [{ id: '42', slug: 'acme', name: 'Acme' }],
+        scopeCheck: { checked: true, heldScopes: ['org:admin'], audit: need, fix: need, authPageUrl: null },
+      });
     };
-    original.handle('auth:setToken', setToken);
+    original.handle('connection:check', check);
 
     await h.s().connect.init();
     expect(h.s().connect.token.status).toBe('idle');
@@ -29,9 +36,9 @@ describe('connect slice', () => {
     expect(await pending).toBe(true);
 
     expect(seen.trim()).toBe(TOKEN);
-    expect(h.bridge.callsOf('auth:setToken')).toHaveLength(1);
+    expect(h.bridge.callsOf('connection:check')).toHaveLength(1);
     // Nothing else ever carried the token.
-    const others = h.bridge.calls.filter((c) => c.channel !== 'auth:setToken');
+    const others = h.bridge.calls.filter((c) => c.channel !== 'connection:check');
     expect(JSON.stringify(others)).not.toContain(TOKEN);
     expect(JSON.stringify(h.s())).not.toContain(TOKEN);
     expect(h.s().connect.token.status).toBe('done');
@@ -39,19 +46,20 @@ describe('connect slice', () => {
     expect(h.s().connect.orgs.status).toBe('done');
   });
 
-  it('creates the profile with a placeholder slug, then saves the chosen organization', async () => {
+  it('saves nothing until the organization is chosen, then saves the connection once', async () => {
     const h = harness();
     await h.s().connect.submitToken(TOKEN);
-    const [first] = h.bridge.callsOf('profile:save');
-    expect(first?.profile.orgSlug).toBe(UNCHOSEN_ORG_SLUG);
-    expect(first?.profile.baseUrl).toBe('https://sentry.io');
+    expect(h.bridge.callsOf('profile:save')).toHaveLength(0);
+    expect(h.bridge.callsOf('connection:save')).toHaveLength(0);
+    expect(h.s().connect.profile).toBeNull();
     expect(chosenOrgSlug(h.s().connect)).toBeNull();
     expect(canAdvance(h.s(), 'connect')).toBe(false);
     expect(advanceBlocker(h.s(), 'connect')).toMatch(/organization/);
 
     await h.s().connect.chooseOrg('acme');
-    const last = h.bridge.callsOf('profile:save').at(-1);
-    expect(last?.profile).toMatchObject({ id: h.s().connect.profile?.id, orgSlug: 'acme', label: 'Acme (sentry.io)' });
+    expect(h.bridge.callsOf('connection:save')).toEqual([{ pendingId: 'pending-1', orgSlug: 'acme', level: 'L1' }]);
+    expect(h.s().connect.profile).toMatchObject({ orgSlug: 'acme', label: 'Acme (sentry.io)', baseUrl: 'https://sentry.io' });
+    expect(h.s().connect.pendingId).toBeNull();
     expect(chosenOrgSlug(h.s().connect)).toBe('acme');
     expect(canAdvance(h.s(), 'connect')).toBe(true);
     // The registers of the chosen organization are loaded for the later steps.
@@ -65,29 +73,43 @@ describe('connect slice', () => {
     expect(token.status).toBe('failed');
     expect(token.status === 'failed' && token.error.code).toBe('unauthorized');
     expect(h.s().connect.orgs.status).toBe('idle');
-    expect(h.bridge.callsOf('org:list')).toHaveLength(0);
+    expect(h.s().connect.pendingId).toBeNull();
+    expect(h.bridge.calls.filter((c) => ['profile:save', 'connection:save', 'auth:setToken', 'org:list'].includes(c.channel))).toHaveLength(0);
     expect(canAdvance(h.s(), 'connect')).toBe(false);
   });
 
-  it('refuses a self-hosted connection without a URL before sending anything', async () => {
+  it('refuses a malformed self-hosted URL with the policy message before sending anything', async () => {
     const h = harness();
     h.s().connect.chooseHost('self-hosted');
     expect(await h.s().connect.submitToken(TOKEN)).toBe(false);
     const token = h.s().connect.token;
     expect(token.status === 'failed' && token.error.code).toBe('invalid_url');
-    expect(h.bridge.calls.filter((c) => c.channel === 'auth:setToken' || c.channel === 'profile:save')).toHaveLength(0);
+    expect(token.status === 'failed' && token.error.message).toMatch(/Enter the address of your Sentry server, like https:\/\/sentry\.example\.com/);
+    for (const [typed, says] of [
+      ['http://sentry.example.com', /https:\/\//],
+      ['https://sentry.example.com/?org=acme', /query/],
+      ['https://sentry example.com', /spaces/],
+    ] as const) {
+      const checked = checkTypedUrl('self-hosted', typed);
+      expect(checked.ok).toBe(false);
+      if (!checked.ok) expect(checked.error.message).toMatch(says);
+    }
+    expect(checkTypedUrl('self-hosted', 'http://localhost:9000/')).toEqual({ ok: true, value: 'http://localhost:9000' });
+    expect(h.bridge.calls.filter((c) => c.channel === 'connection:check' || c.channel === 'profile:save')).toHaveLength(0);
 
     h.s().connect.setCustomUrl('sentry.example.com/');
     await h.s().connect.submitToken(TOKEN);
-    expect(h.bridge.callsOf('profile:save')[0]?.profile.baseUrl).toBe('https://sentry.example.com');
+    expect(h.bridge.callsOf('connection:check')[0]?.baseUrl).toBe('https://sentry.example.com');
   });
 
-  it('a profile:save refusal is shown as the token step error with its code', async () => {
-    const h = harness({ 'profile:save': () => err('keychain_unavailable', 'no Secret Service') });
+  it('a connection:save refusal (keychain) is shown with its code and nothing is connected', async () => {
+    const h = harness({ 'connection:save': () => err('keychain_unavailable', 'No keychain service (Secret Service) is running in this session.') });
     await h.s().connect.submitToken(TOKEN);
-    const token = h.s().connect.token;
-    expect(token.status === 'failed' && token.error.code).toBe('keychain_unavailable');
-    expect(h.bridge.callsOf('auth:setToken')).toHaveLength(0);
+    await h.s().connect.chooseOrg('acme');
+    const org = h.s().connect.org;
+    expect(org.status === 'failed' && org.error.code).toBe('keychain_unavailable');
+    expect(h.s().connect.profile).toBeNull();
+    expect(chosenOrgSlug(h.s().connect)).toBeNull();
   });
 
   it('the demo organization connects without a token from the window', async () => {

@@ -175,6 +175,7 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
   const listeners = new Map<EventName, Set<(p: unknown) => void>>();
   const profiles = new Map<string, Profile>();
   const tokens = new Set<string>();
+  const pending = new Map<string, string>();
   let registers: Registers = { exceptions: [], integrationRegister: [], attestations: [] };
   let nextProfile = 1;
   let runs = 0;
@@ -205,6 +206,8 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
           orgSlug: p.orgSlug,
           host: new URL(p.baseUrl).host,
           profileLevel: p.level,
+          tokenKind: p.tokenKind ?? null,
+          unfinished: p.orgSlug === 'org-not-chosen-yet',
           lastPackage: { state: 'none' as const },
           exceptions: { open: 0, expiringSoon: 0, expired: 0 },
           review: null,
@@ -217,6 +220,40 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
       return ok({ profile: saved, tokenForgotten: false });
     },
     'profile:delete': ({ profileId }) => ok({ deleted: profiles.delete(profileId), tokenDeleted: tokens.delete(profileId) }),
+    'profile:rename': ({ profileId, label }) => {
+      const p = profiles.get(profileId);
+      if (!p) return err('not_found', `No profile "${profileId}"`);
+      if (label.trim() === '') return err('invalid_input', 'Enter a name for this organization.');
+      const renamed = { ...p, label: label.trim() };
+      profiles.set(profileId, renamed);
+      return ok({ profile: renamed });
+    },
+    'connection:check': ({ baseUrl, token }) => {
+      if (token.trim() === 'bad') return err('unauthorized', 'Sentry answered 401 to GET /api/0/');
+      const pendingId = `pending-${pending.size + 1}`;
+      pending.set(pendingId, baseUrl);
+      return ok({
+        pendingId,
+        baseUrl,
+        info: { kind: 'user', scopes: ['org:admin', 'member:admin', 'team:admin', 'project:admin'], user: { id: '1', email: 'ada@example.com', has2fa: true } },
+        orgs: [ORG, { id: '43', slug: 'other', name: 'Other' }],
+        scopeCheck: { checked: true, heldScopes: ['org:admin'], audit: scopeNeed(true), fix: scopeNeed(true), authPageUrl: null },
+      });
+    },
+    'connection:save': ({ pendingId, fromProfileId, orgSlug, level }) => {
+      const from = fromProfileId === undefined ? undefined : profiles.get(fromProfileId);
+      const baseUrl = pendingId !== undefined ? pending.get(pendingId) : from && tokens.has(from.id) ? from.baseUrl : undefined;
+      const org = [ORG, { id: '43', slug: 'other', name: 'Other' }].find((o) => o.slug === orgSlug);
+      if (baseUrl === undefined) return err('not_found', 'This token check has expired or was already used: enter the token again.');
+      if (!org) return err('not_found', `This token does not see an organization "${orgSlug}"`);
+      if (pendingId !== undefined) pending.delete(pendingId);
+      const existing = [...profiles.values()].find((p) => p.baseUrl === baseUrl && p.orgSlug === orgSlug);
+      const id = existing?.id ?? `p${nextProfile++}`;
+      const saved: Profile = existing ?? { id, label: `${org.name} (${new URL(baseUrl).host})`, baseUrl, orgSlug, level, tokenKind: 'user', createdAt: NOW.toISOString() };
+      profiles.set(id, saved);
+      tokens.add(id);
+      return ok({ profile: saved });
+    },
     'org:list': () => ok({ orgs: [ORG, { id: '43', slug: 'other', name: 'Other' }] }),
     'wizard:load': () => ok({ progress: null }),
     'wizard:save': ({ progress }) => ok({ progress }),

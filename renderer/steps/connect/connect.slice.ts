@@ -3,18 +3,25 @@ import type { WizardProgress } from '../../../shared/settings';
 import type { AppInfo, DemoStatus, OrgSummary, PortfolioEntry, Profile, ScopeCheck, TokenInfo } from '../../store/dto';
 import type { Status } from '../../store/status';
 import { IDLE, call, done, failed, running, settle } from '../../store/status';
+import { UNCHOSEN_ORG_SLUG } from '../../../shared/profile';
 import type { HostKind } from './hosts';
-import { HOST_PRESETS, baseUrlFor, isPlausibleUrl } from './hosts';
+import { HOST_PRESETS, baseUrlFor, checkTypedUrl } from './hosts';
 
 /**
  * Step 1: where Sentry is, the token, the organization. The token passes through `submitToken`
- * as an argument and goes straight to `auth:setToken`; it is never written to state. Before an
- * organization is chosen the profile carries a placeholder slug (a profile needs one, and
- * `org:list` needs the profile's token): choosing the organization replaces it.
+ * as an argument and goes straight to main (`connection:check` for a new connection,
+ * `auth:setToken` for a saved one); it is never written to state. A new connection is saved only
+ * when its organization is chosen (`connection:save`): a refused token, an unreachable server or
+ * a keychain that does not answer leave nothing behind.
  */
 
-/** The slug a connection holds until the person picks its organization. */
-export const UNCHOSEN_ORG_SLUG = 'org-not-chosen-yet';
+export { UNCHOSEN_ORG_SLUG };
+
+/** What the list of saved organizations is doing, and to which one. */
+export interface ListAction {
+  readonly profileId: string;
+  readonly action: 'rename' | 'forget';
+}
 
 export interface ConnectSlice {
   readonly host: HostKind;
@@ -37,6 +44,10 @@ export interface ConnectSlice {
   readonly demoReset: Status<boolean>;
   /** Every saved organization with its posture (the portfolio), for switching between them. */
   readonly portfolio: Status<readonly PortfolioEntry[]>;
+  /** The handle main keeps a checked token under until its organization is chosen (not a secret). */
+  readonly pendingId: string | null;
+  /** Renaming or forgetting a saved organization (by profile id). */
+  readonly listAction: Status<ListAction, ListAction>;
 
   init(): Promise<void>;
   loadPortfolio(): Promise<void>;
@@ -52,6 +63,10 @@ export interface ConnectSlice {
   forgetToken(): Promise<void>;
   /** Demo only: puts the demo organization back as it was at launch. */
   resetDemo(): Promise<boolean>;
+  /** A new display name for a saved organization. */
+  renameProfile(profileId: string, label: string): Promise<boolean>;
+  /** Forgets a saved organization: its profile, registers, progress and keychain entry. */
+  forgetProfile(profileId: string): Promise<boolean>;
 }
 
 const RESET = {
@@ -63,6 +78,7 @@ const RESET = {
   forget: IDLE,
   resume: IDLE,
   usingDemo: false,
+  pendingId: null,
 } as const;
 
 export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }) => {
@@ -94,6 +110,7 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
     demo: IDLE,
     demoReset: IDLE,
     portfolio: IDLE,
+    listAction: IDLE,
     ...RESET,
 
     async init() {
@@ -152,55 +169,60 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
     },
 
     async submitToken(token) {
-      const { host, customUrl } = self();
-      const baseUrl = baseUrlFor(host, customUrl);
-      if (!isPlausibleUrl(baseUrl)) {
-        set({ token: failed({ code: 'invalid_url', message: 'Enter the URL of your Sentry server first.', retryable: false }) });
+      const { host, customUrl, profile: current, usingDemo } = self();
+      // A saved organization whose token is missing or refused: a new token for that profile.
+      if (current && !usingDemo && current.orgSlug !== UNCHOSEN_ORG_SLUG) {
+        set({ token: running(null), forget: IDLE });
+        const info = await call(() => bridge.invoke['auth:setToken']({ profileId: current.id, token }));
+        if (self().profile?.id !== current.id) return false;
+        set({ token: settle(info) });
+        if (!info.ok) return false;
+        set({ org: done(current) });
+        await Promise.all([get().registers.load(), loadProgress(current.id), loadTokenFacts(current.id), self().loadPortfolio()]);
+        return true;
+      }
+      const url = checkTypedUrl(host, customUrl);
+      if (!url.ok) {
+        set({ token: failed(url.error) });
         return false;
       }
-      // Reuse this connection's profile, or one left unfinished for the same server.
-      let existing = self().profile;
       set({ ...RESET, token: running(null) });
-      if (!existing) {
-        const listed = await call(() => bridge.invoke['profile:list']({}));
-        existing = listed.ok ? (listed.value.profiles.find((p) => p.baseUrl === baseUrl && p.orgSlug === UNCHOSEN_ORG_SLUG) ?? null) : null;
-      }
-      const label = HOST_PRESETS.find((h) => h.kind === host)?.label ?? baseUrl;
-      const saved = await call(() =>
-        bridge.invoke['profile:save']({
-          profile: {
-            ...(existing ? { id: existing.id } : {}),
-            label: `${label}: new connection`,
-            baseUrl,
-            orgSlug: UNCHOSEN_ORG_SLUG,
-            level: get().level.level,
-          },
-        }),
-      );
-      if (!saved.ok) {
-        set({ token: failed(saved.error) });
+      const checked = await call(() => bridge.invoke['connection:check']({ baseUrl: url.value, token }));
+      if (!checked.ok) {
+        set({ token: failed(checked.error) });
         return false;
       }
-      const profile = saved.value.profile;
-      set({ profile });
-      const info = await call(() => bridge.invoke['auth:setToken']({ profileId: profile.id, token }));
-      set({ token: settle(info) });
-      if (!info.ok) return false;
-      await loadTokenFacts(profile.id);
+      const { pendingId, info, orgs, scopeCheck } = checked.value;
+      set({ pendingId, token: done(info), scopeCheck: done(scopeCheck), orgs: done(orgs) });
       return true;
     },
 
     async chooseOrg(slug) {
-      const { profile, orgs } = self();
-      if (!profile) return;
+      const { profile, orgs, pendingId } = self();
       const org = orgs.status === 'done' ? orgs.value.find((o) => o.slug === slug) : undefined;
       if (!org) return;
       set({ org: running(null) });
+      // A new connection (saved now, with its token, or not at all), or another organization the
+      // token of a saved one sees: a connection of its own, never a change of the saved one.
+      if (pendingId || (profile && !self().usingDemo)) {
+        const source = pendingId ? { pendingId } : { fromProfileId: (profile as Profile).id };
+        const created = await call(() => bridge.invoke['connection:save']({ ...source, orgSlug: org.slug, level: get().level.level }));
+        if (self().pendingId !== pendingId || self().profile?.id !== profile?.id) return;
+        if (!created.ok) {
+          set({ org: failed(created.error) });
+          return;
+        }
+        const saved = created.value.profile;
+        set({ profile: saved, org: done(saved), pendingId: null });
+        await Promise.all([get().registers.load(), loadProgress(saved.id), self().loadPortfolio()]);
+        return;
+      }
+      if (!profile) return;
       const saved = await call(() =>
         bridge.invoke['profile:save']({
           profile: {
             id: profile.id,
-            label: self().usingDemo ? profile.label : `${org.name} (${new URL(profile.baseUrl).host})`,
+            label: profile.label,
             baseUrl: profile.baseUrl,
             orgSlug: org.slug,
             level: get().level.level,
@@ -213,7 +235,7 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
         return;
       }
       set({ profile: saved.value.profile, org: done(saved.value.profile) });
-      await Promise.all([get().registers.load(), loadProgress(saved.value.profile.id)]);
+      await Promise.all([get().registers.load(), loadProgress(saved.value.profile.id), self().loadPortfolio()]);
     },
 
     async useDemo() {
@@ -253,6 +275,34 @@ export const createConnectSlice: SliceCreator<'connect'> = ({ set, get, bridge }
         return;
       }
       set({ ...RESET, forget: done(result.value.deleted) });
+    },
+
+    async renameProfile(profileId, label) {
+      set({ listAction: running({ profileId, action: 'rename' }) });
+      const result = await call(() => bridge.invoke['profile:rename']({ profileId, label }));
+      if (!result.ok) {
+        set({ listAction: failed(result.error) });
+        return false;
+      }
+      set({ listAction: done({ profileId, action: 'rename' }) });
+      if (self().profile?.id === profileId) {
+        set({ profile: result.value.profile, ...(self().org.status === 'done' ? { org: done(result.value.profile) } : {}) });
+      }
+      await self().loadPortfolio();
+      return true;
+    },
+
+    async forgetProfile(profileId) {
+      set({ listAction: running({ profileId, action: 'forget' }) });
+      const result = await call(() => bridge.invoke['profile:delete']({ profileId }));
+      if (!result.ok) {
+        set({ listAction: failed(result.error) });
+        return false;
+      }
+      set({ listAction: done({ profileId, action: 'forget' }) });
+      if (self().profile?.id === profileId) set({ ...RESET });
+      await self().loadPortfolio();
+      return true;
     },
 
     async resetDemo() {

@@ -8,7 +8,7 @@ import { useWizard } from '../../store/use-wizard';
 import { UNCHOSEN_ORG_SLUG } from './connect.slice';
 import { chosenOrgSlug } from '../../store/selectors';
 import type { HostKind } from './hosts';
-import { HOST_PRESETS, baseUrlFor, tokenPageUrl } from './hosts';
+import { HOST_PRESETS, baseUrlFor, checkTypedUrl, tokenPageUrl } from './hosts';
 import { PortfolioPanel } from './portfolio-panel';
 import { formatDateTime } from '../../format';
 import type { StepId } from '../../store/steps';
@@ -75,7 +75,7 @@ export function ConnectStep() {
   const nav = useWizard((s) => s.nav);
   const [tokenDraft, setTokenDraft] = useState('');
   const tokenRef = useRef<HTMLInputElement>(null);
-  const ids = { url: useId(), token: useId(), tokenHelp: useId(), scopes: useId(), org: useId() };
+  const ids = { url: useId(), urlHelp: useId(), token: useId(), tokenHelp: useId(), scopes: useId(), org: useId() };
 
   const demo = connect.demo.status === 'done' && connect.demo.value.active ? connect.demo.value : null;
   const baseUrl = baseUrlFor(connect.host, connect.customUrl);
@@ -83,6 +83,12 @@ export function ConnectStep() {
   const keychain = connect.app.status === 'done' ? connect.app.value.keychain : null;
   const orgSlug = chosenOrgSlug(connect);
   const checking = connect.token.status === 'running';
+  const selfHosted = connect.host === 'self-hosted' && !connect.usingDemo;
+  // Checked as it is typed with the same policy main applies; said only once something is typed.
+  const urlCheck = selfHosted ? checkTypedUrl(connect.host, connect.customUrl) : null;
+  const urlProblem = urlCheck && !urlCheck.ok && connect.customUrl.trim() !== '' ? urlCheck.error.message : null;
+  // A saved organization needing a new token has its URL already; a new one needs a valid URL.
+  const needsUrl = selfHosted && !(connect.profile && connect.profile.orgSlug !== UNCHOSEN_ORG_SLUG);
   const progress = connect.resume.status === 'done' ? connect.resume.value : null;
   const resumable =
     progress !== null && isStepId(progress.step) && progress.step !== 'connect' && nav.completed.length === 0 && orgSlug !== null;
@@ -136,10 +142,19 @@ export function ConnectStep() {
       <section className="card" aria-labelledby="live-title">
         <h2 id="live-title">{demo ? 'Or connect to your own Sentry' : 'Connect to your Sentry'}</h2>
         {keychain && !keychain.available ? (
-          <div className="notice notice-warn">
-            <p className="notice-title">The OS keychain is not available</p>
-            <p>{keychain.message ?? 'No keychain backend answered.'}</p>
-            <p>Tokens are kept only in the OS keychain, never in a file: unlock or install one (Secret Service on Linux) and restart.</p>
+          <div className="notice notice-warn" role="note" aria-labelledby="keychain-title">
+            <p className="notice-title" id="keychain-title">
+              No keychain on this computer: a token cannot be saved
+            </p>
+            <p>{keychain.message ?? 'No keychain answered. Tokens are kept only in the OS keychain, never in a file.'}</p>
+            {keychain.steps && keychain.steps.length > 0 ? (
+              <ol className="keychain-steps">
+                {keychain.steps.map((step) => (
+                  <li key={step}>{step}</li>
+                ))}
+              </ol>
+            ) : null}
+            {demo ? <p>The demo organization above works without a keychain.</p> : null}
           </div>
         ) : null}
         <fieldset className="fieldset">
@@ -158,7 +173,7 @@ export function ConnectStep() {
               </span>
             </label>
           ))}
-          {connect.host === 'self-hosted' && !connect.usingDemo ? (
+          {selfHosted ? (
             <div className="field">
               <label htmlFor={ids.url}>URL of your Sentry server</label>
               <input
@@ -168,9 +183,14 @@ export function ConnectStep() {
                 autoComplete="url"
                 spellCheck={false}
                 placeholder="https://sentry.example.com"
+                aria-invalid={urlProblem !== null}
+                aria-describedby={ids.urlHelp}
                 value={connect.customUrl}
                 onChange={(e) => connect.setCustomUrl(e.target.value)}
               />
+              <p id={ids.urlHelp} className={urlProblem ? 'field-error' : 'hint'} aria-live="polite">
+                {urlProblem ?? 'The address you open Sentry at, like https://sentry.example.com (http:// only for a Sentry on this computer).'}
+              </p>
             </div>
           ) : null}
         </fieldset>
@@ -211,7 +231,7 @@ export function ConnectStep() {
               </p>
             </div>
           </div>
-          <button type="submit" className="button-primary" disabled={checking || tokenDraft.trim() === ''}>
+          <button type="submit" className="button-primary" disabled={checking || tokenDraft.trim() === '' || (needsUrl && urlCheck?.ok !== true)}>
             Check and save the token
           </button>
         </form>
@@ -223,7 +243,7 @@ export function ConnectStep() {
           {connect.token.status === 'idle' ? <p className="hint">No token checked yet.</p> : null}
           {connect.token.status === 'running' ? <p role="status">Checking the token with Sentry…</p> : null}
         </div>
-        {connect.token.status === 'failed' ? <ErrorNotice error={connect.token.error} context="The token was not saved" /> : null}
+        {connect.token.status === 'failed' ? <ErrorNotice error={connect.token.error} context="Nothing was saved" /> : null}
         {connect.token.status === 'done' ? (
           <div className="token-info">
             <p role="status">

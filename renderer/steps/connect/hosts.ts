@@ -1,3 +1,6 @@
+import { checkBaseUrl } from '../../../shared/base-url';
+import type { Result } from '../../../shared/errors';
+
 /** Where the Sentry lives. sentry.io serves every region from one sign-in; tokens are made there. */
 export type HostKind = 'sentry' | 'eu' | 'self-hosted';
 
@@ -22,14 +25,15 @@ export function baseUrlFor(kind: HostKind, customUrl: string): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(typed) || typed === '' ? typed : `https://${typed}`;
 }
 
-/** True when `url` parses as an http(s) URL with a host (the engine decides what it accepts). */
-export function isPlausibleUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && !u.username && !u.password;
-  } catch {
-    return false;
-  }
+/**
+ * The URL to connect to, checked with the one URL policy (shared/base-url.ts) as it is typed:
+ * the normalised URL, or the policy's message for a person (what is wrong, what to type).
+ */
+export function checkTypedUrl(kind: HostKind, customUrl: string): Result<string> {
+  const preset = HOST_PRESETS.find((h) => h.kind === kind);
+  if (preset?.url) return { ok: true, value: preset.url };
+  const checked = checkBaseUrl(customUrl);
+  return checked.ok ? { ok: true, value: checked.value.url } : checked;
 }
 
 /**
@@ -38,5 +42,6 @@ export function isPlausibleUrl(url: string): boolean {
  */
 export function tokenPageUrl(kind: HostKind, baseUrl: string): string | null {
   if (kind !== 'self-hosted') return 'https://sentry.io/settings/account/api/auth-tokens/';
-  return isPlausibleUrl(baseUrl) ? `${baseUrl}/settings/account/api/auth-tokens/` : null;
+  const checked = checkBaseUrl(baseUrl);
+  return checked.ok ? `${checked.value.url}/settings/account/api/auth-tokens/` : null;
 }

@@ -66,7 +66,10 @@ function fakeEngine(overrides: Partial<EngineGateway> = {}) {
     }),
     listOrganizations: async (_target, getToken) => {
       seen.push({ token: getToken(), sessionJson: JSON.stringify(_target) });
-      return [{ id: '1', slug: 'acme', name: 'Acme' }];
+      return [
+        { id: '1', slug: 'acme', name: 'Acme' },
+        { id: '2', slug: 'globex', name: 'Globex' },
+      ];
     },
     runAudit: async (s, req) => {
       record(s);
@@ -128,9 +131,12 @@ describe('handler table', () => {
   });
 
   it('answers Sentry-facing channels with a clear internal error until the engine is wired', async () => {
-    const { call } = setup({ listOrganizations: createUnwiredEngine().listOrganizations });
+    const { call, kc } = setup({ listOrganizations: createUnwiredEngine().listOrganizations });
     const p = await newProfile(call);
-    expect(await call('auth:setToken', { profileId: p.id, token: TOKEN })).toMatchObject({ ok: true });
+    // The token is checked against the profile's organization before it is kept: no list, no token.
+    expect(await call('auth:setToken', { profileId: p.id, token: TOKEN })).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(kc.items.size).toBe(0);
+    await kc.keychain.setSecret(p.id, TOKEN);
     expect(await call('org:list', { profileId: p.id })).toMatchObject({
       ok: false,
       error: { code: 'internal', message: 'Listing organizations is not available in this build yet' },
@@ -241,10 +247,11 @@ describe('engine channels', () => {
     const b = await newProfile(call, { label: 'Globex', orgSlug: 'globex', level: 'L3' });
     expect(await call('org:list', { profileId: a.id })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     await call('auth:setToken', { profileId: b.id, token: TOKEN });
-    expect(await call('org:list', { profileId: b.id })).toEqual({ ok: true, value: { orgs: [{ id: '1', slug: 'acme', name: 'Acme' }] } });
+    expect(await call('org:list', { profileId: b.id })).toMatchObject({ ok: true, value: { orgs: [{ slug: 'acme' }, { slug: 'globex' }] } });
     const audit = await call('audit:run', { profileId: b.id });
     expect(audit).toMatchObject({ ok: true, value: { level: 'L3', orgSlug: 'globex' } });
-    expect(seen.map((s) => s.token)).toEqual([TOKEN, TOKEN]);
+    // auth:setToken (the organization check), org:list, audit:run.
+    expect(seen.map((s) => s.token)).toEqual([TOKEN, TOKEN, TOKEN]);
     for (const s of seen) expect(s.sessionJson).not.toContain(TOKEN);
   });
 });

@@ -49,7 +49,7 @@ describe('parseBaseUrl', () => {
     expect(errorOf('https://user:pw@sentry.example.com').message).toMatch(/user name and password/);
     expect(errorOf('https://sentry.example.com/?org=acme').message).toMatch(/query/);
     expect(errorOf('https://sentry.example.com/#x').message).toMatch(/fragment/);
-    expect(errorOf('https://sentry.io/api/0/organizations/acme/').message).toMatch(/not the URL of an API endpoint/);
+    expect(errorOf('https://sentry.io/api/0/organizations/acme/').message).toMatch(/not the address of an API endpoint/);
     expect(errorOf('https://exa%mple.com').code).toBe('invalid_url');
   });
 

@@ -79,8 +79,8 @@ function baseType(schema: z.ZodType): string {
 
 const SECRETISH = /token|secret|password|passwd|passphrase|credential|authorization|api_?key|bearer/i;
 
-/** Types that cannot carry a secret (`hasToken: true`, `orgAuthTokenStaleDays: 90`). */
-const CANNOT_CARRY = new Set(['boolean', 'number']);
+/** Types that cannot carry a secret (`hasToken: true`, `orgAuthTokenStaleDays: 90`, `tokenKind: 'user'`: a fixed set of words). */
+const CANNOT_CARRY = new Set(['boolean', 'number', 'enum']);
 
 /** Fields that could carry a secret: a secret-ish name on a type that can hold one. */
 function secretFields(schema: z.ZodType): string[] {
@@ -119,13 +119,14 @@ describe('IPC contract', () => {
     for (const [name, schema] of Object.entries(events)) expect(secretFields(schema), name).toEqual([]);
   });
 
-  it('only auth:setToken and auth:verify take a token, and only in their requests', () => {
+  it('only auth:setToken, auth:verify and connection:check take a token, and only in their requests', () => {
     const withSecrets = Object.entries(channels)
       .filter(([, spec]) => secretFields(spec.request).length > 0)
       .map(([name, spec]) => [name, secretFields(spec.request)]);
     expect(withSecrets).toEqual([
       ['auth:setToken', ['$.token']],
       ['auth:verify', ['$.token']],
+      ['connection:check', ['$.token']],
     ]);
   });
 
