@@ -71,10 +71,21 @@ export function verdictFields(declared: readonly string[] | undefined, details: 
   return candidates.filter((path) => items.some((item) => fieldValue(item, path).found));
 }
 
-/** A value in a table cell: short text for scalars, compact JSON for the rest. */
+/** Longest cell text before it is cut (the raw response holds the whole value). */
+const MAX_CELL = 160;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A value in a table cell: short text for scalars (instants in UTC minutes), compact JSON for the rest, cut when long. */
 export function cellText(value: unknown): string {
+  const text = fullText(value);
+  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text;
+}
+
+function fullText(value: unknown): string {
   if (value === undefined) return '—';
   if (value === null) return 'null';
+  if (typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value))) return `${new Date(value).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
   if (typeof value === 'string') return value === '' ? '(empty)' : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.length === 0 ? '[]' : value.join(', ');

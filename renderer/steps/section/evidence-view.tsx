@@ -80,7 +80,14 @@ function FieldsTable(props: { readonly items: readonly JsonObject[]; readonly fi
 }
 
 /** One read behind a verdict: what was asked, the fields it gave the verdict, the raw response one click away. */
-function ReadView(props: { readonly finding: Finding; readonly check: CheckInfo | undefined; readonly refValue: EvidenceRef; readonly detail: Status<EvidenceDetail> | undefined }) {
+function ReadView(props: {
+  readonly finding: Finding;
+  readonly check: CheckInfo | undefined;
+  readonly refValue: EvidenceRef;
+  readonly detail: Status<EvidenceDetail> | undefined;
+  /** False when a table of its own already shows what the verdict read (4.1's events). */
+  readonly fieldsTable: boolean;
+}) {
   const { finding, refValue: ref, detail } = props;
   const [raw, setRaw] = useState(false);
   const rawId = useId();
@@ -102,7 +109,7 @@ function ReadView(props: { readonly finding: Finding; readonly check: CheckInfo 
       {detail?.status === 'done' && !page ? (
         <p className="hint">The response body is no longer held (the run came from another session); its hash below still identifies it.</p>
       ) : null}
-      {about && fields.length > 0 && about.items.length > 0 ? <FieldsTable items={about.items} fields={fields} all={about.all} /> : null}
+      {props.fieldsTable && about && fields.length > 0 && about.items.length > 0 ? <FieldsTable items={about.items} fields={fields} all={about.all} /> : null}
       {about && about.items.length === 0 ? <p className="hint">This response does not list {finding.resource.name} itself (the verdict rests on its absence or on the whole list).</p> : null}
       {page ? (
         <div className="evidence-raw">
@@ -158,7 +165,7 @@ export function EvidenceView(props: {
         <p className="hint">No read stands behind this verdict (it rests on what the API cannot show).</p>
       ) : null}
       {finding.evidence.map((ref) => (
-        <ReadView key={ref.sha256} finding={finding} check={props.check} refValue={ref} detail={props.evidence[evidenceKey(runId, ref.sha256)]} />
+        <ReadView key={ref.sha256} finding={finding} check={props.check} refValue={ref} detail={props.evidence[evidenceKey(runId, ref.sha256)]} fieldsTable={!events} />
       ))}
       {groups.map((g) => (
         <div key={g.id} className="evidence-read">
