@@ -80,7 +80,7 @@ export function ResolvedSinceBaseline(props: { readonly control: ControlInfo | n
       </thead>
       <tbody>
         {rows.map((c) => (
-          <tr key={`${c.finding.check}|${c.finding.resource.type}|${c.finding.resource.id}`} className="result-row result-pass">
+          <tr key={`${c.finding.check}|${c.finding.resource.type}|${c.finding.resource.id}`} className="resolved-row result-pass">
             <td>{checkTitle(c.finding.check)}</td>
             <td>
               <span className="resource-type">{c.finding.resource.type}</span> {c.finding.resource.name}
