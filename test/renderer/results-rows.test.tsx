@@ -48,13 +48,19 @@ describe('rows and counts of a section step', () => {
     const key = first.find((f) => f.check === '3.2.rate-limit');
     const h = await audited();
     // The re-check that came with the fix: the key's failure is gone; the check passes once, for the organization.
-    h.s().checks.adopt(auditRun('run-recheck', [...first.filter((f) => f !== key), { ...key!, resource: { type: 'organization', id: 'acme', name: 'Acme' }, status: 'pass', message: 'All 1 active client key are rate-limited.' }], h.s().checks.baseline!.runId));
+    const orgPass = { ...key!, resource: { type: 'organization' as const, id: 'acme', name: 'Acme' }, status: 'pass' as const, message: 'All 1 active client key are rate-limited.' };
+    // 1.2's organization-wide failure turns to pass on the same row.
+    const recheck = [...first.filter((f) => f !== key).map((f) => (f.check === '1.2.require-2fa' ? { ...f, status: 'pass' as const } : f)), orgPass];
+    h.s().checks.adopt(auditRun('run-recheck', recheck, h.s().checks.baseline!.runId));
     const change = changedFindings(h.s()).find((c) => c.finding.resource.id === 'abc');
     expect(change).toMatchObject({ before: 'fail', after: 'pass', basis: 'check-passes' });
     const text = sectionText(h, 'data-security');
     expect(text).toMatch(/Fixed since the first check \(1\)/);
     expect(text).toMatch(/✗ Fail → now ✓ Pass/);
     expect(text).toContain('Now: All 1 active client key are rate-limited.');
+    const auth = sectionText(h, 'authentication');
+    expect(auth).toMatch(/1\.2\.require-2fa organization Acme ✗ Fail → now ✓ Pass/);
+    expect(auth).not.toContain('Fixed since the first check');
     h.dispose();
   });
 });

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import type { EvidenceRef } from '../../../shared/finding';
 import { ErrorNotice } from '../../components/error-notice';
 import type { ControlInfo, EvidenceDetail, Finding } from '../../store/dto';
@@ -92,7 +92,8 @@ function ReadView(props: {
   const [raw, setRaw] = useState(false);
   const rawId = useId();
   const page = detail?.status === 'done' ? detail.value.firstPage : null;
-  const parsed = page ? parseBody(page.body) : null;
+  // Parsed once per body, not on every render of the table around it.
+  const parsed = useMemo(() => (page ? parseBody(page.body) : null), [page]);
   const about = parsed?.ok ? itemsAbout(parsed.value, finding.resource) : null;
   const details = isObject(finding.details) ? finding.details : undefined;
   const fields = about ? verdictFields(props.check?.fields, details, about.items) : [];
