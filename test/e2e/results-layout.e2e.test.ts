@@ -1,16 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebUi } from './web-ui';
-import { browserTestsUnavailable, buildRenderer, connectDemo, continueButton, launchChromium, memoryKeychain, overflowsHorizontally, startDemoUi, waitForChecks } from './web-ui';
+import { ROOT, browserTestsUnavailable, buildRenderer, connectDemo, continueButton, launchChromium, memoryKeychain, overflowsHorizontally, startDemoUi, waitForChecks } from './web-ui';
 
 /**
  * How the section steps lay out in real Chromium on the demo organization: a wide screen used in
  * full (results and their details side by side), and the smallest supported window without
  * sideways scrolling, evidence and raw responses open.
  */
+
+const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 
 const unavailable = browserTestsUnavailable();
 if (unavailable) console.log(`browser tests skipped: ${unavailable}`);
@@ -64,6 +66,10 @@ describe.skipIf(unavailable !== null)('the section steps on wide and small scree
       const aside = await page.locator('.control-body-split .control-aside').first().boundingBox();
       expect(aside && results && aside.x > results.x + results.width - 1, `${step}: details beside the results`).toBe(true);
       heights.push(`${step} ${await page.evaluate(() => document.documentElement.scrollHeight)} px`);
+      if (step === 'Access controls') {
+        mkdirSync(SHOTS, { recursive: true });
+        await page.screenshot({ path: path.join(SHOTS, 'wide-access-controls.png') });
+      }
       await continueButton(page).click();
     }
     console.log(`page heights at 1920x1080: ${heights.join(', ')}`);
