@@ -16,7 +16,7 @@ export function catalogDto(controls: readonly ControlDefinition[], fixes: readon
       manualSteps: [...c.manualSteps],
       requiredScopes: c.requiredScopes.map((g) => [...g]),
       mappings: { cis: [...c.mappings.cis], nist: [...c.mappings.nist], soc2: [...c.mappings.soc2] },
-      checks: c.checks.map((k) => ({ id: k.id, title: k.title, level: k.level })),
+      checks: c.checks.map((k) => ({ id: k.id, title: k.title, level: k.level, ...(k.fields ? { fields: [...k.fields] } : {}) })),
       fixes: fixes
         .filter((f) => f.controls.includes(c.id))
         .map((f) => ({ id: f.id, title: f.title, params: f.params.map((p) => ({ key: p.key, description: p.description })) })),

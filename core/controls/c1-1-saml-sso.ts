@@ -4,9 +4,9 @@ import { evidenceOf, orgRef, plural, recorder } from './findings';
 const ID = '1.1';
 
 const CHECKS = {
-  provider: { id: '1.1.saml-provider', title: 'Sign-in goes through a SAML identity provider', level: 'L1' },
-  requireLink: { id: '1.1.require-link', title: 'Members must link their identity-provider account', level: 'L1' },
-  pendingLinks: { id: '1.1.pending-links', title: 'No member is still waiting to link SSO', level: 'L1' },
+  provider: { id: '1.1.saml-provider', title: 'Sign-in goes through a SAML identity provider', level: 'L1', fields: ['provider_name', 'features'] },
+  requireLink: { id: '1.1.require-link', title: 'Members must link their identity-provider account', level: 'L1', fields: ['require_link'] },
+  pendingLinks: { id: '1.1.pending-links', title: 'No member is still waiting to link SSO', level: 'L1', fields: ['pending_links_count'] },
   idpSetup: { id: '1.1.idp-setup', title: 'Identity-provider setup and break-glass access reviewed', level: 'L1' },
 } as const satisfies Record<string, CheckDefinition>;
 

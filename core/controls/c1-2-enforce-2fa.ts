@@ -6,9 +6,9 @@ import { signsInWithSecondFactor } from './members';
 const ID = '1.2';
 
 const CHECKS = {
-  require2fa: { id: '1.2.require-2fa', title: 'Two-factor authentication is required', level: 'L1' },
-  members: { id: '1.2.member-2fa', title: 'Every member signs in with a second factor', level: 'L1' },
-  invites: { id: '1.2.pending-invites', title: 'Pending invites will be held to 2FA', level: 'L1' },
+  require2fa: { id: '1.2.require-2fa', title: 'Two-factor authentication is required', level: 'L1', fields: ['require2FA', 'hasAuthProvider'] },
+  members: { id: '1.2.member-2fa', title: 'Every member signs in with a second factor', level: 'L1', fields: ['email', 'orgRole', 'user.has2fa', 'flags.sso:linked'] },
+  invites: { id: '1.2.pending-invites', title: 'Pending invites will be held to 2FA', level: 'L1', fields: ['email', 'orgRole', 'expired', 'require2FA'] },
 } as const satisfies Record<string, CheckDefinition>;
 
 export const enforce2fa: ControlDefinition = {

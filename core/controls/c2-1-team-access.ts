@@ -5,9 +5,9 @@ import { invalidItemsOf } from '../sentry/items';
 const ID = '2.1';
 
 const CHECKS = {
-  openMembership: { id: '2.1.open-membership', title: 'Members cannot join any team on their own', level: 'L1' },
-  defaultRole: { id: '2.1.default-role', title: 'New members get the Member role', level: 'L1' },
-  teamless: { id: '2.1.members-without-team', title: 'Every team-scoped member belongs to a team', level: 'L1' },
+  openMembership: { id: '2.1.open-membership', title: 'Members cannot join any team on their own', level: 'L1', fields: ['openMembership'] },
+  defaultRole: { id: '2.1.default-role', title: 'New members get the Member role', level: 'L1', fields: ['defaultRole'] },
+  teamless: { id: '2.1.members-without-team', title: 'Every team-scoped member belongs to a team', level: 'L1', fields: ['email', 'orgRole', 'teams'] },
 } as const satisfies Record<string, CheckDefinition>;
 
 /**

@@ -5,8 +5,8 @@ import { orgRef, plural, projectRef, recorder } from './findings';
 const ID = '2.2';
 
 const CHECKS = {
-  hasTeam: { id: '2.2.project-has-team', title: 'Every project belongs to a team', level: 'L2' },
-  teamCount: { id: '2.2.teams-per-project', title: 'No project is shared by too many teams', level: 'L2' },
+  hasTeam: { id: '2.2.project-has-team', title: 'Every project belongs to a team', level: 'L2', fields: ['slug', 'teams'] },
+  teamCount: { id: '2.2.teams-per-project', title: 'No project is shared by too many teams', level: 'L2', fields: ['slug', 'teams'] },
   sensitive: { id: '2.2.sensitive-projects', title: 'Production and sensitive projects are separated', level: 'L2' },
 } as const satisfies Record<string, CheckDefinition>;
 

@@ -6,12 +6,12 @@ import { signsInWithSecondFactor } from './members';
 const ID = '2.3';
 
 const CHECKS = {
-  ownerCount: { id: '2.3.owner-count', title: 'Few owners', level: 'L1' },
-  inventory: { id: '2.3.admin-inventory', title: 'Privileged members reviewed', level: 'L1' },
-  privileged2fa: { id: '2.3.privileged-2fa', title: 'Owners and managers sign in with a second factor', level: 'L1' },
-  invites: { id: '2.3.stale-invites', title: 'No expired invites left open', level: 'L1' },
-  memberInvite: { id: '2.3.member-invite', title: 'Only admins invite new members', level: 'L1' },
-  projectCreation: { id: '2.3.member-project-creation', title: 'Only admins create projects', level: 'L1' },
+  ownerCount: { id: '2.3.owner-count', title: 'Few owners', level: 'L1', fields: ['email', 'orgRole'] },
+  inventory: { id: '2.3.admin-inventory', title: 'Privileged members reviewed', level: 'L1', fields: ['email', 'orgRole'] },
+  privileged2fa: { id: '2.3.privileged-2fa', title: 'Owners and managers sign in with a second factor', level: 'L1', fields: ['email', 'orgRole', 'user.has2fa', 'flags.sso:linked'] },
+  invites: { id: '2.3.stale-invites', title: 'No expired invites left open', level: 'L1', fields: ['email', 'orgRole', 'expired', 'dateCreated'] },
+  memberInvite: { id: '2.3.member-invite', title: 'Only admins invite new members', level: 'L1', fields: ['allowMemberInvite'] },
+  projectCreation: { id: '2.3.member-project-creation', title: 'Only admins create projects', level: 'L1', fields: ['allowMemberProjectCreation'] },
 } as const satisfies Record<string, CheckDefinition>;
 
 /** Roles that administer the whole organization (members, settings, every project). */

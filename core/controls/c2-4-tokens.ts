@@ -7,7 +7,7 @@ import { orgTokensUnreadable } from './org-tokens';
 const ID = '2.4';
 
 const CHECKS = {
-  staleOrgTokens: { id: '2.4.stale-org-tokens', title: 'Organization auth tokens are in use', level: 'L1' },
+  staleOrgTokens: { id: '2.4.stale-org-tokens', title: 'Organization auth tokens are in use', level: 'L1', fields: ['name', 'dateCreated', 'dateLastUsed'] },
   personalTokens: { id: '2.4.personal-tokens', title: 'CI uses organization tokens, not personal ones', level: 'L1' },
   sessionKind: { id: '2.4.session-token-kind', title: 'This session runs with a suitable token type', level: 'L1' },
   sessionScopes: { id: '2.4.session-token-scopes', title: 'This session\'s token has exactly the scopes it needs', level: 'L1' },

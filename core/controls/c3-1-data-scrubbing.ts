@@ -7,12 +7,12 @@ import { RELAY_MODEL, RELAY_SENSITIVE_COOKIES, effectiveScrubbing, uncoveredFiel
 const ID = '3.1';
 
 const CHECKS = {
-  orgScrubber: { id: '3.1.org-data-scrubber', title: 'The organization requires the data scrubber', level: 'L1' },
-  orgDefaults: { id: '3.1.org-default-scrubbers', title: 'The organization requires the default scrubbers', level: 'L1' },
-  orgIp: { id: '3.1.org-scrub-ip', title: 'The organization prevents storing IP addresses', level: 'L1' },
-  projectScrubbing: { id: '3.1.project-scrubbing', title: 'Every project scrubs events with the defaults', level: 'L1' },
-  projectIp: { id: '3.1.project-scrub-ip', title: 'No project stores IP addresses', level: 'L1' },
-  sensitiveFields: { id: '3.1.sensitive-fields', title: 'Every project redacts the baseline sensitive fields', level: 'L1' },
+  orgScrubber: { id: '3.1.org-data-scrubber', title: 'The organization requires the data scrubber', level: 'L1', fields: ['dataScrubber'] },
+  orgDefaults: { id: '3.1.org-default-scrubbers', title: 'The organization requires the default scrubbers', level: 'L1', fields: ['dataScrubberDefaults'] },
+  orgIp: { id: '3.1.org-scrub-ip', title: 'The organization prevents storing IP addresses', level: 'L1', fields: ['scrubIPAddresses'] },
+  projectScrubbing: { id: '3.1.project-scrubbing', title: 'Every project scrubs events with the defaults', level: 'L1', fields: ['slug', 'dataScrubber', 'dataScrubberDefaults'] },
+  projectIp: { id: '3.1.project-scrub-ip', title: 'No project stores IP addresses', level: 'L1', fields: ['slug', 'scrubIPAddresses'] },
+  sensitiveFields: { id: '3.1.sensitive-fields', title: 'Every project redacts the baseline sensitive fields', level: 'L1', fields: ['slug', 'sensitiveFields', 'safeFields'] },
   sdk: { id: '3.1.sdk-scrubbing', title: 'Applications scrub before sending', level: 'L1' },
 } as const satisfies Record<string, CheckDefinition>;
 

@@ -9,10 +9,10 @@ import { readProjectDetails } from './project-data';
 const ID = '3.2';
 
 const CHECKS = {
-  rateLimit: { id: '3.2.rate-limit', title: 'Every active client key is rate-limited', level: 'L1' },
-  singleKey: { id: '3.2.single-active-key', title: 'One active client key per project', level: 'L1' },
-  allowedDomains: { id: '3.2.allowed-domains', title: 'Projects accept events only from their own origins', level: 'L1' },
-  keyAge: { id: '3.2.key-age', title: 'Client keys are rotated', level: 'L2' },
+  rateLimit: { id: '3.2.rate-limit', title: 'Every active client key is rate-limited', level: 'L1', fields: ['name', 'public', 'isActive', 'rateLimit'] },
+  singleKey: { id: '3.2.single-active-key', title: 'One active client key per project', level: 'L1', fields: ['name', 'projectId', 'isActive'] },
+  allowedDomains: { id: '3.2.allowed-domains', title: 'Projects accept events only from their own origins', level: 'L1', fields: ['slug', 'allowedDomains'] },
+  keyAge: { id: '3.2.key-age', title: 'Client keys are rotated', level: 'L2', fields: ['name', 'isActive', 'dateCreated'] },
 } as const satisfies Record<string, CheckDefinition>;
 
 export const dsnSecurity: ControlDefinition = {

@@ -7,8 +7,8 @@ import { readProjectDetails } from './project-data';
 const ID = '3.3';
 
 const CHECKS = {
-  filters: { id: '3.3.inbound-filters', title: 'Inbound filters drop events from untrusted sources', level: 'L2' },
-  ipBlocklist: { id: '3.3.ip-blocklist', title: 'IP blocklist reviewed', level: 'L2' },
+  filters: { id: '3.3.inbound-filters', title: 'Inbound filters drop events from untrusted sources', level: 'L2', fields: ['id', 'active'] },
+  ipBlocklist: { id: '3.3.ip-blocklist', title: 'IP blocklist reviewed', level: 'L2', fields: ['options.filters:blacklisted_ips'] },
 } as const satisfies Record<string, CheckDefinition>;
 
 /**

@@ -1,3 +1,4 @@
+import type { AuditEventSample, AuditEventsDetails } from '../../shared/finding-details';
 import type { AuditLogEntry } from '../sentry/schemas';
 import type { CheckDefinition, ControlDefinition } from './types';
 import { orgRef, plural, recorder } from './findings';
@@ -5,8 +6,8 @@ import { orgRef, plural, recorder } from './findings';
 const ID = '4.1';
 
 const CHECKS = {
-  readable: { id: '4.1.audit-log-readable', title: 'The audit log can be read', level: 'L1', claimHoldsOnPartialRead: true },
-  events: { id: '4.1.security-events', title: 'Recent security-relevant events reviewed', level: 'L1' },
+  readable: { id: '4.1.audit-log-readable', title: 'The audit log can be read', level: 'L1', fields: ['event', 'dateCreated'], claimHoldsOnPartialRead: true },
+  events: { id: '4.1.security-events', title: 'Recent security-relevant events reviewed', level: 'L1', fields: ['event', 'actor.name', 'dateCreated'] },
   retention: { id: '4.1.retention-forwarding', title: 'Audit events are kept and forwarded', level: 'L1' },
 } as const satisfies Record<string, CheckDefinition>;
 
@@ -28,8 +29,28 @@ export function isSecurityEvent(event: string): boolean {
   return SECURITY_EVENTS.some((p) => (p.endsWith('.') ? event.startsWith(p) : event === p));
 }
 
-/** How many recent entries to copy into the report; counts cover the whole page. */
-const SAMPLE = 25;
+/**
+ * How many security-relevant entries to copy into the report, newest first: a whole page of the
+ * audit log (Sentry pages it by 100), so the person confirming "each was expected" sees each.
+ */
+const SAMPLE = 100;
+
+/** Keys of an entry's `data` that name what it is about, most telling first. */
+const TARGET_KEYS = ['email', 'name', 'slug', 'public_key', 'team_slug', 'sentry_app', 'provider'];
+
+/** Whom or what an entry is about: its target user, else the first naming key of its data. */
+export function eventTarget(e: AuditLogEntry): string | null {
+  const u = e.targetUser;
+  if (u && typeof u === 'object') {
+    const who = u.email ?? u.name;
+    if (who) return who;
+  }
+  for (const key of TARGET_KEYS) {
+    const v = e.data?.[key];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return null;
+}
 
 function summarize(entries: readonly AuditLogEntry[]) {
   const relevant = entries.filter((e) => isSecurityEvent(e.event));
@@ -42,13 +63,16 @@ function summarize(entries: readonly AuditLogEntry[]) {
     newest: dates[dates.length - 1] ?? null,
     securityEvents: relevant.length,
     countsByEvent: counts,
-    recent: relevant.slice(0, SAMPLE).map((e) => ({
-      date: e.dateCreated,
-      event: e.event,
-      actor: e.actor?.name ?? null,
-      note: e.note ?? null,
-    })),
-  };
+    recent: relevant.slice(0, SAMPLE).map(
+      (e): AuditEventSample => ({
+        date: e.dateCreated,
+        event: e.event,
+        actor: e.actor?.name ?? null,
+        target: eventTarget(e),
+        note: e.note ?? null,
+      }),
+    ),
+  } satisfies AuditEventsDetails & Record<string, unknown>;
 }
 
 export const auditLogs: ControlDefinition = {

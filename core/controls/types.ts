@@ -47,6 +47,11 @@ export interface CheckDefinition {
    * other pass is refused while a read behind it has invalid items (the audit runner enforces it).
    */
   readonly claimPerItem?: true;
+  /**
+   * The fields of the response items the verdict reads (dot paths into one item, e.g.
+   * `require2FA`, `user.has2fa`, `rateLimit`): the wizard's evidence view highlights them.
+   */
+  readonly fields?: readonly string[];
 }
 
 /** How the token this session runs with looks (never the token itself): shared/token-info.ts, read-only. */

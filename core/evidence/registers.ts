@@ -3,6 +3,7 @@ import type { PackageException, ExceptionSummary } from '../../shared/evidence';
 import { countByStatus, type Finding, type StatusCounts } from '../../shared/finding';
 import { RegistersSchema, type ExceptionEntry, type Registers } from '../../shared/settings';
 import { EvidenceError } from '../primitives/errors';
+import { exceptionMatches, isExceptionActive } from '../../shared/register-notes';
 
 /**
  * The registers a consultant keeps per organization (exceptions, the integration permission
@@ -19,25 +20,8 @@ export function findingKey(f: Pick<Finding, 'check' | 'resource'>): string {
   return `${f.check}|${f.resource.type}|${f.resource.id}`;
 }
 
-/** True while the exception counts: it has no expiry, or expires after `at`. */
-export function isExceptionActive(entry: Pick<ExceptionEntry, 'expiresAt'>, at: Date): boolean {
-  if (entry.expiresAt === undefined) return true;
-  return Date.parse(entry.expiresAt) > at.getTime();
-}
-
-/**
- * Whether an exception is about this finding: same control; same check when it names one; and,
- * when it names a resource, the finding's resource id or `type:id` (ids are stable, names are not).
- */
-export function exceptionMatches(entry: ExceptionEntry, finding: Pick<Finding, 'control' | 'check' | 'resource'>): boolean {
-  if (entry.control !== finding.control) return false;
-  if (entry.check !== undefined && entry.check !== finding.check) return false;
-  if (entry.resource !== undefined) {
-    const r = finding.resource;
-    if (entry.resource !== r.id && entry.resource !== `${r.type}:${r.id}`) return false;
-  }
-  return true;
-}
+// Judged the same way as the wizard's rows (shared/register-notes.ts).
+export { exceptionMatches, isExceptionActive } from '../../shared/register-notes';
 
 export interface ExceptionLayer {
   readonly exceptions: PackageException[];

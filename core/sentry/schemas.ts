@@ -303,6 +303,8 @@ export const AuditLogEntrySchema = z.looseObject({
   ipAddress: z.string().nullable().optional(),
   note: z.string().nullable().optional(),
   data: z.record(z.string(), z.unknown()).optional(),
+  /** The user the event is about (serialized), when it is about one; auditlogentry.py. */
+  targetUser: z.union([z.looseObject({ name: z.string().nullish(), email: z.string().nullish() }), z.string(), z.null()]).optional(),
   dateCreated: IsoDate,
 });
 export type AuditLogEntry = z.infer<typeof AuditLogEntrySchema>;

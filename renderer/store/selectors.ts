@@ -1,6 +1,8 @@
-import type { FindingStatus, StatusCounts } from '../../shared/finding';
+import type { StatusCounts } from '../../shared/finding';
 import { countByStatus } from '../../shared/finding';
 import type { ExceptionEntry } from '../../shared/settings';
+import { compareFindings, type FindingChange } from '../../shared/finding-change';
+import { countRegisterNotes, registerNote, type RegisterCounts, type RegisterEntries, type RegisterNote } from '../../shared/register-notes';
 import type { SectionId } from '../../shared/sections';
 import { sectionOfControl } from '../../shared/sections';
 import type { AuditRun, ControlInfo, Finding } from './dto';
@@ -107,29 +109,47 @@ export function scorecard(state: WizardState): SectionScore[] {
   }));
 }
 
-export interface FindingChange {
-  readonly finding: Finding;
-  /** null: new in the latest run. */
-  readonly before: FindingStatus | null;
-  /** null: the latest run no longer reports it (the resource or the problem is gone). */
-  readonly after: FindingStatus | null;
-}
+export type { FindingChange } from '../../shared/finding-change';
 
-/** Findings whose status differs between the first and the latest run, and those that came or went. */
-export function changedFindings(state: WizardState): FindingChange[] {
+/**
+ * Findings whose status differs between the first and the latest run, those that came, and
+ * those the latest no longer lists: a failure whose check now passes reads Fail → Pass
+ * (shared/finding-change.ts says when).
+ */
+export function changedFindings(state: WizardState): FindingChange<Finding>[] {
   const { baseline, latest } = state.checks;
   if (!baseline || !latest || baseline.runId === latest.runId) return [];
-  const before = new Map(baseline.findings.map((f) => [findingKey(f), f] as const));
-  const after = new Map(latest.findings.map((f) => [findingKey(f), f] as const));
-  const changed: FindingChange[] = [];
-  for (const f of latest.findings) {
-    const was = before.get(findingKey(f))?.status ?? null;
-    if (was !== f.status) changed.push({ finding: f, before: was, after: f.status });
-  }
-  for (const f of baseline.findings) {
-    if (!after.has(findingKey(f))) changed.push({ finding: f, before: f.status, after: null });
-  }
-  return changed;
+  return compareFindings(baseline.findings, latest.findings);
+}
+
+/** The changes of one section (see changedFindings). */
+export function changesOfSection(state: WizardState, section: SectionId): FindingChange<Finding>[] {
+  return changedFindings(state).filter((c) => sectionOfControl(c.finding.control) === section);
+}
+
+/** The registers as they read against findings, or none before they load. */
+export function registerEntries(state: WizardState): RegisterEntries {
+  const r = state.registers.registers;
+  return r.status === 'done' ? r.value : { exceptions: [], attestations: [] };
+}
+
+/**
+ * When exceptions are judged: the latest run's finish, as the evidence package judges them, so
+ * the wizard and the package agree on which still count.
+ */
+export function registersAt(state: WizardState): Date {
+  const latest = state.checks.latest;
+  return latest ? new Date(latest.finishedAt) : new Date(0);
+}
+
+/** The exception or attestation that reads against a finding of the latest run, if any. */
+export function noteOf(state: WizardState, f: Finding): RegisterNote | null {
+  return registerNote(f, registerEntries(state), registersAt(state));
+}
+
+/** Accepted failures and attested manual items among findings of the latest run. */
+export function registerCounts(state: WizardState, findings: readonly Finding[]): RegisterCounts {
+  return countRegisterNotes(findings, registerEntries(state), registersAt(state));
 }
 
 /** What still needs attention in the latest run: fail, error and manual findings. */

@@ -47,7 +47,8 @@ export const ControlInfoSchema = z.object({
   /** Scopes the checks read with: any one of each group suffices. */
   requiredScopes: z.array(z.array(z.string())),
   mappings: z.object({ cis: z.array(z.string()), nist: z.array(z.string()), soc2: z.array(z.string()) }),
-  checks: z.array(z.object({ id: z.string(), title: z.string(), level: LevelSchema })),
+  /** `fields`: what of a response item the check's verdict reads (dot paths), highlighted in the evidence view. */
+  checks: z.array(z.object({ id: z.string(), title: z.string(), level: LevelSchema, fields: z.array(z.string()).optional() })),
   /** Fixes that act on this control's checks, with the parameters they may need. */
   fixes: z.array(
     z.object({ id: z.string(), title: z.string(), params: z.array(z.object({ key: z.string(), description: z.string() })) }),

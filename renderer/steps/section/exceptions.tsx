@@ -34,8 +34,12 @@ export function ExceptionsPanel(props: {
   const checksOfControl = [...new Set(props.failing.filter((f) => f.control === chosenControl).map((f) => f.check))];
   const resourcesOfCheck = props.failing.filter((f) => f.control === chosenControl && (!check || f.check === check));
   const titleOf = (id: string) => props.controls.find((c) => c.id === id)?.title ?? id;
-  // A check by its title: its id is the engine's, not words for people.
-  const checkTitleOf = (id: string) => props.controls.flatMap((c) => c.checks).find((k) => k.id === id)?.title ?? 'one check';
+  // People read check titles and resource names, not the ids the register keeps.
+  const checkTitleOf = (control: string, check: string) => props.controls.find((c) => c.id === control)?.checks.find((k) => k.id === check)?.title ?? 'one check';
+  const resourceNameOf = (key: string) => {
+    const r = props.failing.find((f) => key === f.resource.id || key === `${f.resource.type}:${f.resource.id}`)?.resource;
+    return r ? `${r.type} ${r.name}` : key;
+  };
   const valid = chosenControl !== '' && reason.trim() !== '' && approvedBy.trim() !== '';
 
   async function onSubmit(event: FormEvent) {
@@ -69,8 +73,8 @@ export function ExceptionsPanel(props: {
               <strong>
                 {e.control} {titleOf(e.control)}
               </strong>
-              {e.check ? ` · ${checkTitleOf(e.check)}` : ''}
-              {e.resource ? ` · ${e.resource}` : ''}: {e.reason} — approved by {e.approvedBy}
+              {e.check ? ` · ${checkTitleOf(e.control, e.check)}` : ''}
+              {e.resource ? ` · ${resourceNameOf(e.resource)}` : ''}: {e.reason} — approved by {e.approvedBy}
               {e.owner ? `, owned by ${e.owner}` : ''}
               {e.expiresAt ? `, until ${formatDate(e.expiresAt)}` : ', no expiry'}{' '}
               <button type="button" className="button-link" onClick={() => void registers.removeException(e.id)}>

@@ -1,13 +1,12 @@
 import { Fragment, useState } from 'react';
 import type { FindingStatus } from '../../../shared/finding';
-import { ErrorNotice } from '../../components/error-notice';
-import { StatusBadge } from '../../components/status-badge';
+import type { RegisterNote } from '../../../shared/register-notes';
 import type { ControlInfo, Finding } from '../../store/dto';
 import { findingKey } from '../../store/selectors';
 import type { Status } from '../../store/status';
 import type { EvidenceDetail } from '../../store/dto';
-import { formatDateTime, plural } from '../../format';
-import { evidenceKey } from './section.slice';
+import { EvidenceView } from './evidence-view';
+import { FindingStatusCell } from './finding-status';
 
 const ORDER: Record<FindingStatus, number> = { fail: 0, error: 1, manual: 2, pass: 3, not_applicable: 4 };
 
@@ -15,69 +14,10 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.check.localeCompare(b.check));
 }
 
-function EvidencePanel(props: {
-  readonly finding: Finding;
-  readonly runId: string;
-  readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
-}) {
-  const { finding, runId } = props;
-  const groups = finding.evidenceGroups ?? [];
-  if (finding.evidence.length === 0 && groups.length === 0) {
-    return <p className="hint">No read stands behind this verdict (it rests on what the API cannot show).</p>;
-  }
-  return (
-    <div className="evidence">
-      {finding.evidence.map((ref) => {
-        const detail = props.evidence[evidenceKey(runId, ref.sha256)];
-        return (
-          <div key={ref.sha256} className="evidence-read">
-            <p>
-              <code>
-                {ref.method} {ref.endpoint}
-              </code>{' '}
-              — {plural(ref.pages, 'page')}, {plural(ref.items, 'item')}, {ref.complete ? 'complete' : 'INCOMPLETE'}, read{' '}
-              {formatDateTime(ref.fetchedAt)}
-            </p>
-            <p className="hint">
-              SHA-256 <code className="hash">{ref.sha256}</code>
-            </p>
-            {detail?.status === 'running' ? <p role="status">Loading the response…</p> : null}
-            {detail?.status === 'failed' ? <ErrorNotice error={detail.error} context="Loading the evidence" /> : null}
-            {detail?.status === 'done' ? (
-              detail.value.firstPage ? (
-                <figure className="evidence-body">
-                  <figcaption>
-                    First page: HTTP {detail.value.firstPage.status}, {plural(detail.value.firstPage.bytes, 'byte')}
-                    {detail.value.firstPage.truncated ? ' (cut short here)' : ''}; credentials are redacted.
-                  </figcaption>
-                  <pre tabIndex={0} aria-label={`Response body of ${ref.endpoint}`}>
-                    {detail.value.firstPage.body}
-                  </pre>
-                </figure>
-              ) : (
-                <p className="hint">The response body is no longer held (the run came from another session); its hash above still identifies it.</p>
-              )
-            ) : null}
-          </div>
-        );
-      })}
-      {groups.map((g) => (
-        <div key={g.id} className="evidence-read">
-          <p>
-            {g.label} — {plural(g.size, 'read')}, {g.complete ? 'complete' : 'INCOMPLETE'} (one set of reads shared by many findings)
-          </p>
-          <p className="hint">
-            Group SHA-256 <code className="hash">{g.id}</code>
-          </p>
-        </div>
-      ))}
-    </div>
-  );
-}
-
 /**
  * One control's verdicts: a row per check and resource, with the reads behind each on demand
- * (`audit:evidence`).
+ * (`audit:evidence`). A row says what the registers add (accepted risk, attestation) and what it
+ * was at the first check when that differs.
  */
 export function ResultsTable(props: {
   readonly control: ControlInfo | null;
@@ -86,6 +26,10 @@ export function ResultsTable(props: {
   readonly runId: string;
   readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
   readonly onShowEvidence: (sha256: string) => void;
+  /** The exception or attestation that reads against a finding. */
+  readonly noteOf?: (f: Finding) => RegisterNote | null;
+  /** The finding's status at the first check, when there was a first check before this run. */
+  readonly beforeOf?: (f: Finding) => FindingStatus | null;
 }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const checkTitle = (id: string) => props.control?.checks.find((c) => c.id === id)?.title ?? id;
@@ -128,7 +72,7 @@ export function ResultsTable(props: {
                   <span className="resource-type">{f.resource.type}</span> {f.resource.name}
                 </td>
                 <td>
-                  <StatusBadge status={f.status} />
+                  <FindingStatusCell finding={f} note={props.noteOf?.(f) ?? null} before={props.beforeOf?.(f) ?? null} />
                 </td>
                 <td className="result-message">{f.message}</td>
                 <td>
@@ -144,7 +88,7 @@ export function ResultsTable(props: {
               {isOpen ? (
                 <tr id={rowId} className="evidence-row">
                   <td colSpan={5}>
-                    <EvidencePanel finding={f} runId={props.runId} evidence={props.evidence} />
+                    <EvidenceView finding={f} check={props.control?.checks.find((c) => c.id === f.check)} runId={props.runId} evidence={props.evidence} />
                   </td>
                 </tr>
               ) : null}

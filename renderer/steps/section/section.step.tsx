@@ -3,11 +3,24 @@ import { levelIncludes } from '../../../shared/levels';
 import { ErrorNotice } from '../../components/error-notice';
 import { Progress } from '../../components/progress';
 import { StatusBadge } from '../../components/status-badge';
+import type { FindingStatus } from '../../../shared/finding';
+import type { FindingChange } from '../../../shared/finding-change';
+import type { RegisterNote } from '../../../shared/register-notes';
 import type { ControlInfo, Finding } from '../../store/dto';
-import { chosenOrgSlug, controlsOfSection, countsOfSection, findingsOfSection } from '../../store/selectors';
+import {
+  changesOfSection,
+  chosenOrgSlug,
+  controlsOfSection,
+  countsOfSection,
+  findingKey,
+  findingsOfSection,
+  noteOf,
+  registerCounts,
+} from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import type { SectionStep as SectionStepDef } from '../../store/steps';
 import { ExceptionsPanel } from './exceptions';
+import { RegisterCountBadges, ResolvedSinceBaseline } from './finding-status';
 import { FixPanel } from './fix-panel';
 import { ManualItems } from './manual-items';
 import { ResultsTable } from './results-table';
@@ -59,11 +72,23 @@ function ControlBlock(props: {
   readonly runId: string;
   readonly onShowEvidence: (sha256: string) => void;
   readonly evidence: Parameters<typeof ResultsTable>[0]['evidence'];
+  readonly noteOf: (f: Finding) => RegisterNote | null;
+  readonly beforeOf: (f: Finding) => FindingStatus | null;
+  /** Changes since the first check of this control's findings. */
+  readonly changes: readonly FindingChange<Finding>[];
 }) {
   const headingId = useId();
   const manual = props.findings.filter((f) => f.status === 'manual');
   const counts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
   for (const f of props.findings) counts[f.status] += 1;
+  let excepted = 0;
+  let attested = 0;
+  for (const f of props.findings) {
+    const kind = props.noteOf(f)?.kind;
+    if (kind === 'exception') excepted += 1;
+    else if (kind === 'attestation') attested += 1;
+  }
+  const hasAside = Boolean(props.control?.rationale) || (manual.length > 0 && props.control !== null);
   return (
     <section className="card control" aria-labelledby={headingId}>
       <h3 id={headingId} className="control-title">
@@ -78,26 +103,38 @@ function ControlBlock(props: {
               <StatusBadge status={s} /> {counts[s]}
             </span>
           ))}
+        <RegisterCountBadges counts={{ excepted, attested }} />
       </p>
-      {props.control?.rationale ? (
-        <div className="rationale">
-          <h4>Why it matters</h4>
-          <p>{props.control.rationale}</p>
+      <div className={hasAside ? 'control-body control-body-split' : 'control-body'}>
+        <div className="control-results">
+          {props.findings.length > 0 ? (
+            <ResultsTable
+              control={props.control}
+              controlId={props.id}
+              findings={props.findings}
+              runId={props.runId}
+              evidence={props.evidence}
+              onShowEvidence={props.onShowEvidence}
+              noteOf={props.noteOf}
+              beforeOf={props.beforeOf}
+            />
+          ) : (
+            <p className="hint">No check of this control applies at this level.</p>
+          )}
+          <ResolvedSinceBaseline control={props.control} changes={props.changes} />
         </div>
-      ) : null}
-      {props.findings.length > 0 ? (
-        <ResultsTable
-          control={props.control}
-          controlId={props.id}
-          findings={props.findings}
-          runId={props.runId}
-          evidence={props.evidence}
-          onShowEvidence={props.onShowEvidence}
-        />
-      ) : (
-        <p className="hint">No check of this control applies at this level.</p>
-      )}
-      {manual.length > 0 && props.control ? <ManualItems control={props.control} manualCount={manual.length} /> : null}
+        {hasAside ? (
+          <div className="control-aside">
+            {props.control?.rationale ? (
+              <div className="rationale">
+                <h4>Why it matters</h4>
+                <p>{props.control.rationale}</p>
+              </div>
+            ) : null}
+            {manual.length > 0 && props.control ? <ManualItems control={props.control} manualCount={manual.length} /> : null}
+          </div>
+        ) : null}
+      </div>
     </section>
   );
 }
@@ -116,6 +153,11 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
   const findings = findingsOfSection(latest, step.section);
   const ids = [...new Set([...controls.map((c) => c.id), ...findings.map((f) => f.control)])];
   const counts = countsOfSection(latest, step.section);
+  const noted = registerCounts(state, findings);
+  const changes = changesOfSection(state, step.section);
+  const before = new Map(changes.filter((c) => c.basis === 'reported').map((c) => [findingKey(c.finding), c.before] as const));
+  const noteOfFinding = (f: Finding) => noteOf(state, f);
+  const beforeOf = (f: Finding) => before.get(findingKey(f)) ?? null;
   const failing = findings.filter((f) => f.status === 'fail');
   const scopeCheck = state.connect.scopeCheck;
   const canApply = scopeCheck.status === 'done' && scopeCheck.value.fix.satisfied;
@@ -135,6 +177,7 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
                 <StatusBadge status={s} /> {counts[s]}
               </span>
             ))}
+            <RegisterCountBadges counts={noted} />
           </p>
           {ids.map((id) => (
             <ControlBlock
@@ -146,6 +189,9 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
               runId={latest.runId}
               evidence={slice.evidence}
               onShowEvidence={(sha) => void slice.showEvidence(latest.runId, sha)}
+              noteOf={noteOfFinding}
+              beforeOf={beforeOf}
+              changes={changes.filter((c) => c.finding.control === id)}
             />
           ))}
           <FixPanel

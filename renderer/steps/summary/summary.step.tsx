@@ -177,6 +177,8 @@ export function SummaryStep() {
                 {c.before ? <StatusBadge status={c.before} /> : <span className="badge badge-neutral">New</span>} →{' '}
                 {c.after ? <StatusBadge status={c.after} /> : <span className="badge badge-neutral">No longer reported</span>}{' '}
                 <strong>{c.finding.control}</strong> {c.finding.resource.name}: {c.finding.message}
+                {c.coveredBy ? <span className="hint"> Now: {c.coveredBy.message}</span> : null}
+                {c.basis === 'no-failure' ? <span className="hint"> (the re-check reports no failure for it: fixed, or the resource is gone)</span> : null}
               </li>
             ))}
           </ul>

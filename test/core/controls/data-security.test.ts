@@ -3,7 +3,8 @@ import { dataScrubbing } from '../../../core/controls/c3-1-data-scrubbing';
 import { dsnSecurity } from '../../../core/controls/c3-2-dsn-security';
 import { inboundFiltering } from '../../../core/controls/c3-3-inbound-filtering';
 import { relay } from '../../../core/controls/c3-4-relay';
-import { auditLogs } from '../../../core/controls/c4-1-audit-logs';
+import { auditLogs, eventTarget } from '../../../core/controls/c4-1-audit-logs';
+import { AuditEventsDetailsSchema } from '../../../shared/finding-details';
 import { RELAY_MODEL, RELAY_SENSITIVE_COOKIES, defaultsCoverCookie, defaultsCoverKey, effectiveScrubbing, uncoveredFields } from '../../../core/controls/scrubbing';
 import { SENSITIVE_FIELD_BASELINE } from '../../../core/controls/settings';
 import { of, only, run, statuses } from './run';
@@ -249,6 +250,26 @@ describe('4.1 audit logs', () => {
     expect(ev.status).toBe('manual');
     expect(ev.details).toMatchObject({ entriesRead: 3, securityEvents: 2, countsByEvent: { 'org.edit': 1, 'member.invite': 1 } });
     expect(statuses(findings, '4.1.retention-forwarding')).toEqual(['manual']);
+  });
+
+  it('lists each security-relevant event with its time, actor and target, from the entries\' structure', async () => {
+    const { findings } = await run(auditLogs, {
+      setup: (d) => {
+        d.state.auditLog.push(
+          { id: '6', event: 'member.edit', actor: { name: 'bob' }, targetUser: { name: 'Dave', email: 'dave@acme.example' }, data: { email: 'other@acme.example' }, dateCreated: '2025-01-02T00:00:00Z' },
+          { id: '5', event: 'projectkey.create', actor: null, data: { public_key: 'abc123' }, dateCreated: '2025-01-01T00:00:00Z' },
+        );
+      },
+    });
+    const details = AuditEventsDetailsSchema.parse(only(findings, '4.1.security-events').details);
+    expect(details.securityEvents).toBe(4);
+    expect(details.recent.map((e) => [e.event, e.actor, e.target ?? null])).toEqual([
+      ['org.edit', 'alice', null],
+      ['member.invite', 'alice', null],
+      ['member.edit', 'bob', 'dave@acme.example'],
+      ['projectkey.create', null, 'abc123'],
+    ]);
+    expect(eventTarget({ id: '1', event: 'member.invite', data: { email: 'e@x', name: 'n' }, dateCreated: '2025-01-01T00:00:00Z' })).toBe('e@x');
   });
 
   it('reads a page that has more pages behind it as readable', async () => {
