@@ -74,7 +74,12 @@ export function createSessionStore(dir: string): SessionStore {
       return { problem: 'it is not a file of sentry-harden' };
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { problem: `it does not have the expected shape (${formatIssues(parsed.error.issues)})` };
+    if (!parsed.success) {
+      // Where it differs, not the whole schema: the first field is enough to tell a damaged file.
+      const first = parsed.error.issues[0];
+      const where = first && first.path.length > 0 ? ` (at ${first.path.join('.')})` : '';
+      return { problem: `it is not in the format this version writes${where}` };
+    }
     return { value: parsed.data };
   }
 
@@ -139,7 +144,7 @@ export function createSessionStore(dir: string): SessionStore {
         if (!existsSync(file)) continue;
         const got = parseFile(file, RunFileSchema, RUN_FILE_KIND);
         if (!('value' in got) || got.value.dto.profileId !== owner || got.value.dto.runId !== runId) {
-          throw appError('not_found', `The saved audit ${runId} could not be read (${'problem' in got ? got.problem : 'it belongs elsewhere'}): run the audit again`);
+          throw appError('not_found', `A saved audit of this session (${file}) could not be read: ${'problem' in got ? got.problem : 'it belongs to another run'}. Run the checks again.`);
         }
         const { dto, controls, report, responses } = got.value;
         return { dto, controls, audit: { report, responses } };

@@ -92,7 +92,7 @@ describe('session store', () => {
     for (const [text, says] of [
       ['{ not json', /not readable JSON/],
       ['{"kind":"something-else","version":1}', /not a file of sentry-harden/],
-      [JSON.stringify({ ...sessionFile(), level: 'L9' }), /expected shape.*level/],
+      [JSON.stringify({ ...sessionFile(), level: 'L9' }), /not in the format this version writes \(at level\)/],
       [JSON.stringify(sessionFile({ profileId: 'p2' })), /another organization profile/],
     ] as const) {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -107,7 +107,7 @@ describe('session store', () => {
     // A corrupt run file is a clear not_found, not a crash.
     fs.mkdirSync(path.join(dir, 'p1', 'runs'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'p1', 'runs', 'run-bad-1.json'), '[]');
-    expect(() => store.loadRun('run-bad-1')).toThrow(/could not be read.*run the audit again/);
+    expect(() => store.loadRun('run-bad-1')).toThrow(/could not be read: it is not a file of sentry-harden\. Run the checks again/);
   });
 
   it('never writes the token: refused in any field, and in a Sentry-token shape', () => {
