@@ -195,7 +195,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return info;
     },
 
-    'auth:verify': async ({ baseUrl, caFile, token }) => {
+    'auth:verify': async ({ baseUrl: typed, caFile, token }) => {
+      const baseUrl = normaliseBaseUrl(typed);
       const target = { baseUrl, caFile };
       const info = toTokenInfoDto(await engine.verifyToken(target, token));
       const orgs = await engine.listOrganizations(target, () => token);

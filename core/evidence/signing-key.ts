@@ -27,12 +27,8 @@ export function keychainKeyStore(keychain: Keychain, account: string = SIGNING_K
     } catch (e) {
       if (isSecretsError(e)) {
         // The keychain's own message speaks of "the token"; say what is at stake here.
-        const cause = e.message.replace(/;.*$/, '');
-        throw new EvidenceError(
-          e.code,
-          `${cause}; the evidence signing key cannot be ${what}. Sign with a key file instead (--sign-key FILE).`,
-          e,
-        );
+        const cause = e.unavailableBecause ?? e.message;
+        throw new EvidenceError(e.code, `${cause} The evidence signing key cannot be ${what}. Sign with a key file instead (--sign-key FILE).`, e);
       }
       throw e;
     }

@@ -9,10 +9,13 @@ export type SecretsErrorCode = Extract<ErrorCode, 'keychain_unavailable' | 'inva
  */
 export class SecretsError extends CodedError {
   declare readonly code: SecretsErrorCode;
+  /** For `keychain_unavailable`: what is missing, in one sentence of its own (no word of tokens). */
+  readonly unavailableBecause: string | null;
 
-  constructor(code: SecretsErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+  constructor(code: SecretsErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean; unavailableBecause?: string }) {
     super(code, message, options);
     this.name = 'SecretsError';
+    this.unavailableBecause = options?.unavailableBecause ?? null;
   }
 }
 

@@ -6,7 +6,9 @@
  */
 
 export interface KeychainHelp {
-  /** One or two sentences: what is missing and that the token is not kept anywhere else. */
+  /** One sentence: what is missing ("There is no D-Bus session on this computer, ..."). */
+  readonly cause: string;
+  /** The cause and that a token is not kept anywhere else. */
   readonly reason: string;
   /** What to install, run or unlock, in order; the last one is the way without a keychain. */
   readonly steps: readonly string[];
@@ -46,19 +48,25 @@ export function keychainHelp(platform: NodeJS.Platform, raw: string): KeychainHe
     case 'linux': {
       const cause = linuxCause(raw);
       const steps = cause === 'locked' ? ['Unlock the keychain (your login keyring) and allow sentry-harden when asked, then try again.', ...LINUX_STEPS.slice(2)] : LINUX_STEPS;
-      return { reason: `${LINUX_REASON[cause]} ${keep}`, steps: [...steps, WITHOUT_KEYCHAIN] };
+      return { cause: LINUX_REASON[cause], reason: `${LINUX_REASON[cause]} ${keep}`, steps: [...steps, WITHOUT_KEYCHAIN] };
     }
     case 'darwin':
       return {
+        cause: 'The macOS login keychain did not answer.',
         reason: `The macOS login keychain did not answer. ${keep}`,
         steps: ['Unlock your login keychain in Keychain Access, allow sentry-harden when macOS asks, then try again.', WITHOUT_KEYCHAIN],
       };
     case 'win32':
       return {
+        cause: 'The Windows Credential Manager did not answer.',
         reason: `The Windows Credential Manager did not answer. ${keep}`,
         steps: ['Sign in to Windows with your own account (a service account may have no Credential Manager), then try again.', WITHOUT_KEYCHAIN],
       };
     default:
-      return { reason: `This operating system has no keychain sentry-harden can use. ${keep}`, steps: [WITHOUT_KEYCHAIN] };
+      return {
+        cause: 'This operating system has no keychain sentry-harden can use.',
+        reason: `This operating system has no keychain sentry-harden can use. ${keep}`,
+        steps: [WITHOUT_KEYCHAIN],
+      };
   }
 }

@@ -128,7 +128,7 @@ function toSecretsError(error: unknown, op: Operation, platform: NodeJS.Platform
 function unavailable(platform: NodeJS.Platform, cause: string, op: Operation): SecretsError {
   const help = keychainHelp(platform, cause);
   const message = [help.reason, CONSEQUENCE[op], help.steps[0]].filter((s) => s !== '' && s !== undefined).join(' ');
-  return new SecretsError('keychain_unavailable', message, { cause: new Error(cause) });
+  return new SecretsError('keychain_unavailable', message, { cause: new Error(cause), unavailableBecause: help.cause });
 }
 
 function checkAccount(account: string): void {

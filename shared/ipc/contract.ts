@@ -92,7 +92,8 @@ export const channels = {
    */
   'auth:verify': {
     request: z.strictObject({
-      baseUrl: ProfileSchema.shape.baseUrl,
+      /** Checked by the handler with the URL policy (shared/base-url.ts). */
+      baseUrl: z.string().max(4096),
       caFile: ProfileSchema.shape.caFile,
       token: TokenInputSchema,
     }),

@@ -180,8 +180,14 @@ export function PortfolioPanel() {
                     </td>
                     <td className="row-actions">
                       {e.unfinished ? null : (
-                        <button type="button" className="button-secondary" disabled={busy || e.profileId === current} onClick={() => void connect.openProfile(e.profileId)}>
-                          {e.profileId === current ? 'Open now' : `Open ${e.label}`}
+                        <button
+                          type="button"
+                          className="button-secondary"
+                          disabled={busy || e.profileId === current}
+                          aria-label={e.profileId === current ? 'Open now' : `Open ${e.label}`}
+                          onClick={() => void connect.openProfile(e.profileId)}
+                        >
+                          {e.profileId === current ? 'Open now' : 'Open'}
                         </button>
                       )}
                       {isDemo || e.unfinished ? null : (

@@ -52,7 +52,7 @@ describe('signing key: keychain store and key files', () => {
     const none = createKeychain({ service: 'sentry-harden-test', platform: 'freebsd' });
     await expect(resolveSigningKey({ keychain: none })).rejects.toMatchObject({
       code: 'keychain_unavailable',
-      message: expect.stringMatching(/^No OS keychain is available \(platform freebsd is not supported\); the evidence signing key cannot be read\. Sign with a key file instead \(--sign-key FILE\)\.$/),
+      message: expect.stringMatching(/^This operating system has no keychain sentry-harden can use\. The evidence signing key cannot be read\. Sign with a key file instead \(--sign-key FILE\)\.$/),
     });
   });
 
