@@ -90,7 +90,8 @@ export function setHint(param: PlanParam): string {
   const value = `${PLACEHOLDER[param.kind]}${param.multiple ? '[,...]' : ''}`;
   const choices = param.choices ?? [];
   const shown = choices.length > 8 ? `${choices.slice(0, 8).join(', ')}, ... (${choices.length})` : choices.join(', ');
-  return `--set ${param.key}=${value}${shown ? ` (choices: ${shown})` : ''}`;
+  const suggested = param.suggested === undefined ? '' : ` (default ${param.suggested})`;
+  return `--set ${param.key}=${value}${shown ? ` (choices: ${shown})` : ''}${suggested}`;
 }
 
 function formatNote(n: PlanNote): string {

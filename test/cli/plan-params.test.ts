@@ -60,6 +60,11 @@ describe('structured plan parameters', () => {
     }
     expect(team?.param).toMatchObject({ kind: 'team', multiple: true, choices: expect.arrayContaining(['platform']) });
     expect(role?.param.key).toMatch(/^role\.\d+$/);
+    // An optional choice (a rate limit other than the default) gets its hint too, with the default.
+    const rate = first.plan.notes.find((n) => n.param?.kind === 'rate_limit')?.param;
+    expect(rate).toBeDefined();
+    expect(setHint(rate as NonNullable<PlanNote['param']>)).toMatch(/^--set rateLimit\.[a-z-]+=COUNT\/WINDOW \(default \d+\/\d+\)$/);
+    expect(first.out).toContain(setHint(rate as NonNullable<PlanNote['param']>));
 
     const teamChoice = team?.param.choices?.[0] ?? '';
     const keyChoice = keys?.param.choices?.[0] ?? '';
