@@ -1,9 +1,9 @@
-import type { FindingStatus, StatusCounts } from '../../shared/finding';
-import { countByStatus } from '../../shared/finding';
+import type { StatusCounts } from '../../shared/finding';
+import { FINDING_STATUSES } from '../../shared/finding';
 import type { ExceptionEntry } from '../../shared/settings';
 import type { SectionId } from '../../shared/sections';
 import { sectionOfControl } from '../../shared/sections';
-import type { AuditRun, ControlInfo, Finding } from './dto';
+import type { AuditRun, CheckSummary, ControlInfo, Finding } from './dto';
 import type { SectionStep, StepId } from './steps';
 import { SECTION_STEPS, STEP_IDS, sectionStep, stepIndex } from './steps';
 import type { WizardState } from './wizard-state';
@@ -67,12 +67,20 @@ export function canOpenStep(state: WizardState, step: StepId): boolean {
   return stepIndex(step) <= stepIndex(furthestReachable(state));
 }
 
-export function findingsOfSection(run: AuditRun | null, section: SectionId): Finding[] {
-  return (run?.findings ?? []).filter((f) => sectionOfControl(f.control) === section);
+/** The checks of a section that gave findings, with their counts (the run's summaries). */
+export function checksOfSection(run: AuditRun | null, section: SectionId): CheckSummary[] {
+  return (run?.checks ?? []).filter((c) => sectionOfControl(c.control) === section);
+}
+
+/** Needs attention: a failure, an error or something to check by hand. */
+export function needsAttention(counts: StatusCounts): boolean {
+  return counts.fail + counts.error + counts.manual > 0;
 }
 
 export function countsOfSection(run: AuditRun | null, section: SectionId): StatusCounts {
-  return countByStatus(findingsOfSection(run, section));
+  const total: StatusCounts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
+  for (const c of checksOfSection(run, section)) for (const s of FINDING_STATUSES) total[s] += c.counts[s];
+  return total;
 }
 
 export function controlsOfSection(state: WizardState, section: SectionId): ControlInfo[] {
@@ -105,36 +113,6 @@ export function scorecard(state: WizardState): SectionScore[] {
     before: countsOfSection(baseline, step.section),
     after: countsOfSection(latest, step.section),
   }));
-}
-
-export interface FindingChange {
-  readonly finding: Finding;
-  /** null: new in the latest run. */
-  readonly before: FindingStatus | null;
-  /** null: the latest run no longer reports it (the resource or the problem is gone). */
-  readonly after: FindingStatus | null;
-}
-
-/** Findings whose status differs between the first and the latest run, and those that came or went. */
-export function changedFindings(state: WizardState): FindingChange[] {
-  const { baseline, latest } = state.checks;
-  if (!baseline || !latest || baseline.runId === latest.runId) return [];
-  const before = new Map(baseline.findings.map((f) => [findingKey(f), f] as const));
-  const after = new Map(latest.findings.map((f) => [findingKey(f), f] as const));
-  const changed: FindingChange[] = [];
-  for (const f of latest.findings) {
-    const was = before.get(findingKey(f))?.status ?? null;
-    if (was !== f.status) changed.push({ finding: f, before: was, after: f.status });
-  }
-  for (const f of baseline.findings) {
-    if (!after.has(findingKey(f))) changed.push({ finding: f, before: f.status, after: null });
-  }
-  return changed;
-}
-
-/** What still needs attention in the latest run: fail, error and manual findings. */
-export function remainingFindings(state: WizardState): Finding[] {
-  return (state.checks.latest?.findings ?? []).filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'manual');
 }
 
 /** Controls attested by someone in the registers. */

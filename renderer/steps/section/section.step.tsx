@@ -1,16 +1,20 @@
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
+import { FINDING_STATUSES } from '../../../shared/finding';
 import { levelIncludes } from '../../../shared/levels';
 import { ErrorNotice } from '../../components/error-notice';
 import { Progress } from '../../components/progress';
 import { StatusBadge } from '../../components/status-badge';
-import type { ControlInfo, Finding } from '../../store/dto';
-import { chosenOrgSlug, controlsOfSection, countsOfSection, findingsOfSection } from '../../store/selectors';
+import type { CheckSummary, ControlInfo, FindingGroup } from '../../store/dto';
+import type { FindingsQuery } from '../../store/findings.slice';
+import { ATTENTION, ROWS_PER_PAGE, findingsKey } from '../../store/findings.slice';
+import { checksOfSection, chosenOrgSlug, controlsOfSection, countsOfSection } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import type { SectionStep as SectionStepDef } from '../../store/steps';
 import { ExceptionsPanel } from './exceptions';
 import { FixPanel } from './fix-panel';
 import { ManualItems } from './manual-items';
-import { ResultsTable } from './results-table';
+import { FindingGroups } from './finding-groups';
+import type { ResultsTable } from './results-table';
 import { formatDateTime } from '../../format';
 
 /** Run status of the shared audit: progress and Cancel while running, Re-check when done. */
@@ -54,15 +58,15 @@ function ChecksBar() {
 function ControlBlock(props: {
   readonly control: ControlInfo | null;
   readonly id: string;
-  readonly findings: readonly Finding[];
+  readonly checks: readonly CheckSummary[];
+  readonly first: readonly FindingGroup[];
   readonly runId: string;
   readonly onShowEvidence: (sha256: string) => void;
   readonly evidence: Parameters<typeof ResultsTable>[0]['evidence'];
 }) {
   const headingId = useId();
-  const manual = props.findings.filter((f) => f.status === 'manual');
   const counts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
-  for (const f of props.findings) counts[f.status] += 1;
+  for (const c of props.checks) for (const s of FINDING_STATUSES) counts[s] += c.counts[s];
   return (
     <section className="card control" aria-labelledby={headingId}>
       <h3 id={headingId} className="control-title">
@@ -84,19 +88,20 @@ function ControlBlock(props: {
           <p>{props.control.rationale}</p>
         </div>
       ) : null}
-      {props.findings.length > 0 ? (
-        <ResultsTable
+      {props.checks.length > 0 ? (
+        <FindingGroups
           control={props.control}
           controlId={props.id}
-          findings={props.findings}
           runId={props.runId}
+          checks={props.checks}
+          first={props.first}
           evidence={props.evidence}
           onShowEvidence={props.onShowEvidence}
         />
       ) : (
         <p className="hint">No check of this control applies at this level.</p>
       )}
-      {manual.length > 0 && props.control ? <ManualItems control={props.control} manualCount={manual.length} /> : null}
+      {counts.manual > 0 && props.control ? <ManualItems control={props.control} manualCount={counts.manual} /> : null}
     </section>
   );
 }
@@ -111,10 +116,21 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
   const level = state.level.level;
 
   const controls = controlsOfSection(state, step.section).filter((c) => c.checks.some((k) => levelIncludes(level, k.level)));
-  const findings = findingsOfSection(latest, step.section);
-  const ids = [...new Set([...controls.map((c) => c.id), ...findings.map((f) => f.control)])];
+  const checks = checksOfSection(latest, step.section);
+  const ids = [...new Set([...controls.map((c) => c.id), ...checks.map((c) => c.control)])];
   const counts = countsOfSection(latest, step.section);
-  const failing = findings.filter((f) => f.status === 'fail');
+  // The step's one request: the first page of every check here that needs attention.
+  const query: FindingsQuery | null = latest ? { runId: latest.runId, section: step.section, statuses: ATTENTION, offset: 0, limit: ROWS_PER_PAGE } : null;
+  const pageKey = query ? findingsKey(query) : null;
+  const page = pageKey ? state.findings.pages[pageKey] : undefined;
+  const loadPage = state.findings.load;
+  useEffect(() => {
+    if (query) void loadPage(query);
+    // The key names the query: it changes exactly when the query does.
+  }, [pageKey, loadPage]);
+  const groups = page?.status === 'done' ? page.value.groups : [];
+  // The exception form offers the failing checks and the resources of the rows loaded.
+  const failing = groups.flatMap((g) => g.rows.filter((f) => f.status === 'fail'));
   const scopeCheck = state.connect.scopeCheck;
   const canApply = scopeCheck.status === 'done' && scopeCheck.value.fix.satisfied;
   const missingFixScopes = scopeCheck.status === 'done' ? scopeCheck.value.fix.missing : [];
@@ -134,12 +150,15 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
               </span>
             ))}
           </p>
-          {ids.map((id) => (
+          {page?.status === 'failed' ? <ErrorNotice error={page.error} context={`Loading the results of ${step.title}`} onRetry={() => query && void loadPage(query)} /> : null}
+          {page?.status !== 'done' && page?.status !== 'failed' ? <p role="status">Loading the results…</p> : null}
+          {page?.status === 'done' && ids.map((id) => (
             <ControlBlock
               key={id}
               id={id}
               control={controls.find((c) => c.id === id) ?? null}
-              findings={findings.filter((f) => f.control === id)}
+              checks={checks.filter((c) => c.control === id)}
+              first={groups.filter((g) => g.control === id)}
               runId={latest.runId}
               evidence={slice.evidence}
               onShowEvidence={(sha) => void slice.showEvidence(latest.runId, sha)}
@@ -149,7 +168,7 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
             slice={slice}
             title={step.title}
             orgSlug={chosenOrgSlug(state.connect) ?? ''}
-            failingCount={failing.length}
+            failingCount={counts.fail}
             canApply={canApply}
             missingFixScopes={missingFixScopes}
             runId={latest.runId}
