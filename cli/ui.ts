@@ -56,6 +56,8 @@ export interface UiOptions {
   readonly openUrl?: (url: string) => void;
   /** Test seam: the server profile the demo simulator plays (simulator/profiles.ts); default saas. */
   readonly demoServerProfile?: ServerProfileName;
+  /** Test and benchmark seam: another organization to play the demo (e.g. a generated 5,000-member one). */
+  readonly demoBackend?: () => ReturnType<typeof startDemoBackend>;
 }
 
 export interface RunningUi {
@@ -109,7 +111,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   let demo: DemoSetup | null = null;
   let services: ReturnType<typeof createAppServices> | null = null;
   if (options.demo) {
-    const started = await startDemoBackend(options.demoServerProfile);
+    const started = options.demoBackend ? await options.demoBackend() : await startDemoBackend(options.demoServerProfile);
     simulator = started.simulator;
     ({ store, journalDir, demo } = openDemoSession(path.join(dataDir, 'demo'), started.backend, () => services?.keychain ?? null));
   } else {

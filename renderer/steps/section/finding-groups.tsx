@@ -137,7 +137,9 @@ export function FindingGroups(props: EvidenceProps & {
   /** The first page of each check that needs attention, from the step's request. */
   readonly first: readonly FindingGroup[];
 }) {
-  const attention = props.checks.filter((c) => needsAttention(c.counts));
+  // Failing checks first, then errors, then what to check by hand; the catalog's order within each.
+  const rank = (c: CheckSummary) => (c.counts.fail > 0 ? 0 : c.counts.error > 0 ? 1 : 2);
+  const attention = props.checks.filter((c) => needsAttention(c.counts)).sort((a, b) => rank(a) - rank(b));
   const passing = props.checks.filter((c) => !needsAttention(c.counts));
   return (
     <div className="finding-groups">
