@@ -1,6 +1,7 @@
 import type { FindingStatus } from '../../shared/finding';
 import type { ChangesPage, FindingsPage } from './dto';
 import type { SliceCreator } from './slice';
+import { SECTION_STEPS } from './steps';
 import type { Status } from './status';
 import { call, done, failed, running, settle } from './status';
 
@@ -39,6 +40,17 @@ export interface FindingsSlice {
   /** Loads a page unless it is loaded or loading (a failed one is asked again). */
   load(query: FindingsQuery): Promise<void>;
   loadChanges(runId: string, offset: number, limit: number): Promise<void>;
+  /**
+   * Asks for the first page of every section step of a new run at once (a few KB each), before
+   * the steps ask main for their fix plans: main answers in order, and planning a large
+   * organization takes it seconds, so a step opened meanwhile still shows its results at once.
+   */
+  prefetchSteps(runId: string): void;
+}
+
+/** The page a section step opens with: the first rows of each of its checks that need attention. */
+export function stepQuery(runId: string, section: string): FindingsQuery {
+  return { runId, section, statuses: ATTENTION, offset: 0, limit: ROWS_PER_PAGE };
 }
 
 export const createFindingsSlice: SliceCreator<'findings'> = ({ set, get, bridge }) => {
@@ -71,6 +83,10 @@ export const createFindingsSlice: SliceCreator<'findings'> = ({ set, get, bridge
         }),
       );
       set({ pages: { ...self().pages, [key]: settle(result) } });
+    },
+
+    prefetchSteps(runId) {
+      for (const step of SECTION_STEPS) void self().load(stepQuery(runId, step.section));
     },
 
     async loadChanges(runId, offset, limit) {

@@ -6,7 +6,7 @@ import { Progress } from '../../components/progress';
 import { StatusBadge } from '../../components/status-badge';
 import type { CheckSummary, ControlInfo, FindingGroup } from '../../store/dto';
 import type { FindingsQuery } from '../../store/findings.slice';
-import { ATTENTION, ROWS_PER_PAGE, findingsKey } from '../../store/findings.slice';
+import { findingsKey, stepQuery } from '../../store/findings.slice';
 import { checksOfSection, chosenOrgSlug, controlsOfSection, countsOfSection } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import type { SectionStep as SectionStepDef } from '../../store/steps';
@@ -119,8 +119,8 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
   const checks = checksOfSection(latest, step.section);
   const ids = [...new Set([...controls.map((c) => c.id), ...checks.map((c) => c.control)])];
   const counts = countsOfSection(latest, step.section);
-  // The step's one request: the first page of every check here that needs attention.
-  const query: FindingsQuery | null = latest ? { runId: latest.runId, section: step.section, statuses: ATTENTION, offset: 0, limit: ROWS_PER_PAGE } : null;
+  // The step's one request (usually already made when the run arrived: prefetchSteps).
+  const query: FindingsQuery | null = latest ? stepQuery(latest.runId, step.section) : null;
   const pageKey = query ? findingsKey(query) : null;
   const page = pageKey ? state.findings.pages[pageKey] : undefined;
   const loadPage = state.findings.load;
