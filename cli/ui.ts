@@ -63,6 +63,8 @@ export interface UiOptions {
    * Default: SENTRY_HARDEN_CHROMIUM, else the first Chromium, Chrome or Edge found.
    */
   readonly chromium?: string | null;
+  /** Test and benchmark seam: another organization to play the demo (e.g. a generated 5,000-member one). */
+  readonly demoBackend?: () => ReturnType<typeof startDemoBackend>;
 }
 
 export interface RunningUi {
@@ -119,7 +121,7 @@ export async function startUi(options: UiOptions, io: Pick<CliIo, 'env'>): Promi
   let services: ReturnType<typeof createAppServices> | null = null;
   let demoSession: DemoSession | null = null;
   if (options.demo) {
-    const started = await startDemoBackend(options.demoServerProfile);
+    const started = options.demoBackend ? await options.demoBackend() : await startDemoBackend(options.demoServerProfile);
     simulator = started.simulator;
     demoSession = openDemoSession(path.join(dataDir, 'demo'), started.backend, () => services?.keychain ?? null);
     ({ store, journalDir, demo } = demoSession);

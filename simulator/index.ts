@@ -9,6 +9,6 @@ export { ORG_ROLES, TEAM_ROLES, roleScopes } from './roles';
 export { createDemoState, DEMO_TOKENS, DEMO_ORG_SLUG } from './fixtures/demo-org';
 export { generateOrg, GENERATED_TOKENS } from './fixtures/generate';
 export type { GenerateOptions, GeneratedOrg } from './fixtures/generate';
-export { startDemoBackend } from './demo-backend';
+export { startDemoBackend, startGeneratedDemoBackend } from './demo-backend';
 export { SERVER_PROFILES, SERVER_PROFILE_NAMES, isServerProfileName, resolveProfile } from './profiles';
 export type { ServerProfile, ServerProfileName } from './profiles';

@@ -20,6 +20,7 @@ import { ApiIndexSchema } from '../sentry/schemas';
 import { createChangeGateway } from './engine-changes';
 import { fullCounts, noteDto, toFixStep, type AuditRunDto, type RecheckDto } from './engine-dto';
 import { appError, mapEngineError } from './engine-errors';
+import { checkSummaries, createFindingReader } from './finding-pages';
 import { AppError } from './errors';
 import type { AuditRequest, EngineGateway, ProfileSession, SentryTarget } from './handlers';
 import type { PackageWriter, ReportDestination } from './report-output';
@@ -154,7 +155,6 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         level: report.level,
         startedAt: report.startedAt,
         finishedAt: report.finishedAt,
-        findings: report.findings,
         counts: fullCounts(report.summary.counts),
         controls: report.controls.map((c) => ({
           id: c.id,
@@ -163,6 +163,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
           level: c.level,
           counts: fullCounts(c.counts),
         })),
+        checks: checkSummaries(report.findings),
         baselineRunId,
         requests: report.summary.requests,
         rateLimited: report.summary.rateLimited,
@@ -376,6 +377,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     async getSession(profileId) {
       return keeper.session(profileId);
     },
+
+    ...createFindingReader(registry, (profileId) => deps.registers(profileId)),
 
     saveProgress: (profileId, progress) => keeper.saveProgress(profileId, progress),
 

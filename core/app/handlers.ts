@@ -48,6 +48,10 @@ export interface EngineGateway {
   runAudit(session: ProfileSession, request: AuditRequest, ctx: HandlerContext): Promise<HandlerResponseOf<'audit:run'>>;
   getRun(runId: string): Promise<HandlerResponseOf<'audit:get'>>;
   evidence(request: ParsedRequestOf<'audit:evidence'>): Promise<HandlerResponseOf<'audit:evidence'>>;
+  /** One page of a run's rows per check (the run's findings stay here). */
+  findings(request: ParsedRequestOf<'audit:findings'>): Promise<HandlerResponseOf<'audit:findings'>>;
+  /** One page of what changed between a run's session baseline and the run. */
+  changes(request: ParsedRequestOf<'audit:changes'>): Promise<HandlerResponseOf<'audit:changes'>>;
   cancelAudit(runId: string): Promise<boolean>;
   planFixes(session: ProfileSession, request: ParsedRequestOf<'fix:plan'>): Promise<HandlerResponseOf<'fix:plan'>>;
   applyFixes(session: ProfileSession, request: ParsedRequestOf<'fix:apply'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:apply'>>;
@@ -117,6 +121,8 @@ export function createUnwiredEngine(): EngineGateway {
     runAudit: async () => notWired('Running an audit'),
     getRun: async () => notWired('Reading an audit'),
     evidence: async () => notWired('Reading evidence'),
+    findings: async () => notWired('Reading findings'),
+    changes: async () => notWired('Reading changes'),
     cancelAudit: async () => notWired('Cancelling an audit'),
     planFixes: async () => notWired('Planning fixes'),
     applyFixes: async () => notWired('Applying fixes'),
@@ -323,6 +329,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'audit:get': async ({ runId }) => engine.getRun(runId),
+
+    'audit:findings': async (request) => engine.findings(request),
+
+    'audit:changes': async (request) => engine.changes(request),
 
     'audit:evidence': async (request) => engine.evidence(request),
 

@@ -77,6 +77,7 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
           return;
         }
         set({ run: done(result.value), latest: result.value, baseline: baseline ?? result.value });
+        get().findings.prefetchSteps(result.value.runId);
       },
 
       async cancelRun() {
@@ -95,6 +96,7 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
 
       adopt(run) {
         set({ run: done(run), latest: run, baseline: self().baseline ?? run });
+        get().findings.prefetchSteps(run.runId);
       },
 
       async restore(runId) {
@@ -106,6 +108,7 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
             const base =
               got.value.baselineRunId === got.value.runId ? got : await call(() => bridge.invoke['audit:get']({ runId: got.value.baselineRunId }));
             set({ run: done(got.value), latest: got.value, baseline: base.ok ? base.value : got.value });
+            get().findings.prefetchSteps(got.value.runId);
             return;
           }
           set({ run: IDLE });

@@ -7,6 +7,7 @@ import { createSectionSlice } from '../steps/section/section.slice';
 import { createSummarySlice } from '../steps/summary/summary.slice';
 import { createCatalogSlice } from './catalog.slice';
 import { createChecksSlice } from './checks.slice';
+import { createFindingsSlice } from './findings.slice';
 import { createNavSlice } from './nav.slice';
 import { createRegistersSlice } from './registers.slice';
 import { createSessionSlice } from './session.slice';
@@ -68,6 +69,7 @@ export function createWizardStore(bridge: SentryHardenBridge, options: WizardSto
       nav: createNavSlice(context('nav')),
       catalog: createCatalogSlice(context('catalog')),
       checks: createChecksSlice(context('checks')),
+      findings: createFindingsSlice(context('findings')),
       registers: createRegistersSlice(context('registers')),
       session: createSessionSlice(context('session')),
       connect: createConnectSlice(context('connect')),

@@ -10,7 +10,12 @@ export type DemoStatus = ResponseOf<'demo:status'>;
 export type Catalog = ResponseOf<'catalog:get'>;
 export type ControlInfo = Catalog['controls'][number];
 export type AuditRun = ResponseOf<'audit:run'>;
-export type Finding = AuditRun['findings'][number];
+export type CheckSummary = AuditRun['checks'][number];
+export type FindingsPage = ResponseOf<'audit:findings'>;
+export type FindingGroup = FindingsPage['groups'][number];
+/** A finding as a step shows it (a row of `audit:findings`). */
+export type Finding = FindingGroup['rows'][number];
+export type ChangesPage = ResponseOf<'audit:changes'>;
 export type EvidenceDetail = ResponseOf<'audit:evidence'>;
 export type FixPlan = ResponseOf<'fix:plan'>;
 export type FixStep = FixPlan['steps'][number];

@@ -56,6 +56,8 @@ export const createRegistersSlice: SliceCreator<'registers'> = ({ set, get, brid
       return false;
     }
     set({ save: done(result.value.registers), registers: done(result.value.registers) });
+    // Main counts accepted risks and attestations per check: the rows shown ask again.
+    void get().findings.refresh();
     return true;
   }
 

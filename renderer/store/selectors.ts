@@ -1,11 +1,10 @@
 import type { StatusCounts } from '../../shared/finding';
-import { countByStatus } from '../../shared/finding';
+import { FINDING_STATUSES } from '../../shared/finding';
 import type { ExceptionEntry } from '../../shared/settings';
-import { compareFindings, type FindingChange } from '../../shared/finding-change';
-import { countRegisterNotes, registerNote, type RegisterCounts, type RegisterEntries, type RegisterNote } from '../../shared/register-notes';
+import { registerNote, type RegisterCounts, type RegisterEntries, type RegisterNote } from '../../shared/register-notes';
 import type { SectionId } from '../../shared/sections';
 import { sectionOfControl } from '../../shared/sections';
-import type { AuditRun, ControlInfo, Finding } from './dto';
+import type { AuditRun, CheckSummary, ControlInfo, Finding, FindingGroup } from './dto';
 import type { SectionStep, StepId } from './steps';
 import { SECTION_STEPS, STEP_IDS, sectionStep, stepIndex } from './steps';
 import type { WizardState } from './wizard-state';
@@ -69,12 +68,20 @@ export function canOpenStep(state: WizardState, step: StepId): boolean {
   return stepIndex(step) <= stepIndex(furthestReachable(state));
 }
 
-export function findingsOfSection(run: AuditRun | null, section: SectionId): Finding[] {
-  return (run?.findings ?? []).filter((f) => sectionOfControl(f.control) === section);
+/** The checks of a section that gave findings, with their counts (the run's summaries). */
+export function checksOfSection(run: AuditRun | null, section: SectionId): CheckSummary[] {
+  return (run?.checks ?? []).filter((c) => sectionOfControl(c.control) === section);
+}
+
+/** Needs attention: a failure, an error or something to check by hand. */
+export function needsAttention(counts: StatusCounts): boolean {
+  return counts.fail + counts.error + counts.manual > 0;
 }
 
 export function countsOfSection(run: AuditRun | null, section: SectionId): StatusCounts {
-  return countByStatus(findingsOfSection(run, section));
+  const total: StatusCounts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
+  for (const c of checksOfSection(run, section)) for (const s of FINDING_STATUSES) total[s] += c.counts[s];
+  return total;
 }
 
 export function controlsOfSection(state: WizardState, section: SectionId): ControlInfo[] {
@@ -107,54 +114,6 @@ export function scorecard(state: WizardState): SectionScore[] {
     before: countsOfSection(baseline, step.section),
     after: countsOfSection(latest, step.section),
   }));
-}
-
-export type { FindingChange } from '../../shared/finding-change';
-
-/**
- * Findings whose status differs between the first and the latest run, those that came, and
- * those the latest no longer lists: a failure whose check now passes reads Fail → Pass
- * (shared/finding-change.ts says when).
- */
-export function changedFindings(state: WizardState): FindingChange<Finding>[] {
-  const { baseline, latest } = state.checks;
-  if (!baseline || !latest || baseline.runId === latest.runId) return [];
-  return compareFindings(baseline.findings, latest.findings);
-}
-
-/** The changes of one section (see changedFindings). */
-export function changesOfSection(state: WizardState, section: SectionId): FindingChange<Finding>[] {
-  return changedFindings(state).filter((c) => sectionOfControl(c.finding.control) === section);
-}
-
-/** The registers as they read against findings, or none before they load. */
-export function registerEntries(state: WizardState): RegisterEntries {
-  const r = state.registers.registers;
-  return r.status === 'done' ? r.value : { exceptions: [], attestations: [] };
-}
-
-/**
- * When exceptions are judged: the latest run's finish, as the evidence package judges them, so
- * the wizard and the package agree on which still count.
- */
-export function registersAt(state: WizardState): Date {
-  const latest = state.checks.latest;
-  return latest ? new Date(latest.finishedAt) : new Date(0);
-}
-
-/** The exception or attestation that reads against a finding of the latest run, if any. */
-export function noteOf(state: WizardState, f: Finding): RegisterNote | null {
-  return registerNote(f, registerEntries(state), registersAt(state));
-}
-
-/** Accepted failures and attested manual items among findings of the latest run. */
-export function registerCounts(state: WizardState, findings: readonly Finding[]): RegisterCounts {
-  return countRegisterNotes(findings, registerEntries(state), registersAt(state));
-}
-
-/** What still needs attention in the latest run: fail, error and manual findings. */
-export function remainingFindings(state: WizardState): Finding[] {
-  return (state.checks.latest?.findings ?? []).filter((f) => f.status === 'fail' || f.status === 'error' || f.status === 'manual');
 }
 
 /** Controls attested by someone in the registers. */
@@ -190,4 +149,35 @@ export function canApplyFixes(state: WizardState): boolean {
 /** Anything running that the person should wait for (shown in the header). */
 export function busy(state: WizardState): boolean {
   return state.checks.run.status === 'running' || SECTION_STEPS.some((s) => sectionBusy(sectionSlice(state, s)));
+}
+
+/** The registers as they read against findings, or none before they load. */
+export function registerEntries(state: WizardState): RegisterEntries {
+  const r = state.registers.registers;
+  return r.status === 'done' ? r.value : { exceptions: [], attestations: [] };
+}
+
+/**
+ * When exceptions are judged: the latest run's finish, as the evidence package (and main, for
+ * the counts) judges them, so the wizard and the package agree on which still count.
+ */
+export function registersAt(state: WizardState): Date {
+  const latest = state.checks.latest;
+  return latest ? new Date(latest.finishedAt) : new Date(0);
+}
+
+/** The exception or attestation that reads against a row of the latest run, if any. */
+export function noteOf(state: WizardState, f: Pick<Finding, 'control' | 'check' | 'resource' | 'status'>): RegisterNote | null {
+  return registerNote(f, registerEntries(state), registersAt(state));
+}
+
+/** Accepted risks and attested items over groups of rows, as main counted them per check. */
+export function notedOfGroups(groups: readonly Pick<FindingGroup, 'noted'>[]): RegisterCounts {
+  let excepted = 0;
+  let attested = 0;
+  for (const g of groups) {
+    excepted += g.noted?.excepted ?? 0;
+    attested += g.noted?.attested ?? 0;
+  }
+  return { excepted, attested };
 }

@@ -4,6 +4,7 @@ import type { SectionSlice } from '../steps/section/section.slice';
 import type { SummarySlice } from '../steps/summary/summary.slice';
 import type { CatalogSlice } from './catalog.slice';
 import type { ChecksSlice } from './checks.slice';
+import type { FindingsSlice } from './findings.slice';
 import type { NavSlice } from './nav.slice';
 import type { RegistersSlice } from './registers.slice';
 import type { SessionSlice } from './session.slice';
@@ -17,6 +18,8 @@ export interface WizardState {
   readonly nav: NavSlice;
   readonly catalog: CatalogSlice;
   readonly checks: ChecksSlice;
+  /** Pages of the runs' rows the steps asked for (`audit:findings`, `audit:changes`). */
+  readonly findings: FindingsSlice;
   readonly registers: RegistersSlice;
   readonly session: SessionSlice;
   readonly connect: ConnectSlice;

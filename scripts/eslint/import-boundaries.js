@@ -14,7 +14,7 @@ export const ALLOWED = {
   main: { ours: ['shared', 'core', 'simulator', 'main'], node: true, electron: true },
   'main/preload': { ours: ['shared', 'main/preload'], node: false, electron: true },
   renderer: { ours: ['shared', 'renderer'], node: false, electron: false },
-  bench: { ours: ['shared', 'core', 'simulator', 'bench', 'test'], node: true, electron: false },
+  bench: { ours: ['shared', 'core', 'simulator', 'cli', 'bench', 'test'], node: true, electron: false },
   test: { ours: ['shared', 'core', 'simulator', 'cli', 'main', 'main/preload', 'renderer', 'test', 'scripts'], node: true, electron: true },
 };
 

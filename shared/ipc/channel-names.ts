@@ -28,6 +28,8 @@ export const CHANNEL_NAMES = [
   'register:save',
   'audit:run',
   'audit:get',
+  'audit:findings',
+  'audit:changes',
   'audit:evidence',
   'audit:cancel',
   'catalog:get',

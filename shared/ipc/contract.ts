@@ -24,6 +24,7 @@ import {
   UndoStepSchema,
 } from './dto-schemas';
 import { SessionSchema } from './session-schemas';
+import { ChangesPageSchema, ChangesRequestSchema, FindingsPageSchema, FindingsRequestSchema } from './finding-schemas';
 
 /**
  * The IPC contract between the window and main: one entry per channel (`domain:verb`) with the
@@ -40,6 +41,7 @@ export { TokenInfoSchema, TokenKindSchema } from '../token-info';
 export type { TokenInfoDto } from '../token-info';
 export * from './dto-schemas';
 export * from './session-schemas';
+export * from './finding-schemas';
 
 const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
 const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
@@ -230,6 +232,19 @@ export const channels = {
   'audit:get': {
     request: z.strictObject({ runId: Id }),
     response: AuditRunSchema,
+  },
+  /**
+   * One page of a run's rows, grouped per check: the checks of a section, a control or one check
+   * (only those with rows of `statuses`), each with its counts and up to `limit` rows from `offset`.
+   */
+  'audit:findings': {
+    request: FindingsRequestSchema,
+    response: FindingsPageSchema,
+  },
+  /** One page of the verdicts that differ between the run's session baseline and the run. */
+  'audit:changes': {
+    request: ChangesRequestSchema,
+    response: ChangesPageSchema,
   },
   /** The read a finding's evidence reference names (`evidence[].sha256`). */
   'audit:evidence': {

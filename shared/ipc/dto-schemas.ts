@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorInfoSchema } from '../errors';
-import { FINDING_STATUSES, FindingSchema, ResourceRefSchema } from '../finding';
+import { FINDING_STATUSES, ResourceRefSchema } from '../finding';
 import { LevelSchema } from '../levels';
 import { ChangeSchema, OutcomeStatusSchema, PlanParamKindSchema } from '../plan';
 import { ProfileIdSchema } from '../profile';
@@ -63,7 +63,19 @@ export const ControlSummaryDtoSchema = z.object({
   counts: StatusCountsSchema,
 });
 
-/** What one audit found; `audit:run`, `audit:get` and the re-check after `fix:apply`/`fix:undo`. */
+/** One check of a run: how many findings of each status it gave (the wizard groups rows by these). */
+export const CheckSummaryDtoSchema = z.object({
+  control: z.string(),
+  check: z.string(),
+  counts: StatusCountsSchema,
+});
+
+/**
+ * What one audit found, as summaries: `audit:run`, `audit:get` and the re-check after
+ * `fix:apply`/`fix:undo`. The findings themselves stay in main; the wizard asks for the rows it
+ * shows with `audit:findings` (paged, per check) and for what changed with `audit:changes`, so a
+ * step never receives the whole report (issue 12: 63 MB at 5,000 members before).
+ */
 export const AuditRunSchema = z.object({
   runId: Id,
   profileId: ProfileIdSchema,
@@ -71,10 +83,11 @@ export const AuditRunSchema = z.object({
   level: LevelSchema,
   startedAt: z.string(),
   finishedAt: z.string(),
-  findings: z.array(FindingSchema),
   counts: StatusCountsSchema,
   /** Per control, in the guide's order (only the controls that ran). */
   controls: z.array(ControlSummaryDtoSchema),
+  /** Per check that gave findings, in the order of the report (control, then check). */
+  checks: z.array(CheckSummaryDtoSchema),
   /**
    * The first audit of the session this run belongs to (the "before" of the report); equal to
    * `runId` for a first audit. A re-check after fixes carries the baseline of the audit the plan came from.

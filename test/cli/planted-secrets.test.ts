@@ -96,8 +96,8 @@ describe('planted secrets never reach an output, in any encoding', () => {
       const { call, bodies } = apiCaller(ui.server.port, ui.server.secret);
       const run = await call('audit:run', { profileId: 'demo', runId: 'planted-run' });
       expect(run.ok, JSON.stringify(run.error)).toBe(true);
-      const got = await call('audit:get', { runId: 'planted-run' });
-      const findings = (got.value?.findings ?? []) as { evidence: { sha256: string }[] }[];
+      const got = await call('audit:findings', { runId: 'planted-run', limit: 100 });
+      const findings = ((got.value?.groups ?? []) as { rows: { evidence: { sha256: string }[] }[] }[]).flatMap((g) => g.rows);
       const shas = new Set(findings.flatMap((f) => f.evidence.map((e) => e.sha256)));
       let shown = 0;
       for (const sha256 of shas) {

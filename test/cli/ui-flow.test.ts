@@ -125,7 +125,18 @@ describe('sentry-harden ui --demo over HTTP', () => {
     expect(progress.at(-1)?.data.completed).toBe(progress.at(-1)?.data.total);
     expect(await call('audit:get', { runId })).toMatchObject({ ok: true, value: { runId, counts: run.value.counts } });
 
-    const finding = run.value.findings.find((f: { evidence: unknown[] }) => f.evidence.length > 0);
+    // The run carries summaries; the rows come a page per check from audit:findings.
+    expect(run.value.findings).toBeUndefined();
+    expect(run.value.checks.reduce((n: number, c: { counts: { fail: number } }) => n + c.counts.fail, 0)).toBe(run.value.counts.fail);
+    const rows = await call('audit:findings', { runId, statuses: ['fail'], limit: 5 });
+    expect(rows.ok).toBe(true);
+    expect(rows.value.groups.length).toBeGreaterThan(0);
+    for (const g of rows.value.groups) {
+      expect(g.rows.length).toBe(Math.min(5, g.total));
+      expect(g.total).toBe(g.counts.fail);
+      expect(g.rows.every((f: { status: string }) => f.status === 'fail')).toBe(true);
+    }
+    const finding = rows.value.groups.flatMap((g: { rows: unknown[] }) => g.rows).find((f: { evidence: unknown[] }) => f.evidence.length > 0);
     const evidence = await call('audit:evidence', { runId, sha256: finding.evidence[0].sha256 });
     expect(evidence).toMatchObject({ ok: true, value: { read: { sha256: finding.evidence[0].sha256, endpoint: finding.evidence[0].endpoint } } });
     expect(evidence.value.read.responses[0]).toEqual(expect.objectContaining({ status: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }));

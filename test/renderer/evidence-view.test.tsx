@@ -22,6 +22,7 @@ const finding: Finding = {
   message: 'ben@acme.example (member) has neither 2FA nor a linked SSO identity.',
   evidence: [{ method: 'GET', endpoint: '/api/0/organizations/acme/members/', query: {}, pages: 1, items: 2, complete: true, fetchedAt: '2026-03-01T10:00:00.000Z', sha256: SHA }],
   details: { orgRole: 'member', has2fa: false, ssoLinked: false },
+  detailsOmitted: false,
 };
 const detail = (body: string): EvidenceDetail => ({
   read: { sha256: SHA, method: 'GET', endpoint: '/api/0/organizations/acme/members/', query: {}, pages: 1, items: 2, complete: true, fetchedAt: '2026-03-01T10:00:00.000Z', responses: [] },

@@ -3,6 +3,7 @@ import type { ChannelName, EventName } from '../../shared/ipc/channel-names';
 import { CHANNEL_NAMES } from '../../shared/ipc/channel-names';
 import type { EventPayloadOf, RequestOf, ResponseOf, SentryHardenBridge } from '../../shared/ipc/contract';
 import { channels } from '../../shared/ipc/contract';
+import { changeRows, checkSummaries, findingGroups, statusesOf } from '../../core/app/finding-pages';
 import { OutcomeStatusSchema } from '../../shared/plan';
 import type { Profile } from '../../shared/profile';
 import type { Registers } from '../../shared/settings';
@@ -44,7 +45,17 @@ function errorOf(code: ErrorCode, message: string) {
 
 const sha = (n: number) => n.toString(16).padStart(64, '0');
 
-type Finding = ResponseOf<'audit:run'>['findings'][number];
+type Finding = Omit<ResponseOf<'audit:findings'>['groups'][number]['rows'][number], 'detailsOmitted'>;
+
+/**
+ * The findings of every run `auditRun` made, by run id: the fake answers `audit:findings` and
+ * `audit:changes` from them with the engine's own paging (core/app/finding-pages.ts), as main does.
+ */
+const RUN_FINDINGS = new Map<string, { findings: Finding[]; baselineRunId: string }>();
+
+export function findingsOfRun(runId: string): Finding[] {
+  return RUN_FINDINGS.get(runId)?.findings ?? [];
+}
 
 function finding(control: string, check: string, status: Finding['status'], resource: Finding['resource'], n: number): Finding {
   return {
@@ -96,6 +107,7 @@ function counts(findings: readonly Finding[]) {
 }
 
 export function auditRun(runId: string, findings: Finding[], baselineRunId = runId): ResponseOf<'audit:run'> {
+  RUN_FINDINGS.set(runId, { findings, baselineRunId });
   return {
     runId,
     profileId: 'p1',
@@ -103,9 +115,9 @@ export function auditRun(runId: string, findings: Finding[], baselineRunId = run
     level: 'L1',
     startedAt: NOW.toISOString(),
     finishedAt: NOW.toISOString(),
-    findings,
     counts: counts(findings),
     controls: [],
+    checks: checkSummaries(findings),
     baselineRunId,
     requests: 10,
     rateLimited: 0,
@@ -287,6 +299,21 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
         firstPage: { url: '/api/0/organizations/acme/', status: 200, contentType: 'application/json', body: '{"slug":"acme"}', bytes: 15, truncated: false },
       }),
     'audit:cancel': () => ok({ cancelled: true }),
+    'audit:findings': ({ runId, offset, limit, ...query }) => {
+      if (!RUN_FINDINGS.has(runId)) return err('not_found');
+      const run = RUN_FINDINGS.get(runId)!;
+      const base = run.baselineRunId !== runId ? RUN_FINDINGS.get(run.baselineRunId) : undefined;
+      // Main counts accepted risks and attestations with the registers as they are (judged at NOW, the runs' finish).
+      const context = { ...(base ? { before: statusesOf(base.findings) } : {}), registers: { entries: registers, at: NOW } };
+      return ok({ runId, groups: findingGroups(findingsOfRun(runId), { ...query, offset: offset ?? 0, limit }, context) });
+    },
+    'audit:changes': ({ runId, section, offset = 0, limit }) => {
+      const run = RUN_FINDINGS.get(runId);
+      if (!run) return err('not_found');
+      const base = run.baselineRunId !== runId ? RUN_FINDINGS.get(run.baselineRunId) : undefined;
+      const page = changeRows(base ? base.findings : null, run.findings, { ...(section !== undefined ? { section } : {}), offset, limit });
+      return ok({ runId, baselineRunId: base ? run.baselineRunId : runId, offset, ...page });
+    },
     'catalog:get': () =>
       ok({
         sections: [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allPagesOf, findingsKey } from '../../renderer/store/findings.slice';
 import { draftFor, integrationEntryErrors, inventoriedIntegrations } from '../../renderer/steps/integrations/integration-register';
 import type { Registers } from '../../shared/settings';
 import type { FakeHandlers } from './fake-bridge';
@@ -45,7 +46,13 @@ function withInventory(extra: FakeHandlers = {}): FakeHandlers {
 describe('integration permission register', () => {
   it('lists the integrations and apps of INT.1 with the permissions they hold, not the organization row', async () => {
     const h = await audited(withInventory());
-    const items = inventoriedIntegrations(h.s().checks.latest);
+    // The rows arrive through audit:findings, every page of INT.1 (the run carries counts only).
+    const queries = allPagesOf(h.s().checks.latest, 'INT.1');
+    expect(queries).toHaveLength(1);
+    await h.s().findings.load(queries[0]!);
+    const page = h.s().findings.pages[findingsKey(queries[0]!)];
+    // Rows come what-needs-attention first, so the inventory is compared by key.
+    const items = inventoriedIntegrations(page?.status === 'done' ? page.value.groups.flatMap((g) => g.rows) : []).sort((a, b) => a.key.localeCompare(b.key));
     expect(items).toEqual([
       { key: '501', name: 'acme-gh (GitHub)', type: 'integration', permissions: ['repo', 'read:org'] },
       { key: 'deploy-bot', name: 'Deploy Bot', type: 'sentry_app', permissions: ['project:releases', 'org:read'] },

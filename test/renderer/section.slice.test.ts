@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { undoableSteps } from '../../renderer/steps/section/section.slice';
-import { canAdvance, changedFindings, scorecard } from '../../renderer/store/selectors';
-import { deferred, err, ok, outcomeCounts, planSteps } from './fake-bridge';
+import { canAdvance, scorecard } from '../../renderer/store/selectors';
+import { changesKey } from '../../renderer/store/findings.slice';
+import type { WizardState } from '../../renderer/store/wizard-state';
+import { auditRun, deferred, err, findingsOfRun, ok, outcomeCounts, planSteps } from './fake-bridge';
 import type { FakeHandler } from './fake-bridge';
 import { audited } from './helpers';
+
+/** What changed between the session's first and latest run, as the summary asks main (`audit:changes`). */
+async function changedFindings(s: () => WizardState) {
+  const runId = s().checks.latest!.runId;
+  await s().findings.loadChanges(runId, 0, 50);
+  const page = s().findings.changes[changesKey(runId, 0, 50)];
+  if (page?.status !== 'done') throw new Error(`changes not loaded: ${page?.status}`);
+  return page.value.rows;
+}
 
 describe('section slice', () => {
   it('plans for its own section, from the latest run, with the choices made', async () => {
@@ -53,11 +64,11 @@ describe('section slice', () => {
         results: stepIds.map((stepId) => ({ stepId, status: 'applied' as const, outcome: 'applied' as const, message: 'ok', observed: null, error: null })),
         counts: outcomeCounts(stepIds.length),
         fatal: null,
-        recheck: {
-          ...h.s().checks.latest!,
-          runId: 'run-recheck',
-          findings: h.s().checks.latest!.findings.map((f) => (f.control === '2.1' ? { ...f, status: 'pass' as const } : f)),
-        },
+        recheck: auditRun(
+          'run-recheck',
+          findingsOfRun(h.s().checks.latest!.runId).map((f) => (f.control === '2.1' ? { ...f, status: 'pass' as const } : f)),
+          h.s().checks.latest!.baselineRunId,
+        ),
         recheckError: null,
       });
     };
@@ -85,7 +96,7 @@ describe('section slice', () => {
     expect(slice().applied).toHaveLength(1);
     expect(h.s().checks.latest?.runId).toBe('run-recheck');
     expect(h.s().checks.baseline).toBe(baseline);
-    expect(changedFindings(h.s()).map((c) => [c.finding.control, c.before, c.after])).toEqual([['2.1', 'fail', 'pass']]);
+    expect((await changedFindings(h.s)).map((c) => [c.finding.control, c.before, c.after])).toEqual([['2.1', 'fail', 'pass']]);
     const access = scorecard(h.s()).find((c) => c.step.id === 'access-controls');
     expect(access?.before.fail).toBe(2);
     expect(access?.after.fail).toBe(1);
@@ -169,8 +180,8 @@ describe('section slice', () => {
   it('what changed includes findings that the latest run no longer reports', async () => {
     const h = await audited();
     const latest = h.s().checks.latest!;
-    h.s().checks.adopt({ ...latest, runId: 'run-2', findings: latest.findings.filter((f) => f.control !== '3.2') });
-    expect(changedFindings(h.s()).map((c) => [c.finding.control, c.before, c.after])).toEqual([['3.2', 'fail', null]]);
+    h.s().checks.adopt(auditRun('run-2', findingsOfRun(latest.runId).filter((f) => f.control !== '3.2'), latest.runId));
+    expect((await changedFindings(h.s)).map((c) => [c.finding.control, c.before, c.after])).toEqual([['3.2', 'fail', null]]);
   });
 
   it('an apply refused by main is a failed status with its code; nothing is recorded as applied', async () => {
@@ -223,7 +234,7 @@ describe('section slice', () => {
   it('loads the evidence of a finding once, by run and hash', async () => {
     const h = await audited();
     const runId = h.s().checks.latest!.runId;
-    const sha = h.s().checks.latest!.findings[0]!.evidence[0]!.sha256;
+    const sha = findingsOfRun(runId)[0]!.evidence[0]!.sha256;
     await Promise.all([h.s().authentication.showEvidence(runId, sha), h.s().authentication.showEvidence(runId, sha)]);
     expect(h.bridge.callsOf('audit:evidence')).toEqual([{ runId, sha256: sha }]);
     const ev = h.s().authentication.evidence[`${runId}:${sha}`];

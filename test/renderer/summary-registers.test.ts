@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCodeSchema } from '../../shared/errors';
 import { adviceFor } from '../../renderer/errors';
-import { attestedControls, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings } from '../../renderer/store/selectors';
+import { ATTENTION, findingsKey } from '../../renderer/store/findings.slice';
+import { attestedControls, countsOfSection, exceptionsExpiringBeforeReview, nextReviewDate } from '../../renderer/store/selectors';
+import { SECTION_STEPS } from '../../renderer/store/steps';
 import { err } from './fake-bridge';
 import { audited, connected } from './helpers';
 
@@ -56,9 +58,20 @@ describe('summary slice', () => {
     expect(report.status === 'failed' && report.error.code).toBe('internal');
   });
 
-  it('what remains: fail, error and manual findings of the latest run', async () => {
+  it('what remains: fail, error and manual findings of the latest run, by section, a page per check', async () => {
     const h = await audited();
-    expect(remainingFindings(h.s()).map((f) => f.status).sort()).toEqual(['error', 'fail', 'fail', 'fail', 'fail', 'manual']);
+    const run = h.s().checks.latest!;
+    const statuses: string[] = [];
+    for (const step of SECTION_STEPS) {
+      const query = { runId: run.runId, section: step.section, statuses: ATTENTION, offset: 0, limit: 10 };
+      await h.s().findings.load(query);
+      const page = h.s().findings.pages[findingsKey(query)];
+      if (page?.status !== 'done') throw new Error(`section ${step.section} not loaded`);
+      statuses.push(...page.value.groups.flatMap((g) => g.rows.map((f) => f.status)));
+      const counts = countsOfSection(run, step.section);
+      expect(page.value.groups.reduce((n, g) => n + g.total, 0), step.section).toBe(counts.fail + counts.error + counts.manual);
+    }
+    expect(statuses.sort()).toEqual(['error', 'fail', 'fail', 'fail', 'fail', 'manual']);
   });
 });
 

@@ -1,8 +1,9 @@
 import type { FormEvent } from 'react';
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { levelIncludes } from '../../../shared/levels';
 import { ErrorNotice } from '../../components/error-notice';
-import type { Registers } from '../../store/dto';
+import type { Finding, Registers } from '../../store/dto';
+import { allPagesOf, findingsKey } from '../../store/findings.slice';
 import type { RegistersSlice } from '../../store/registers.slice';
 import { useWizard } from '../../store/use-wizard';
 import type { IntegrationEntryDraft, IntegrationEntryErrors, InventoriedIntegration } from './integration-register';
@@ -12,6 +13,23 @@ import { draftFor, entryFor, integrationEntryErrors, inventoriedIntegrations } f
 function today(): string {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Every row of one control in the latest run, as its pages arrive (`audit:findings`). */
+function useRowsOf(control: string): Finding[] {
+  const latest = useWizard((s) => s.checks.latest);
+  const pages = useWizard((s) => s.findings.pages);
+  const load = useWizard((s) => s.findings.load);
+  const queries = allPagesOf(latest, control);
+  const keys = queries.map(findingsKey).join('\n');
+  useEffect(() => {
+    for (const q of queries) void load(q);
+    // The keys name the queries.
+  }, [keys, load]);
+  return queries.flatMap((q) => {
+    const page = pages[findingsKey(q)];
+    return page?.status === 'done' ? page.value.groups.flatMap((g) => g.rows) : [];
+  });
 }
 
 /** One integration's entry: permissions, why, owner and last review, saved on its own. */
@@ -128,7 +146,7 @@ export function IntegrationRegisterPanel() {
   const level = useWizard((s) => s.level.level);
   const [changed, setChanged] = useState(false);
   const headingId = useId();
-  const items = inventoriedIntegrations(checks.latest);
+  const items = inventoriedIntegrations(useRowsOf('INT.1'));
   const register = registers.registers.status === 'done' ? registers.registers.value.integrationRegister : [];
 
   return (

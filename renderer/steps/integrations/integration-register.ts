@@ -1,4 +1,4 @@
-import type { AuditRun, Registers } from '../../store/dto';
+import type { Finding, Registers } from '../../store/dto';
 
 type IntegrationRegisterEntry = Registers['integrationRegister'][number];
 
@@ -35,10 +35,10 @@ function stringList(value: unknown): string[] | null {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : null;
 }
 
-/** The inventory from the run's INT.1 findings (one per integration; the organization row left out). */
-export function inventoriedIntegrations(run: AuditRun | null): InventoriedIntegration[] {
+/** The inventory from the run's INT.1 rows (one per integration; the organization row left out). */
+export function inventoriedIntegrations(rows: readonly Finding[]): InventoriedIntegration[] {
   const out = new Map<string, InventoriedIntegration>();
-  for (const f of run?.findings ?? []) {
+  for (const f of rows) {
     if (f.control !== 'INT.1' || f.resource.type === 'organization' || out.has(f.resource.id)) continue;
     // Sentry apps carry `scopes`, integrations their third-party `oauthScopes` (core/controls/inventory.ts).
     const permissions = stringList(f.details?.['scopes']) ?? stringList(f.details?.['oauthScopes']);

@@ -1,8 +1,7 @@
 import type { FindingStatus } from '../../../shared/finding';
-import type { FindingChange } from '../../../shared/finding-change';
 import type { RegisterCounts, RegisterNote } from '../../../shared/register-notes';
 import { StatusBadge } from '../../components/status-badge';
-import type { ControlInfo, Finding } from '../../store/dto';
+import type { ChangesPage, ControlInfo, Finding } from '../../store/dto';
 import { formatDate } from '../../format';
 
 /** What the registers add to a verdict, in words: who accepted the risk or attested, until or since when. */
@@ -60,13 +59,14 @@ export function RegisterCountBadges(props: { readonly counts: RegisterCounts }) 
 }
 
 /**
- * Failures of the first check that the latest run no longer lists because their check now
- * passes (or names no failure of them): each reads "Fail → Pass" with what the check says now.
+ * What the re-checks fixed since the first check: rows now passing (those of a check that passes
+ * everywhere are folded away, so they are listed here too) and failures the latest run no longer
+ * lists because their check now passes (or names no failure of them). Each reads "Fail → Pass".
  */
-export function ResolvedSinceBaseline(props: { readonly control: ControlInfo | null; readonly changes: readonly FindingChange<Finding>[] }) {
-  const rows = props.changes.filter((c) => c.basis === 'check-passes' || c.basis === 'no-failure');
+export function ResolvedSinceBaseline(props: { readonly control: ControlInfo | null; readonly changes: ChangesPage['rows'] }) {
+  const rows = props.changes.filter((c) => c.after === 'pass' && c.before !== null && c.before !== 'pass' && c.basis !== 'not-evaluated');
   if (rows.length === 0) return null;
-  const checkTitle = (id: string) => props.control?.checks.find((c) => c.id === id)?.title ?? id;
+  const checkTitle = (id: string) => props.control?.checks.find((c) => c.id === id)?.title ?? 'one check';
   return (
     <table className="table results-table resolved-table">
       <caption>Fixed since the first check ({rows.length})</caption>
@@ -87,15 +87,18 @@ export function ResolvedSinceBaseline(props: { readonly control: ControlInfo | n
             </td>
             <td>{c.before && c.after ? <StatusChange before={c.before} after={c.after} /> : null}</td>
             <td className="result-message">
-              <span className="muted">Was: </span>
-              {c.finding.message}{' '}
-              {c.coveredBy ? (
+              {c.basis === 'reported' ? (
                 <>
                   <span className="muted">Now: </span>
-                  {c.coveredBy.message}
+                  {c.finding.message}
                 </>
               ) : (
-                <span className="muted">Now: the re-check reports no failure for it (fixed, or the resource is gone).</span>
+                <>
+                  <span className="muted">Was: </span>
+                  {c.finding.message}{' '}
+                  <span className="muted">Now: </span>
+                  {c.coveredBy ?? 'the re-check reports no failure for it (fixed, or the resource is gone).'}
+                </>
               )}
             </td>
           </tr>

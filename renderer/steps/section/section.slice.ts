@@ -11,7 +11,7 @@ import { paramError } from './params/validate';
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,
  * applying them, undoing what was applied, and the evidence behind findings on demand. The
- * findings themselves come from the shared audit runs (`checks`); an apply or undo hands its
+ * findings themselves come from the shared audit runs (`checks`, rows by page from `findings`); an apply or undo hands its
  * re-check to `checks.adopt`.
  */
 
@@ -104,7 +104,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       if (catalog.status === 'done') {
         for (const c of catalog.value.controls) if (sectionOfControl(c.id) === section) ids.add(c.id);
       }
-      for (const f of get().checks.latest?.findings ?? []) if (sectionOfControl(f.control) === section) ids.add(f.control);
+      for (const c of get().checks.latest?.checks ?? []) if (sectionOfControl(c.control) === section) ids.add(c.control);
       return [...ids];
     }
 

@@ -1,31 +1,26 @@
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
+import { FINDING_STATUSES } from '../../../shared/finding';
 import { levelIncludes } from '../../../shared/levels';
 import { ErrorNotice } from '../../components/error-notice';
 import { Progress } from '../../components/progress';
 import { StatusBadge } from '../../components/status-badge';
-import type { FindingStatus } from '../../../shared/finding';
-import type { FindingChange } from '../../../shared/finding-change';
-import type { RegisterNote } from '../../../shared/register-notes';
-import type { ControlInfo, Finding } from '../../store/dto';
-import {
-  changesOfSection,
-  chosenOrgSlug,
-  controlsOfSection,
-  countsOfSection,
-  findingKey,
-  findingsOfSection,
-  noteOf,
-  registerCounts,
-} from '../../store/selectors';
+import type { ChangesPage, CheckSummary, ControlInfo, FindingGroup } from '../../store/dto';
+import type { FindingsQuery } from '../../store/findings.slice';
+import { changesKey, findingsKey, stepQuery } from '../../store/findings.slice';
+import { checksOfSection, chosenOrgSlug, controlsOfSection, countsOfSection, notedOfGroups } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import type { SectionStep as SectionStepDef } from '../../store/steps';
 import { ExceptionsPanel } from './exceptions';
 import { RegisterCountBadges, ResolvedSinceBaseline } from './finding-status';
 import { FixPanel } from './fix-panel';
 import { ManualItems } from './manual-items';
-import { ResultsTable } from './results-table';
+import { FindingGroups } from './finding-groups';
+import type { ResultsTable } from './results-table';
 import { formatDateTime } from '../../format';
 import { levelLabel } from '../../../shared/levels';
+
+/** Changes since the first check a step lists (the Summary pages through all of them). */
+const CHANGES_SHOWN = 100;
 
 /** Run status of the shared audit: progress and Cancel while running, Re-check when done. */
 function ChecksBar() {
@@ -68,27 +63,19 @@ function ChecksBar() {
 function ControlBlock(props: {
   readonly control: ControlInfo | null;
   readonly id: string;
-  readonly findings: readonly Finding[];
+  readonly checks: readonly CheckSummary[];
+  readonly first: readonly FindingGroup[];
   readonly runId: string;
   readonly onShowEvidence: (sha256: string) => void;
   readonly evidence: Parameters<typeof ResultsTable>[0]['evidence'];
-  readonly noteOf: (f: Finding) => RegisterNote | null;
-  readonly beforeOf: (f: Finding) => FindingStatus | null;
-  /** Changes since the first check of this control's findings. */
-  readonly changes: readonly FindingChange<Finding>[];
+  /** Changes since the first check of this control's findings (`audit:changes`). */
+  readonly changes: ChangesPage['rows'];
 }) {
   const headingId = useId();
-  const manual = props.findings.filter((f) => f.status === 'manual');
   const counts = { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 };
-  for (const f of props.findings) counts[f.status] += 1;
-  let excepted = 0;
-  let attested = 0;
-  for (const f of props.findings) {
-    const kind = props.noteOf(f)?.kind;
-    if (kind === 'exception') excepted += 1;
-    else if (kind === 'attestation') attested += 1;
-  }
-  const hasAside = Boolean(props.control?.rationale) || (manual.length > 0 && props.control !== null);
+  for (const c of props.checks) for (const s of FINDING_STATUSES) counts[s] += c.counts[s];
+  const noted = notedOfGroups(props.first);
+  const hasAside = Boolean(props.control?.rationale) || (counts.manual > 0 && props.control !== null);
   return (
     <section className="card control" aria-labelledby={headingId}>
       <h3 id={headingId} className="control-title">
@@ -103,20 +90,19 @@ function ControlBlock(props: {
               <StatusBadge status={s} /> {counts[s]}
             </span>
           ))}
-        <RegisterCountBadges counts={{ excepted, attested }} />
+        <RegisterCountBadges counts={noted} />
       </p>
       <div className={hasAside ? 'control-body control-body-split' : 'control-body'}>
         <div className="control-results">
-          {props.findings.length > 0 ? (
-            <ResultsTable
+          {props.checks.length > 0 ? (
+            <FindingGroups
               control={props.control}
               controlId={props.id}
-              findings={props.findings}
               runId={props.runId}
+              checks={props.checks}
+              first={props.first}
               evidence={props.evidence}
               onShowEvidence={props.onShowEvidence}
-              noteOf={props.noteOf}
-              beforeOf={props.beforeOf}
             />
           ) : (
             <p className="hint">No check of this control applies at this level.</p>
@@ -131,7 +117,7 @@ function ControlBlock(props: {
                 <p>{props.control.rationale}</p>
               </div>
             ) : null}
-            {manual.length > 0 && props.control ? <ManualItems control={props.control} manualCount={manual.length} /> : null}
+            {counts.manual > 0 && props.control ? <ManualItems control={props.control} manualCount={counts.manual} /> : null}
           </div>
         ) : null}
       </div>
@@ -150,15 +136,30 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
 
   const inSection = controlsOfSection(state, step.section);
   const controls = inSection.filter((c) => c.checks.some((k) => levelIncludes(level, k.level)));
-  const findings = findingsOfSection(latest, step.section);
-  const ids = [...new Set([...controls.map((c) => c.id), ...findings.map((f) => f.control)])];
+  const checks = checksOfSection(latest, step.section);
+  const ids = [...new Set([...controls.map((c) => c.id), ...checks.map((c) => c.control)])];
   const counts = countsOfSection(latest, step.section);
-  const noted = registerCounts(state, findings);
-  const changes = changesOfSection(state, step.section);
-  const before = new Map(changes.filter((c) => c.basis === 'reported').map((c) => [findingKey(c.finding), c.before] as const));
-  const noteOfFinding = (f: Finding) => noteOf(state, f);
-  const beforeOf = (f: Finding) => before.get(findingKey(f)) ?? null;
-  const failing = findings.filter((f) => f.status === 'fail');
+  // The step's one request (usually already made when the run arrived: prefetchSteps).
+  const query: FindingsQuery | null = latest ? stepQuery(latest.runId, step.section) : null;
+  const pageKey = query ? findingsKey(query) : null;
+  const page = pageKey ? state.findings.pages[pageKey] : undefined;
+  const loadPage = state.findings.load;
+  useEffect(() => {
+    if (query) void loadPage(query);
+    // The key names the query: it changes exactly when the query does.
+  }, [pageKey, loadPage]);
+  const groups = page?.status === 'done' ? page.value.groups : [];
+  // The exception form offers the failing checks and the resources of the rows loaded.
+  const failing = groups.flatMap((g) => g.rows.filter((f) => f.status === 'fail'));
+  const noted = notedOfGroups(groups);
+  // What the re-checks fixed since the first check ("Fail → Pass"), for this section.
+  const changesPage = state.findings.changes[latest ? changesKey(latest.runId, 0, CHANGES_SHOWN, step.section) : ''];
+  const loadChanges = state.findings.loadChanges;
+  const compared = latest !== null && state.checks.baseline !== null && state.checks.baseline.runId !== latest.runId;
+  useEffect(() => {
+    if (latest && compared) void loadChanges(latest.runId, 0, CHANGES_SHOWN, step.section);
+  }, [latest?.runId, compared, step.section, loadChanges]);
+  const changes = compared && changesPage?.status === 'done' ? changesPage.value.rows : [];
   const scopeCheck = state.connect.scopeCheck;
   const canApply = scopeCheck.status === 'done' && scopeCheck.value.fix.satisfied;
   const missingFixScopes = scopeCheck.status === 'done' ? scopeCheck.value.fix.missing : [];
@@ -179,18 +180,19 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
             ))}
             <RegisterCountBadges counts={noted} />
           </p>
-          {ids.map((id) => (
+          {page?.status === 'failed' ? <ErrorNotice error={page.error} context={`Loading the results of ${step.title}`} onRetry={() => query && void loadPage(query)} /> : null}
+          {page?.status !== 'done' && page?.status !== 'failed' ? <p role="status">Loading the results…</p> : null}
+          {page?.status === 'done' && ids.map((id) => (
             <ControlBlock
               key={id}
               id={id}
               // Titles from the whole catalog: a run at another level than the chosen one still names its controls.
               control={inSection.find((c) => c.id === id) ?? null}
-              findings={findings.filter((f) => f.control === id)}
+              checks={checks.filter((c) => c.control === id)}
+              first={groups.filter((g) => g.control === id)}
               runId={latest.runId}
               evidence={slice.evidence}
               onShowEvidence={(sha) => void slice.showEvidence(latest.runId, sha)}
-              noteOf={noteOfFinding}
-              beforeOf={beforeOf}
               changes={changes.filter((c) => c.finding.control === id)}
             />
           ))}
@@ -198,7 +200,7 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
             slice={slice}
             title={step.title}
             orgSlug={chosenOrgSlug(state.connect) ?? ''}
-            failingCount={failing.length}
+            failingCount={counts.fail}
             canApply={canApply}
             missingFixScopes={missingFixScopes}
             runId={latest.runId}

@@ -4,14 +4,14 @@ import type { Status } from '../../store/status';
 import type { StatusCounts } from '../../../shared/finding';
 import { TerraformExportPanel } from './terraform-export';
 import { SavedReportActions } from './report-view';
+import { ChangedList, RemainingList } from './summary-lists';
 import { ErrorNotice } from '../../components/error-notice';
-import { StatusBadge, statusLabel } from '../../components/status-badge';
-import { changedFindings, chosenOrgSlug, exceptionsExpiringBeforeReview, nextReviewDate, remainingFindings, scorecard } from '../../store/selectors';
+import { statusLabel } from '../../components/status-badge';
+import { chosenOrgSlug, exceptionsExpiringBeforeReview, nextReviewDate, scorecard } from '../../store/selectors';
 import type { SectionScore } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
-import { formatDate, plural } from '../../format';
+import { formatDate } from '../../format';
 import { canSavePdf } from './summary.slice';
-import { SECTION_STEPS, sectionOfControl } from '../../store/steps';
 import type { WizardState } from '../../store/wizard-state';
 import { levelLabel } from '../../../shared/levels';
 
@@ -96,8 +96,6 @@ export function SummaryStep() {
   const state = useWizard((s) => s);
   const { checks, summary, registers } = state;
   const cards = scorecard(state);
-  const changed = changedFindings(state);
-  const remaining = remainingFindings(state);
   const review = nextReviewDate(state);
   const lapsing = new Set(exceptionsExpiringBeforeReview(state).map((e) => e.id));
   const exceptions = registers.registers.status === 'done' ? registers.registers.value.exceptions : [];
@@ -167,45 +165,11 @@ export function SummaryStep() {
       </section>
 
       <section className="card" aria-labelledby={ids.changed}>
-        <h2 id={ids.changed}>What changed ({changed.length})</h2>
-        {changed.length === 0 ? (
-          <p className="hint">No verdict changed since the first check.</p>
-        ) : (
-          <ul className="finding-list">
-            {changed.map((c) => (
-              <li key={`${c.finding.check}|${c.finding.resource.type}|${c.finding.resource.id}`}>
-                {c.before ? <StatusBadge status={c.before} /> : <span className="badge badge-neutral">New</span>} →{' '}
-                {c.after ? <StatusBadge status={c.after} /> : <span className="badge badge-neutral">No longer reported</span>}{' '}
-                <strong>{c.finding.control}</strong> {c.finding.resource.name}: {c.finding.message}
-                {c.coveredBy ? <span className="hint"> Now: {c.coveredBy.message}</span> : null}
-                {c.basis === 'no-failure' ? <span className="hint"> (the re-check reports no failure for it: fixed, or the resource is gone)</span> : null}
-              </li>
-            ))}
-          </ul>
-        )}
+        <ChangedList run={checks.latest} headingId={ids.changed} />
       </section>
 
       <section className="card" aria-labelledby={ids.remains}>
-        <h2 id={ids.remains}>What remains ({remaining.length})</h2>
-        {SECTION_STEPS.map((step) => {
-          const items = remaining.filter((f) => sectionOfControl(f.control) === step.section);
-          if (items.length === 0) return null;
-          return (
-            <details key={step.id} className="remaining">
-              <summary>
-                {step.title}: {plural(items.length, 'item')}
-              </summary>
-              <ul className="finding-list">
-                {items.map((f) => (
-                  <li key={`${f.check}|${f.resource.type}|${f.resource.id}`}>
-                    <StatusBadge status={f.status} /> <strong>{f.control}</strong> {f.resource.name}: {f.message}
-                    {f.status === 'manual' && attestations.some((a) => a.control === f.control) ? ' (attested)' : ''}
-                  </li>
-                ))}
-              </ul>
-            </details>
-          );
-        })}
+        <RemainingList run={checks.latest} headingId={ids.remains} attested={new Set(attestations.map((a) => a.control))} checkTitle={(id) => checkTitleOf(state, id)} />
       </section>
 
       <section className="card" aria-labelledby={ids.exceptions}>

@@ -98,7 +98,8 @@ describe('engine: the session on disk', () => {
     expect(restored?.changes[0]).toMatchObject({ undone: [first?.id], steps: [expect.objectContaining({ id: first?.id, title: first?.title })], results: one.results });
     expect(await b.getRun(before.runId)).toEqual(before);
     // The evidence behind a finding of the restored run, from its saved responses.
-    const ref = latest?.findings.find((f) => f.evidence.length > 0)?.evidence[0];
+    const rows = latest ? (await b.findings({ runId: latest.runId, offset: 0, limit: 100 })).groups.flatMap((g) => g.rows) : [];
+    const ref = rows.find((f) => f.evidence.length > 0)?.evidence[0];
     const evidenceOf = { runId: latest?.runId ?? '', sha256: ref?.sha256 ?? '' };
     const shown = await b.evidence(evidenceOf);
     expect(shown.firstPage).not.toBeNull();

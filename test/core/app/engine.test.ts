@@ -67,6 +67,12 @@ function context() {
   return { ctx, events };
 }
 
+/** Every row of a run, through `audit:findings` (the run's answer carries summaries only). */
+async function rowsOf(e: ReturnType<typeof createEngine>, runId: string) {
+  const page = await e.findings({ runId, offset: 0, limit: 100 });
+  return page.groups.flatMap((g) => g.rows);
+}
+
 function engine(over: Partial<EngineDeps> & { registers?: EngineDeps['registers'] } = {}) {
   const out = tmp();
   return createEngine({
@@ -104,7 +110,7 @@ describe('engine gateway: audits', () => {
     expect(progress.at(-1)?.completed).toBe(progress.at(-1)?.total);
     expect(await e.getRun(run.runId)).toEqual(run);
 
-    const org = run.findings.find((f) => f.check === '2.1.open-membership');
+    const org = (await rowsOf(e, run.runId)).find((f) => f.check === '2.1.open-membership');
     const ev = await e.evidence({ runId: run.runId, sha256: org?.evidence[0]?.sha256 ?? '' });
     expect(ev.read.endpoint).toBe(`/api/0/organizations/${DEMO_ORG_SLUG}/`);
     expect(ev.firstPage).toMatchObject({ status: 200, truncated: true, contentType: expect.stringContaining('json') });
@@ -117,7 +123,8 @@ describe('engine gateway: audits', () => {
     const e = engine();
     const { ctx } = context();
     const run = await e.runAudit(session(), { level: 'L1', controls: ['2.1', '3.2'] }, ctx);
-    expect(new Set(run.findings.map((f) => f.control))).toEqual(new Set(['2.1', '3.2']));
+    expect(new Set((await rowsOf(e, run.runId)).map((f) => f.control))).toEqual(new Set(['2.1', '3.2']));
+    expect(new Set(run.checks.map((c) => c.control))).toEqual(new Set(['2.1', '3.2']));
     await expect(e.runAudit(session(), { level: 'L1', controls: ['9.9'] }, ctx)).rejects.toMatchObject({ code: 'invalid_input' });
     await expect(e.runAudit(session(), { level: 'L1', baselineRunId: 'missing-run' }, ctx)).rejects.toMatchObject({ code: 'not_found' });
     await expect(e.runAudit(session(), { level: 'L1', runId: run.runId }, ctx)).rejects.toMatchObject({ code: 'invalid_input' });
@@ -130,7 +137,7 @@ describe('engine gateway: audits', () => {
     let registers: Registers = emptyRegisters();
     const e = engine({ registers: () => registers });
     const without = await e.runAudit(session(), { level: 'L3', controls: ['INT.5'] }, ctx);
-    const subject = without.findings.find((f) => f.status === 'fail');
+    const subject = (await rowsOf(e, without.runId)).find((f) => f.status === 'fail');
     expect(subject).toBeDefined();
     registers = {
       ...emptyRegisters(),
@@ -139,7 +146,7 @@ describe('engine gateway: audits', () => {
       ],
     };
     const withRegister = await e.runAudit(session(), { level: 'L3', controls: ['INT.5'] }, ctx);
-    const after = withRegister.findings.find((f) => f.resource.id === subject?.resource.id && f.check === subject?.check);
+    const after = (await rowsOf(e, withRegister.runId)).find((f) => f.resource.id === subject?.resource.id && f.check === subject?.check);
     expect(after?.status).not.toBe('fail');
   });
 
@@ -206,8 +213,13 @@ describe('engine gateway: plan, apply, undo', () => {
     const applied = await e.applyFixes(s, { profileId: 'p1', planId: plan.planId, stepIds: [step?.id ?? ''], confirm: true, confirmOrg: DEMO_ORG_SLUG }, ctx);
     expect(applied.results).toEqual([expect.objectContaining({ stepId: step?.id, status: 'applied', outcome: 'applied', error: null })]);
     expect(applied.recheck?.baselineRunId).toBe(run.runId);
-    expect(new Set(applied.recheck?.findings.map((f) => f.control))).toEqual(new Set(['2.1', '2.3']));
-    expect(applied.recheck?.findings.find((f) => f.check === '2.1.open-membership')?.status).toBe('pass');
+    const rechecked = await rowsOf(e, applied.recheck?.runId ?? '');
+    expect(new Set(rechecked.map((f) => f.control))).toEqual(new Set(['2.1', '2.3']));
+    expect(rechecked.find((f) => f.check === '2.1.open-membership')?.status).toBe('pass');
+    // What changed between the session's first run and the re-check: open membership now passes.
+    const changes = await e.changes({ runId: applied.recheck?.runId ?? '', offset: 0, limit: 100 });
+    expect(changes.baselineRunId).toBe(run.runId);
+    expect(changes.rows).toContainEqual(expect.objectContaining({ before: 'fail', after: 'pass', finding: expect.objectContaining({ check: '2.1.open-membership' }) }));
     expect(sim.state.organizations[0]?.settings.openMembership).toBe(false);
     expect(events.filter((x) => x.event === 'fix:progress').map((x) => (x.payload as { status: string }).status)).toEqual(['running', 'applied']);
 

@@ -80,7 +80,7 @@ function fakeEngine(overrides: Partial<EngineGateway> = {}) {
         level: req.level,
         startedAt: 'a',
         finishedAt: 'b',
-        findings: [],
+        checks: [],
         counts: { pass: 0, fail: 0, error: 0, manual: 0, not_applicable: 0 },
         controls: [],
         baselineRunId: 'r1',
