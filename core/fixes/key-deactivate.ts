@@ -38,7 +38,7 @@ export const keyDeactivateFix: FixDefinition = {
           check: CHECK,
           ...(failing.length === 1 && failing[0] ? { resource: failing[0].resource } : {}),
           kind: 'needs_parameter',
-          message: `Choose the keys no application uses (${summariseList(failing.map((f) => f.resource.id), 'projects')} have more than one active key). Active keys: ${summariseList(keys.map((k) => `${k.name} ${k.public} (${k.project})`), 'keys', '; ')}.`,
+          message: `Choose the keys no application uses (${summariseList(failing.map((f) => f.resource.id), 'projects')} have more than one active key). Active keys: ${summariseList(keys.map((k) => `${k.name} (${k.project}, ${k.public.slice(0, 8)}…)`), 'keys', '; ')}.`,
           param: {
             key: 'deactivateKeys',
             kind: 'client_keys',

@@ -109,6 +109,9 @@ describe.skipIf(unavailable !== null)('fix choices in Chromium (web mode, demo o
       await waitForChecks(page);
       const notes = await planned;
       await page.locator('.fix-panel[aria-busy="false"]').waitFor({ timeout: 30_000 });
+      // Choices that only change a default are folded: open them to see their controls.
+      const more = page.locator('form.param-form details.param-optional > summary');
+      if ((await more.count()) > 0) await more.click();
       for (const n of notes ?? []) {
         kinds.add(n.param.kind);
         await expectControl(page, n, title);
@@ -149,7 +152,7 @@ describe.skipIf(unavailable !== null)('fix choices in Chromium (web mode, demo o
     expect(await fixes.getByRole('heading', { name: 'Choices for these fixes' }).isVisible()).toBe(true);
     expect(await fixes.getByText(/^Changes available/).count()).toBeGreaterThan(0);
     mkdirSync(SHOTS, { recursive: true });
-    await page.screenshot({ path: path.join(SHOTS, 'fix-forms-access-controls.png'), fullPage: true });
+    await form.screenshot({ path: path.join(SHOTS, 'fix-forms-access-controls.png') });
 
     // Data security: a site that is not one is marked as typed, and nothing is planned with it.
     await continueButton(page).click();
@@ -167,7 +170,7 @@ describe.skipIf(unavailable !== null)('fix choices in Chromium (web mode, demo o
     await row.fill('https://app.acme-demo.example');
     expect(await row.getAttribute('aria-invalid')).toBeNull();
     expect(await page.getByRole('button', { name: 'Plan again with these choices' }).isDisabled()).toBe(false);
-    await page.screenshot({ path: path.join(SHOTS, 'fix-forms-data-security.png'), fullPage: true });
+    await page.locator('form.param-form').screenshot({ path: path.join(SHOTS, 'fix-forms-data-security.png') });
     await context.close();
   }, 180_000);
 });

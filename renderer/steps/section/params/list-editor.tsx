@@ -31,7 +31,7 @@ export function ListEditor(props: ParamControlProps) {
         return (
           <div key={i} className="list-row">
             <div className="field field-inline">
-              <label htmlFor={id} className="sr-only">
+              <label htmlFor={id} className="visually-hidden">
                 {`${noun[0]?.toUpperCase() ?? ''}${noun.slice(1)} ${i + 1}`}
               </label>
               <input

@@ -15,8 +15,12 @@ export function MemberRolePicker(props: {
   const first = props.fields[0];
   if (!first) return null;
   const captionId = `${props.idOf(first.param.key)}-caption`;
+  const hintId = `${captionId}-why`;
   return (
     <div className="member-role-picker">
+      <p className="hint" id={hintId}>
+        Choose a new organization role for any of these members, or keep them as they are. Your own membership is not listed: Sentry does not let you change your own role.
+      </p>
       <table className="table" aria-labelledby={captionId}>
         <caption id={captionId}>New organization roles</caption>
         <thead>
@@ -40,7 +44,7 @@ export function MemberRolePicker(props: {
                     id={id}
                     value={props.valueOf(f.param.key)}
                     aria-invalid={error === null ? undefined : true}
-                    aria-describedby={`${id}-error ${id}-why`}
+                    aria-describedby={`${id}-error ${hintId}`}
                     onChange={(e) => props.onChange(f.param.key, e.target.value)}
                   >
                     <option value="">Keep as it is</option>
@@ -50,9 +54,6 @@ export function MemberRolePicker(props: {
                       </option>
                     ))}
                   </select>
-                  <p className="hint" id={`${id}-why`}>
-                    {f.message}
-                  </p>
                   <FieldError id={`${id}-error`} error={error} />
                 </td>
               </tr>

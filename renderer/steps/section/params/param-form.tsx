@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { FixPlan } from '../../../store/dto';
 import type { ParamField, SectionSlice } from '../section.slice';
 import { ChoicePicker } from './choice-picker';
@@ -40,6 +40,7 @@ function ParamControl(props: ParamControlProps) {
 export function ParamForm(props: { readonly plan: FixPlan; readonly slice: SectionSlice }) {
   const { slice, plan } = props;
   const formId = useId();
+  const [showOptional, setShowOptional] = useState(false);
   // The current plan's choices, and those chosen before (their note is gone once a value is set).
   const current = plan.notes.flatMap((n): ParamField[] => (n.param === null ? [] : [{ ...n, param: n.param }]));
   const keys = new Set(current.map((f) => f.param.key));
@@ -58,7 +59,31 @@ export function ParamForm(props: { readonly plan: FixPlan; readonly slice: Secti
   const invalid = [...inlineErrors.values()].filter((e) => e !== null).length;
   const orphans = [...refused].filter(([k]) => !fields.some((f) => f.param.key === k));
   const roles = fields.filter((f) => f.param.kind === 'role');
-  const others = fields.filter((f) => f.param.kind !== 'role');
+  // Choices a fix needs come first; those that only change a default (info notes) are folded,
+  // unless one of them is chosen or refused.
+  // By kind only, so a field never moves (and loses focus) while it is being filled in.
+  const others = fields.filter((f) => f.param.kind !== 'role' && f.kind === 'needs_parameter');
+  const folded = fields.filter((f) => f.param.kind !== 'role' && f.kind !== 'needs_parameter');
+  const foldedActive = folded.some((f) => valueOf(f.param.key) !== '' || errorOf(f.param.key) !== null);
+  const renderField = (f: ParamField) => {
+    const id = idOf(f.param.key);
+    return (
+      <div key={f.param.key} className="param-field">
+        <ParamControl
+          field={f}
+          value={valueOf(f.param.key)}
+          onChange={(v) => slice.setParam(f.param.key, v)}
+          inputId={id}
+          describedBy={`${id}-why ${id}-error`}
+          error={errorOf(f.param.key)}
+          errorId={`${id}-error`}
+        />
+        <p className="hint" id={`${id}-why`}>
+          {f.message}
+        </p>
+      </div>
+    );
+  };
 
   return (
     <form
@@ -82,25 +107,13 @@ export function ParamForm(props: { readonly plan: FixPlan; readonly slice: Secti
         </p>
       ))}
       <MemberRolePicker fields={roles} idOf={idOf} valueOf={valueOf} errorOf={errorOf} onChange={(k, v) => slice.setParam(k, v)} />
-      {others.map((f) => {
-        const id = idOf(f.param.key);
-        return (
-          <div key={f.param.key} className="param-field">
-            <ParamControl
-              field={f}
-              value={valueOf(f.param.key)}
-              onChange={(v) => slice.setParam(f.param.key, v)}
-              inputId={id}
-              describedBy={`${id}-why ${id}-error`}
-              error={errorOf(f.param.key)}
-              errorId={`${id}-error`}
-            />
-            <p className="hint" id={`${id}-why`}>
-              {f.message}
-            </p>
-          </div>
-        );
-      })}
+      {others.map(renderField)}
+      {folded.length > 0 ? (
+        <details className="param-optional" open={showOptional || foldedActive} onToggle={(e) => setShowOptional(e.currentTarget.open)}>
+          <summary>Other choices ({folded.length}): change what the fixes use by default</summary>
+          {folded.map(renderField)}
+        </details>
+      ) : null}
       <button type="submit" className="button-secondary" disabled={slice.plan.status === 'running' || invalid > 0} aria-describedby={`${formId}-submit-why`}>
         Plan again with these choices
       </button>
