@@ -193,11 +193,19 @@ describe.skipIf(!HAS_CHROMIUM)('report.html in Chromium', () => {
     // A read past the open register rows sits in a folded list; following its link reveals it.
     const target = await huge.evaluate(() => document.querySelector('ol.reads li')!.id);
     await huge.goto(`${huge.url().split('#')[0]}#${target}`);
-    const shown = await huge.evaluate((id) => {
-      const el = document.getElementById(id)!;
-      const r = el.getBoundingClientRect();
-      return { open: (el.closest('details') as HTMLDetailsElement).open, visible: r.height > 0 && r.top >= 0 && r.top < window.innerHeight };
-    }, target);
+    // Opening and scrolling happen after navigation (a frame later on a loaded machine); Chromium may
+    // scroll the row to a sub-pixel above the top, so "visible" means it intersects the viewport.
+    const handle = await huge.waitForFunction(
+      (id) => {
+        const el = document.getElementById(id)!;
+        const r = el.getBoundingClientRect();
+        const state = { open: (el.closest('details') as HTMLDetailsElement).open, visible: r.height > 0 && r.bottom > 0 && r.top < window.innerHeight };
+        return state.open && state.visible ? state : null;
+      },
+      target,
+      { timeout: 5_000 },
+    ).catch(() => null);
+    const shown = handle ? await handle.jsonValue() : null;
     expect(shown).toEqual({ open: true, visible: true });
     const pdf = await huge.pdf({ format: 'A4', printBackground: true });
     await writeFile(path.join(ARTIFACTS, 'report-huge-a4.pdf'), pdf);
