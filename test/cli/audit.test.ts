@@ -98,7 +98,7 @@ describe('sentry-harden audit', () => {
   });
 
   it.each([
-    ['a malformed URL', ['--url', 'ht!tp://nope'], /URL/i],
+    ['a malformed URL', ['--url', 'ht!tp://nope'], /address does not start with https:\/\//i],
     ['http to a non-loopback host', ['--url', 'http://sentry.example.com'], /https/i],
     ['a bad level', ['--level', 'L4'], /L1, L2 or L3/],
     ['a missing --org', [], /--org/],
