@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasDuplicateKeys, parseJsonNoDuplicates } from '../../../core/primitives/json-tree';
+import { hasDuplicateKeys } from '../../../core/primitives/json-duplicates';
+import { parseJsonNoDuplicates } from '../../../core/primitives/json-tree';
 
 const CASES: readonly string[] = [
   '{"a":1,"b":{"a":2}}',
