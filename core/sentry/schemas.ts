@@ -117,7 +117,10 @@ export const OrganizationReadSchema = z
   .transform(orgWithRole);
 export type OrganizationRead = z.infer<typeof OrganizationReadSchema>;
 
-export const UserSchema = z.looseObject({
+// Members and roster rows keep only the fields the checks read (z.object strips the rest): at
+// 10,000 projects the audit holds about 100,000 of them for its whole run, and parsed with every
+// field Sentry sends they were most of its memory (issue 10). The raw bodies keep every field.
+export const UserSchema = z.object({
   id: Id,
   email: z.string().nullish(),
   name: z.string().nullish(),
@@ -157,7 +160,7 @@ const MemberFields = {
   inviteStatus: z.string().optional(),
 };
 
-export const MemberSchema = z.looseObject(MemberFields).transform(withOrgRole);
+export const MemberSchema = z.object(MemberFields).transform(withOrgRole);
 export type Member = z.infer<typeof MemberSchema>;
 
 /**
@@ -179,10 +182,10 @@ export type MemberDetail = z.infer<typeof MemberDetailSchema>;
  * roster only tells who is on the team, so its `user` is read leniently; see `isServiceAccount`.
  */
 export const TeamMemberSchema = z
-  .looseObject({
+  .object({
     ...MemberFields,
     user: z
-      .looseObject({ id: Id, email: z.string().nullish(), name: z.string().nullish(), has2fa: z.boolean().optional(), actorType: z.string().optional() })
+      .object({ id: Id, email: z.string().nullish(), name: z.string().nullish(), has2fa: z.boolean().optional(), actorType: z.string().optional() })
       .nullable(),
     pending: z.boolean().optional(),
     expired: z.boolean().optional(),
