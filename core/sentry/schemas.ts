@@ -214,10 +214,11 @@ export const MemberInviteSchema = z.looseObject({
 });
 export type MemberInvite = z.infer<typeof MemberInviteSchema>;
 
-const ProjectRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string().optional() });
-const TeamRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string() });
+// Teams and projects, like members, keep the fields the checks read (issue 10).
+const ProjectRefSchema = z.object({ id: Id, slug: z.string(), name: z.string().optional() });
+const TeamRefSchema = z.object({ id: Id, slug: z.string(), name: z.string() });
 
-export const TeamSchema = z.looseObject({
+export const TeamSchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -227,7 +228,7 @@ export const TeamSchema = z.looseObject({
 });
 export type Team = z.infer<typeof TeamSchema>;
 
-export const ProjectSummarySchema = z.looseObject({
+export const ProjectSummarySchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -239,7 +240,7 @@ export const ProjectSummarySchema = z.looseObject({
 });
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
-export const ProjectDetailSchema = z.looseObject({
+export const ProjectDetailSchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
