@@ -143,7 +143,13 @@ function withOrgRole<T extends { orgRole?: string | undefined; role?: string | u
     ctx.addIssue({ code: 'custom', message: 'neither orgRole nor role is present', path: ['orgRole'] });
     return z.NEVER;
   }
-  return { ...v, orgRole: role, roleField: v.orgRole === undefined ? 'role' : 'orgRole' };
+  // zod's output is a fresh object: completed in place, since a spread copy got a hidden class
+  // of its own per member (tens of thousands of them at 10,000 projects, issue 10).
+  const out = v as T & { orgRole: string; roleField?: 'orgRole' | 'role' };
+  const roleField = v.orgRole === undefined ? 'role' : 'orgRole';
+  out.orgRole = role;
+  out.roleField = roleField;
+  return out;
 }
 
 const MemberFields = {
