@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { writeHeapSnapshot } from 'node:v8';
 import { auditOrganization } from '../core/engine/audit-session';
 import { generateSigningKey } from '../core/evidence/keys';
 import { verifyEvidencePackage } from '../core/evidence/verify';
@@ -18,6 +19,30 @@ interface SizeArgs { projects: number; level: Level; latencyMs: number; out?: st
 interface ServerInfo { url: string; org: string; token: string; minimum: Record<Level, number> }
 
 const args = JSON.parse(process.argv[2] ?? '{}') as SizeArgs;
+
+// Where memory sits after each phase (BENCH_MEMORY=1 prints it to stderr; BENCH_HEAP_SNAPSHOT_DIR=DIR
+// also writes a heap snapshot there after the audit, to see what holds it).
+const phases: Record<string, { rssMb: number; heapMb: number; externalMb: number }> = {};
+const maxima = { heapTotalMb: 0, heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
+if (process.env.BENCH_MEMORY === '1') {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    maxima.heapTotalMb = Math.max(maxima.heapTotalMb, Math.round(m.heapTotal / 1e6));
+    maxima.heapUsedMb = Math.max(maxima.heapUsedMb, Math.round(m.heapUsed / 1e6));
+    maxima.externalMb = Math.max(maxima.externalMb, Math.round(m.external / 1e6));
+    maxima.arrayBuffersMb = Math.max(maxima.arrayBuffersMb, Math.round(m.arrayBuffers / 1e6));
+  }, 100).unref();
+}
+function phase(name: string): void {
+  if (process.env.BENCH_MEMORY === '1') process.stderr.write(`maxima until ${name}: ${JSON.stringify(maxima)}\n`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const m = process.memoryUsage();
+  phases[name] = { rssMb: Math.round(m.rss / 1e6), heapMb: Math.round(m.heapUsed / 1e6), externalMb: Math.round((m.external + m.arrayBuffers) / 1e6) };
+  if (process.env.BENCH_MEMORY === '1') process.stderr.write(`memory after ${name}: ${JSON.stringify(phases[name])} peak ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`);
+  const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+  if (dir && name === 'audit') writeHeapSnapshot(path.join(dir, `audit-${args.projects}.heapsnapshot`));
+}
 const spec: SizeSpec = specFor(args.projects, args.latencyMs);
 
 async function startServer(): Promise<{ child: ChildProcess; info: ServerInfo }> {
@@ -46,6 +71,7 @@ function simulatorCpuMs(child: ChildProcess): Promise<number> {
 // As `audit --out` does: bodies go to disk as they arrive (BENCH_NO_SPOOL=1 keeps them in memory, as before).
 const spool = process.env.BENCH_NO_SPOOL === '1' ? null : ResponseSpool.create();
 
+let responsesSeen = 0;
 async function audit(info: ServerInfo, maxConcurrency?: number) {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
@@ -54,6 +80,10 @@ async function audit(info: ServerInfo, maxConcurrency?: number) {
     ...(spool ? { spool } : {}),
     onResponse: () => {
       lastResponseAt = performance.now();
+      responsesSeen += 1;
+      if (process.env.BENCH_HEAP_SNAPSHOT_DIR && responsesSeen === Number(process.env.BENCH_HEAP_SNAPSHOT_AT ?? -1)) {
+        writeHeapSnapshot(path.join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `during-${args.projects}.heapsnapshot`));
+      }
     },
     baseUrl: info.url,
     orgSlug: info.org,
@@ -79,16 +109,23 @@ async function audit(info: ServerInfo, maxConcurrency?: number) {
   };
 }
 
-async function dirBytes(dir: string): Promise<number> {
+/** Bytes of the package, and by top-level entry (raw/ summed), to see which file grows. */
+async function dirBytes(dir: string): Promise<{ total: number; byEntry: Record<string, number> }> {
   let total = 0;
+  const byEntry: Record<string, number> = {};
   for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile()) total += (await stat(path.join(e.parentPath, e.name))).size;
+    if (!e.isFile()) continue;
+    const bytes = (await stat(path.join(e.parentPath, e.name))).size;
+    total += bytes;
+    const top = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep)[0]!;
+    byEntry[top] = (byEntry[top] ?? 0) + bytes;
   }
-  return total;
+  return { total, byEntry };
 }
 
 const size = async (file: string): Promise<number | null> => stat(file).then((s) => s.size, () => null);
 
+phase('start');
 const { child, info } = await startServer();
 const result: Record<string, unknown> = { spec, level: args.level, minimum: info.minimum[args.level] };
 try {
@@ -98,6 +135,7 @@ try {
   const { outcome, ...figures } = run;
   Object.assign(result, figures);
   result.auditRssMb = process.resourceUsage().maxRSS / 1024;
+  phase('audit');
   if (!args.skipPackage && args.out) {
     await rm(args.out, { recursive: true, force: true });
     const t0 = performance.now();
@@ -105,9 +143,12 @@ try {
       await writeEvidencePackage(args.out, { final: outcome }, { key: generateSigningKey() });
       result.writeMs = performance.now() - t0;
       result.packageRssMb = process.resourceUsage().maxRSS / 1024;
+      phase('package');
       result.reportJsonBytes = await size(path.join(args.out, 'report.json'));
       result.reportHtmlBytes = await size(path.join(args.out, 'report.html'));
-      result.packageBytes = await dirBytes(args.out);
+      const bytes = await dirBytes(args.out);
+      result.packageBytes = bytes.total;
+      result.packageFiles = bytes.byEntry;
     } catch (e) {
       result.packageError = e instanceof Error ? e.message : String(e);
       result.packageRssMb = process.resourceUsage().maxRSS / 1024;
@@ -128,6 +169,8 @@ if (!args.skipPackage && args.out && result.packageError === undefined) {
   try {
     const v = await verifyEvidencePackage(args.out);
     result.verifyMs = performance.now() - t0;
+    result.verifyRssMb = process.resourceUsage().maxRSS / 1024;
+    phase('verify');
     result.verifyValid = v.valid;
     if (!v.valid) result.verifyProblems = v.problems.slice(0, 3);
   } catch (e) {
@@ -135,4 +178,5 @@ if (!args.skipPackage && args.out && result.packageError === undefined) {
   }
   if (!args.keep) await rm(args.out, { recursive: true, force: true });
 }
+result.phases = phases;
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -25,7 +25,8 @@ type Figures = Record<string, unknown> & {
   spec: { projects: number; keysPerProject: number; members: number; teams: number; integrations: number; latencyMs: number; concurrentLimit: number };
   minimum: number; requests: number; wallMs: number; tailMs: number; cpuMs: number; simCpuMs: number; rateLimited: number; affected: number;
   auditRssMb: number; packageRssMb?: number; reportJsonBytes?: number; reportHtmlBytes?: number; packageBytes?: number; verifyMs?: number;
-  verifyValid?: boolean; packageError?: string; verifyError?: string; writeMs?: number; counts: Record<string, number>; findings: number;
+  verifyValid?: boolean; verifyRssMb?: number; packageFiles?: Record<string, number>;
+  phases?: Record<string, { rssMb: number; heapMb: number; externalMb: number }>; packageError?: string; verifyError?: string; writeMs?: number; counts: Record<string, number>; findings: number;
   serialWallMs?: number; serialRequests?: number;
 };
 
@@ -78,7 +79,12 @@ function printOne(f: Figures): void {
   if (f.packageBytes !== undefined) {
     console.log(`  report.json           ${mb(f.reportJsonBytes)}   report.html ${mb(f.reportHtmlBytes)}   package ${mb(f.packageBytes)} (written in ${((f.writeMs ?? 0) / 1000).toFixed(2)} s)`);
   }
-  if (f.verifyMs !== undefined) console.log(`  verify                ${(f.verifyMs / 1000).toFixed(2)} s, ${f.verifyValid ? 'valid' : 'INVALID'}`);
+  if (f.packageFiles) {
+    const largest = Object.entries(f.packageFiles).sort((a, b) => b[1] - a[1]).slice(0, 5);
+    console.log(`  largest entries       ${largest.map(([name, bytes]) => `${name} ${mb(bytes)}`).join(', ')}`);
+  }
+  if (f.verifyMs !== undefined) console.log(`  verify                ${(f.verifyMs / 1000).toFixed(2)} s, ${f.verifyValid ? 'valid' : 'INVALID'}${f.verifyRssMb === undefined ? '' : ` (peak RSS so far ${f.verifyRssMb.toFixed(0)} MB)`}`);
+  if (f.phases) console.log(`  memory after phases   ${Object.entries(f.phases).map(([name, p]) => `${name}: heap ${p.heapMb} MB, rss ${p.rssMb} MB`).join('; ')}`);
   if (f.verifyError) console.log(`  verify                FAILED: ${f.verifyError}`);
   console.log(`  findings              ${f.findings} ${JSON.stringify(f.counts)}`);
   if (f.serialWallMs !== undefined) {

@@ -9,7 +9,7 @@ import { AttestationSchema, ExceptionEntrySchema, IntegrationRegisterEntrySchema
  * after a session, what changed and who ran it (the token's user and scopes, never the token). Every verdict can be recomputed offline from the
  * package's `raw/` files (redacted responses named by their SHA-256) with the same control code.
  */
-export const EVIDENCE_SCHEMA_VERSION = 1;
+export const EVIDENCE_SCHEMA_VERSION = 2;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const Iso = z.string();
@@ -216,6 +216,13 @@ export const EvidenceReportSchema = AuditReportSchema.extend({
   catalogTexts: CatalogTextsSchema.optional(),
   /** True for the built-in demo organization: simulated data, not a real Sentry. */
   demo: z.boolean().optional(),
+  /**
+   * The package layout (EVIDENCE_SCHEMA_VERSION); absent in packages made before it was recorded
+   * (layout 1). Layout 2: findings.csv carries evidence by hash only, without the repeated
+   * remediation and request texts (issue 10), so that a package grows with the organization.
+   * Verification re-renders a package's files in the package's own layout.
+   */
+  evidenceSchemaVersion: z.number().int().min(1).max(EVIDENCE_SCHEMA_VERSION).optional(),
 });
 export type EvidenceReport = z.infer<typeof EvidenceReportSchema>;
 

@@ -5,11 +5,40 @@ import type { ControlSummary } from '../../shared/report';
 /**
  * `findings.csv` of an evidence package, for spreadsheets: RFC 4180 (CRLF line ends, fields with
  * a comma, quote or line break quoted, quotes doubled), one header row, one row per finding.
- * Titles and remediation come from the catalog texts the package recorded, never from this
- * build's catalog, so an old package gives the same rows.
+ * Titles come from the catalog texts the package recorded, never from this build's catalog, so
+ * an old package gives the same rows. Since layout 2 (`evidenceSchemaVersion`) a row names its
+ * evidence by hash only: the remediation steps (the same paragraph on every failing row of a
+ * control) and the request texts made the file grow with findings x text (61 MB at 10,000
+ * projects); they are in report.html, once per control and read.
  */
 
 export const FINDINGS_CSV_COLUMNS = [
+  'phase',
+  'section',
+  'control',
+  'control_title',
+  'check',
+  'check_title',
+  'level',
+  'status',
+  'resource_type',
+  'resource_id',
+  'resource_name',
+  'message',
+  'attestation',
+  'exception',
+  'exception_owner',
+  'exception_approved_by',
+  'exception_reason',
+  'exception_until',
+  'cis',
+  'nist',
+  'soc2',
+  'evidence_sha256',
+] as const;
+
+/** The columns of packages made before layout 2 (verify re-renders those as they were written). */
+export const FINDINGS_CSV_COLUMNS_V1 = [
   'phase',
   'section',
   'control',
@@ -70,6 +99,7 @@ function endpointOf(e: Finding['evidence'][number]): string {
  * exceptions covering a final-audit finding (exceptions are matched against the final audit only).
  */
 export function renderFindingsCsv(report: EvidenceReport): string {
+  const compact = (report.evidenceSchemaVersion ?? 1) >= 2;
   const summaries = new Map<string, ControlSummary>();
   for (const c of [...(report.before?.controls ?? []), ...report.controls]) summaries.set(c.id, c);
   const texts = new Map((report.catalogTexts?.controls ?? []).map((c) => [c.id, c]));
@@ -87,7 +117,7 @@ export function renderFindingsCsv(report: EvidenceReport): string {
   const remediation = (f: Finding): string =>
     f.status === 'fail' || f.status === 'manual' ? (texts.get(f.control)?.manualSteps ?? []).map((step, i) => `${i + 1}. ${step}`).join(' ') : '';
 
-  const rows: string[] = [csvRow(FINDINGS_CSV_COLUMNS)];
+  const rows: string[] = [csvRow(compact ? FINDINGS_CSV_COLUMNS : FINDINGS_CSV_COLUMNS_V1)];
   const emit = (phase: string, findings: readonly Finding[], controls: readonly ControlSummary[], final: boolean): void => {
     const own = new Map(controls.map((c) => [c.id, c]));
     for (const f of findings) {
@@ -95,34 +125,37 @@ export function renderFindingsCsv(report: EvidenceReport): string {
       const m = summary?.mappings;
       const exceptions = final ? (activeByKey.get(findingKey(f)) ?? []) : [];
       const each = (pick: (e: PackageException) => string | undefined): string => exceptions.map((e) => pick(e) ?? '').join(';');
+      const head = [
+        phase,
+        texts.get(f.control)?.section ?? summary?.section ?? '',
+        f.control,
+        texts.get(f.control)?.title ?? summary?.title ?? '',
+        f.check,
+        checkTitles.get(f.check) ?? '',
+        f.level,
+        f.status,
+        f.resource.type,
+        f.resource.id,
+        f.resource.name,
+        f.message,
+      ];
+      const tail = [
+        final ? (attestationsOf.get(f.control) ?? '') : '',
+        each((e) => e.id),
+        each((e) => e.owner),
+        each((e) => e.approvedBy),
+        each((e) => e.reason),
+        each((e) => e.expiresAt),
+        (m?.cis ?? []).join(';'),
+        (m?.nist ?? []).join(';'),
+        (m?.soc2 ?? []).join(';'),
+        // A shared group is named once (group:<id>), not by its hundreds of reads.
+        [...f.evidence.map((e) => e.sha256), ...(f.evidenceGroups ?? []).map((g) => `group:${g.id}`)].join(';'),
+      ];
       rows.push(
-        csvRow([
-          phase,
-          texts.get(f.control)?.section ?? summary?.section ?? '',
-          f.control,
-          texts.get(f.control)?.title ?? summary?.title ?? '',
-          f.check,
-          checkTitles.get(f.check) ?? '',
-          f.level,
-          f.status,
-          f.resource.type,
-          f.resource.id,
-          f.resource.name,
-          f.message,
-          remediation(f),
-          final ? (attestationsOf.get(f.control) ?? '') : '',
-          each((e) => e.id),
-          each((e) => e.owner),
-          each((e) => e.approvedBy),
-          each((e) => e.reason),
-          each((e) => e.expiresAt),
-          (m?.cis ?? []).join(';'),
-          (m?.nist ?? []).join(';'),
-          (m?.soc2 ?? []).join(';'),
-          // A shared group is named once (group:<id>, its label), not by its hundreds of reads.
-          [...f.evidence.map((e) => e.sha256), ...(f.evidenceGroups ?? []).map((g) => `group:${g.id}`)].join(';'),
-          [...f.evidence.map(endpointOf), ...(f.evidenceGroups ?? []).map((g) => `${g.label} (${g.size} reads)`)].join(';'),
-        ]),
+        compact
+          ? csvRow([...head, ...tail])
+          : csvRow([...head, remediation(f), ...tail, [...f.evidence.map(endpointOf), ...(f.evidenceGroups ?? []).map((g) => `${g.label} (${g.size} reads)`)].join(';')]),
       );
     }
   };

@@ -85,7 +85,7 @@ export async function verifyEvidencePackage(target: string, options: VerifyEvide
     const content = await checkContent(opened.dir, integrity, problems, notes);
     if (content.report) problems.push(...unsignedConsistency(content.report, unsigned, options.expectedPublicKeyPem !== undefined));
     const warnings = [...integrity.warnings];
-    await checkStrict(opened, integrity, content.report, options, problems, warnings);
+    await checkStrict(opened, integrity, content.report ? { report: content.report, json: content.json } : null, options, problems, warnings);
     const intact = problems.length === 0 && integrity.files.every((f) => f.ok);
     const valid = !unsigned && integrity.valid && intact;
     return {
@@ -104,7 +104,8 @@ export async function verifyEvidencePackage(target: string, options: VerifyEvide
   }
 }
 
-async function readReport(dir: string, problems: string[]): Promise<EvidenceReport | null> {
+/** report.json validated, and as parsed (the renderers re-render the file's own values, not the schema's). */
+async function readReport(dir: string, problems: string[]): Promise<{ report: EvidenceReport; json: unknown } | null> {
   let text: string;
   try {
     text = await readFile(path.join(dir, REPORT_FILE), 'utf8');
@@ -125,7 +126,7 @@ async function readReport(dir: string, problems: string[]): Promise<EvidenceRepo
     problems.push(`${REPORT_FILE}: not an evidence report (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'})`);
     return null;
   }
-  return parsed.data;
+  return { report: parsed.data, json };
 }
 
 interface AuditView {
@@ -164,9 +165,10 @@ async function checkContent(
   integrity: PackageVerification,
   problems: string[],
   notes: string[],
-): Promise<{ report: EvidenceReport | null; recomputed: EvidenceVerification['recomputed'] }> {
-  const report = await readReport(dir, problems);
-  if (!report) return { report: null, recomputed: [] };
+): Promise<{ report: EvidenceReport | null; json: unknown; recomputed: EvidenceVerification['recomputed'] }> {
+  const read = await readReport(dir, problems);
+  if (!read) return { report: null, json: null, recomputed: [] };
+  const { report, json } = read;
   if (report.kind !== EVIDENCE_KIND) problems.push(`${REPORT_FILE}: kind is "${String(report.kind)}", not ${EVIDENCE_KIND}`);
 
   if (report.signer && integrity.signature.ok && integrity.signature.keyid !== report.signer.keyid) {
@@ -222,7 +224,7 @@ async function checkContent(
   const settings = SettingsSchema.safeParse(report.settings);
   if (!settings.success) {
     problems.push(`${REPORT_FILE}: the audit thresholds (settings) are incomplete or malformed, so the verdicts cannot be recomputed`);
-    return { report, recomputed: [] };
+    return { report, json, recomputed: [] };
   }
   const recomputed: { audit: AuditView['name']; findings: number; agrees: boolean }[] = [];
   for (const audit of audits) {
@@ -291,7 +293,7 @@ async function checkContent(
     if (!same) problems.push(`${REPORT_FILE}: the counts with and without exceptions do not match the findings and exceptions`);
   }
   if (report.drift) notes.push('The drift section compares with a baseline package that is not part of this one; it was not recomputed.');
-  return { report, recomputed };
+  return { report, json, recomputed };
 }
 
 /** ResponseRecords for the replay transport: the listed metadata and the raw/ bytes. */
@@ -322,7 +324,7 @@ function toRecords(responses: readonly RawResponse[], bodies: ReadonlyMap<string
 async function checkStrict(
   opened: OpenedPackage,
   integrity: PackageVerification,
-  report: EvidenceReport | null,
+  read: { report: EvidenceReport; json: unknown } | null,
   options: VerifyEvidenceOptions,
   problems: string[],
   warnings: string[],
@@ -340,12 +342,13 @@ async function checkStrict(
   const envelope = await readFile(path.join(opened.dir, ENVELOPE_FILE), 'utf8').catch(() => null);
   const payload = envelope === null ? null : payloadOf(envelope);
   if (payload !== null) problems.push(...duplicateKeysInPayload(payload, ENVELOPE_FILE));
-  if (!report) return;
+  if (!read) return;
+  const { report } = read;
   const listed = new Set(auditsOf(report).flatMap((a) => a.responses.map((r) => r.sha256)));
   problems.push(...unreferencedRawFiles(signed, listed));
   const signer = report.signer ?? (integrity.signature.fingerprint && integrity.signature.keyid ? { fingerprint: integrity.signature.fingerprint, keyid: integrity.signature.keyid } : null);
-  const raw = JSON.parse(await readFile(path.join(opened.dir, REPORT_FILE), 'utf8')) as EvidenceReport;
-  problems.push(...(await checkRenderedFiles(opened.dir, raw, signer, signed, TOOL_VERSION)));
+  // The file's values as parsed once (readReport), not the schema's output: what it renders to.
+  problems.push(...(await checkRenderedFiles(opened.dir, read.json as EvidenceReport, signer, signed, TOOL_VERSION)));
 }
 
 function payloadOf(envelopeText: string): string | null {

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  EVIDENCE_SCHEMA_VERSION,
   EvidenceReportSchema,
   SIGNATURE_DISCLAIMER,
   type AuditSnapshot,
@@ -203,6 +204,7 @@ export function buildEvidenceReport(
     exceptionSummary: layer.summary,
     catalogTexts: catalogTexts(),
     ...(input.demo ? { demo: true } : {}),
+    evidenceSchemaVersion: EVIDENCE_SCHEMA_VERSION,
   };
   if (input.baseline) report.drift = computeDrift(input.baseline, report);
   // The findings, reads and responses were validated one by one as the audit made them; parsing

@@ -117,7 +117,10 @@ export const OrganizationReadSchema = z
   .transform(orgWithRole);
 export type OrganizationRead = z.infer<typeof OrganizationReadSchema>;
 
-export const UserSchema = z.looseObject({
+// Members and roster rows keep only the fields the checks read (z.object strips the rest): at
+// 10,000 projects the audit holds about 100,000 of them for its whole run, and parsed with every
+// field Sentry sends they were most of its memory (issue 10). The raw bodies keep every field.
+export const UserSchema = z.object({
   id: Id,
   email: z.string().nullish(),
   name: z.string().nullish(),
@@ -140,7 +143,13 @@ function withOrgRole<T extends { orgRole?: string | undefined; role?: string | u
     ctx.addIssue({ code: 'custom', message: 'neither orgRole nor role is present', path: ['orgRole'] });
     return z.NEVER;
   }
-  return { ...v, orgRole: role, roleField: v.orgRole === undefined ? 'role' : 'orgRole' };
+  // zod's output is a fresh object: completed in place, since a spread copy got a hidden class
+  // of its own per member (tens of thousands of them at 10,000 projects, issue 10).
+  const out = v as T & { orgRole: string; roleField?: 'orgRole' | 'role' };
+  const roleField = v.orgRole === undefined ? 'role' : 'orgRole';
+  out.orgRole = role;
+  out.roleField = roleField;
+  return out;
 }
 
 const MemberFields = {
@@ -157,7 +166,7 @@ const MemberFields = {
   inviteStatus: z.string().optional(),
 };
 
-export const MemberSchema = z.looseObject(MemberFields).transform(withOrgRole);
+export const MemberSchema = z.object(MemberFields).transform(withOrgRole);
 export type Member = z.infer<typeof MemberSchema>;
 
 /**
@@ -179,10 +188,10 @@ export type MemberDetail = z.infer<typeof MemberDetailSchema>;
  * roster only tells who is on the team, so its `user` is read leniently; see `isServiceAccount`.
  */
 export const TeamMemberSchema = z
-  .looseObject({
+  .object({
     ...MemberFields,
     user: z
-      .looseObject({ id: Id, email: z.string().nullish(), name: z.string().nullish(), has2fa: z.boolean().optional(), actorType: z.string().optional() })
+      .object({ id: Id, email: z.string().nullish(), name: z.string().nullish(), has2fa: z.boolean().optional(), actorType: z.string().optional() })
       .nullable(),
     pending: z.boolean().optional(),
     expired: z.boolean().optional(),
@@ -211,10 +220,11 @@ export const MemberInviteSchema = z.looseObject({
 });
 export type MemberInvite = z.infer<typeof MemberInviteSchema>;
 
-const ProjectRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string().optional() });
-const TeamRefSchema = z.looseObject({ id: Id, slug: z.string(), name: z.string() });
+// Teams and projects, like members, keep the fields the checks read (issue 10).
+const ProjectRefSchema = z.object({ id: Id, slug: z.string(), name: z.string().optional() });
+const TeamRefSchema = z.object({ id: Id, slug: z.string(), name: z.string() });
 
-export const TeamSchema = z.looseObject({
+export const TeamSchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -224,7 +234,7 @@ export const TeamSchema = z.looseObject({
 });
 export type Team = z.infer<typeof TeamSchema>;
 
-export const ProjectSummarySchema = z.looseObject({
+export const ProjectSummarySchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),
@@ -236,7 +246,7 @@ export const ProjectSummarySchema = z.looseObject({
 });
 export type ProjectSummary = z.infer<typeof ProjectSummarySchema>;
 
-export const ProjectDetailSchema = z.looseObject({
+export const ProjectDetailSchema = z.object({
   id: Id,
   slug: z.string(),
   name: z.string(),

@@ -1,4 +1,4 @@
-import { EvidenceReportSchema, SIGNATURE_DISCLAIMER } from '../../shared/evidence';
+import { EVIDENCE_SCHEMA_VERSION, EvidenceReportSchema, SIGNATURE_DISCLAIMER } from '../../shared/evidence';
 import type { AuditSnapshot, ChangeRecord, Drift, EvidenceReport, PackageRead, RawResponse } from '../../shared/evidence';
 import { countByStatus } from '../../shared/finding';
 import type { EvidenceRef, Finding, FindingStatus, ResourceRef } from '../../shared/finding';
@@ -505,6 +505,7 @@ export function buildSampleEvidenceReport(opts: SampleEvidenceReportOptions = {}
     session: { startedAt: (before ?? final).startedAt, finishedAt: final.finishedAt },
     ...(opts.withDrift ? { drift: sampleDrift() } : {}),
     catalogTexts: catalogTexts(),
+    evidenceSchemaVersion: EVIDENCE_SCHEMA_VERSION,
   };
   return EvidenceReportSchema.parse(report);
 }

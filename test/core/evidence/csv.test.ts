@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, FINDINGS_CSV_COLUMNS, renderFindingsCsv } from '../../../core/evidence/csv';
+import { csvField, FINDINGS_CSV_COLUMNS, FINDINGS_CSV_COLUMNS_V1, renderFindingsCsv } from '../../../core/evidence/csv';
 import { buildSampleEvidenceReport } from '../../helpers/report-fixture';
 import { EvidenceReportSchema } from '../../../shared/evidence';
 import { parseCsv, records } from '../../helpers/csv-reader';
@@ -30,25 +30,51 @@ describe('renderFindingsCsv', () => {
       const f = report.findings[i]!;
       expect(r).toMatchObject({ control: f.control, check: f.check, level: f.level, status: f.status, resource_type: f.resource.type, resource_id: f.resource.id, message: f.message });
       expect(r.evidence_sha256).toBe(f.evidence.map((e) => e.sha256).join(';'));
-      expect(r.evidence_endpoints!.split(';').filter(Boolean)).toHaveLength(f.evidence.length);
     });
   });
 
-  it('carries the mappings, evidence endpoints and active exceptions', () => {
+  it('carries the mappings, evidence hashes and active exceptions', () => {
     const rows = records(renderFindingsCsv(report));
     const owner = rows.find((r) => r.phase === 'after' && r.check === '2.3.owner-count')!;
     expect(owner.exception).toBe('EX-0001');
     expect(rows.find((r) => r.phase === 'before' && r.check === '2.3.owner-count')!.exception).toBe('');
     // EX-0002 has expired: it no longer counts.
     expect(rows.find((r) => r.phase === 'after' && r.check === '3.2.key-age')!.exception).toBe('');
-    const saml = rows.find((r) => r.check === '1.1.saml-provider')!;
+    const saml = rows.find((r) => r.phase === 'after' && r.check === '1.1.saml-provider')!;
     expect(saml).toMatchObject({ cis: '6.3;12.5', nist: 'IA-2;IA-8', soc2: 'CC6.1' });
+    const samlFinding = report.findings.find((f) => f.check === '1.1.saml-provider')!;
+    expect(saml.evidence_sha256!.split(';')).toEqual(samlFinding.evidence.map((e) => e.sha256));
+  });
+
+  it('names evidence by hash only, without the repeated remediation and request texts (issue 10)', () => {
+    const rows = records(renderFindingsCsv(report));
+    expect(Object.keys(rows[0]!)).not.toContain('remediation');
+    expect(Object.keys(rows[0]!)).not.toContain('evidence_endpoints');
+    const texts = report.catalogTexts!.controls.find((c) => c.id === '2.3')!;
+    const text = renderFindingsCsv(report);
+    expect(text).not.toContain(texts.manualSteps[0]!);
+    const saml = records(text).find((r) => r.phase === 'after' && r.check === '1.1.saml-provider')!;
+    for (const v of Object.values(saml)) expect(v).not.toContain('auth-provider/');
+  });
+
+  it('renders a package made before layout 2 with the columns it was written with', () => {
+    const legacy = { ...report, evidenceSchemaVersion: undefined };
+    const text = renderFindingsCsv(legacy);
+    expect(parseCsv(text)[0]).toEqual([...FINDINGS_CSV_COLUMNS_V1]);
+    const rows = records(text);
+    const saml = rows.find((r) => r.check === '1.1.saml-provider')!;
     expect(saml.evidence_endpoints).toBe('GET /api/0/organizations/acme-robotics/;GET /api/0/organizations/acme-robotics/auth-provider/');
     const audit = rows.find((r) => r.check === '4.1.audit-log-readable')!;
     expect(audit.evidence_endpoints).toBe('GET /api/0/organizations/acme-robotics/audit-logs/?start=2024-12-04T09%3A12%3A05Z');
+    const owner = rows.find((r) => r.phase === 'after' && r.check === '2.3.owner-count')!;
+    const texts = report.catalogTexts!.controls.find((c) => c.id === '2.3')!;
+    expect(owner.remediation).toBe(texts.manualSteps.map((step, i) => `${i + 1}. ${step}`).join(' '));
+    // A passing finding needs no remediation.
+    expect(rows.find((r) => r.phase === 'after' && r.check === '2.1.open-membership')!.remediation).toBe('');
+    expect(rows.filter((r) => r.phase === 'after').map((r) => r.evidence_sha256)).toEqual(records(renderFindingsCsv(report)).filter((r) => r.phase === 'after').map((r) => r.evidence_sha256));
   });
 
-  it('carries the check title, section, remediation, attestation and who accepted the risk, why and until when', () => {
+  it('carries the check title, section, attestation and who accepted the risk, why and until when', () => {
     const rows = records(renderFindingsCsv(report));
     const owner = rows.find((r) => r.phase === 'after' && r.check === '2.3.owner-count')!;
     const texts = report.catalogTexts!.controls.find((c) => c.id === '2.3')!;
@@ -62,9 +88,6 @@ describe('renderFindingsCsv', () => {
       exception_reason: report.exceptions[0]!.reason,
       exception_until: '2025-06-30T00:00:00Z',
     });
-    expect(owner.remediation).toBe(texts.manualSteps.map((step, i) => `${i + 1}. ${step}`).join(' '));
-    // A passing finding needs no remediation.
-    expect(rows.find((r) => r.phase === 'after' && r.check === '2.1.open-membership')!.remediation).toBe('');
     // Attestations belong to the session: on the final audit's rows of their control.
     const idp = rows.filter((r) => r.check === '1.1.idp-setup');
     expect(idp.find((r) => r.phase === 'after')!.attestation).toContain('AT-0001 by Priya Raman (CISO) at 2025-03-04T08:55:00Z: Okta enforces');
