@@ -52,6 +52,8 @@ export class SentryClient {
   private tokenScopes: ReadonlySet<string> | undefined;
   private orgAccess: ReadonlySet<string> | undefined;
   private readonly records = new WeakMap<TransportResponse, ResponseRecord>();
+  /** The recorded body as redaction parsed it, when recording changed nothing: parsed once, not twice. */
+  private readonly parsedBodies = new WeakMap<TransportResponse, { value: unknown }>();
 
   constructor(options: SentryClientOptions) {
     this.base = typeof options.baseUrl === 'string' ? parseBaseUrl(options.baseUrl) : options.baseUrl;
@@ -322,6 +324,7 @@ export class SentryClient {
       headers,
     };
     this.records.set(res, record);
+    if (redacted.parsed !== undefined && redacted.redactions === 0 && body === redacted.text) this.parsedBodies.set(res, { value: redacted.parsed });
     this.onResponse?.(record);
   }
 
@@ -329,6 +332,7 @@ export class SentryClient {
   private interpret(method: HttpMethod, path: string, res: TransportResponse, schema: z.ZodType<unknown> | undefined, expectNoContent: boolean): unknown {
     const ctx: AnswerContext = {
       recordedBody: this.records.get(res)?.body,
+      recordedValue: this.parsedBodies.get(res),
       redact: (text) => this.redact(text),
       tokenScopes: this.tokenScopes,
       orgAccess: this.orgAccess,
