@@ -24,6 +24,11 @@ export type { Query, QueryValue } from './routing';
 export type { HostChoice, SentryClientOptions, RequestOptions, Fetched, PageSpec, PaginateOptions, Paginated } from './client-types';
 import type { HostChoice, SentryClientOptions, RequestOptions, Fetched, PageSpec, PaginateOptions, Paginated } from './client-types';
 
+/** Resolves in the event loop's check phase, after the pending I/O callbacks of this turn. */
+function afterIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** A chain longer than this is treated as broken (a server looping on cursors). */
 const MAX_PAGES = 10_000;
 
@@ -287,6 +292,11 @@ export class SentryClient {
         return r;
       });
     } finally {
+      // Answers arrive in bursts (ten requests sent together come back together). Yielding to the
+      // event loop first lets every answer of the burst free its slot and send the next request
+      // before any body is redacted and validated: processing one answer no longer delays the
+      // next request of the other nine (wall time, issue 10).
+      await afterIo();
       for (const r of attempts) this.record(method, base, pathAndQuery, r);
     }
     const record = this.records.get(res);
