@@ -113,6 +113,8 @@ export class RequestScheduler {
   private probed = false;
   /** Waiting requests, urgent ones served first, each queue FIFO (a slot is null once its waiter left). */
   private readonly queues = { urgent: new WaitQueue(), normal: new WaitQueue() };
+  /** Waiters woken whose turn has not run yet. */
+  private woken = 0;
   private counters = { requestsSent: 0, rateLimited: 0, retries: 0, maxInFlight: 0 };
 
   constructor(options: SchedulerOptions = {}) {
@@ -292,8 +294,10 @@ export class RequestScheduler {
         this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight);
         return;
       }
+      let wokenUp = false;
       await new Promise<void>((resolve) => {
         const waiter = (): void => {
+          wokenUp = true;
           req.signal?.removeEventListener('abort', onAbort);
           resolve();
         };
@@ -306,6 +310,7 @@ export class RequestScheduler {
         req.signal?.addEventListener('abort', onAbort, { once: true });
         queue.push(waiter);
       });
+      if (wokenUp) this.woken -= 1;
     }
   }
 
@@ -322,10 +327,13 @@ export class RequestScheduler {
    */
   private wakeFree(): void {
     const limit = this.probed ? this.limit : 1;
-    let free = limit - this.inFlight;
+    // Woken waiters that have not run yet hold their slot: waking more would send the surplus
+    // back to the end of the queue, out of order.
+    let free = limit - this.inFlight - this.woken;
     while (free > 0) {
       const wake = this.queues.urgent.shift() ?? this.queues.normal.shift();
       if (!wake) return;
+      this.woken += 1;
       wake();
       free -= 1;
     }
@@ -333,7 +341,10 @@ export class RequestScheduler {
 
   private wakeAll(): void {
     for (const queue of [this.queues.urgent, this.queues.normal]) {
-      for (let wake = queue.shift(); wake; wake = queue.shift()) wake();
+      for (let wake = queue.shift(); wake; wake = queue.shift()) {
+        this.woken += 1;
+        wake();
+      }
     }
   }
 
