@@ -67,7 +67,7 @@ function printOne(f: Figures): void {
   console.log(`  wall time             ${(f.wallMs / 1000).toFixed(2)} s`);
   console.log(`  after the last answer  ${(f.tailMs / 1000).toFixed(2)} s (evaluating the last controls, building the report)`);
   console.log(`  engine CPU time       ${(f.cpuMs / 1000).toFixed(2)} s (this process: client, validation, controls), ${(f.cpuMs / f.requests).toFixed(2)} ms a request (goal < 1: ${goal(f.cpuMs / f.requests < 1)})`);
-  console.log(`  simulator CPU time    ${(f.simCpuMs / 1000).toFixed(2)} s (its own process)`);
+  console.log(`  simulator CPU time    ${(f.simCpuMs / 1000).toFixed(2)} s (its own process), ${(f.simCpuMs / f.requests).toFixed(2)} ms a request`);
   console.log(`  bound ceil(min/10)x50 ${(boundMs / 1000).toFixed(2)} s`);
   console.log(`  wall / bound          ${ratioWall.toFixed(3)}   (goal <= ${WALL_GOAL}: ${goal(ratioWall <= WALL_GOAL)})`);
   console.log(`  429s received         ${f.rateLimited}`);
@@ -105,7 +105,7 @@ for (const projects of sizes) {
   printOne(f);
   const cell = (v: number | undefined, digits = 0, unit = ''): string => (v === undefined ? '-' : `${v.toFixed(digits)}${unit}`);
   rows.push(
-    `| ${projects} | ${(f.requests / f.minimum).toFixed(3)} | ${(f.wallMs / boundOf(f)).toFixed(3)} | ${(f.cpuMs / f.requests).toFixed(2)} | ${(f.simCpuMs / 1000).toFixed(1)} s | ${cell(f.auditRssMb)} MB | ${f.packageError ? 'failed' : `${cell(f.packageRssMb)} MB`} | ${mb(f.reportJsonBytes)} | ${mb(f.reportHtmlBytes)} | ${mb(f.packageBytes)} | ${f.verifyMs === undefined ? '-' : `${(f.verifyMs / 1000).toFixed(1)} s`} |`,
+    `| ${projects} | ${(f.requests / f.minimum).toFixed(3)} | ${(f.wallMs / boundOf(f)).toFixed(3)} | ${(f.cpuMs / f.requests).toFixed(2)} | ${(f.simCpuMs / f.requests).toFixed(2)} ms/req (${(f.simCpuMs / 1000).toFixed(1)} s) | ${cell(f.auditRssMb)} MB | ${f.packageError ? 'failed' : `${cell(f.packageRssMb)} MB`} | ${mb(f.reportJsonBytes)} | ${mb(f.reportHtmlBytes)} | ${mb(f.packageBytes)} | ${f.verifyMs === undefined ? '-' : `${(f.verifyMs / 1000).toFixed(1)} s`} |`,
   );
 }
 if (sizes.length > 1) {

@@ -4,6 +4,7 @@ export { FaultRegistry } from './faults';
 export type { FaultKind, FaultSpec, ActiveFault } from './faults';
 export type { RateLimitConfig } from './ratelimit';
 export { emptyState } from './state';
+export { stateChanged } from './org-index';
 export type * from './state';
 export { ORG_ROLES, TEAM_ROLES, roleScopes } from './roles';
 export { createDemoState, DEMO_TOKENS, DEMO_ORG_SLUG } from './fixtures/demo-org';

@@ -1,4 +1,5 @@
 import type { OrgAccess, RequestContext } from './http-types';
+import { orgIndex } from './org-index';
 import { LETTER_AVATAR, serializeOrgSummary } from './serializers';
 import type { SimKey, SimOrg, SimProject, SimTeam } from './state';
 
@@ -36,7 +37,8 @@ function teamRef(t: SimTeam): { id: string; name: string; slug: string } {
 }
 
 function projectTeams(p: SimProject, org: SimOrg): SimTeam[] {
-  return p.teamIds.map((id) => org.teams.find((t) => t.id === id)).filter((t): t is SimTeam => t !== undefined);
+  const { teamById } = orgIndex(org);
+  return p.teamIds.map((id) => teamById.get(id)).filter((t): t is SimTeam => t !== undefined);
 }
 
 const PROJECT_COLORS = ['#bf6e3f', '#3fbf7f', '#3f7fbf', '#bf3f7f', '#7fbf3f', '#6e3fbf'];

@@ -7,6 +7,7 @@ import type {
   SimTeam,
   SimUser,
 } from './state';
+import { orgIndex } from './org-index';
 import { findUser } from './state';
 import { serializeProjectBase, serializeProjectSummary } from './serialize-projects';
 
@@ -195,7 +196,7 @@ export function serializeMemberDetail(
   access: OrgAccess,
 ): Record<string, unknown> {
   const teams = m.teams
-    .map((tm) => ({ team: org.teams.find((t) => t.id === tm.teamId), role: tm.role }))
+    .map((tm) => ({ team: orgIndex(org).teamById.get(tm.teamId), role: tm.role }))
     .filter((x): x is { team: SimTeam; role: SimMember['teams'][number]['role'] } => x.team !== undefined);
   const owners = org.members.filter((o) => o.orgRole === 'owner' && o.userId !== null);
   return {
@@ -212,20 +213,15 @@ export function serializeMemberDetail(
 // ---- teams ----
 
 /** Members with an account on each team (pending invites are not counted). */
-export function teamMemberCounts(org: SimOrg): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of org.members) {
-    if (m.userId === null || m.inviteStatus !== 'approved') continue;
-    for (const t of m.teams) counts.set(t.teamId, (counts.get(t.teamId) ?? 0) + 1);
-  }
-  return counts;
+export function teamMemberCounts(org: SimOrg): ReadonlyMap<string, number> {
+  return orgIndex(org).teamMemberCounts;
 }
 
 export function serializeTeam(
   team: SimTeam,
   org: SimOrg,
   access: OrgAccess,
-  counts: Map<string, number>,
+  counts: ReadonlyMap<string, number>,
   opts: { projects?: boolean } = {},
 ): Record<string, unknown> {
   const membership = access.member?.teams.find((t) => t.teamId === team.id);
@@ -250,9 +246,7 @@ export function serializeTeam(
     avatar: LETTER_AVATAR,
   };
   if (opts.projects) {
-    out.projects = org.projects
-      .filter((p) => p.teamIds.includes(team.id))
-      .map((p) => serializeProjectBase(p, access));
+    out.projects = (orgIndex(org).projectsByTeam.get(team.id) ?? []).map((p) => serializeProjectBase(p, access));
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { renderLinkHeader } from './pagination';
 import { RateLimiter } from './ratelimit';
 import { compileRoute, matchRoute } from './router';
 import type { CompiledRoute, Route } from './router';
+import { stateChanged } from './org-index';
 import { resolveProfile } from './profiles';
 import { emptyState, findOrg, findProject, findTeam } from './state';
 import type { RequestRecord, RunningSimulator, SimulatorOptions } from './server-types';
@@ -65,6 +66,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const t = setTimeout(() => {
       timers.delete(t);
       fn();
+      stateChanged();
     }, options.asyncTaskDelayMs ?? 50);
     timers.add(t);
   }
@@ -244,7 +246,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
           profile,
         };
         resolveObjects(ctx, route);
-        response = await route.handler(ctx);
+        // A write may change what the indexes hold (org-index.ts): stale before and after it.
+        const writes = method !== 'GET' && method !== 'HEAD';
+        if (writes) stateChanged();
+        try {
+          response = await route.handler(ctx);
+        } finally {
+          if (writes) stateChanged();
+        }
       } catch (e) {
         if (!(e instanceof HttpError)) throw e;
         response = { status: e.status, body: e.body, headers: e.headers };

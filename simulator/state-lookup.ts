@@ -1,3 +1,4 @@
+import { orgIndex } from './org-index';
 import type { SimMember, SimOrg, SimProject, SimState, SimTeam, SimUser } from './state';
 
 // Lookups over the simulator's state through indexes, so a request costs the same at any size.
@@ -65,5 +66,6 @@ export function findUser(state: SimState, id: string | null | undefined): SimUse
 
 export function memberOfUser(org: SimOrg, userId: string | undefined): SimMember | undefined {
   if (!userId) return undefined;
-  return org.members.find((m) => m.userId === userId);
+  // The first member of the user, as Array.find answers (org-index.ts).
+  return orgIndex(org).memberByUser.get(userId);
 }

@@ -33,28 +33,45 @@ export class TreeParser {
     }
   }
 
-  private string(): { value: string; start: number; end: number } {
-    const start = this.pos;
-    this.pos++; // opening quote
-    const t = this.text;
-    for (;;) {
-      const c = t.charCodeAt(this.pos);
-      if (c === 34) break; // "
-      if (Number.isNaN(c)) throw new Error('unterminated string');
-      this.pos += c === 92 ? 2 : 1; // backslash escapes the next character
+  /** The next backslash at or after `at` (Infinity: none), remembered so a body is searched once. */
+  private nextBackslash = -1;
+
+  private backslashFrom(at: number): number {
+    if (this.nextBackslash < at) {
+      const i = this.text.indexOf('\\', at);
+      this.nextBackslash = i === -1 ? Infinity : i;
     }
-    this.pos++;
-    const literal = this.text.slice(start, this.pos);
+    return this.nextBackslash;
+  }
+
+  private string(): { kind: 'string'; value: string; start: number; end: number } {
+    const start = this.pos;
+    const t = this.text;
+    // The closing quote is the first one not escaped: found by substring search, not per character.
+    let at = start + 1;
+    let escaped = false;
+    for (;;) {
+      const quote = t.indexOf('"', at);
+      if (quote === -1) throw new Error('unterminated string');
+      const backslash = this.backslashFrom(at);
+      if (backslash > quote) {
+        this.pos = quote + 1;
+        break;
+      }
+      escaped = true;
+      at = backslash + 2; // a backslash escapes the next character
+    }
     // Only escapes need decoding; a plain literal is its own content.
-    return { value: literal.includes('\\') ? (JSON.parse(literal) as string) : literal.slice(1, -1), start, end: this.pos };
+    const value = escaped ? (JSON.parse(t.slice(start, this.pos)) as string) : t.slice(start + 1, this.pos - 1);
+    return { kind: 'string', value, start, end: this.pos };
   }
 
   private value(depth: number): JNode {
     if (depth > MAX_DEPTH) throw new Error('too deep');
     this.ws();
-    const c = this.text[this.pos];
-    if (c === '"') return { kind: 'string', ...this.string() };
-    if (c === '{') {
+    const c = this.text.charCodeAt(this.pos);
+    if (c === 34) return this.string(); // "
+    if (c === 123) { // {
       this.pos++;
       const entries: { key: string; keyStart: number; keyEnd: number; value: JNode }[] = [];
       this.ws();
@@ -72,7 +89,7 @@ export class TreeParser {
         if (this.text[this.pos++] === '}') return { kind: 'object', entries };
       }
     }
-    if (c === '[') {
+    if (c === 91) { // [
       this.pos++;
       const items: JNode[] = [];
       this.ws();

@@ -15,6 +15,8 @@ import type { HttpMethod, TransportResponse } from './transport';
 export interface AnswerContext {
   /** The body as recorded (redacted), when the response was recorded. */
   readonly recordedBody: string | undefined;
+  /** `recordedBody` parsed, when redaction already parsed it (saves a second JSON.parse a response). */
+  readonly recordedValue?: { readonly value: unknown } | undefined;
   /** Removes the token from any text (the last line of defence). */
   readonly redact: (text: string) => string;
   readonly tokenScopes: ReadonlySet<string> | undefined;
@@ -34,7 +36,7 @@ export function interpretResponse(ctx: AnswerContext, method: HttpMethod, path: 
     }
     let json: unknown;
     try {
-      json = JSON.parse(text);
+      json = ctx.recordedValue ? ctx.recordedValue.value : JSON.parse(text);
     } catch {
       throw redactedError(ctx.redact, { code: 'malformed_response', endpoint, status, message: `${endpoint}: the response body is not valid JSON.` });
     }

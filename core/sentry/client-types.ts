@@ -15,7 +15,7 @@ export interface SentryClientOptions {
   readonly baseUrl: string | SentryBaseUrl;
   /** Read at send time; the client never stores the token. */
   readonly getToken: () => string;
-  /** Defaults to the axios transport; a replay transport plugs in here. */
+  /** Defaults to the node:http(s) transport (http-transport.ts); a replay transport plugs in here. */
   readonly transport?: Transport;
   /** Per request (each attempt). Default 30 s. */
   readonly timeoutMs?: number;

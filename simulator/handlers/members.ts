@@ -1,5 +1,6 @@
 import { badRequest, forbidden, notFound } from '../http-types';
 import type { OrgAccess, RequestContext, SimResponse } from '../http-types';
+import { memoized, orgIndex } from '../org-index';
 import { paginateOffset, pageResponse } from '../pagination';
 import { rolePriority, roleScopes, ORG_ROLE_IDS } from '../roles';
 import type { Route } from '../router';
@@ -100,11 +101,14 @@ export function filterMembers(members: SimMember[], query: string, state: SimSta
  */
 function listedMembers(org: SimOrg, state: SimState, ctx: RequestContext): SimMember[] {
   const separate = invitesSeparate(org, ctx.profile);
-  return org.members.filter((m) => {
-    if (m.inviteStatus !== 'approved' || isServiceAccount(m)) return false;
-    if (m.userId === null) return !separate;
-    return findUser(state, m.userId)?.isActive ?? false;
-  });
+  // Once per revision (org-index.ts): each page of 50,000 members used to filter them all.
+  return memoized(org, `members:listed:${separate}`, () =>
+    org.members.filter((m) => {
+      if (m.inviteStatus !== 'approved' || isServiceAccount(m)) return false;
+      if (m.userId === null) return !separate;
+      return findUser(state, m.userId)?.isActive ?? false;
+    }),
+  );
 }
 
 function listMembers(ctx: RequestContext): SimResponse {
@@ -141,7 +145,7 @@ function teamsDiffAudit(ctx: RequestContext, org: SimOrg, m: SimMember, before: 
   const afterIds = new Set(m.teams.map((t) => t.teamId));
   for (const t of m.teams) {
     if (beforeIds.has(t.teamId)) continue;
-    const team = org.teams.find((x) => x.id === t.teamId);
+    const team = orgIndex(org).teamById.get(t.teamId);
     recordAudit(ctx, org, 'member.join-team', {
       note: `added member ${m.email} to team ${team?.slug ?? t.teamId}`,
       data: { team_slug: team?.slug, member_id: m.id, email: m.email },
@@ -151,7 +155,7 @@ function teamsDiffAudit(ctx: RequestContext, org: SimOrg, m: SimMember, before: 
   }
   for (const t of before) {
     if (afterIds.has(t.teamId)) continue;
-    const team = org.teams.find((x) => x.id === t.teamId);
+    const team = orgIndex(org).teamById.get(t.teamId);
     recordAudit(ctx, org, 'member.leave-team', {
       note: `removed member ${m.email} from team ${team?.slug ?? t.teamId}`,
       data: { team_slug: team?.slug, member_id: m.id, email: m.email },

@@ -1,6 +1,7 @@
 import { hasProjectAccess } from '../auth';
 import { HttpError, badRequest, forbidden, notFound } from '../http-types';
 import type { RequestContext, SimResponse } from '../http-types';
+import { memoized, orgIndex } from '../org-index';
 import { paginateOffset, pageResponse } from '../pagination';
 import { ORG_ROLE_IDS } from '../roles';
 import type { Route } from '../router';
@@ -11,7 +12,10 @@ import { bodyObject, noContent, ok, orgOf, projectOf, recordAudit } from './comm
 
 function listProjects(ctx: RequestContext): SimResponse {
   const { org, access } = orgOf(ctx);
-  let rows = org.projects.filter((p) => p.status === 'active' && hasProjectAccess(access, p));
+  // With access to every project, the active ones once per revision (org-index.ts).
+  let rows = access.allProjects
+    ? memoized(org, 'projects:active', () => org.projects.filter((p) => p.status === 'active'))
+    : org.projects.filter((p) => p.status === 'active' && hasProjectAccess(access, p));
   const q = ctx.query.get('query');
   if (q) {
     const text = q.toLowerCase().replace(/^slug:/, '');
@@ -257,7 +261,8 @@ function updateProject(ctx: RequestContext): SimResponse {
 function listProjectTeams(ctx: RequestContext): SimResponse {
   const { org, access } = orgOf(ctx);
   const project = projectOf(ctx);
-  const teams = project.teamIds.map((id) => org.teams.find((t) => t.id === id)).filter((t) => t !== undefined);
+  const { teamById } = orgIndex(org);
+  const teams = project.teamIds.map((id) => teamById.get(id)).filter((t) => t !== undefined);
   const page = paginateOffset(teams, ctx.query);
   const counts = teamMemberCounts(org);
   return pageResponse({ ...page, items: page.items.map((t) => serializeTeam(t, org, access, counts)) });

@@ -4,6 +4,7 @@ import { paginateOffset, pageResponse } from '../pagination';
 import type { Route } from '../router';
 import { isServiceAccount, serviceAccountUser, shapeTeamMember } from '../profile-shapes';
 import { serializeMember, serializeProjectSummary, serializeTeam, teamMemberCounts } from '../serializers';
+import { orgIndex } from '../org-index';
 import { findUser } from '../state';
 import { orgOf, teamOf } from './common';
 
@@ -24,11 +25,9 @@ function listTeams(ctx: RequestContext): SimResponse {
 function listTeamMembers(ctx: RequestContext): SimResponse {
   const { org } = orgOf(ctx);
   const team = teamOf(ctx);
-  const rows = org.members.filter(
-    (m) =>
-      m.inviteStatus === 'approved' &&
-      (isServiceAccount(m) ? ctx.profile.teamRosterServiceAccounts : m.userId === null || (findUser(ctx.state, m.userId)?.isActive ?? false)) &&
-      m.teams.some((t) => t.teamId === team.id),
+  // The team's approved members from the index (org-index.ts), then the roster's own filters.
+  const rows = (orgIndex(org).approvedByTeam.get(team.id) ?? []).filter((m) =>
+    isServiceAccount(m) ? ctx.profile.teamRosterServiceAccounts : m.userId === null || (findUser(ctx.state, m.userId)?.isActive ?? false),
   );
   const page = paginateOffset(rows, ctx.query);
   return pageResponse({
@@ -48,7 +47,7 @@ function listTeamMembers(ctx: RequestContext): SimResponse {
 function listTeamProjects(ctx: RequestContext): SimResponse {
   const { org, access } = orgOf(ctx);
   const team = teamOf(ctx);
-  const rows = org.projects.filter((p) => p.teamIds.includes(team.id) && hasProjectAccess(access, p));
+  const rows = (orgIndex(org).projectsByTeam.get(team.id) ?? []).filter((p) => hasProjectAccess(access, p));
   const page = paginateOffset(rows, ctx.query);
   return pageResponse({ ...page, items: page.items.map((p) => serializeProjectSummary(p, org, access)) });
 }
