@@ -9,8 +9,12 @@ import { Id, StatusCountsSchema } from './dto-schemas';
 
 /** Rows one group of `audit:findings` returns at most (a step asks for fewer). */
 export const FINDINGS_PAGE_LIMIT = 100;
-/** A row's `details` are sent when their JSON is at most this long (else `detailsOmitted`). */
-export const ROW_DETAILS_LIMIT = 2048;
+/**
+ * A row's `details` are sent when their JSON is at most this long (else `detailsOmitted`): room
+ * for the facts a verdict names and 4.1's table of up to 100 audit-log events, while a list of
+ * every member (an inventory at 5,000 members) stays in the report.
+ */
+export const ROW_DETAILS_LIMIT = 64 * 1024;
 
 /**
  * A finding as a row: the finding with its evidence references (the reads themselves come from

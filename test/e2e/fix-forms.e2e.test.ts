@@ -127,9 +127,11 @@ describe.skipIf(unavailable !== null)('fix choices in Chromium (web mode, demo o
   }, 240_000);
 
   it('a bad value is refused inline with the reason beside it; a value the engine refuses shows at its field and the Fixes stay', async () => {
+    // An instance of its own: the first test's session would be resumed where it stopped (the Summary).
+    const own = await startDemoUi(rendererDir);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(web.ui.url);
+    await page.goto(own.ui.url);
     await connectDemo(page);
     await continueButton(page).click();
     await page.getByRole('radio', { name: /^L3/ }).check();
@@ -172,5 +174,6 @@ describe.skipIf(unavailable !== null)('fix choices in Chromium (web mode, demo o
     expect(await page.getByRole('button', { name: 'Plan again with these choices' }).isDisabled()).toBe(false);
     await page.locator('form.param-form').screenshot({ path: path.join(SHOTS, 'fix-forms-data-security.png') });
     await context.close();
+    await own.close();
   }, 180_000);
 });

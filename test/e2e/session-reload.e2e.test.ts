@@ -65,6 +65,8 @@ async function visibleState(page: Page): Promise<VisibleState> {
 
 /** Reloads the page and waits until it shows exactly what it showed before. */
 async function reloadAndCompare(page: Page, where: string): Promise<VisibleState> {
+  // What the step asks main for after it shows (its rows, what changed) has arrived.
+  await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((e) => /Loading/.test(e.textContent ?? '')), null, { timeout: 30_000 });
   const before = await visibleState(page);
   await page.reload();
   await expect.poll(() => visibleState(page), { timeout: 30_000, interval: 250, message: `after a reload at ${where}` }).toEqual(before);
@@ -152,7 +154,7 @@ describe.skipIf(unavailable !== null)('a session survives reloads and restarts (
     await applyChecked(page, 2);
     const afterApply = await reloadAndCompare(page, 'Data security, after applying');
     expect(afterApply.changes).toMatch(/Rate-limit client keys/);
-    expect(afterApply.checks).toMatch(/at L3 \(re-check after changes\)/);
+    expect(afterApply.checks).toMatch(/at L3 Strict \(re-check after changes\)/);
     expect(await undoFirst(page, /^Undo Rate-limit client keys on /)).toMatch(/Undone and verified/);
     const afterUndo = await reloadAndCompare(page, 'Data security, after the undo');
     expect(afterUndo.changes).toMatch(/Rate-limit client keys[^\n]*Undone/);
@@ -251,7 +253,7 @@ describe.skipIf(unavailable !== null)('a session survives reloads and restarts (
     // "Re-check now" runs at L3 within the session.
     await page.getByRole('button', { name: 'Re-check now' }).click();
     await waitForChecks(page);
-    expect(await page.locator('.checks-meta').innerText()).toMatch(/at L3 \(re-check after changes\)/);
+    expect(await page.locator('.checks-meta').innerText()).toMatch(/at L3 Strict \(re-check after changes\)/);
 
     await page.locator('.steps-nav').getByRole('button', { name: /Summary/ }).click();
     await page.getByRole('heading', { level: 1, name: 'Summary' }).waitFor();

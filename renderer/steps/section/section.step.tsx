@@ -182,6 +182,10 @@ export function SectionStep(props: { readonly step: SectionStepDef }) {
           </p>
           {page?.status === 'failed' ? <ErrorNotice error={page.error} context={`Loading the results of ${step.title}`} onRetry={() => query && void loadPage(query)} /> : null}
           {page?.status !== 'done' && page?.status !== 'failed' ? <p role="status">Loading the results…</p> : null}
+          {compared && changesPage?.status !== 'done' && changesPage?.status !== 'failed' ? <p role="status" className="hint">Loading what changed since the first check…</p> : null}
+          {changesPage?.status === 'failed' ? (
+            <ErrorNotice error={changesPage.error} context="Loading what changed since the first check" onRetry={() => latest && void loadChanges(latest.runId, 0, CHANGES_SHOWN, step.section)} />
+          ) : null}
           {page?.status === 'done' && ids.map((id) => (
             <ControlBlock
               key={id}
