@@ -7,9 +7,9 @@ import type { ControlSummary } from '../../shared/report';
  * a comma, quote or line break quoted, quotes doubled), one header row, one row per finding.
  * Titles come from the catalog texts the package recorded, never from this build's catalog, so
  * an old package gives the same rows. Since layout 2 (`evidenceSchemaVersion`) a row names its
- * evidence by hash only: the remediation steps (the same paragraph on every failing row of a
- * control) and the request texts made the file grow with findings x text (61 MB at 10,000
- * projects); they are in report.html, once per control and read.
+ * evidence by hash only (the request texts made the file grow with findings x reads: 61 MB at
+ * 10,000 projects; they are in report.html, once per read). The remediation steps stay on each
+ * failing and manual row: a spreadsheet filtered to one row must still say what to do (issue 12).
  */
 
 export const FINDINGS_CSV_COLUMNS = [
@@ -25,6 +25,7 @@ export const FINDINGS_CSV_COLUMNS = [
   'resource_id',
   'resource_name',
   'message',
+  'remediation',
   'attestation',
   'exception',
   'exception_owner',
@@ -154,7 +155,7 @@ export function renderFindingsCsv(report: EvidenceReport): string {
       ];
       rows.push(
         compact
-          ? csvRow([...head, ...tail])
+          ? csvRow([...head, remediation(f), ...tail])
           : csvRow([...head, remediation(f), ...tail, [...f.evidence.map(endpointOf), ...(f.evidenceGroups ?? []).map((g) => `${g.label} (${g.size} reads)`)].join(';')]),
       );
     }
