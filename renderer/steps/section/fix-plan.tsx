@@ -1,10 +1,15 @@
+import { useState } from 'react';
 import type { FixPlan } from '../../store/dto';
 import { plural } from '../../format';
+import { Pager, formatCount } from './pager';
 import { BeforeAfter, RiskBadge } from './fix-steps';
 import { ParamForm } from './params/param-form';
 import type { SectionSlice } from './section.slice';
 
 /** The plan: the choices fixes need, the changes to pick with before/after, the planner's notes, Apply. */
+/** Changes a plan lists at once. */
+export const STEPS_PER_PAGE = 25;
+
 export function FixPlanView(props: {
   readonly plan: FixPlan;
   readonly slice: SectionSlice;
@@ -16,6 +21,10 @@ export function FixPlanView(props: {
   const applying = slice.apply.status === 'running';
   // Notes that offer a choice are shown with their field in the form.
   const otherNotes = plan.notes.filter((n) => n.param === null);
+  // A large organization's plan proposes thousands of changes: a page of them at a time, the
+  // selection kept across pages, so the step stays responsive.
+  const [offset, setOffset] = useState(0);
+  const shownSteps = plan.steps.slice(offset, offset + STEPS_PER_PAGE);
   return (
     <>
       <ParamForm plan={plan} slice={slice} />
@@ -23,8 +32,19 @@ export function FixPlanView(props: {
         <p className="hint">No change can be proposed for the failing checks here; follow the manual steps or record an exception.</p>
       ) : (
         <fieldset className="fieldset fix-steps" disabled={applying}>
-          <legend>Changes available ({plan.steps.length}): choose the ones to apply</legend>
-          {plan.steps.map((s) => {
+          <legend>Changes available ({formatCount(plan.steps.length)}): choose the ones to apply</legend>
+          {plan.steps.length > STEPS_PER_PAGE ? (
+            <p className="fix-select-all">
+              <button type="button" className="button-link" onClick={() => slice.selectAll(true)}>
+                Select all {formatCount(plan.steps.length)}
+              </button>{' '}
+              <button type="button" className="button-link" onClick={() => slice.selectAll(false)}>
+                Select none
+              </button>{' '}
+              <span className="hint">{formatCount(selectedSteps.length)} selected</span>
+            </p>
+          ) : null}
+          {shownSteps.map((s) => {
             const id = `fix-${s.id}`;
             return (
               <div key={s.id} className={`fix-step${slice.selected.includes(s.id) ? ' fix-step-selected' : ''}`}>
@@ -59,6 +79,7 @@ export function FixPlanView(props: {
               </div>
             );
           })}
+          <Pager offset={offset} limit={STEPS_PER_PAGE} total={plan.steps.length} label="changes available" loading={false} onPage={setOffset} />
         </fieldset>
       )}
       {otherNotes.length > 0 ? (

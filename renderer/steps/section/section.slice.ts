@@ -74,6 +74,8 @@ export interface SectionSlice {
   loadPlan(): Promise<void>;
   setParam(key: string, value: string): void;
   toggleStep(stepId: string, on: boolean): void;
+  /** Every step of the plan, or none (a step's dependencies are in the plan, so all is consistent). */
+  selectAll(on: boolean): void;
   /** Applies the selected steps; `confirmOrg` is the slug the person typed for high-risk steps. */
   applySelected(confirmOrg?: string): Promise<void>;
   /** Loads what undoing these applied steps would do (for the confirmation). */
@@ -203,6 +205,12 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           remove(stepId);
         }
         set({ selected: steps.map((s) => s.id).filter((id) => selected.has(id)) });
+      },
+
+      selectAll(on) {
+        const plan = self().plan;
+        if (plan.status !== 'done') return;
+        set({ selected: on ? plan.value.steps.map((s) => s.id) : [] });
       },
 
       async applySelected(confirmOrg) {

@@ -8,6 +8,7 @@ import { ListEditor } from './list-editor';
 import { MemberRolePicker } from './member-role-picker';
 import { RateLimitFields } from './rate-limit-fields';
 import { paramError, picksFromChoices } from './validate';
+import { Pager } from '../pager';
 
 /** The control for one field, by kind: pickers for known values, editors for typed ones. */
 function ParamControl(props: ParamControlProps) {
@@ -37,10 +38,16 @@ function ParamControl(props: ParamControlProps) {
  * inline with the reason next to it. The plan is made again only with values that pass; a value
  * the engine refuses comes back keyed to its field and is shown there, the rest of the plan stays.
  */
+/** Choices the form shows at once. */
+const FIELDS_PER_PAGE = 20;
+
 export function ParamForm(props: { readonly plan: FixPlan; readonly slice: SectionSlice }) {
   const { slice, plan } = props;
   const formId = useId();
   const [showOptional, setShowOptional] = useState(false);
+  // One choice per member without a team, say, is thousands at 5,000 members: a page at a time.
+  const [offset, setOffset] = useState(0);
+  const [foldedOffset, setFoldedOffset] = useState(0);
   // The current plan's choices, and those chosen before (their note is gone once a value is set).
   const current = plan.notes.flatMap((n): ParamField[] => (n.param === null ? [] : [{ ...n, param: n.param }]));
   const keys = new Set(current.map((f) => f.param.key));
@@ -107,11 +114,13 @@ export function ParamForm(props: { readonly plan: FixPlan; readonly slice: Secti
         </p>
       ))}
       <MemberRolePicker fields={roles} idOf={idOf} valueOf={valueOf} errorOf={errorOf} onChange={(k, v) => slice.setParam(k, v)} />
-      {others.map(renderField)}
+      {others.slice(offset, offset + FIELDS_PER_PAGE).map(renderField)}
+      <Pager offset={offset} limit={FIELDS_PER_PAGE} total={others.length} label="choices" loading={false} onPage={setOffset} />
       {folded.length > 0 ? (
         <details className="param-optional" open={showOptional || foldedActive} onToggle={(e) => setShowOptional(e.currentTarget.open)}>
           <summary>Other choices ({folded.length}): change what the fixes use by default</summary>
-          {folded.map(renderField)}
+          {folded.slice(foldedOffset, foldedOffset + FIELDS_PER_PAGE).map(renderField)}
+          <Pager offset={foldedOffset} limit={FIELDS_PER_PAGE} total={folded.length} label="other choices" loading={false} onPage={setFoldedOffset} />
         </details>
       ) : null}
       <button type="submit" className="button-secondary" disabled={slice.plan.status === 'running' || invalid > 0} aria-describedby={`${formId}-submit-why`}>
