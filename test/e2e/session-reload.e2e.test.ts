@@ -200,7 +200,8 @@ describe.skipIf(unavailable !== null)('a session survives reloads and restarts (
     expect(report.changes.length).toBeGreaterThanOrEqual(3);
 
     // The session on disk never holds the token.
-    const sessionFiles = filesUnder(path.join(web.dataDir, 'demo', 'sessions'));
+    // Each instance keeps its demo in a folder of its own (demo/session-*/), sessions under it.
+    const sessionFiles = filesUnder(path.join(web.dataDir, 'demo')).filter((f) => f.split(path.sep).includes('sessions'));
     expect(sessionFiles.length).toBeGreaterThan(1);
     for (const f of sessionFiles) expect(findToken(readFileSync(f, 'utf8')), f).toBeNull();
     expect(errors).toEqual([]);
