@@ -137,3 +137,33 @@ export function fullCounts(counts: Partial<Record<FindingStatus, number>>): Reco
   for (const s of FINDING_STATUSES) out[s] = counts[s] ?? 0;
   return out;
 }
+
+type NoteDto = HandlerResponseOf<'fix:plan'>['notes'][number];
+type OptionDto = NonNullable<NoteDto['param']>['options'][number];
+
+/** Lists shorter than this stay inline: sharing them saves less than the index costs. */
+const SHARED_OPTIONS_MIN = 8;
+
+/**
+ * Sends each long option list once (`optionSets`), the notes pointing at it: at 5,000 members the
+ * plan's 1,233 "which team" notes each carried the same 200 teams (15 MB for one step).
+ */
+export function shareOptionSets(notes: readonly NoteDto[]): { notes: NoteDto[]; optionSets: OptionDto[][] } {
+  const sets: OptionDto[][] = [];
+  const index = new Map<string, number>();
+  const out = notes.map((n) => {
+    const p = n.param;
+    if (!p || p.options.length < SHARED_OPTIONS_MIN) return n;
+    // Only when the options are exactly the choices, in order: the window rebuilds one from the other.
+    if (p.options.length !== p.choices.length || p.options.some((o, i) => o.value !== p.choices[i])) return n;
+    const key = JSON.stringify(p.options);
+    let id = index.get(key);
+    if (id === undefined) {
+      id = sets.length;
+      sets.push(p.options);
+      index.set(key, id);
+    }
+    return { ...n, param: { ...p, choices: [], options: [], optionSet: id } };
+  });
+  return { notes: out, optionSets: sets };
+}

@@ -18,7 +18,7 @@ import { SentryClient } from '../sentry/client';
 import { listOrganizations } from '../sentry/connect';
 import { ApiIndexSchema } from '../sentry/schemas';
 import { createChangeGateway } from './engine-changes';
-import { fullCounts, noteDto, toFixStep, type AuditRunDto, type RecheckDto } from './engine-dto';
+import { fullCounts, noteDto, shareOptionSets, toFixStep, type AuditRunDto, type RecheckDto } from './engine-dto';
 import { appError, mapEngineError } from './engine-errors';
 import { checkSummaries, createFindingReader } from './finding-pages';
 import { AppError } from './errors';
@@ -321,7 +321,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
         level: outcome.plan.level,
         createdAt: outcome.plan.createdAt,
         steps: outcome.plan.changes.map((c) => toFixStep(c, fixTitle(c.fix))),
-        notes: outcome.plan.notes.map((n) => noteDto(n, fixesAll)),
+        ...shareOptionSets(outcome.plan.notes.map((n) => noteDto(n, fixesAll))),
         paramErrors: outcome.paramErrors.map((r) => ({ key: r.key, message: r.message })),
       };
     },

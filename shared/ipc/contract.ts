@@ -16,6 +16,7 @@ import {
   Id,
   NoArgs,
   OrgSummarySchema,
+  ParamOptionSchema,
   PlanNoteDtoSchema,
   ParamErrorSchema,
   ReportFormatSchema,
@@ -283,6 +284,8 @@ export const channels = {
       createdAt: z.string(),
       steps: z.array(FixStepSchema),
       notes: z.array(PlanNoteDtoSchema),
+      /** Option lists several notes share (`param.optionSet` indexes them). */
+      optionSets: z.array(z.array(ParamOptionSchema)).optional(),
       /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
       paramErrors: z.array(ParamErrorSchema).optional(),
     }),

@@ -147,6 +147,9 @@ export type FixStepDto = z.infer<typeof FixStepSchema>;
 /** A step of an undo: the inverse of an applied step (`undoes` is that step's id). */
 export const UndoStepSchema = FixStepSchema.extend({ undoes: Id });
 
+/** One value a choice offers, in words. */
+export const ParamOptionSchema = z.object({ value: z.string(), label: z.string(), detail: z.string().nullable() });
+
 /** Something the plan did not propose, and why; `param` when a choice would let it (or change what it proposes). */
 export const PlanNoteDtoSchema = z.object({
   fix: z.string(),
@@ -172,7 +175,12 @@ export const PlanNoteDtoSchema = z.object({
       max: z.number().int().nullable(),
       pattern: z.string().nullable(),
       /** The choices in words, one per value of `choices` (a key's name and project, a member's name). */
-      options: z.array(z.object({ value: z.string(), label: z.string(), detail: z.string().nullable() })),
+      options: z.array(ParamOptionSchema),
+      /**
+       * When set, `choices` and `options` are empty here and are the plan's `optionSets[optionSet]`:
+       * a thousand members without a team all pick from the same 200 teams, sent once.
+       */
+      optionSet: z.number().int().nonnegative().nullable().optional(),
       /** What the fix uses when nothing is chosen (e.g. a rate limit's default `300/60`). */
       suggested: z.string().nullable(),
       /** rate_limit: the longest window (seconds) Sentry accepts. */

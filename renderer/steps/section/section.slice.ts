@@ -7,6 +7,7 @@ import type { SectionId, SectionSliceKey } from '../../store/steps';
 import { sectionOfControl } from '../../store/steps';
 import type { ParamDto } from './params/validate';
 import { paramError } from './params/validate';
+import { withOptionSets } from './plan-options';
 
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,
@@ -169,11 +170,12 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           set({ plan: failed(result.error) });
           return;
         }
+        const plan = withOptionSets(result.value);
         // Keep what the person picked if those steps are still proposed.
-        const ids = new Set(result.value.steps.map((s) => s.id));
+        const ids = new Set(plan.steps.map((s) => s.id));
         const known = { ...self().fields };
-        for (const n of result.value.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
-        set({ plan: done(result.value), lastPlan: result.value, fields: known, selected: self().selected.filter((id) => ids.has(id)) });
+        for (const n of plan.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
+        set({ plan: done(plan), lastPlan: plan, fields: known, selected: self().selected.filter((id) => ids.has(id)) });
       },
 
       setParam(paramKey, value) {
