@@ -1,4 +1,5 @@
 import { sha256Hex } from './hash';
+import { hasDuplicateKeys } from './json-duplicates';
 import { redactJsonText, walkValue } from './redact-json';
 import { holdsSecretValue } from './redact-names';
 import { isMasked, REDACTED } from './redact-patterns';
@@ -131,7 +132,15 @@ export function redactResponseBody(body: string | Uint8Array, options: RedactOpt
   // body is searched decoded, whole. JSON is then stored re-serialised from the redacted value;
   // what still leaks is withheld.
   const rawLeak = (t: string): boolean => (t === text ? knownInText : known.appearsIn(t)) || DECODED_LEAK.test(t);
-  if (json && rawLeak(result.text)) {
+  // A key given twice: JSON.parse keeps the last value, so only that one was judged, and an
+  // in-place rewrite would store the first copy as Sentry sent it (a secret in it included). The
+  // body is stored as it was read and judged: re-serialised from the redacted value.
+  if (json && hasDuplicateKeys(text)) {
+    const ctx = ctxOf(known);
+    const again = JSON.stringify(walkValue(json.parsed, false, ctx));
+    result = { text: again, redactions: Math.max(ctx.n, 1), paths: [], knownHit: result.knownHit || ctx.knownHit };
+    note = 'The response gave a key twice; it is stored as read (the last value of each key), re-serialised from the redacted value.';
+  } else if (json && rawLeak(result.text)) {
     const ctx = ctxOf(known);
     const again = JSON.stringify(walkValue(json.parsed, false, ctx));
     result = { text: again, redactions: Math.max(ctx.n, 1), paths: [], knownHit: result.knownHit || ctx.knownHit };

@@ -59,3 +59,17 @@ describe('redaction of bodies with no escape and no known secret', () => {
     }
   });
 });
+
+describe('a key given twice', () => {
+  it('never stores the first copy: a secret in it is gone, and the body is stored as it was read (last value of each key)', () => {
+    const text = '{"id":"1","dsn":{"secret":"https://abc0123456789abcdef0123456789abcd:0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/1","secret":"https://abc0123456789abcdef0123456789abcd@o1.ingest.sentry.io/1"},"name":"web"}';
+    const r = redactResponseBody(Buffer.from(text));
+    expect(r.text).not.toContain('0123456789abcdef0123456789abcdef@');
+    expect(JSON.parse(r.text)).toEqual(redactJsonValue(JSON.parse(text)));
+    expect(r.note).toMatch(/key twice/);
+    const token = 'sntryu_0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
+    const hidden = redactResponseBody(`{"name":"${token}","name":"fine"}`);
+    expect(hidden.text).not.toContain(token);
+    expect(hidden.text).toBe('{"name":"fine"}');
+  });
+});
