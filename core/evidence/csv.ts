@@ -38,33 +38,11 @@ export const FINDINGS_CSV_COLUMNS = [
   'evidence_sha256',
 ] as const;
 
-/** The columns of packages made before layout 2 (verify re-renders those as they were written). */
-export const FINDINGS_CSV_COLUMNS_V1 = [
-  'phase',
-  'section',
-  'control',
-  'control_title',
-  'check',
-  'check_title',
-  'level',
-  'status',
-  'resource_type',
-  'resource_id',
-  'resource_name',
-  'message',
-  'remediation',
-  'attestation',
-  'exception',
-  'exception_owner',
-  'exception_approved_by',
-  'exception_reason',
-  'exception_until',
-  'cis',
-  'nist',
-  'soc2',
-  'evidence_sha256',
-  'evidence_endpoints',
-] as const;
+/**
+ * The columns of packages made before layout 2 (verify re-renders those as they were written):
+ * the same, plus the request texts of the reads a finding cites.
+ */
+export const FINDINGS_CSV_COLUMNS_V1 = [...FINDINGS_CSV_COLUMNS, 'evidence_endpoints'] as const;
 
 /**
  * Spreadsheets run a cell that starts with one of these as a formula (CSV injection): an org
@@ -153,11 +131,9 @@ export function renderFindingsCsv(report: EvidenceReport): string {
         // A shared group is named once (group:<id>), not by its hundreds of reads.
         [...f.evidence.map((e) => e.sha256), ...(f.evidenceGroups ?? []).map((g) => `group:${g.id}`)].join(';'),
       ];
-      rows.push(
-        compact
-          ? csvRow([...head, remediation(f), ...tail])
-          : csvRow([...head, remediation(f), ...tail, [...f.evidence.map(endpointOf), ...(f.evidenceGroups ?? []).map((g) => `${g.label} (${g.size} reads)`)].join(';')]),
-      );
+      const row = [...head, remediation(f), ...tail];
+      if (!compact) row.push([...f.evidence.map(endpointOf), ...(f.evidenceGroups ?? []).map((g) => `${g.label} (${g.size} reads)`)].join(';'));
+      rows.push(csvRow(row));
     }
   };
   if (report.before) {
