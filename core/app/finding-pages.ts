@@ -112,6 +112,16 @@ export function createFindingReader(
   registry: Pick<RunRegistry, 'runs' | 'requireRun'>,
   registersOf: (profileId: string) => RegisterEntries,
 ): Pick<EngineGateway, 'findings' | 'changes'> {
+  // A step asks for several pages of the same run: the first run's statuses are indexed once.
+  const statusIndex = new WeakMap<readonly Finding[], Map<string, FindingStatus>>();
+  function statusesOfRun(findings: readonly Finding[]): Map<string, FindingStatus> {
+    let index = statusIndex.get(findings);
+    if (!index) {
+      index = statusesOf(findings);
+      statusIndex.set(findings, index);
+    }
+    return index;
+  }
   function baselineOf(runId: string) {
     const run = registry.requireRun(runId);
     const baseline = run.dto.baselineRunId !== runId ? registry.runs.get(run.dto.baselineRunId) : undefined;
@@ -120,7 +130,7 @@ export function createFindingReader(
   return {
     async findings({ runId, ...query }) {
       const { run, baseline } = baselineOf(runId);
-      const before = baseline ? statusesOf(baseline.audit.report.findings) : undefined;
+      const before = baseline ? statusesOfRun(baseline.audit.report.findings) : undefined;
       // Exceptions are judged at the run's finish, as the evidence package judges them.
       const registers = { entries: registersOf(run.dto.profileId), at: new Date(run.dto.finishedAt) };
       return { runId, groups: findingGroups(run.audit.report.findings, query, { ...(before ? { before } : {}), registers }) };
