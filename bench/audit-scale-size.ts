@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { Session } from 'node:inspector/promises';
+import { writeFile } from 'node:fs/promises';
 import { writeHeapSnapshot } from 'node:v8';
 import { auditOrganization } from '../core/engine/audit-session';
 import { generateSigningKey } from '../core/evidence/keys';
@@ -71,8 +73,24 @@ function simulatorCpuMs(child: ChildProcess): Promise<number> {
 // As `audit --out` does: bodies go to disk as they arrive (BENCH_NO_SPOOL=1 keeps them in memory, as before).
 const spool = process.env.BENCH_NO_SPOOL === '1' ? null : ResponseSpool.create();
 
+// BENCH_CPU_PROFILE=FILE profiles the audit alone (not start-up, not the package) into FILE (.cpuprofile).
+async function startProfile(): Promise<(() => Promise<void>) | null> {
+  const file = process.env.BENCH_CPU_PROFILE;
+  if (!file) return null;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 let responsesSeen = 0;
 async function audit(info: ServerInfo, maxConcurrency?: number) {
+  const stopProfile = maxConcurrency ? null : await startProfile();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   let lastResponseAt = started;
@@ -95,6 +113,7 @@ async function audit(info: ServerInfo, maxConcurrency?: number) {
   });
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
+  await stopProfile?.();
   const r = outcome.report;
   return {
     outcome,

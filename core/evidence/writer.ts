@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   EVIDENCE_SCHEMA_VERSION,
@@ -14,7 +14,7 @@ import type { AuditReport } from '../../shared/report';
 import type { Registers } from '../../shared/settings';
 import { DEFAULT_AUDIT_SETTINGS } from '../controls/index';
 import type { AuditSettings } from '../controls/types';
-import { spooledFile } from '../sentry/response-spool';
+import { isSpooled, readSpooled } from '../sentry/response-spool';
 import type { ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
 import { catalogTexts } from './catalog-texts';
@@ -125,26 +125,31 @@ function snapshot(audit: PackageAudit): AuditSnapshot {
   };
 }
 
-/** Where a raw/ file comes from: a body in memory, or a spooled file (copied, never loaded). */
-type RawSource = { readonly body: string } | { readonly file: string };
+/** Where a raw/ file comes from: a body in memory, or a spooled one (read when its file is written, one at a time). */
+type RawSource = { readonly body: string } | { readonly read: () => Promise<Buffer> };
+
+/** A body whose bytes do not hash to the digest its evidence cites is never packaged. */
+function checked(r: PackageAudit['responses'][number], bytes: Buffer): Buffer {
+  if (sha256Hex(bytes) !== r.sha256) {
+    throw new EvidenceError('internal', `The recorded response of ${r.method} ${r.url.split('?')[0] ?? ''} does not match its SHA-256; refusing to package it.`);
+  }
+  return bytes;
+}
 
 /**
  * The raw/ files of the audits by SHA-256. An in-memory body is checked against its name here; a
- * spooled one was hashed as it was written (ResponseSpool) and is copied as is.
+ * spooled one when it is read back to be written (one at a time, so memory stays flat).
  */
 export async function rawSources(audits: readonly PackageAudit[]): Promise<Map<string, RawSource>> {
   const out = new Map<string, RawSource>();
   for (const audit of audits) {
     for (const r of audit.responses) {
       if (out.has(r.sha256)) continue;
-      const file = await spooledFile(r);
-      if (file !== undefined) {
-        out.set(r.sha256, { file });
+      if (isSpooled(r)) {
+        out.set(r.sha256, { read: async () => checked(r, (await readSpooled(r)) ?? Buffer.from(r.body, 'utf8')) });
         continue;
       }
-      if (sha256Hex(Buffer.from(r.body, 'utf8')) !== r.sha256) {
-        throw new EvidenceError('internal', `The recorded response of ${r.method} ${r.url.split('?')[0] ?? ''} does not match its SHA-256; refusing to package it.`);
-      }
+      checked(r, Buffer.from(r.body, 'utf8'));
       out.set(r.sha256, { body: r.body });
     }
   }
@@ -248,7 +253,7 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
   for (const [sha, source] of raw) {
     const target = path.join(dir, ...rawFileName(sha).split('/'));
-    if ('file' in source) await copyFile(source.file, target);
+    if ('read' in source) await writeFile(target, await source.read());
     else await writeFile(target, source.body, 'utf8');
   }
   // Streamed: a large organization's report is never one string (issue 10).

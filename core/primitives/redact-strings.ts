@@ -1,5 +1,5 @@
 import { holdsSecretValue, isNameField, isSecretKeyName } from './redact-names';
-import { applyPatterns, isMasked, PATTERN_TRIGGER, REDACTED } from './redact-patterns';
+import { applyPatterns, isMasked, PATTERN_TRIGGER, patternsChange, REDACTED } from './redact-patterns';
 import { decodedVariants, knownSecrets, type KnownSecrets } from './secret-forms';
 
 /**
@@ -121,8 +121,6 @@ export function redactString(value: string, secret: boolean, ctx: Ctx): string {
   return REDACTED;
 }
 
-const NOOP = (): void => {};
-
 /**
  * Whether `redactString(value, secret, ctx)` would change `value`, for a plain context
  * (`isPlain`): the same rules without the known-secret and decoding steps, which such a context
@@ -130,7 +128,7 @@ const NOOP = (): void => {};
  */
 export function plainStringChanges(value: string, secret: boolean): boolean {
   if (secret) return !isMasked(value);
-  return PATTERN_TRIGGER.test(value) && applyPatterns(value, NOOP) !== value;
+  return PATTERN_TRIGGER.test(value) && patternsChange(value);
 }
 
 export function siblingNamesSecret(entries: readonly { key: string; str: string | null }[]): boolean {

@@ -1,5 +1,5 @@
 import { sha256Hex } from './hash';
-import { hasDuplicateKeys } from './json-duplicates';
+import { parsedHasDuplicateKeys } from './json-duplicates';
 import { redactJsonText, walkValue } from './redact-json';
 import { holdsSecretValue } from './redact-names';
 import { isMasked, REDACTED } from './redact-patterns';
@@ -131,11 +131,13 @@ export function redactResponseBody(body: string | Uint8Array, options: RedactOpt
   // escape can hide the first character of a form from the decoded string: `\ntoken`); a text
   // body is searched decoded, whole. JSON is then stored re-serialised from the redacted value;
   // what still leaks is withheld.
-  const rawLeak = (t: string): boolean => (t === text ? knownInText : known.appearsIn(t)) || DECODED_LEAK.test(t);
+  // (Both forms of DECODED_LEAK start with a fixed string: a substring look first, the pattern only where one occurs.)
+  const rawLeak = (t: string): boolean =>
+    (t === text ? knownInText : known.appearsIn(t)) || ((t.includes('sntry') || t.includes('-----BEGIN ')) && DECODED_LEAK.test(t));
   // A key given twice: JSON.parse keeps the last value, so only that one was judged, and an
   // in-place rewrite would store the first copy as Sentry sent it (a secret in it included). The
   // body is stored as it was read and judged: re-serialised from the redacted value.
-  if (json && hasDuplicateKeys(text)) {
+  if (json && parsedHasDuplicateKeys(text, json.parsed)) {
     const ctx = ctxOf(known);
     const again = JSON.stringify(walkValue(json.parsed, false, ctx));
     result = { text: again, redactions: Math.max(ctx.n, 1), paths: [], knownHit: result.knownHit || ctx.knownHit };

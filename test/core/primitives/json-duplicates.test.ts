@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasDuplicateKeys } from '../../../core/primitives/json-duplicates';
+import { hasDuplicateKeys, parsedHasDuplicateKeys } from '../../../core/primitives/json-duplicates';
 import { parseJsonNoDuplicates } from '../../../core/primitives/json-tree';
 
 const CASES: readonly string[] = [
@@ -30,5 +30,33 @@ describe('hasDuplicateKeys', () => {
     const dirty = clean.replace('"email":"u1500@x"', '"email":"u1500@x","email":"other"');
     expect(hasDuplicateKeys(dirty)).toBe(true);
     expect(parseJsonNoDuplicates(dirty)).toMatchObject({ ok: false, reason: expect.stringContaining('at /1500/user') });
+  });
+});
+
+describe('parsedHasDuplicateKeys', () => {
+  it('agrees with the tree parser on every case, given the parsed value', () => {
+    for (const text of CASES) expect(parsedHasDuplicateKeys(text, JSON.parse(text)), text).toBe(!parseJsonNoDuplicates(text).ok);
+  });
+
+  it('is not fooled by colons and quotes inside strings, whitespace before a colon, or __proto__ keys', () => {
+    const tricky = [
+      '{"url":"https://x/?a=\\"b\\":c","t":"10:00:00"}',
+      '{"a" \n\t: {"b"  :  "c:d"}, "e":["f:","g\\\\"]}',
+      '{"__proto__":{"x":1},"y":2}',
+      '{"__proto__":1,"__proto__":2}',
+      '[{"a":1},{"a":1}]',
+      '{"k\\"":1,"k":2}',
+    ];
+    for (const text of tricky) expect(parsedHasDuplicateKeys(text, JSON.parse(text)), text).toBe(!parseJsonNoDuplicates(text).ok);
+    expect(parsedHasDuplicateKeys('{"__proto__":1,"__proto__":2}', JSON.parse('{"__proto__":1,"__proto__":2}'))).toBe(true);
+  });
+
+  it('agrees on a large document with one duplicate deep inside', () => {
+    const items = Array.from({ length: 2000 }, (_, i) => ({ id: String(i), note: `a:"${i}"`, user: { id: i, flags: [i, { id: i }] } }));
+    const clean = JSON.stringify(items);
+    expect(parsedHasDuplicateKeys(clean, JSON.parse(clean))).toBe(false);
+    const dirty = clean.replace('"note":"a:\\"1500\\""', '"note":"a:\\"1500\\"","note":"x"');
+    expect(dirty).not.toBe(clean);
+    expect(parsedHasDuplicateKeys(dirty, JSON.parse(dirty))).toBe(true);
   });
 });
