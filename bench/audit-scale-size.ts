@@ -24,6 +24,7 @@ const args = JSON.parse(process.argv[2] ?? '{}') as SizeArgs;
 
 // Where memory sits after each phase (BENCH_MEMORY=1 prints it to stderr; BENCH_HEAP_SNAPSHOT_DIR=DIR
 // also writes a heap snapshot there after the audit, to see what holds it).
+let responsesSeen = 0;
 const phases: Record<string, { rssMb: number; heapMb: number; externalMb: number }> = {};
 const maxima = { heapTotalMb: 0, heapUsedMb: 0, externalMb: 0, arrayBuffersMb: 0 };
 if (process.env.BENCH_MEMORY === '1') {
@@ -34,6 +35,14 @@ if (process.env.BENCH_MEMORY === '1') {
     maxima.externalMb = Math.max(maxima.externalMb, Math.round(m.external / 1e6));
     maxima.arrayBuffersMb = Math.max(maxima.arrayBuffersMb, Math.round(m.arrayBuffers / 1e6));
   }, 100).unref();
+}
+// BENCH_MEMORY_TRACE=1: heap and RSS every 250 ms with the responses seen so far, to see when the peak happens.
+if (process.env.BENCH_MEMORY_TRACE === '1') {
+  const t0 = performance.now();
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(`trace ${((performance.now() - t0) / 1000).toFixed(1)}s responses ${responsesSeen} heapUsed ${Math.round(m.heapUsed / 1e6)} heapTotal ${Math.round(m.heapTotal / 1e6)} external ${Math.round(m.external / 1e6)} rss ${Math.round(m.rss / 1e6)}\n`);
+  }, 250).unref();
 }
 function phase(name: string): void {
   if (process.env.BENCH_MEMORY === '1') process.stderr.write(`maxima until ${name}: ${JSON.stringify(maxima)}\n`);
@@ -88,7 +97,6 @@ async function startProfile(): Promise<(() => Promise<void>) | null> {
   };
 }
 
-let responsesSeen = 0;
 async function audit(info: ServerInfo, maxConcurrency?: number) {
   const stopProfile = maxConcurrency ? null : await startProfile();
   const started = performance.now();
@@ -96,8 +104,9 @@ async function audit(info: ServerInfo, maxConcurrency?: number) {
   let lastResponseAt = started;
   const outcome = await auditOrganization({
     ...(spool ? { spool } : {}),
-    onResponse: () => {
+    onResponse: (r) => {
       lastResponseAt = performance.now();
+      if (process.env.BENCH_TIMELINE === '1') process.stderr.write(`response ${(lastResponseAt - started).toFixed(0)} ${r.url.split('?')[0]}\n`);
       responsesSeen += 1;
       if (process.env.BENCH_HEAP_SNAPSHOT_DIR && responsesSeen === Number(process.env.BENCH_HEAP_SNAPSHOT_AT ?? -1)) {
         writeHeapSnapshot(path.join(process.env.BENCH_HEAP_SNAPSHOT_DIR, `during-${args.projects}.heapsnapshot`));

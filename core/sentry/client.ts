@@ -26,7 +26,33 @@ import type { HostChoice, SentryClientOptions, RequestOptions, Fetched, PageSpec
 
 /** Resolves in the event loop's check phase, after the pending I/O callbacks of this turn. */
 function afterIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    turns.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(nextTurn);
+    }
+  });
+}
+
+// Answers are processed one per event-loop turn: resolved together, the ten answers of a burst
+// ran back to back (about 2 ms each at 1,000 projects) before the loop read the next answers off
+// their sockets, so each of those freed its slot, and sent the next request, up to 20 ms late.
+// An immediate queued while immediates run waits for the next turn, after the loop has polled.
+const turns: (() => void)[] = [];
+let turnHead = 0;
+let pumping = false;
+function nextTurn(): void {
+  const resolve = turns[turnHead];
+  turns[turnHead] = undefined as never;
+  turnHead += 1;
+  if (turnHead === turns.length) {
+    turns.length = 0;
+    turnHead = 0;
+  }
+  resolve?.();
+  if (turnHead < turns.length) setImmediate(nextTurn);
+  else pumping = false;
 }
 
 /** A chain longer than this is treated as broken (a server looping on cursors). */
