@@ -85,7 +85,10 @@ export function createSessionStore(dir: string): SessionStore {
 
   /** Moves an unreadable file aside so nothing is lost and the next write starts clean. */
   function setAside(file: string): string {
-    const aside = `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const stamp = `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Two set aside within the same millisecond must not overwrite one another.
+    let aside = stamp;
+    for (let n = 2; existsSync(aside); n++) aside = `${stamp}-${n}`;
     try {
       renameSync(file, aside);
       return aside;

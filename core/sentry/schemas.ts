@@ -149,6 +149,10 @@ function withOrgRole<T extends { orgRole?: string | undefined; role?: string | u
   const roleField = v.orgRole === undefined ? 'role' : 'orgRole';
   out.orgRole = role;
   out.roleField = roleField;
+  // JSON.parse gives each occurrence its own string: the user's email is nearly always the
+  // member's, and shares its copy (a few MB at 10,000 projects).
+  const member = out as { email?: string | null; user?: { email?: string | null } | null };
+  if (member.user && member.user.email === member.email) member.user.email = member.email;
   return out;
 }
 
@@ -161,7 +165,13 @@ const MemberFields = {
   role: z.string().optional(),
   pending: z.boolean(),
   expired: z.boolean(),
-  flags: z.record(z.string(), z.boolean()).optional(),
+  /**
+   * Only the SSO flags are read (members.ts). Sentry sends six or more (member_flags in
+   * src/sentry/models/organizationmember.py) and adds some over the years: kept, 36,000 flag
+   * objects were several MB of a large audit, and a new flag of another type would have made a
+   * member invalid.
+   */
+  flags: z.object({ 'sso:linked': z.boolean().optional(), 'sso:invalid': z.boolean().optional() }).optional(),
   dateCreated: IsoDate.optional(),
   inviteStatus: z.string().optional(),
 };
@@ -268,7 +278,10 @@ export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
 
 export const RateLimitSchema = z.looseObject({ window: z.number().int(), count: z.number().int() });
 
-export const ProjectKeySchema = z.looseObject({
+// Client keys keep only the declared fields (z.object strips the rest): Sentry sends a dozen
+// DSN URLs and the loader options with each key, about 1 KB of strings a key that no check reads
+// (20,000 keys at 10,000 projects). The raw bodies keep every field.
+export const ProjectKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   label: z.string().optional(),
@@ -284,7 +297,7 @@ export const ProjectKeySchema = z.looseObject({
   rateLimit: RateLimitSchema.nullable().optional(),
   browserSdkVersion: z.string().optional(),
   dateCreated: IsoDate.nullable().optional(),
-  dsn: z.looseObject({ public: z.string().nullish(), secret: z.string().nullish() }).optional(),
+  dsn: z.object({ public: z.string().nullish(), secret: z.string().nullish() }).optional(),
 });
 export type ProjectKey = z.infer<typeof ProjectKeySchema>;
 
