@@ -32,8 +32,19 @@ describe('member schemas', () => {
     const other = MemberSchema.parse({ ...member, user: { ...member.user, email: 'other@example.com' } });
     expect(other.email).toBe('ana@example.com');
     expect(other.user?.email).toBe('other@example.com');
-    const roster = TeamMemberSchema.parse({ ...member, teamRole: 'admin' });
-    expect(roster.user?.email).toBe('ana@example.com');
+  });
+});
+
+describe('TeamMemberSchema', () => {
+  it('keeps who is on the team (id, email, roles, service account) and nothing the member list already has', () => {
+    const roster = TeamMemberSchema.parse({ ...member, teamRole: 'admin', teamSlug: 'web' });
+    expect(roster).toEqual({ id: '7', email: 'ana@example.com', orgRole: 'member', roleField: 'orgRole', user: { id: '70' }, teamRole: 'admin', teamSlug: 'web' });
+    const bot = TeamMemberSchema.parse({ id: '9', email: null, role: 'member', user: { id: '90', actorType: 'service_account' } });
+    expect(bot).toMatchObject({ orgRole: 'member', roleField: 'role', user: { actorType: 'service_account' } });
+  });
+
+  it('refuses a row with no role (the member could not be placed)', () => {
+    expect(TeamMemberSchema.safeParse({ id: '9', user: null }).success).toBe(false);
   });
 });
 
