@@ -10,7 +10,7 @@ import { parseLinkHeader } from './pagination';
 import type { SchedulerStats } from './scheduler';
 import { RequestScheduler } from './scheduler';
 import type { HttpMethod, ResponseRecord, Transport, TransportResponse } from './transport';
-import { RECORDED_HEADERS, createHttpTransport, sha256Hex } from './transport';
+import { RECORDED_HEADERS, createHttpTransport, rememberBodyBytes, sha256Hex } from './transport';
 import type { AnswerContext } from './answer';
 import { asApiError, interpretResponse } from './answer';
 import { cleanText, evidencePage, stripEndpoint } from './response-text';
@@ -53,6 +53,10 @@ function nextTurn(): void {
   resolve?.();
   if (turnHead < turns.length) setImmediate(nextTurn);
   else pumping = false;
+}
+
+function startsWithBom(b: Buffer): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
 }
 
 /** A chain longer than this is treated as broken (a server looping on cursors). */
@@ -348,19 +352,24 @@ export class SentryClient {
     // The token is passed by value so it is found in any encoding (JSON-escaped, URL-encoded, base64).
     const redacted = redactResponseBody(res.body, { secrets: this.secrets() });
     const body = this.redact(redacted.text);
+    const unchanged = redacted.redactions === 0 && body === redacted.text;
+    // An unchanged JSON body was decoded from these very bytes as UTF-8: they are what is stored,
+    // and are hashed as they are, not encoded again (a leading BOM is the one thing decoding drops).
+    const bytes = unchanged && redacted.mode === 'json' && !startsWithBom(res.body) ? res.body : Buffer.from(body, 'utf8');
     const record: ResponseRecord = {
       method,
       origin: base.url,
       url: pathAndQuery,
       status: res.status,
       fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
-      sha256: sha256Hex(Buffer.from(body, 'utf8')),
+      sha256: sha256Hex(bytes),
       body,
-      ...(redacted.redactions === 0 && body === redacted.text ? {} : { bodyRedacted: true }),
+      ...(unchanged ? {} : { bodyRedacted: true }),
       headers,
     };
     this.records.set(res, record);
-    if (redacted.parsed !== undefined && redacted.redactions === 0 && body === redacted.text) this.parsedBodies.set(res, { value: redacted.parsed });
+    rememberBodyBytes(record, bytes);
+    if (redacted.parsed !== undefined && unchanged) this.parsedBodies.set(res, { value: redacted.parsed });
     this.onResponse?.(record);
   }
 

@@ -128,20 +128,16 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         ...(body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': String(body.length) }),
       };
       // A wall-clock deadline of our own: a socket idle timer is one a trickling server can
-      // keep from firing.
-      const controller = new AbortController();
+      // keep from firing. The deadline and a cancellation destroy the request directly (no
+      // AbortController a request: the transport sends thousands).
       let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, req.timeoutMs);
-      const onAbort = (): void => controller.abort();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
+      let timer: NodeJS.Timeout | undefined;
+      let onAbort: (() => void) | undefined;
       try {
         return await new Promise<TransportResponse>((resolve, reject) => {
           const request = (secure ? https : http).request(
             url,
-            { method: req.method, headers, agent, signal: controller.signal },
+            { method: req.method, headers, agent },
             (res) => {
               const chunks: Buffer[] = [];
               let size = 0;
@@ -175,6 +171,12 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
             },
           );
           request.on('error', reject);
+          timer = setTimeout(() => {
+            timedOut = true;
+            request.destroy(Object.assign(new Error('deadline'), { code: 'ETIMEDOUT' }));
+          }, req.timeoutMs);
+          onAbort = () => request.destroy(Object.assign(new Error('cancelled'), { code: 'ABORT_ERR' }));
+          req.signal?.addEventListener('abort', onAbort, { once: true });
           request.end(body);
         });
       } catch (e) {
@@ -183,7 +185,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         throw networkError(e, endpoint, host, timedOut, req.timeoutMs);
       } finally {
         clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onAbort);
+        if (onAbort) req.signal?.removeEventListener('abort', onAbort);
       }
     },
     close(): void {

@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ResponseRecord } from './transport';
+import { bodyBytesOf, type ResponseRecord } from './transport';
 
 const SPOOLED = Symbol('spooled body');
 const PACK_FILE = 'responses.pack';
@@ -31,7 +31,7 @@ interface SpoolEntry {
 export class ResponseSpool {
   private readonly entries = new Map<string, SpoolEntry>();
   private disposed = false;
-  private pending: { entry: SpoolEntry; body: string; done: (e?: unknown) => void }[] = [];
+  private pending: { entry: SpoolEntry; body: string; bytes: Buffer | undefined; done: (e?: unknown) => void }[] = [];
   private scheduled = false;
   private readonly fd: number;
   private size = 0;
@@ -60,7 +60,7 @@ export class ResponseSpool {
       };
       // A failed write surfaces when the package is written (readSpooled awaits it), not as an unhandled rejection.
       created.written.catch(() => undefined);
-      this.pending.push({ entry: created, body: record.body, done });
+      this.pending.push({ entry: created, body: record.body, bytes: bodyBytesOf(record), done });
       this.schedule();
       entry = created;
       this.entries.set(record.sha256, entry);
@@ -96,13 +96,13 @@ export class ResponseSpool {
     this.scheduled = false;
     const batch = this.pending;
     this.pending = [];
-    for (const { entry, body, done } of batch) {
+    for (const { entry, body, bytes: held, done } of batch) {
       if (this.disposed) {
         done(new Error('the response spool was disposed'));
         continue;
       }
       try {
-        const bytes = Buffer.from(body, 'utf8');
+        const bytes = held ?? Buffer.from(body, 'utf8');
         let put = 0;
         while (put < bytes.length) put += writeSync(this.fd, bytes, put, bytes.length - put, this.size + put);
         entry.offset = this.size;
