@@ -129,9 +129,9 @@ export async function connectForTarget(
     ...options,
     baseUrl: target.url,
     orgSlug: target.org.slug,
-    onResponse: (record) => {
+    onResponse: (record, bytes) => {
       if (record.method !== 'GET') last = record.status;
-      options.onResponse?.(record);
+      options.onResponse?.(record, bytes);
     },
   });
   return { ...connection, lastWriteStatus: () => last };

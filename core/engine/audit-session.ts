@@ -46,8 +46,8 @@ export async function auditOrganization(options: AuditOrganizationOptions): Prom
   const responses: ResponseRecord[] = [];
   const connection: SentryConnection = await connect({
     ...options,
-    onResponse: (record) => {
-      responses.push(options.spool ? options.spool.keep(record) : record);
+    onResponse: (record, bytes) => {
+      responses.push(options.spool ? options.spool.keep(record, bytes) : record);
       options.onResponse?.(record);
     },
   });

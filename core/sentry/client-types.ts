@@ -23,7 +23,11 @@ export interface SentryClientOptions {
   readonly caFile?: string;
   readonly scheduler?: RequestScheduler | SchedulerOptions;
   /** Sees every HTTP response, retried ones included. */
-  readonly onResponse?: (record: ResponseRecord) => void;
+  /**
+   * Each recorded response, with the UTF-8 bytes of its stored body (`record.body`, hashed as
+   * `record.sha256`): a spool writes them as they are instead of encoding the text again.
+   */
+  readonly onResponse?: (record: ResponseRecord, bytes: Buffer) => void;
   /** Aborts every request of this client (`cancelled`). */
   readonly signal?: AbortSignal;
   /** Clock for `fetchedAt`. */

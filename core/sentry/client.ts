@@ -10,7 +10,7 @@ import { parseLinkHeader } from './pagination';
 import type { SchedulerStats } from './scheduler';
 import { RequestScheduler } from './scheduler';
 import type { HttpMethod, ResponseRecord, Transport, TransportResponse } from './transport';
-import { RECORDED_HEADERS, createHttpTransport, rememberBodyBytes, sha256Hex } from './transport';
+import { RECORDED_HEADERS, createHttpTransport, sha256Hex } from './transport';
 import type { AnswerContext } from './answer';
 import { asApiError, interpretResponse } from './answer';
 import { cleanText, evidencePage, stripEndpoint } from './response-text';
@@ -79,7 +79,7 @@ export class SentryClient {
   private readonly transport: Transport;
   private readonly getToken: () => string;
   private readonly timeoutMs: number;
-  private readonly onResponse: ((record: ResponseRecord) => void) | undefined;
+  private readonly onResponse: ((record: ResponseRecord, bytes: Buffer) => void) | undefined;
   private readonly signal: AbortSignal | undefined;
   private readonly clock: () => Date;
   private control: SentryBaseUrl;
@@ -368,9 +368,8 @@ export class SentryClient {
       headers,
     };
     this.records.set(res, record);
-    rememberBodyBytes(record, bytes);
     if (redacted.parsed !== undefined && unchanged) this.parsedBodies.set(res, { value: redacted.parsed });
-    this.onResponse?.(record);
+    this.onResponse?.(record, bytes);
   }
 
   /** Maps a final response to a value or a typed error. */

@@ -1,7 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bodyBytesOf, type ResponseRecord } from './transport';
+import type { ResponseRecord } from './transport';
 
 const SPOOLED = Symbol('spooled body');
 const PACK_FILE = 'responses.pack';
@@ -44,8 +44,11 @@ export class ResponseSpool {
     return new ResponseSpool(mkdtempSync(path.join(parent, 'sentry-harden-responses-')));
   }
 
-  /** Appends the body (once per hash) and returns the same record with `body` read on demand. */
-  keep(record: ResponseRecord): ResponseRecord {
+  /**
+   * Appends the body (once per hash) and returns the same record with `body` read on demand.
+   * `bytes`, when given, are the body's UTF-8 bytes (what the client hashed), written as they are.
+   */
+  keep(record: ResponseRecord, bytes?: Buffer): ResponseRecord {
     if (this.disposed) throw new Error('the response spool was disposed');
     let entry = this.entries.get(record.sha256);
     if (!entry) {
@@ -60,16 +63,15 @@ export class ResponseSpool {
       };
       // A failed write surfaces when the package is written (readSpooled awaits it), not as an unhandled rejection.
       created.written.catch(() => undefined);
-      this.pending.push({ entry: created, body: record.body, bytes: bodyBytesOf(record), done });
+      this.pending.push({ entry: created, body: record.body, bytes, done });
       this.schedule();
       entry = created;
       this.entries.set(record.sha256, entry);
     }
     const { body: _body, ...rest } = record;
     const spooled = { ...rest } as ResponseRecord;
-    const e = entry;
-    Object.defineProperty(spooled, 'body', { enumerable: true, get: () => e.pending ?? this.read(e).toString('utf8') });
-    Object.defineProperty(spooled, SPOOLED, { enumerable: false, value: { spool: this, entry: e } });
+    Object.defineProperty(spooled, 'body', { enumerable: true, get: spooledBody });
+    Object.defineProperty(spooled, SPOOLED, { enumerable: false, value: { spool: this, entry } });
     return spooled;
   }
 
@@ -130,6 +132,15 @@ export class ResponseSpool {
   }
 }
 
+type Held = { readonly spool: ResponseSpool; readonly entry: SpoolEntry };
+
+// One getter for every record (reading the record it is called on): a closure per record gave
+// each record a hidden class of its own.
+function spooledBody(this: { [SPOOLED]: Held }): string {
+  const { spool, entry } = this[SPOOLED];
+  return entry.pending ?? spool.read(entry).toString('utf8');
+}
+
 /**
  * The bytes of a spooled record's body as stored (UTF-8), read from the pack once written, or
  * undefined when the record's body is in memory (not spooled).
@@ -139,7 +150,7 @@ export function isSpooled(record: ResponseRecord): boolean {
 }
 
 export async function readSpooled(record: ResponseRecord): Promise<Buffer | undefined> {
-  const held = (record as { [SPOOLED]?: { spool: ResponseSpool; entry: SpoolEntry } })[SPOOLED];
+  const held = (record as { [SPOOLED]?: Held })[SPOOLED];
   if (!held) return undefined;
   await held.entry.written;
   return held.spool.read(held.entry);

@@ -55,20 +55,6 @@ export interface ResponseRecord {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-/**
- * The UTF-8 bytes of a record's body when the client still holds them as received (a body that
- * redaction left unchanged): the spool writes them instead of encoding the text again.
- */
-const BODY_BYTES = new WeakMap<ResponseRecord, Buffer>();
-
-export function rememberBodyBytes(record: ResponseRecord, bytes: Buffer): void {
-  BODY_BYTES.set(record, bytes);
-}
-
-export function bodyBytesOf(record: ResponseRecord): Buffer | undefined {
-  return BODY_BYTES.get(record);
-}
-
 /** Headers kept in a ResponseRecord; everything else (cookies...) is dropped. */
 export const RECORDED_HEADERS: readonly string[] = [
   'content-type',

@@ -19,7 +19,10 @@ async function recordOf(body: Buffer, spool?: ResponseSpool): Promise<ResponseRe
     baseUrl: 'http://127.0.0.1:1',
     getToken: () => TOKEN,
     transport: answering([body]),
-    onResponse: (r) => records.push(spool ? spool.keep(r) : r),
+    onResponse: (r, bytes) => {
+      expect(bytes.toString('utf8')).toBe(r.body);
+      records.push(spool ? spool.keep(r, bytes) : r);
+    },
   });
   await client.request('GET', '/api/0/x/', { schema: z.unknown() });
   return records[0]!;
