@@ -364,9 +364,9 @@ export class SentryClient {
       fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
       sha256: sha256Hex(bytes),
       body,
-      ...(unchanged ? {} : { bodyRedacted: true }),
       headers,
     };
+    if (!unchanged) (record as { bodyRedacted?: boolean }).bodyRedacted = true;
     this.records.set(res, record);
     if (redacted.parsed !== undefined && unchanged) this.parsedBodies.set(res, { value: redacted.parsed });
     this.onResponse?.(record, bytes);

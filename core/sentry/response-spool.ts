@@ -68,8 +68,10 @@ export class ResponseSpool {
       entry = created;
       this.entries.set(record.sha256, entry);
     }
-    const { body: _body, ...rest } = record;
-    const spooled = { ...rest } as ResponseRecord;
+    // Built field by field (a rest-spread copy got a hidden class of its own per record).
+    const spooled = { method: record.method, origin: record.origin, url: record.url, status: record.status, fetchedAt: record.fetchedAt, sha256: record.sha256 } as ResponseRecord;
+    if (record.bodyRedacted !== undefined) (spooled as { bodyRedacted?: boolean }).bodyRedacted = record.bodyRedacted;
+    (spooled as { headers: ResponseRecord['headers'] }).headers = record.headers;
     Object.defineProperty(spooled, 'body', { enumerable: true, get: spooledBody });
     Object.defineProperty(spooled, SPOOLED, { enumerable: false, value: { spool: this, entry } });
     return spooled;

@@ -47,6 +47,17 @@ describe('ResponseSpool', () => {
     expect(() => spool.keep(record('y'))).toThrow(/disposed/);
   });
 
+  it('keeps every field of the record', async () => {
+    const spool = ResponseSpool.create();
+    const original: ResponseRecord = { ...record('{"token":"[redacted]"}'), status: 404, bodyRedacted: true, headers: { link: '<x>; rel="next"' } };
+    const kept = spool.keep(original);
+    expect({ ...kept }).toEqual(original);
+    await spool.flush();
+    await settle();
+    expect({ ...kept }).toEqual(original);
+    await spool.dispose();
+  });
+
   it('keeps thousands of bodies in one file and returns each exactly', async () => {
     const spool = ResponseSpool.create();
     const records = Array.from({ length: 3000 }, (_, i) => spool.keep(record(JSON.stringify({ i, pad: 'é'.repeat(i % 97) }))));
