@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ErrorInfo } from '../../shared/errors';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
@@ -10,7 +9,6 @@ import { mergeAuditSettings } from '../evidence/session-package';
 import { exportTerraform, TerraformExportError } from '../exports/terraform/export';
 import { auditOrganization } from '../engine/audit-session';
 import { newRunId } from '../engine/journal';
-import { makePlan } from '../engine/plan';
 import { classifyToken, tokenPrefix, toTokenInfo } from '../engine/token-kind';
 import { FIXES } from '../fixes/index';
 import type { FixDefinition } from '../fixes/types';
@@ -18,7 +16,8 @@ import { SentryClient } from '../sentry/client';
 import { listOrganizations } from '../sentry/connect';
 import { ApiIndexSchema } from '../sentry/schemas';
 import { createChangeGateway } from './engine-changes';
-import { fullCounts, noteDto, shareOptionSets, toFixStep, type AuditRunDto, type RecheckDto } from './engine-dto';
+import { fullCounts, type AuditRunDto, type RecheckDto } from './engine-dto';
+import { createPlanGateway } from './engine-plans';
 import { appError, mapEngineError } from './engine-errors';
 import { checkSummaries, createFindingReader } from './finding-pages';
 import { AppError } from './errors';
@@ -67,9 +66,6 @@ export interface EngineDeps {
   readonly fixes?: readonly FixDefinition[];
 }
 
-/** How long after an audit a fix plan is made from its reads rather than read again. */
-const PLAN_REUSE_MS = 10 * 60_000;
-
 
 function runIdOk(id: string): boolean {
   return /^[A-Za-z0-9_-]{6,64}$/.test(id);
@@ -82,13 +78,12 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   const maxRuns = deps.maxRuns ?? 20;
   const bodyLimit = deps.evidenceBodyLimit ?? EVIDENCE_BODY_LIMIT;
   const registry = createRunRegistry(maxRuns);
-  const { runs, plans, requireRun, evict } = registry;
+  const { runs, requireRun, evict } = registry;
   const keeper = createSessionKeeper(deps.sessionDir ? createSessionStore(deps.sessionDir) : null, registry);
   registry.setFallback({ run: (id, profileId) => keeper.findRun(id, profileId), apply: (id, profileId) => keeper.findApply(id, profileId) });
   const running = new Map<string, AbortController>();
 
   const fixTitle = (id: string): string => fixesAll.find((f) => f.id === id)?.title ?? id;
-  const newId = (prefix: string): string => `${prefix}${randomBytes(9).toString('base64url')}`;
 
   function selectControls(ids: readonly string[] | null | undefined): readonly ControlDefinition[] {
     if (!ids || ids.length === 0) return controlsAll;
@@ -283,49 +278,6 @@ export function createEngine(deps: EngineDeps): EngineGateway {
 
     catalog: async () => catalogDto(controlsAll, fixesAll),
 
-    async planFixes(session, request) {
-      const run = requireRun(request.runId, session.profile.id);
-      const only = request.controls && request.controls.length > 0 ? request.controls : run.controls;
-      if (only) selectControls(only);
-      // Right after an audit, plan from its reads (issue 10: seconds a section at 1,000 projects);
-      // a run that a later one superseded, or an old one, reads the organization again.
-      const latest = [...runs.values()].filter((r) => r.dto.profileId === session.profile.id).at(-1);
-      const fresh = latest === run && Date.now() - Date.parse(run.dto.finishedAt) < PLAN_REUSE_MS;
-      let outcome;
-      try {
-        outcome = await makePlan({
-          ...(fresh ? { reuse: run.audit.responses } : {}),
-          baseUrl: session.profile.baseUrl,
-          orgSlug: session.profile.orgSlug,
-          ...(session.profile.caFile ? { caFile: session.profile.caFile } : {}),
-          getToken: session.getToken,
-          timeoutMs,
-          level: run.dto.level,
-          only,
-          params: request.params ?? {},
-          tokenPrefix: tokenPrefix(session.getToken()),
-          settings: mergeAuditSettings(deps.auditSettings()),
-          controls: controlsAll,
-          fixes: fixesAll,
-          paramErrors: 'collect',
-        });
-      } catch (e) {
-        throw mapEngineError(e);
-      }
-      const planId = newId('plan_');
-      plans.set(planId, { planId, profileId: session.profile.id, runId: run.dto.runId, baselineRunId: run.dto.baselineRunId, controls: run.controls, plan: outcome.plan });
-      return {
-        planId,
-        runId: run.dto.runId,
-        orgSlug: outcome.plan.target.org.slug,
-        level: outcome.plan.level,
-        createdAt: outcome.plan.createdAt,
-        steps: outcome.plan.changes.map((c) => toFixStep(c, fixTitle(c.fix))),
-        ...shareOptionSets(outcome.plan.notes.map((n) => noteDto(n, fixesAll))),
-        paramErrors: outcome.paramErrors.map((r) => ({ key: r.key, message: r.message })),
-      };
-    },
-
     async saveReport(request, ctx) {
       const run = requireRun(request.runId);
       const profileId = run.dto.profileId;
@@ -386,6 +338,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       registry.forgetProfile(profileId);
       keeper.forget(profileId);
     },
+
+    ...createPlanGateway({ registry, timeoutMs, auditSettings: deps.auditSettings, controls: controlsAll, fixes: fixesAll, fixTitle, selectControls }),
 
     ...createChangeGateway({
       journalDir: deps.journalDir,

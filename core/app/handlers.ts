@@ -54,6 +54,10 @@ export interface EngineGateway {
   changes(request: ParsedRequestOf<'audit:changes'>): Promise<HandlerResponseOf<'audit:changes'>>;
   cancelAudit(runId: string): Promise<boolean>;
   planFixes(session: ProfileSession, request: ParsedRequestOf<'fix:plan'>): Promise<HandlerResponseOf<'fix:plan'>>;
+  /** A further page of a plan planFixes made (its steps, or a group of its notes). */
+  planPage(request: ParsedRequestOf<'fix:planPage'>): Promise<HandlerResponseOf<'fix:planPage'>>;
+  /** The first answer of a plan still kept (a reloaded window shows the plan it had). */
+  getPlan(request: { readonly profileId: string; readonly planId: string }): Promise<HandlerResponseOf<'fix:plan'>>;
   applyFixes(session: ProfileSession, request: ParsedRequestOf<'fix:apply'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:apply'>>;
   /** Stops a running apply or undo (by its progress id) before its next change; false when none runs. */
   cancelApply(planId: string): Promise<boolean>;
@@ -125,6 +129,8 @@ export function createUnwiredEngine(): EngineGateway {
     changes: async () => notWired('Reading changes'),
     cancelAudit: async () => notWired('Cancelling an audit'),
     planFixes: async () => notWired('Planning fixes'),
+    planPage: async () => notWired('Reading a plan'),
+    getPlan: async () => notWired('Reading a plan'),
     applyFixes: async () => notWired('Applying fixes'),
     cancelApply: async () => notWired('Cancelling fixes'),
     undoPlan: async () => notWired('Planning an undo'),
@@ -341,6 +347,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'catalog:get': async () => engine.catalog(),
 
     'fix:plan': async (request) => engine.planFixes(await sessionFor(request.profileId), request),
+    'fix:getPlan': async (request) => {
+      requireProfile(request.profileId);
+      return engine.getPlan(request);
+    },
+    'fix:planPage': async (request) => {
+      requireProfile(request.profileId);
+      return engine.planPage(request);
+    },
 
     'fix:apply': async (request, ctx) => engine.applyFixes(await sessionFor(request.profileId), request, ctx),
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -85,7 +86,8 @@ export function createSessionStore(dir: string): SessionStore {
 
   /** Moves an unreadable file aside so nothing is lost and the next write starts clean. */
   function setAside(file: string): string {
-    const aside = `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    // Two set aside within one millisecond must not overwrite each other: a random tail.
+    const aside = `${file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
     try {
       renameSync(file, aside);
       return aside;

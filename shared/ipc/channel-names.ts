@@ -34,6 +34,8 @@ export const CHANNEL_NAMES = [
   'audit:cancel',
   'catalog:get',
   'fix:plan',
+  'fix:planPage',
+  'fix:getPlan',
   'fix:apply',
   'fix:cancel',
   'fix:undoPlan',

@@ -26,6 +26,7 @@ import {
 } from './dto-schemas';
 import { SessionSchema } from './session-schemas';
 import { ChangesPageSchema, ChangesRequestSchema, FindingsPageSchema, FindingsRequestSchema } from './finding-schemas';
+import { AllStepsSelectionSchema, PlanPageRequestSchema, PlanPageSchema, PlanPagingShape } from './plan-schemas';
 
 /**
  * The IPC contract between the window and main: one entry per channel (`domain:verb`) with the
@@ -43,6 +44,7 @@ export type { TokenInfoDto } from '../token-info';
 export * from './dto-schemas';
 export * from './session-schemas';
 export * from './finding-schemas';
+export * from './plan-schemas';
 
 const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
 const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
@@ -58,6 +60,23 @@ const ReportViewSchema = z.object({
   printUrl: z.string(),
   /** 'file': report:printPdf writes the PDF (a Chromium was found); 'browser': print from printUrl. */
   pdf: z.enum(['file', 'browser']),
+});
+
+/** `fix:plan`'s answer, and `fix:getPlan`'s (the same plan again). */
+const FixPlanResponseSchema = z.object({
+  planId: Id,
+  runId: Id,
+  orgSlug: z.string(),
+  level: LevelSchema,
+  createdAt: z.string(),
+  steps: z.array(FixStepSchema),
+  notes: z.array(PlanNoteDtoSchema),
+  /** Option lists several notes share (`param.optionSet` indexes them). */
+  optionSets: z.array(z.array(ParamOptionSchema)).optional(),
+  /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
+  paramErrors: z.array(ParamErrorSchema).optional(),
+  /** Paged plans: `steps` and `notes` are the first page of each part (plan-schemas.ts). */
+  ...PlanPagingShape,
 });
 
 export const channels = {
@@ -276,19 +295,17 @@ export const channels = {
       controls: z.array(z.string().max(32)).max(100).optional(),
       params: ParamsSchema.optional(),
     }),
-    response: z.object({
-      planId: Id,
-      runId: Id,
-      orgSlug: z.string(),
-      level: LevelSchema,
-      createdAt: z.string(),
-      steps: z.array(FixStepSchema),
-      notes: z.array(PlanNoteDtoSchema),
-      /** Option lists several notes share (`param.optionSet` indexes them). */
-      optionSets: z.array(z.array(ParamOptionSchema)).optional(),
-      /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
-      paramErrors: z.array(ParamErrorSchema).optional(),
-    }),
+    response: FixPlanResponseSchema,
+  },
+  /** The first answer of a plan main still keeps (a reloaded window shows the plan it had). */
+  'fix:getPlan': {
+    request: z.strictObject({ profileId: ProfileIdSchema, planId: Id }),
+    response: FixPlanResponseSchema,
+  },
+  /** A page of a plan `fix:plan` made: its steps, or one group of its notes. Read-only. */
+  'fix:planPage': {
+    request: PlanPageRequestSchema,
+    response: PlanPageSchema,
   },
   /**
    * Applies the chosen steps of a plan. `confirm: true` is the person's explicit consent; a step
@@ -299,10 +316,12 @@ export const channels = {
     request: z.strictObject({
       profileId: ProfileIdSchema,
       planId: Id,
-      stepIds: z.array(Id).min(1).max(500),
+      /** The steps chosen by id; or `allSteps`: every step of the plan but some. */
+      stepIds: z.array(Id).min(1).max(500).optional(),
+      allSteps: AllStepsSelectionSchema.optional(),
       confirm: z.literal(true),
       confirmOrg: ConfirmOrg.optional(),
-    }),
+    }).refine((r) => (r.stepIds === undefined) !== (r.allSteps === undefined), { message: 'either stepIds or allSteps' }),
     response: z.object({ planId: Id, applyId: Id, ...ApplyOutcomeShape }),
   },
   /**

@@ -1,7 +1,9 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { FixPlanView, STEPS_PER_PAGE } from '../../renderer/steps/section/fix-plan';
-import { ok, planSteps } from './fake-bridge';
+import { PLAN_STEPS_PAGE } from '../../shared/ipc/contract';
+import { selectionRequest, stepsPage } from '../../renderer/steps/section/plan-paging';
+import { ok, outcomeCounts, planSteps } from './fake-bridge';
 import { audited } from './helpers';
 
 /** A large organization's plan: thousands of changes, shown a page at a time, selectable at once. */
@@ -27,5 +29,66 @@ describe('a plan with many changes', () => {
     slice().selectAll(false);
     expect(slice().selected).toEqual([]);
     h.dispose();
+  });
+});
+
+/** The same plan paged from main: the window holds the index of every step and the pages it asked for. */
+describe('a plan main pages', () => {
+  const count = 600;
+  const all = Array.from({ length: count }, (_, i) => ({ ...planSteps()[1]!, id: `k${i}`, dependsOn: i === 1 ? ['k0'] : [], confirmSlug: i === 599, resource: { type: 'key' as const, id: `k${i}`, name: `key ${i}` } }));
+  const first = {
+    planId: 'plan-paged',
+    orgSlug: 'acme',
+    level: 'L1' as const,
+    createdAt: '2026-03-01T10:00:00.000Z',
+    steps: all.slice(0, PLAN_STEPS_PAGE),
+    notes: [],
+    stepCount: count,
+    stepIndex: all.map((s) => ({ id: s.id, dependsOn: s.dependsOn, confirmSlug: s.confirmSlug })),
+    noteCounts: { roles: 0, needs: 0, optional: 0, other: 0 },
+  };
+
+  it('selects every step by the index without asking for any page, pages on demand, and applies "all but" the steps left out', async () => {
+    const h = await audited({
+      'fix:plan': ({ runId }) => ok({ ...first, runId }),
+      'fix:planPage': ({ planId, part, offset, limit }) => ok({ planId, part, offset, total: count, steps: all.slice(offset, offset + limit), notes: [] }),
+      'fix:apply': ({ planId, allSteps }) => {
+        const except = new Set(allSteps?.except ?? []);
+        const results = all.filter((s) => !except.has(s.id)).map((s) => ({ stepId: s.id, status: 'applied' as const, outcome: 'applied' as const, message: 'ok', observed: null, error: null }));
+        return ok({ planId, applyId: 'apply-all', results, counts: outcomeCounts(results.length), fatal: null, recheck: null, recheckError: null });
+      },
+    });
+    const slice = () => h.s().accessControls;
+    await slice().loadPlan();
+    const plan = slice().plan;
+    if (plan.status !== 'done') throw new Error(`plan ${plan.status}`);
+    const html = renderToStaticMarkup(<FixPlanView plan={plan.value} slice={slice()} canApply onApply={() => undefined} />);
+    expect(html).toContain('Select all 600');
+    expect(html).toContain('Showing 1–25 of 600');
+
+    slice().selectAll(true);
+    expect(slice().selected).toHaveLength(count);
+    expect(h.bridge.callsOf('fix:planPage')).toEqual([]);
+    // Leaving out a step leaves out what depends on it.
+    slice().toggleStep('k0', false);
+    expect(slice().selected).toHaveLength(count - 2);
+
+    await slice().loadPlanPage('steps', 25);
+    expect(h.bridge.callsOf('fix:planPage')).toEqual([{ profileId: h.s().connect.profile?.id, planId: 'plan-paged', part: 'steps', offset: 25, limit: PLAN_STEPS_PAGE }]);
+    expect(stepsPage(slice().planPages, plan.value, 25).items.map((s) => s.id)).toEqual(all.slice(25, 50).map((s) => s.id));
+
+    await slice().applySelected('acme');
+    const [request] = h.bridge.callsOf('fix:apply');
+    expect(request?.stepIds).toBeUndefined();
+    expect(request?.allSteps).toEqual({ count, except: ['k0', 'k1'] });
+    // The results table names every change sent: the steps not seen yet were asked for after the apply.
+    const batch = slice().applied.at(-1);
+    expect(batch?.steps).toHaveLength(count - 2);
+    expect(batch?.steps.map((s) => s.id)).toEqual(all.slice(2).map((s) => s.id));
+    h.dispose();
+  });
+
+  it('sends a short selection by id', () => {
+    expect(selectionRequest(first as unknown as Parameters<typeof selectionRequest>[0], ['k3', 'k4'])).toEqual({ stepIds: ['k3', 'k4'] });
   });
 });

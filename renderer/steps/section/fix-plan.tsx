@@ -1,14 +1,16 @@
 import { useState } from 'react';
+import { PLAN_NOTES_PAGE, PLAN_STEPS_PAGE } from '../../../shared/ipc/contract';
 import type { FixPlan } from '../../store/dto';
 import { plural } from '../../format';
 import { Pager, formatCount } from './pager';
 import { BeforeAfter, RiskBadge } from './fix-steps';
 import { ParamForm } from './params/param-form';
 import type { SectionSlice } from './section.slice';
+import { notesPage, stepCountOf, stepsPage } from './plan-paging';
 
 /** The plan: the choices fixes need, the changes to pick with before/after, the planner's notes, Apply. */
-/** Changes a plan lists at once. */
-export const STEPS_PER_PAGE = 25;
+/** Changes a plan lists at once (the page main sends). */
+export const STEPS_PER_PAGE = PLAN_STEPS_PAGE;
 
 export function FixPlanView(props: {
   readonly plan: FixPlan;
@@ -17,42 +19,46 @@ export function FixPlanView(props: {
   readonly onApply: () => void;
 }) {
   const { plan, slice } = props;
-  const selectedSteps = plan.steps.filter((s) => slice.selected.includes(s.id));
+  const selectedCount = slice.selected.length;
+  const selectedIds = new Set(slice.selected);
   const applying = slice.apply.status === 'running';
-  // Notes that offer a choice are shown with their field in the form.
-  const otherNotes = plan.notes.filter((n) => n.param === null);
-  // A large organization's plan proposes thousands of changes: a page of them at a time, the
-  // selection kept across pages, so the step stays responsive.
+  // A large organization's plan proposes thousands of changes: main sends a page of them at a
+  // time, the selection (by id, over the whole plan) kept across pages.
   const [offset, setOffset] = useState(0);
-  const shownSteps = plan.steps.slice(offset, offset + STEPS_PER_PAGE);
+  const [notesOffset, setNotesOffset] = useState(0);
+  const total = stepCountOf(plan);
+  const page = stepsPage(slice.planPages, plan, offset);
+  const shownSteps = page.items;
+  // Notes that offer a choice are shown with their field in the form; these are the others.
+  const otherNotes = notesPage(slice.planPages, plan, 'other', notesOffset);
   return (
     <>
       <ParamForm plan={plan} slice={slice} />
-      {plan.steps.length === 0 ? (
+      {total === 0 ? (
         <p className="hint">No change can be proposed for the failing checks here; follow the manual steps or record an exception.</p>
       ) : (
         <fieldset className="fieldset fix-steps" disabled={applying}>
-          <legend>Changes available ({formatCount(plan.steps.length)}): choose the ones to apply</legend>
-          {plan.steps.length > STEPS_PER_PAGE ? (
+          <legend>Changes available ({formatCount(total)}): choose the ones to apply</legend>
+          {total > STEPS_PER_PAGE ? (
             <p className="fix-select-all">
               <button type="button" className="button-link" onClick={() => slice.selectAll(true)}>
-                Select all {formatCount(plan.steps.length)}
+                Select all {formatCount(total)}
               </button>{' '}
               <button type="button" className="button-link" onClick={() => slice.selectAll(false)}>
                 Select none
               </button>{' '}
-              <span className="hint">{formatCount(selectedSteps.length)} selected</span>
+              <span className="hint">{formatCount(selectedCount)} selected</span>
             </p>
           ) : null}
           {shownSteps.map((s) => {
             const id = `fix-${s.id}`;
             return (
-              <div key={s.id} className={`fix-step${slice.selected.includes(s.id) ? ' fix-step-selected' : ''}`}>
+              <div key={s.id} className={`fix-step${selectedIds.has(s.id) ? ' fix-step-selected' : ''}`}>
                 <label className="checkbox" htmlFor={id}>
                   <input
                     id={id}
                     type="checkbox"
-                    checked={slice.selected.includes(s.id)}
+                    checked={selectedIds.has(s.id)}
                     onChange={(e) => slice.toggleStep(s.id, e.target.checked)}
                     aria-describedby={`${id}-desc`}
                   />
@@ -79,30 +85,60 @@ export function FixPlanView(props: {
               </div>
             );
           })}
-          <Pager offset={offset} limit={STEPS_PER_PAGE} total={plan.steps.length} label="changes available" loading={false} onPage={setOffset} />
+          {page.loading ? <p role="status">Loading these changes…</p> : null}
+          {page.failed ? (
+            <p className="field-error">
+              These changes could not be loaded: {page.failed}{' '}
+              <button type="button" className="button-link" onClick={() => void slice.loadPlanPage('steps', offset)}>
+                Try again
+              </button>
+            </p>
+          ) : null}
+          <Pager
+            offset={offset}
+            limit={STEPS_PER_PAGE}
+            total={total}
+            label="changes available"
+            loading={page.loading}
+            onPage={(o) => {
+              setOffset(o);
+              void slice.loadPlanPage('steps', o);
+            }}
+          />
         </fieldset>
       )}
-      {otherNotes.length > 0 ? (
+      {otherNotes.total > 0 ? (
         <details className="plan-notes">
-          <summary>{plural(otherNotes.length, 'note')} from the planner</summary>
+          <summary>{plural(otherNotes.total, 'note')} from the planner</summary>
           <ul>
-            {otherNotes.map((n, i) => (
-              <li key={`${n.fix}-${i}`}>
+            {otherNotes.items.map((n, i) => (
+              <li key={`${n.fix}-${notesOffset + i}`}>
                 <strong>{n.control}</strong> {n.resource ? `${n.resource.name}: ` : ''}
                 {n.message}
               </li>
             ))}
           </ul>
+          <Pager
+            offset={notesOffset}
+            limit={PLAN_NOTES_PAGE}
+            total={otherNotes.total}
+            label="notes from the planner"
+            loading={otherNotes.loading}
+            onPage={(o) => {
+              setNotesOffset(o);
+              void slice.loadPlanPage('other', o);
+            }}
+          />
         </details>
       ) : null}
-      {plan.steps.length > 0 ? (
+      {total > 0 ? (
         <button
           type="button"
           className="button-primary"
-          disabled={!props.canApply || selectedSteps.length === 0 || applying}
+          disabled={!props.canApply || selectedCount === 0 || applying}
           onClick={props.onApply}
         >
-          Apply {plural(selectedSteps.length, 'selected change')}…
+          Apply {plural(selectedCount, 'selected change')}…
         </button>
       ) : null}
     </>

@@ -8,6 +8,8 @@ import { sectionOfControl } from '../../store/steps';
 import type { ParamDto } from './params/validate';
 import { paramError } from './params/validate';
 import { withOptionSets } from './plan-options';
+import type { PlanPage, PlanPart } from './plan-paging';
+import { knownSteps, missingStepPages, pageSizeOf, planPageKey, selectionRequest, stepIndexOf, withPlanOptions } from './plan-paging';
 
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,
@@ -61,7 +63,10 @@ export interface SectionSlice {
   readonly planFor: string | null;
   /** Choices fixes need (`addTeam.backend` -> `platform`); sent with the next plan. */
   readonly params: Readonly<Record<string, string>>;
+  /** Ids of the chosen steps, from the plan's index of every step (pages need not be loaded). */
   readonly selected: readonly string[];
+  /** Pages of the plan beyond its first answer (`fix:planPage`), by planPageKey. */
+  readonly planPages: Readonly<Record<string, Status<PlanPage>>>;
   readonly apply: Status<ApplyOutcome, FixProgress>;
   readonly applied: readonly AppliedBatch[];
   readonly undoTarget: UndoTarget | null;
@@ -73,6 +78,8 @@ export interface SectionSlice {
   readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
 
   loadPlan(): Promise<void>;
+  /** A page of the current plan's steps or of a group of its notes, unless held (a failed one is asked again). */
+  loadPlanPage(part: PlanPart, offset: number): Promise<void>;
   setParam(key: string, value: string): void;
   toggleStep(stepId: string, on: boolean): void;
   /** Every step of the plan, or none (a step's dependencies are in the plan, so all is consistent). */
@@ -136,6 +143,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       planFor: null,
       params: {},
       selected: [],
+      planPages: {},
       apply: IDLE,
       applied: [],
       undoTarget: null,
@@ -172,10 +180,32 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         }
         const plan = withOptionSets(result.value);
         // Keep what the person picked if those steps are still proposed.
-        const ids = new Set(plan.steps.map((s) => s.id));
         const known = { ...self().fields };
         for (const n of plan.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
-        set({ plan: done(plan), lastPlan: plan, fields: known, selected: self().selected.filter((id) => ids.has(id)) });
+        const ids = new Set(stepIndexOf(plan).map((s) => s.id));
+        set({ plan: done(plan), lastPlan: plan, fields: known, planPages: {}, selected: self().selected.filter((id) => ids.has(id)) });
+      },
+
+      async loadPlanPage(part, offset) {
+        const profile = get().connect.profile;
+        const plan = self().plan;
+        if (!profile || plan.status !== 'done' || offset === 0) return;
+        const key = planPageKey(plan.value.planId, part, offset);
+        const held = self().planPages[key];
+        if (held && held.status !== 'failed') return;
+        set({ planPages: { ...self().planPages, [key]: running(null) } });
+        const result = await call(() =>
+          bridge.invoke['fix:planPage']({ profileId: profile.id, planId: plan.value.planId, part, offset, limit: pageSizeOf(part) }),
+        );
+        // A newer plan replaced this one meanwhile: its pages start empty.
+        const now = self().plan;
+        if (now.status !== 'done' || now.value.planId !== plan.value.planId) return;
+        const page = result.ok ? done(withPlanOptions(now.value, result.value)) : failed(result.error);
+        const known = { ...self().fields };
+        if (page.status === 'done') {
+          for (const n of page.value.notes) if (n.param !== null) known[n.param.key] ??= { ...n, param: n.param };
+        }
+        set({ planPages: { ...self().planPages, [key]: page }, fields: known });
       },
 
       setParam(paramKey, value) {
@@ -188,7 +218,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       toggleStep(stepId, on) {
         const plan = self().plan;
         if (plan.status !== 'done') return;
-        const steps = plan.value.steps;
+        const steps = stepIndexOf(plan.value);
         const selected = new Set(self().selected);
         if (on) {
           // A step comes with the steps it depends on.
@@ -212,7 +242,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       selectAll(on) {
         const plan = self().plan;
         if (plan.status !== 'done') return;
-        set({ selected: on ? plan.value.steps.map((s) => s.id) : [] });
+        set({ selected: on ? stepIndexOf(plan.value).map((s) => s.id) : [] });
       },
 
       async applySelected(confirmOrg) {
@@ -226,7 +256,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           bridge.invoke['fix:apply']({
             profileId: profile.id,
             planId,
-            stepIds: [...stepIds],
+            ...selectionRequest(plan.value, stepIds),
             confirm: true,
             ...(confirmOrg !== undefined ? { confirmOrg } : {}),
           }),
@@ -235,10 +265,18 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           set({ apply: failed(result.error) });
           return;
         }
-        const sent = plan.value.steps.filter((s) => stepIds.includes(s.id));
+        // The results table names each change: the steps of pages not seen yet are asked for now.
+        const limit = 100;
+        for (const offset of missingStepPages(self().planPages, plan.value, stepIds, limit)) {
+          const page = await call(() => bridge.invoke['fix:planPage']({ profileId: profile.id, planId, part: 'steps', offset, limit }));
+          if (page.ok) set({ planPages: { ...self().planPages, [planPageKey(planId, 'steps', -1 - offset)]: done(page.value) } });
+        }
+        const known = knownSteps(self().planPages, plan.value);
+        const chosen = new Set(stepIds);
+        const sent = stepIndexOf(plan.value).flatMap((s) => (chosen.has(s.id) && known.has(s.id) ? [known.get(s.id)!] : []));
         const batch: AppliedBatch = { applyId: result.value.applyId, planId, steps: sent, results: result.value.results, undone: [] };
         // The plan was made from the previous run: plan again from the re-check.
-        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE, lastPlan: null });
+        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE, lastPlan: null, planPages: {} });
         if (result.value.recheck) get().checks.adopt(result.value.recheck);
       },
 
@@ -284,6 +322,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           undoPlan: IDLE,
           plan: IDLE,
           lastPlan: null,
+          planPages: {},
           applied: self().applied.map((b) =>
             b.applyId === target.applyId ? { ...b, undone: [...new Set([...b.undone, ...undoneNow])] } : b,
           ),
@@ -311,7 +350,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           const ids = new Set(steps.map((s) => s.id));
           applied.push({ applyId: c.id, planId: c.planId, steps, results: c.results.filter((r) => ids.has(r.stepId)), undone: c.undone.filter((id) => ids.has(id)) });
         }
-        set({ applied, apply: IDLE, undo: IDLE, undoTarget: null, undoPlan: IDLE, plan: IDLE, planFor: null, selected: [] });
+        set({ applied, apply: IDLE, undo: IDLE, undoTarget: null, undoPlan: IDLE, plan: IDLE, planFor: null, selected: [], planPages: {} });
       },
 
       async showEvidence(runId, sha256) {
