@@ -23,7 +23,7 @@ import { checkSummaries, createFindingReader } from './finding-pages';
 import { AppError } from './errors';
 import type { AuditRequest, EngineGateway, ProfileSession, SentryTarget } from './handlers';
 import type { PackageWriter, ReportDestination } from './report-output';
-import { printSavedReport, saveSessionReport } from './report-save';
+import { openSavedReport, printSavedReport, saveSessionReport } from './report-save';
 import type { HandlerContext } from './router';
 import { createRunRegistry } from './run-registry';
 import { createSessionKeeper } from './engine-session';
@@ -304,7 +304,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       );
     },
 
-    printReport: (reportId) => printSavedReport(reportId, deps.reportDestination),
+    printReport: (reportId, ctx) => printSavedReport(reportId, deps.reportDestination, ctx),
+    openReport: (reportId) => openSavedReport(reportId, deps.reportDestination),
 
     async exportTerraform(session, ctx) {
       const { profile } = session;

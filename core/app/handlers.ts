@@ -66,7 +66,9 @@ export interface EngineGateway {
   catalog(): Promise<HandlerResponseOf<'catalog:get'>>;
   saveReport(request: ParsedRequestOf<'report:save'>, ctx: HandlerContext): Promise<HandlerResponseOf<'report:save'>>;
   /** Web mode: a package saved in this window, its report.html printed to PDF beside it. */
-  printReport(reportId: string): Promise<HandlerResponseOf<'report:printPdf'>>;
+  printReport(reportId: string, ctx?: HandlerContext): Promise<HandlerResponseOf<'report:printPdf'>>;
+  /** Desktop app: a package saved in this window, its report.html opened with the system's viewer. */
+  openReport(reportId: string): Promise<HandlerResponseOf<'report:open'>>;
   /** Terraform configuration of the organization as read, into a folder the person chooses. */
   exportTerraform(session: ProfileSession, ctx: HandlerContext): Promise<HandlerResponseOf<'export:terraform'>>;
   /** The profile's saved session (core/app/session-store.ts), for the window to restore. */
@@ -138,6 +140,7 @@ export function createUnwiredEngine(): EngineGateway {
     catalog: async () => notWired('Reading the control catalog'),
     saveReport: async () => notWired('Saving a report'),
     printReport: async () => notWired('Printing a report'),
+    openReport: async () => notWired('Opening a report'),
     exportTerraform: async () => notWired('Exporting Terraform'),
     getSession: async () => ({ session: null, problem: null }),
     saveProgress: () => undefined,
@@ -367,7 +370,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'report:save': async (request, ctx) => engine.saveReport(request, ctx),
 
-    'report:printPdf': async ({ reportId }) => engine.printReport(reportId),
+    'report:printPdf': async ({ reportId }, ctx) => engine.printReport(reportId, ctx),
+    'report:open': async ({ reportId }) => engine.openReport(reportId),
 
     'demo:status': async () =>
       demo?.status() ?? { active: false, profileId: null, orgSlug: null, label: null, baseUrl: null },

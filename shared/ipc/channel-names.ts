@@ -42,6 +42,7 @@ export const CHANNEL_NAMES = [
   'fix:undo',
   'report:save',
   'report:printPdf',
+  'report:open',
   'export:terraform',
   'demo:status',
   'demo:reset',

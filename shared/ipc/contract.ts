@@ -51,15 +51,21 @@ const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000)
 const ConfirmOrg = z.string().max(64);
 /** The id of a package saved in web mode (32 random bytes, base64url). */
 const ReportViewIdSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'the id of a report saved in this window');
-/** A saved package's report, served by `sentry-harden ui` while it runs (same-origin URLs). */
+/**
+ * A saved package's report: web mode serves it while `sentry-harden ui` runs (same-origin URLs);
+ * the desktop app opens it itself (`report:open`, the URLs are null).
+ */
 const ReportViewSchema = z.object({
   id: ReportViewIdSchema,
-  /** report.html in a new tab, under the report's own no-script policy. */
-  url: z.string(),
-  /** report.html opening the browser's print dialog. */
-  printUrl: z.string(),
-  /** 'file': report:printPdf writes the PDF (a Chromium was found); 'browser': print from printUrl. */
-  pdf: z.enum(['file', 'browser']),
+  /** report.html in a new tab, under the report's own no-script policy; null: ask main (`report:open`). */
+  url: z.string().nullable(),
+  /** report.html opening the browser's print dialog; null in the desktop app. */
+  printUrl: z.string().nullable(),
+  /**
+   * 'file': report:printPdf writes the PDF next to the package (a Chromium was found); 'ask':
+   * report:printPdf asks where (the desktop app's save dialog); 'browser': print from printUrl.
+   */
+  pdf: z.enum(['file', 'ask', 'browser']),
 });
 
 /** `fix:plan`'s answer, and `fix:getPlan`'s (the same plan again). */
@@ -382,12 +388,21 @@ export const channels = {
     }),
   },
   /**
-   * Web mode: prints the report.html of a package saved in this window to a PDF next to the
-   * package (`<package>.pdf`) with the machine's Chromium. Refused when the view says 'browser'.
+   * Prints the report.html of a package saved in this window to PDF: web mode next to the package
+   * (`<package>.pdf`) with the machine's Chromium, the desktop app where the person chooses
+   * (`saved: false` when they cancel). Refused when the view says 'browser'.
    */
   'report:printPdf': {
     request: z.strictObject({ reportId: ReportViewIdSchema }),
     response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  /**
+   * Desktop app: opens the report.html of a package saved in this window with the system's
+   * viewer (the path is main's own, from the id; never a path from the window).
+   */
+  'report:open': {
+    request: z.strictObject({ reportId: ReportViewIdSchema }),
+    response: z.object({ opened: z.boolean() }),
   },
   /**
    * Writes Terraform configuration (jianyuan/sentry provider) describing the organization as read,
