@@ -19,6 +19,8 @@ import type { RunRegistry } from './run-registry';
 
 /** How long after an audit a fix plan is made from its reads rather than read again. */
 const PLAN_REUSE_MS = 10 * 60_000;
+/** Plans kept (every section of a few sessions). */
+const MAX_PLANS = 20;
 
 export interface PlanGatewayDeps {
   readonly registry: RunRegistry;
@@ -91,6 +93,11 @@ export function createPlanGateway(deps: PlanGatewayDeps): Pick<EngineGateway, 'p
         answer,
         at: Date.now(),
       });
+      // Plans are memory only; the oldest go first (a plan being applied was read already).
+      for (const id of plans.keys()) {
+        if (plans.size <= MAX_PLANS) break;
+        plans.delete(id);
+      }
       return answer;
     },
 

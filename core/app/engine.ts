@@ -67,6 +67,20 @@ export interface EngineDeps {
 }
 
 
+/** An audit under way (core/app/engine.ts `running`). */
+interface LiveAudit {
+  readonly controller: AbortController;
+  readonly runId: string;
+  readonly profileId: string;
+  readonly level: AuditRunDto['level'];
+  readonly baselineRunId: string;
+  readonly startedAt: string;
+  completed: number;
+  total: number;
+  /** Settles with the run's answer (or its error) when it ends. */
+  readonly done: Promise<AuditRunDto>;
+}
+
 function runIdOk(id: string): boolean {
   return /^[A-Za-z0-9_-]{6,64}$/.test(id);
 }
@@ -81,7 +95,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   const { runs, requireRun, evict } = registry;
   const keeper = createSessionKeeper(deps.sessionDir ? createSessionStore(deps.sessionDir) : null, registry);
   registry.setFallback({ run: (id, profileId) => keeper.findRun(id, profileId), apply: (id, profileId) => keeper.findApply(id, profileId) });
-  const running = new Map<string, AbortController>();
+  // Audits under way, by run id: a reloaded window finds them (session:get) and waits for them (audit:get).
+  const running = new Map<string, LiveAudit>();
 
   const fixTitle = (id: string): string => fixesAll.find((f) => f.id === id)?.title ?? id;
 
@@ -111,7 +126,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     const controller = new AbortController();
     // Every request of the audit listens to this signal: more than the default ten at once.
     setMaxListeners(0, controller.signal);
-    running.set(runId, controller);
+    let settle: { resolve: (dto: AuditRunDto) => void; reject: (e: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+    const done = new Promise<AuditRunDto>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // Nobody may be waiting: a failure is the caller's to report, not an unhandled rejection.
+    done.catch(() => undefined);
+    const live: LiveAudit = { controller, runId, profileId: profile.id, level: request.level, baselineRunId, startedAt: new Date().toISOString(), completed: 0, total: 0, done };
+    running.set(runId, live);
     let completed = 0;
     let started = false;
     try {
@@ -132,6 +154,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
           if (event.kind === 'control-start' && started) return;
           started = true;
           if (event.kind === 'control-done') completed += 1;
+          live.completed = completed;
+          live.total = event.total;
           ctx.emit('audit:progress', {
             runId,
             completed,
@@ -167,10 +191,12 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       runs.set(runId, record);
       evict();
       keeper.recordAudit(record, [session.getToken()]);
+      settle.resolve(dto);
       return dto;
     } catch (e) {
-      if (controller.signal.aborted) throw appError('cancelled', 'The audit was cancelled; nothing was changed');
-      throw mapEngineError(e);
+      const error = controller.signal.aborted ? appError('cancelled', 'The audit was cancelled; nothing was changed') : mapEngineError(e);
+      settle.reject(error);
+      throw error;
     } finally {
       running.delete(runId);
     }
@@ -235,6 +261,9 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     runAudit: (session, request, ctx) => audit(session, request, ctx),
 
     async getRun(runId) {
+      // A run under way is answered when it ends (a reloaded window waits for the audit it started).
+      const live = running.get(runId);
+      if (live && !runs.has(runId)) return live.done;
       return requireRun(runId).dto;
     },
 
@@ -270,7 +299,7 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     },
 
     async cancelAudit(runId) {
-      const controller = running.get(runId);
+      const controller = running.get(runId)?.controller;
       if (!controller) return false;
       controller.abort();
       return true;
@@ -328,7 +357,15 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     },
 
     async getSession(profileId) {
-      return keeper.session(profileId);
+      // The newest audit of the profile still running, so a reloaded window shows its progress.
+      const live = [...running.values()].filter((r) => r.profileId === profileId).at(-1);
+      const under = live
+        ? { runId: live.runId, level: live.level, baselineRunId: live.baselineRunId, startedAt: live.startedAt, completed: live.completed, total: live.total }
+        : null;
+      // Plans still kept, newest first: a reloaded window shows the plan it had (fix:getPlan).
+      const kept = [...registry.plans.values()].filter((p) => p.profileId === profileId).sort((a, b) => b.at - a.at).slice(0, 10);
+      const plans = kept.map((p) => ({ planId: p.planId, runId: p.runId, controls: p.asked.controls ? [...p.asked.controls] : null, params: { ...p.asked.params } }));
+      return { ...keeper.session(profileId), running: under, plans };
     },
 
     ...createFindingReader(registry, (profileId) => deps.registers(profileId)),

@@ -24,7 +24,7 @@ import {
   TokenInputSchema,
   UndoStepSchema,
 } from './dto-schemas';
-import { SessionSchema } from './session-schemas';
+import { PlanRefSchema, RunningAuditSchema, SessionSchema } from './session-schemas';
 import { ChangesPageSchema, ChangesRequestSchema, FindingsPageSchema, FindingsRequestSchema } from './finding-schemas';
 import { AllStepsSelectionSchema, PlanPageRequestSchema, PlanPageSchema, PlanPagingShape } from './plan-schemas';
 
@@ -220,7 +220,14 @@ export const channels = {
    */
   'session:get': {
     request: z.strictObject({ profileId: ProfileIdSchema }),
-    response: z.object({ session: SessionSchema.nullable(), problem: z.string().nullable() }),
+    response: z.object({
+      session: SessionSchema.nullable(),
+      problem: z.string().nullable(),
+      /** An audit of the profile still running in main (absent or null: none). */
+      running: RunningAuditSchema.nullable().optional(),
+      /** Plans main keeps for the profile, newest first (absent: none). */
+      plans: z.array(PlanRefSchema).optional(),
+    }),
   },
   'settings:get': {
     request: NoArgs,
@@ -254,7 +261,7 @@ export const channels = {
     }),
     response: AuditRunSchema,
   },
-  /** A run kept in memory (this app session). */
+  /** A run kept in memory (this app session); a run still under way is answered when it ends. */
   'audit:get': {
     request: z.strictObject({ runId: Id }),
     response: AuditRunSchema,

@@ -38,6 +38,30 @@ export const LevelChangeSchema = z.object({
   at: Iso,
 });
 
+/** An audit of the profile under way in main (a reloaded window shows its progress, then its result). */
+export const RunningAuditSchema = z.object({
+  runId: Id,
+  level: LevelSchema,
+  /** Its session's baseline (itself for a first audit). */
+  baselineRunId: Id,
+  startedAt: Iso,
+  completed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type RunningAuditDto = z.infer<typeof RunningAuditSchema>;
+
+/** A fix plan main still keeps (memory only): a reloaded window shows it again (`fix:getPlan`). */
+export const PlanRefSchema = z.object({
+  planId: Id,
+  /** The run it was planned from. */
+  runId: Id,
+  /** The controls asked for (a section's); null: every control of the run. */
+  controls: z.array(z.string()).nullable(),
+  /** The choices it was made with. */
+  params: z.record(z.string(), z.string()),
+});
+export type PlanRefDto = z.infer<typeof PlanRefSchema>;
+
 export const SessionSchema = z.object({
   profileId: z.string(),
   level: LevelSchema,

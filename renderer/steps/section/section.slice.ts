@@ -1,5 +1,5 @@
-import type { EventPayloadOf, SessionChangeDto } from '../../../shared/ipc/contract';
-import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, PlanNote, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
+import type { EventPayloadOf, PlanRefDto, SessionChangeDto } from '../../../shared/ipc/contract';
+import type { ApplyOutcome, AuditRun, EvidenceDetail, FixPlan, FixStep, PlanNote, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
 import type { SliceContext } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, done, failed, running } from '../../store/status';
@@ -8,6 +8,7 @@ import { sectionOfControl } from '../../store/steps';
 import type { ParamDto } from './params/validate';
 import { paramError } from './params/validate';
 import { withOptionSets } from './plan-options';
+import { restoredChanges } from './section-restore';
 import type { PlanPage, PlanPart } from './plan-paging';
 import { knownSteps, missingStepPages, pageSizeOf, planPageKey, selectionRequest, stepIndexOf, withPlanOptions } from './plan-paging';
 
@@ -93,8 +94,13 @@ export interface SectionSlice {
   /** Stops the running apply or undo before its next change; its answer then lists the rest as not attempted. */
   cancelChanges(): Promise<void>;
   showEvidence(runId: string, sha256: string): Promise<void>;
-  /** This section's part of a restored session's change log (empty: a new session). */
-  restoreChanges(changes: readonly SessionChangeDto[]): void;
+  /**
+   * This section's part of a restored session's change log (empty: a new session): each apply,
+   * and the outcome of the last apply or undo as it was shown (`latest`: the session's newest run).
+   */
+  restoreChanges(changes: readonly SessionChangeDto[], latest?: AuditRun | null): void;
+  /** The plan main still keeps for this section (a reload): shown again as it was, with its choices. */
+  restorePlan(ref: PlanRefDto): Promise<void>;
 }
 
 export function evidenceKey(runId: string, sha256: string): string {
@@ -340,17 +346,38 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         set({ cancel: result.ok ? done(result.value.cancelled) : failed(result.error) });
       },
 
-      restoreChanges(changes) {
+      restoreChanges(changes, latest = null) {
         if (self().apply.status === 'running' || self().undo.status === 'running') return;
-        const applied: AppliedBatch[] = [];
-        for (const c of changes) {
-          if (c.kind !== 'apply' || c.planId === null) continue;
-          const steps = c.steps.filter((s) => sectionOfControl(s.control) === section);
-          if (steps.length === 0) continue;
-          const ids = new Set(steps.map((s) => s.id));
-          applied.push({ applyId: c.id, planId: c.planId, steps, results: c.results.filter((r) => ids.has(r.stepId)), undone: c.undone.filter((id) => ids.has(id)) });
+        const restored = restoredChanges(changes, section, latest);
+        set({
+          applied: restored.applied,
+          apply: restored.apply ? done(restored.apply) : IDLE,
+          undo: restored.undo ? done(restored.undo) : IDLE,
+          undoTarget: null,
+          undoPlan: IDLE,
+          plan: IDLE,
+          planFor: null,
+          selected: [],
+          planPages: {},
+        });
+      },
+
+      async restorePlan(ref) {
+        const profile = get().connect.profile;
+        if (!profile || self().plan.status === 'running' || self().apply.status === 'running') return;
+        // Running while asked, so the step does not plan again meanwhile.
+        set({ plan: running(null), planFor: ref.runId, params: { ...ref.params } });
+        const result = await call(() => bridge.invoke['fix:getPlan']({ profileId: profile.id, planId: ref.planId }));
+        if (self().planFor !== ref.runId || self().plan.status !== 'running') return;
+        if (!result.ok) {
+          // Main no longer has it (a restart): the step plans again, with the same choices.
+          set({ plan: IDLE, planFor: null });
+          return;
         }
-        set({ applied, apply: IDLE, undo: IDLE, undoTarget: null, undoPlan: IDLE, plan: IDLE, planFor: null, selected: [], planPages: {} });
+        const plan = withOptionSets(result.value);
+        const known = { ...self().fields };
+        for (const n of plan.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
+        set({ plan: done(plan), lastPlan: plan, fields: known, planPages: {}, selected: [] });
       },
 
       async showEvidence(runId, sha256) {
