@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorInfoSchema } from '../errors';
 import { LevelSchema } from '../levels';
 import { WizardProgressSchema } from '../settings';
 import { AuditRunSchema, FixStepResultSchema, FixStepSchema, Id } from './dto-schemas';
@@ -29,6 +30,10 @@ export const SessionChangeSchema = z.object({
   results: z.array(FixStepResultSchema),
   /** For an apply: its steps undone since. */
   undone: z.array(Id),
+  /** What its answer said besides the results, so a reload shows it as it was (absent in older sessions). */
+  fatal: z.string().nullable().optional(),
+  recheck: AuditRunSchema.nullable().optional(),
+  recheckError: ErrorInfoSchema.nullable().optional(),
 });
 export type SessionChangeDto = z.infer<typeof SessionChangeSchema>;
 

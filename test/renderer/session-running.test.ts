@@ -92,12 +92,17 @@ describe('what a section showed, after a reload', () => {
     h.dispose();
   });
 
-  it('an undo after it shows "What was undone" instead', async () => {
+  it('an undo after it shows "What was undone" too, the apply\'s table staying as it was', async () => {
+    const recheck = auditRun('run-after-apply', baselineFindings(), 'run-base');
+    const withRecheck = { ...applied(), recheck, recheckError: null, fatal: null };
     const undo: Session['changes'][number] = { ...applied(), kind: 'undo', id: 'undo-1', undoes: 'apply-1', planId: null, steps: planSteps().slice(0, 1), results: applied().results.slice(0, 1) };
-    const h = await connected({ 'session:get': () => ok({ session: session([applied(), undo]), problem: null }) });
+    const h = await connected({ 'session:get': () => ok({ session: session([withRecheck, undo]), problem: null }) });
     h.s().nav.resume(progress);
     await waitFor(() => h.s().session.restore.status === 'done');
-    expect(h.s().accessControls.apply.status).toBe('idle');
+    expect(h.s().accessControls.apply).toMatchObject({ status: 'done', value: { applyId: 'apply-1' } });
+    // The apply's own re-check, kept with it in the change log, though it is no longer the last change.
+    const markup = renderToStaticMarkup(createElement(ApplyOutcome, { slice: h.s().accessControls }));
+    expect(markup).toMatch(/Re-checked after the changes: \d+ pass/);
     expect(h.s().accessControls.undo).toMatchObject({ status: 'done', value: { applyId: 'apply-1', undoId: 'undo-1' } });
     h.dispose();
   });

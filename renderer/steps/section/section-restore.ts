@@ -25,26 +25,32 @@ export interface RestoredChanges {
 
 export function restoredChanges(changes: readonly SessionChangeDto[], section: SectionId, latest: AuditRun | null): RestoredChanges {
   const applied: AppliedBatch[] = [];
-  let last: { change: SessionChangeDto; results: StepResult[] } | null = null;
+  // As the step showed them: the outcome of its last apply, and of its last undo (each stays until the next of its kind).
+  let lastApply: { change: SessionChangeDto; results: StepResult[] } | null = null;
+  let lastUndo: { change: SessionChangeDto; results: StepResult[] } | null = null;
   for (const c of changes) {
     const steps = c.steps.filter((s) => sectionOfControl(s.control) === section);
     if (steps.length === 0) continue;
     const ids = new Set(steps.map((s) => s.id));
     const results = c.results.filter((r) => ids.has(r.stepId));
-    last = { change: c, results };
-    if (c.kind !== 'apply' || c.planId === null) continue;
+    if (c.kind === 'undo') {
+      lastUndo = { change: c, results };
+      continue;
+    }
+    if (c.planId === null) continue;
+    lastApply = { change: c, results };
     applied.push({ applyId: c.id, planId: c.planId, steps, results, undone: c.undone.filter((id) => ids.has(id)) });
   }
-  if (!last) return { applied, apply: null, undo: null };
-  const { change, results } = last;
-  // The re-check that came with it: the session's latest run, when it ended before the change was
-  // recorded and no change came after (a later run or change would have replaced it on screen).
-  const isLast = changes.at(-1) === change;
-  const recheck = isLast && latest && latest.runId !== latest.baselineRunId && Date.parse(latest.finishedAt) <= Date.parse(change.at) ? latest : null;
-  const outcome = { results, counts: countsOf(results), fatal: null, recheck, recheckError: null };
-  if (change.kind === 'apply' && change.planId !== null) return { applied, apply: { planId: change.planId, applyId: change.id, ...outcome }, undo: null };
-  if (change.kind === 'undo' && change.undoes !== null) return { applied, apply: null, undo: { applyId: change.undoes, undoId: change.id, skipped: [], ...outcome } };
-  return { applied, apply: null, undo: null };
+  const outcome = (entry: { change: SessionChangeDto; results: StepResult[] }) => {
+    const { change, results } = entry;
+    // Sessions saved before the change log kept the re-check: the latest run, when it ended before
+    // the change was recorded and nothing came after.
+    const guessed = changes.at(-1) === change && latest && latest.runId !== latest.baselineRunId && Date.parse(latest.finishedAt) <= Date.parse(change.at) ? latest : null;
+    return { results, counts: countsOf(results), fatal: change.fatal ?? null, recheck: change.recheck !== undefined ? change.recheck : guessed, recheckError: change.recheckError ?? null };
+  };
+  const apply = lastApply && lastApply.change.planId !== null ? { planId: lastApply.change.planId, applyId: lastApply.change.id, ...outcome(lastApply) } : null;
+  const undo = lastUndo && lastUndo.change.undoes !== null ? { applyId: lastUndo.change.undoes, undoId: lastUndo.change.id, skipped: [], ...outcome(lastUndo) } : null;
+  return { applied, apply, undo };
 }
 
 /** The plan of this section main still keeps for the run on screen, if any (newest first in `refs`). */
