@@ -2,7 +2,8 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { FixPlanView, STEPS_PER_PAGE } from '../../renderer/steps/section/fix-plan';
 import { PLAN_STEPS_PAGE } from '../../shared/ipc/contract';
-import { selectionRequest, stepsPage } from '../../renderer/steps/section/plan-paging';
+import { notesPage, selectionRequest, stepsPage } from '../../renderer/steps/section/plan-paging';
+import { ParamForm } from '../../renderer/steps/section/params/param-form';
 import { ok, outcomeCounts, planSteps } from './fake-bridge';
 import { audited } from './helpers';
 
@@ -90,5 +91,56 @@ describe('a plan main pages', () => {
 
   it('sends a short selection by id', () => {
     expect(selectionRequest(first as unknown as Parameters<typeof selectionRequest>[0], ['k3', 'k4'])).toEqual({ stepIds: ['k3', 'k4'] });
+  });
+});
+
+/** The choices of a paged plan: the form shows the page main sent, and asks for the next. */
+describe('the choices of a plan main pages', () => {
+  const teams = [{ value: 'platform', label: 'Platform', detail: null }];
+  const needs = Array.from({ length: 45 }, (_, i) => ({
+    fix: 'team-access',
+    control: '2.1',
+    check: null,
+    resource: { type: 'member' as const, id: `m${i}`, name: `member ${i}` },
+    kind: 'needs_parameter' as const,
+    message: `Choose a team for member ${i}.`,
+    param: { key: `addTeam.m${i}`, kind: 'team' as const, label: `Team for member ${i}`, description: 'Team', choices: [], multiple: true, min: null, max: null, pattern: null, options: [], optionSet: 0, suggested: null, maxWindow: null },
+    items: [],
+  }));
+  const first = {
+    planId: 'plan-choices',
+    orgSlug: 'acme',
+    level: 'L1' as const,
+    createdAt: '2026-03-01T10:00:00.000Z',
+    steps: [],
+    notes: needs.slice(0, 20),
+    optionSets: [teams],
+    stepCount: 0,
+    stepIndex: [],
+    noteCounts: { roles: 0, needs: 45, optional: 0, other: 0 },
+  };
+
+  it('renders the first 20 choices with "Showing 1–20 of 45", loads the next page from main with the shared options put back', async () => {
+    const h = await audited({
+      'fix:plan': ({ runId }) => ok({ ...first, runId }),
+      'fix:planPage': ({ planId, part, offset, limit }) => ok({ planId, part, offset, total: 45, steps: [], notes: part === 'needs' ? needs.slice(offset, offset + limit) : [] }),
+    });
+    const slice = () => h.s().accessControls;
+    await slice().loadPlan();
+    const plan = slice().plan;
+    if (plan.status !== 'done') throw new Error(`plan ${plan.status}`);
+    const html = renderToStaticMarkup(<ParamForm plan={plan.value} slice={slice()} />);
+    expect(html).toContain('Showing 1–20 of 45');
+    expect(html).toContain('Team for member 19');
+    expect(html).not.toContain('Team for member 20');
+
+    await slice().loadPlanPage('needs', 20);
+    expect(h.bridge.callsOf('fix:planPage')).toEqual([{ profileId: h.s().connect.profile?.id, planId: 'plan-choices', part: 'needs', offset: 20, limit: 20 }]);
+    const page = notesPage(slice().planPages, plan.value, 'needs', 20);
+    expect(page.items.map((n) => n.param?.key)).toEqual(needs.slice(20, 40).map((n) => n.param.key));
+    // The choices come back with the plan's shared list of teams.
+    expect(page.items[0]?.param?.options).toEqual(teams);
+    expect(slice().fields['addTeam.m25']?.param.choices).toEqual(['platform']);
+    h.dispose();
   });
 });

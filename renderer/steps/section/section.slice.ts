@@ -10,7 +10,7 @@ import { paramError } from './params/validate';
 import { withOptionSets } from './plan-options';
 import { restoredChanges } from './section-restore';
 import type { PlanPage, PlanPart } from './plan-paging';
-import { knownSteps, missingStepPages, pageSizeOf, planPageKey, selectionRequest, stepIndexOf, withPlanOptions } from './plan-paging';
+import { isPaged, knownSteps, missingStepPages, pageSizeOf, planPageKey, selectionRequest, stepIndexOf, withPlanOptions } from './plan-paging';
 
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,
@@ -195,7 +195,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       async loadPlanPage(part, offset) {
         const profile = get().connect.profile;
         const plan = self().plan;
-        if (!profile || plan.status !== 'done' || offset === 0) return;
+        if (!profile || plan.status !== 'done' || offset === 0 || !isPaged(plan.value)) return;
         const key = planPageKey(plan.value.planId, part, offset);
         const held = self().planPages[key];
         if (held && held.status !== 'failed') return;
@@ -209,7 +209,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         const page = result.ok ? done(withPlanOptions(now.value, result.value)) : failed(result.error);
         const known = { ...self().fields };
         if (page.status === 'done') {
-          for (const n of page.value.notes) if (n.param !== null) known[n.param.key] ??= { ...n, param: n.param };
+          for (const n of page.value.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
         }
         set({ planPages: { ...self().planPages, [key]: page }, fields: known });
       },
