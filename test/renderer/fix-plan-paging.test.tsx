@@ -2,7 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { FixPlanView, STEPS_PER_PAGE } from '../../renderer/steps/section/fix-plan';
 import { PLAN_STEPS_PAGE } from '../../shared/ipc/contract';
-import { notesPage, selectionRequest, stepsPage } from '../../renderer/steps/section/plan-paging';
+import { notesPage, pageWanted, selectionRequest, stepsPage } from '../../renderer/steps/section/plan-paging';
 import { ParamForm } from '../../renderer/steps/section/params/param-form';
 import { ok, outcomeCounts, planSteps } from './fake-bridge';
 import { audited } from './helpers';
@@ -142,5 +142,19 @@ describe('the choices of a plan main pages', () => {
     expect(page.items[0]?.param?.options).toEqual(teams);
     expect(slice().fields['addTeam.m25']?.param.choices).toEqual(['platform']);
     h.dispose();
+  });
+});
+
+describe('which plan pages the step asks main for', () => {
+  it('a page not held of a paged plan; never the first, never a whole plan, and a failed one only on "Try again"', () => {
+    const paged = { planId: 'p', runId: 'r', orgSlug: 'acme', level: 'L1' as const, createdAt: '2026-03-01T10:00:00.000Z', steps: [], notes: [], stepCount: 60, stepIndex: [], noteCounts: { roles: 0, needs: 0, optional: 0, other: 0 } };
+    const whole = { ...paged, stepCount: undefined, stepIndex: undefined, noteCounts: undefined };
+    expect(pageWanted({}, paged, 'steps', 25)).toBe(true);
+    expect(pageWanted({}, paged, 'steps', 0)).toBe(false);
+    expect(pageWanted({}, whole, 'steps', 25)).toBe(false);
+    expect(pageWanted({ 'p:steps:25': { status: 'failed', error: { code: 'internal', message: 'x', retryable: true } } }, paged, 'steps', 25)).toBe(false);
+    expect(pageWanted({ 'p:steps:25': { status: 'running', progress: null } }, paged, 'steps', 25)).toBe(false);
+    // Another plan's pages are not this plan's.
+    expect(pageWanted({ 'q:steps:25': { status: 'running', progress: null } }, paged, 'steps', 25)).toBe(true);
   });
 });

@@ -1,12 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { PLAN_NOTES_PAGE, PLAN_STEPS_PAGE } from '../../../shared/ipc/contract';
 import type { FixPlan } from '../../store/dto';
 import { plural } from '../../format';
-import { Pager, formatCount } from './pager';
+import { PageFailed, Pager, formatCount } from './pager';
 import { BeforeAfter, RiskBadge } from './fix-steps';
 import { ParamForm } from './params/param-form';
 import type { SectionSlice } from './section.slice';
-import { notesPage, stepCountOf, stepsPage } from './plan-paging';
+import { noteCountOf, notesPage, pageWanted, stepCountOf, stepsPage } from './plan-paging';
 
 /** The plan: the choices fixes need, the changes to pick with before/after, the planner's notes, Apply. */
 /** Changes a plan lists at once (the page main sends). */
@@ -24,10 +24,19 @@ export function FixPlanView(props: {
   const applying = slice.apply.status === 'running';
   // A large organization's plan proposes thousands of changes: main sends a page of them at a
   // time, the selection (by id, over the whole plan) kept across pages.
-  const [offset, setOffset] = useState(0);
-  const [notesOffset, setNotesOffset] = useState(0);
+  const [chosenOffset, setOffset] = useState(0);
+  const [chosenNotesOffset, setNotesOffset] = useState(0);
   const total = stepCountOf(plan);
+  // A new plan may be shorter than the page the person was on: its first page then.
+  const offset = chosenOffset < total ? chosenOffset : 0;
+  const notesTotal = noteCountOf(plan, 'other');
+  const notesOffset = chosenNotesOffset < notesTotal ? chosenNotesOffset : 0;
   const page = stepsPage(slice.planPages, plan, offset);
+  // The page shown comes from main (held pages are not asked again; a new plan's are).
+  useEffect(() => {
+    if (pageWanted(slice.planPages, plan, 'steps', offset)) void slice.loadPlanPage('steps', offset);
+    if (pageWanted(slice.planPages, plan, 'other', notesOffset)) void slice.loadPlanPage('other', notesOffset);
+  }, [slice, plan, offset, notesOffset]);
   const shownSteps = page.items;
   // Notes that offer a choice are shown with their field in the form; these are the others.
   const otherNotes = notesPage(slice.planPages, plan, 'other', notesOffset);
@@ -86,24 +95,14 @@ export function FixPlanView(props: {
             );
           })}
           {page.loading ? <p role="status">Loading these changes…</p> : null}
-          {page.failed ? (
-            <p className="field-error">
-              These changes could not be loaded: {page.failed}{' '}
-              <button type="button" className="button-link" onClick={() => void slice.loadPlanPage('steps', offset)}>
-                Try again
-              </button>
-            </p>
-          ) : null}
+          <PageFailed what="These changes" message={page.failed} onRetry={() => void slice.loadPlanPage('steps', offset)} />
           <Pager
             offset={offset}
             limit={STEPS_PER_PAGE}
             total={total}
             label="changes available"
             loading={page.loading}
-            onPage={(o) => {
-              setOffset(o);
-              void slice.loadPlanPage('steps', o);
-            }}
+            onPage={setOffset}
           />
         </fieldset>
       )}
@@ -124,11 +123,9 @@ export function FixPlanView(props: {
             total={otherNotes.total}
             label="notes from the planner"
             loading={otherNotes.loading}
-            onPage={(o) => {
-              setNotesOffset(o);
-              void slice.loadPlanPage('other', o);
-            }}
+            onPage={setNotesOffset}
           />
+          <PageFailed what="These notes" message={otherNotes.failed} onRetry={() => void slice.loadPlanPage('other', notesOffset)} />
         </details>
       ) : null}
       {total > 0 ? (

@@ -59,6 +59,11 @@ function pageOf<T>(pages: Pages, plan: FixPlan, part: PlanPart, offset: number, 
   return { items: [], total, loading: page?.status !== 'failed', failed: page?.status === 'failed' ? page.error.message : null };
 }
 
+/** Whether the page at `offset` must be asked for: paged, not the first, never asked (a failed one waits for "Try again"). */
+export function pageWanted(pages: Pages, plan: FixPlan, part: PlanPart, offset: number): boolean {
+  return isPaged(plan) && offset > 0 && pages[planPageKey(plan.planId, part, offset)] === undefined;
+}
+
 /** The steps at `offset` (a page of PLAN_STEPS_PAGE). */
 export function stepsPage(pages: Pages, plan: FixPlan, offset: number): PageView<FixStep> {
   return pageOf(pages, plan, 'steps', offset, plan.steps, plan.steps, (p) => p.steps);

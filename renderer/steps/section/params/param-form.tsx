@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { FixPlan } from '../../../store/dto';
 import type { ParamField, SectionSlice } from '../section.slice';
 import { ChoicePicker } from './choice-picker';
@@ -8,10 +8,10 @@ import { ListEditor } from './list-editor';
 import { MemberRolePicker } from './member-role-picker';
 import { RateLimitFields } from './rate-limit-fields';
 import { paramError, picksFromChoices } from './validate';
-import { Pager } from '../pager';
+import { PageFailed, Pager } from '../pager';
 import { PLAN_NOTES_PAGE, planNoteGroup } from '../../../../shared/ipc/contract';
 import type { PlanNote } from '../../../store/dto';
-import { notesPage } from '../plan-paging';
+import { noteCountOf, notesPage, pageWanted } from '../plan-paging';
 
 /** The control for one field, by kind: pickers for known values, editors for typed ones. */
 function ParamControl(props: ParamControlProps) {
@@ -49,18 +49,23 @@ export function ParamForm(props: { readonly plan: FixPlan; readonly slice: Secti
   const formId = useId();
   const [showOptional, setShowOptional] = useState(false);
   // One choice per member without a team, say, is thousands at 5,000 members: a page at a time.
-  const [offset, setOffset] = useState(0);
-  const [foldedOffset, setFoldedOffset] = useState(0);
-  const [rolesOffset, setRolesOffset] = useState(0);
+  const [chosen, setChosen] = useState({ roles: 0, needs: 0, optional: 0 });
+  // A new plan may have fewer choices than the page the person was on: its first page then.
+  const within = (g: 'roles' | 'needs' | 'optional') => (chosen[g] < noteCountOf(plan, g) ? chosen[g] : 0);
+  const rolesOffset = within('roles');
+  const offset = within('needs');
+  const foldedOffset = within('optional');
+  // The pages shown come from main (held pages are not asked again; a new plan's are).
+  useEffect(() => {
+    const wanted = [['roles', rolesOffset], ['needs', offset], ['optional', foldedOffset]] as const;
+    for (const [part, at] of wanted) if (pageWanted(slice.planPages, plan, part, at)) void slice.loadPlanPage(part, at);
+  }, [slice, plan, rolesOffset, offset, foldedOffset]);
   // The pages of the current plan's choices shown now (main sends them a page at a time).
   const rolePage = notesPage(slice.planPages, plan, 'roles', rolesOffset);
   const needsPage = notesPage(slice.planPages, plan, 'needs', offset);
   const optionalPage = notesPage(slice.planPages, plan, 'optional', foldedOffset);
   const asFields = (notes: readonly PlanNote[]) => notes.flatMap((n): ParamField[] => (n.param === null ? [] : [{ ...n, param: n.param }]));
-  const page = (part: 'roles' | 'needs' | 'optional', set: (o: number) => void) => (o: number) => {
-    set(o);
-    void slice.loadPlanPage(part, o);
-  };
+  const page = (part: 'roles' | 'needs' | 'optional') => (o: number) => setChosen((c) => ({ ...c, [part]: o }));
   // The current plan's choices, and those chosen before (their note is gone once a value is set).
   const current = [...asFields(rolePage.items), ...asFields(needsPage.items), ...asFields(optionalPage.items)];
   const keys = new Set(current.map((f) => f.param.key));
@@ -132,17 +137,20 @@ export function ParamForm(props: { readonly plan: FixPlan; readonly slice: Secti
         </p>
       ))}
       <MemberRolePicker fields={roles} idOf={idOf} valueOf={valueOf} errorOf={errorOf} onChange={(k, v) => slice.setParam(k, v)} />
-      <Pager offset={rolesOffset} limit={FIELDS_PER_PAGE} total={rolePage.total} label="members whose role can change" loading={rolePage.loading} onPage={page('roles', setRolesOffset)} />
+      <Pager offset={rolesOffset} limit={FIELDS_PER_PAGE} total={rolePage.total} label="members whose role can change" loading={rolePage.loading} onPage={page('roles')} />
+      <PageFailed what="These members" message={rolePage.failed} onRetry={() => void slice.loadPlanPage('roles', rolesOffset)} />
       {others.map(renderField)}
       {needsPage.loading ? <p role="status">Loading these choices…</p> : null}
-      <Pager offset={offset} limit={FIELDS_PER_PAGE} total={needsPage.total} label="choices" loading={needsPage.loading} onPage={page('needs', setOffset)} />
+      <Pager offset={offset} limit={FIELDS_PER_PAGE} total={needsPage.total} label="choices" loading={needsPage.loading} onPage={page('needs')} />
+      <PageFailed what="These choices" message={needsPage.failed} onRetry={() => void slice.loadPlanPage('needs', offset)} />
       {othersEarlier.map(renderField)}
       {optionalPage.total + foldedEarlier.length > 0 ? (
         <details className="param-optional" open={showOptional || foldedActive} onToggle={(e) => setShowOptional(e.currentTarget.open)}>
           <summary>Other choices ({optionalPage.total + foldedEarlier.length}): change what the fixes use by default</summary>
           {folded.map(renderField)}
           {optionalPage.loading ? <p role="status">Loading these choices…</p> : null}
-          <Pager offset={foldedOffset} limit={FIELDS_PER_PAGE} total={optionalPage.total} label="other choices" loading={optionalPage.loading} onPage={page('optional', setFoldedOffset)} />
+          <Pager offset={foldedOffset} limit={FIELDS_PER_PAGE} total={optionalPage.total} label="other choices" loading={optionalPage.loading} onPage={page('optional')} />
+          <PageFailed what="These choices" message={optionalPage.failed} onRetry={() => void slice.loadPlanPage('optional', foldedOffset)} />
           {foldedEarlier.map(renderField)}
         </details>
       ) : null}
