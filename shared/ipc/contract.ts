@@ -12,13 +12,9 @@ import {
   AuditRunSchema,
   ControlInfoSchema,
   EvidenceDetailSchema,
-  FixStepSchema,
   Id,
   NoArgs,
   OrgSummarySchema,
-  ParamOptionSchema,
-  PlanNoteDtoSchema,
-  ParamErrorSchema,
   ReportFormatSchema,
   ScopeCheckSchema,
   TokenInputSchema,
@@ -26,7 +22,7 @@ import {
 } from './dto-schemas';
 import { PlanRefSchema, RunningAuditSchema, SessionSchema } from './session-schemas';
 import { ChangesPageSchema, ChangesRequestSchema, FindingsPageSchema, FindingsRequestSchema } from './finding-schemas';
-import { AllStepsSelectionSchema, PlanPageRequestSchema, PlanPageSchema, PlanPagingShape } from './plan-schemas';
+import { AllStepsSelectionSchema, FixPlanResponseSchema, PlanPageRequestSchema, PlanPageSchema } from './plan-schemas';
 
 /**
  * The IPC contract between the window and main: one entry per channel (`domain:verb`) with the
@@ -66,23 +62,6 @@ const ReportViewSchema = z.object({
    * report:printPdf asks where (the desktop app's save dialog); 'browser': print from printUrl.
    */
   pdf: z.enum(['file', 'ask', 'browser']),
-});
-
-/** `fix:plan`'s answer, and `fix:getPlan`'s (the same plan again). */
-const FixPlanResponseSchema = z.object({
-  planId: Id,
-  runId: Id,
-  orgSlug: z.string(),
-  level: LevelSchema,
-  createdAt: z.string(),
-  steps: z.array(FixStepSchema),
-  notes: z.array(PlanNoteDtoSchema),
-  /** Option lists several notes share (`param.optionSet` indexes them). */
-  optionSets: z.array(z.array(ParamOptionSchema)).optional(),
-  /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
-  paramErrors: z.array(ParamErrorSchema).optional(),
-  /** Paged plans: `steps` and `notes` are the first page of each part (plan-schemas.ts). */
-  ...PlanPagingShape,
 });
 
 export const channels = {

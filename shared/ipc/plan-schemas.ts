@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProfileIdSchema } from '../profile';
-import { FixStepSchema, Id, PlanNoteDtoSchema } from './dto-schemas';
+import { LevelSchema } from '../levels';
+import { FixStepSchema, Id, ParamErrorSchema, ParamOptionSchema, PlanNoteDtoSchema } from './dto-schemas';
 
 /**
  * A fix plan as the wizard pages through it (issue 12): `fix:plan` answers with the plan's
@@ -80,4 +81,21 @@ export const PlanPageSchema = z.object({
 export const AllStepsSelectionSchema = z.strictObject({
   count: z.number().int().nonnegative(),
   except: z.array(Id).max(100_000),
+});
+
+/** `fix:plan`'s answer, and `fix:getPlan`'s (the same plan again). */
+export const FixPlanResponseSchema = z.object({
+  planId: Id,
+  runId: Id,
+  orgSlug: z.string(),
+  level: LevelSchema,
+  createdAt: z.string(),
+  steps: z.array(FixStepSchema),
+  notes: z.array(PlanNoteDtoSchema),
+  /** Option lists several notes share (`param.optionSet` indexes them). */
+  optionSets: z.array(z.array(ParamOptionSchema)).optional(),
+  /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
+  paramErrors: z.array(ParamErrorSchema).optional(),
+  /** Paged plans: `steps` and `notes` are the first page of each part. */
+  ...PlanPagingShape,
 });
