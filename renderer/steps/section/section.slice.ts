@@ -271,11 +271,11 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           set({ apply: failed(result.error) });
           return;
         }
-        // The results table names each change: the steps of pages not seen yet are asked for now.
+        // The results table names each change: steps of pages not seen yet are asked for (kept apart from shown pages).
         const limit = 100;
         for (const offset of missingStepPages(self().planPages, plan.value, stepIds, limit)) {
           const page = await call(() => bridge.invoke['fix:planPage']({ profileId: profile.id, planId, part: 'steps', offset, limit }));
-          if (page.ok) set({ planPages: { ...self().planPages, [planPageKey(planId, 'steps', -1 - offset)]: done(page.value) } });
+          if (page.ok) set({ planPages: { ...self().planPages, [`${planPageKey(planId, 'steps', offset)}:${limit}`]: done(page.value) } });
         }
         const known = knownSteps(self().planPages, plan.value);
         const chosen = new Set(stepIds);
