@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindow } from 'electron';
-import { dialog } from 'electron';
+import { dialog, shell } from 'electron';
+import { AppError } from '../core/app/errors';
 import type { ReportDestination } from '../core/app/report-output';
+import { createReportViews } from '../core/app/report-views';
 import { hardenSession } from './security';
 import { createPrintWindow } from './window';
 
@@ -18,11 +20,20 @@ const FILTERS: Record<string, Electron.FileFilter[]> = {
 /**
  * Reports in the desktop app: the native save dialog (a new folder name for the evidence package,
  * which also gets a .zip beside it), and PDF through Chromium's printToPDF of report.html in a
- * hidden, sandboxed window without JavaScript or network.
+ * hidden, sandboxed window without JavaScript or network. A package saved here can be opened
+ * ("Open report": the system's viewer, shell.openPath) and printed where the person chooses; the
+ * file is found by the id core/app/report-views.ts gave it, never by a path from the window.
  */
 export function createDialogDestination(parentWindow: () => BrowserWindow | null): ReportDestination {
   let hardened = false;
   return {
+    views: createReportViews(),
+    pdfTarget: 'ask',
+    async openFile(file) {
+      // '' on success, else the reason the system gave.
+      const failure = await shell.openPath(file);
+      if (failure !== '') throw new AppError('internal', `The report could not be opened: ${failure}. Open ${file} from your file manager.`);
+    },
     async choose({ format, suggestedName }) {
       const options: Electron.SaveDialogOptions = {
         title:

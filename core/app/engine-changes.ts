@@ -11,6 +11,7 @@ import type { EngineGateway, ProfileSession } from './handlers';
 import type { HandlerContext } from './router';
 import type { ApplyRecord, RunRegistry } from './run-registry';
 import type { StoredChange } from './session-schema';
+import { chosenChanges } from './plan-pages';
 
 /**
  * The app's apply and undo (fix:apply, fix:undo-plan, fix:undo, fix:cancel) over
@@ -154,10 +155,7 @@ export function createChangeGateway(deps: ChangeGatewayDeps): ChangeGateway {
       const rec = registry.requirePlan(request.planId, session.profile.id);
       const { plan } = rec;
       checkProfileTarget(session, plan);
-      const wanted = new Set(request.stepIds);
-      const unknown = [...wanted].filter((id) => !plan.changes.some((c) => c.id === id));
-      if (unknown.length > 0) throw appError('invalid_input', `The plan has no step ${unknown.join(', ')}`);
-      const changes = plan.changes.filter((c) => wanted.has(c.id));
+      const changes = chosenChanges(plan.changes, request);
       checkConsent(changes, plan.target.org.slug, request.confirmOrg, (c) => c.id);
       const { result, after } = await execute(
         session,
@@ -195,6 +193,9 @@ export function createChangeGateway(deps: ChangeGatewayDeps): ChangeGateway {
           steps: changes.map((c) => toFixStep(c, fixTitle(c.fix))),
           results,
           undone: [],
+          fatal: result.fatal ?? null,
+          recheck: after.recheck,
+          recheckError: after.recheckError,
           profileId: session.profile.id,
           baselineRunId: rec.baselineRunId,
           controls: rec.controls ? [...rec.controls] : null,
@@ -280,6 +281,9 @@ export function createChangeGateway(deps: ChangeGatewayDeps): ChangeGateway {
           steps: chosen.map((s) => ({ ...toFixStep(s.change, fixTitle(s.change.fix)), id: s.undoes })),
           results,
           undone: [],
+          fatal: result.fatal ?? null,
+          recheck: after.recheck,
+          recheckError: after.recheckError,
           profileId: session.profile.id,
           baselineRunId: rec.baselineRunId,
           controls: rec.controls ? [...rec.controls] : null,

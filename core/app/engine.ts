@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { ErrorInfo } from '../../shared/errors';
 import { EVIDENCE_BODY_LIMIT } from '../../shared/ipc/contract';
@@ -10,7 +9,6 @@ import { mergeAuditSettings } from '../evidence/session-package';
 import { exportTerraform, TerraformExportError } from '../exports/terraform/export';
 import { auditOrganization } from '../engine/audit-session';
 import { newRunId } from '../engine/journal';
-import { makePlan } from '../engine/plan';
 import { classifyToken, tokenPrefix, toTokenInfo } from '../engine/token-kind';
 import { FIXES } from '../fixes/index';
 import type { FixDefinition } from '../fixes/types';
@@ -18,13 +16,14 @@ import { SentryClient } from '../sentry/client';
 import { listOrganizations } from '../sentry/connect';
 import { ApiIndexSchema } from '../sentry/schemas';
 import { createChangeGateway } from './engine-changes';
-import { fullCounts, noteDto, shareOptionSets, toFixStep, type AuditRunDto, type RecheckDto } from './engine-dto';
+import { fullCounts, type AuditRunDto, type RecheckDto } from './engine-dto';
+import { createPlanGateway } from './engine-plans';
 import { appError, mapEngineError } from './engine-errors';
 import { checkSummaries, createFindingReader } from './finding-pages';
 import { AppError } from './errors';
 import type { AuditRequest, EngineGateway, ProfileSession, SentryTarget } from './handlers';
 import type { PackageWriter, ReportDestination } from './report-output';
-import { printSavedReport, saveSessionReport } from './report-save';
+import { openSavedReport, printSavedReport, saveSessionReport } from './report-save';
 import type { HandlerContext } from './router';
 import { createRunRegistry } from './run-registry';
 import { createSessionKeeper } from './engine-session';
@@ -67,9 +66,20 @@ export interface EngineDeps {
   readonly fixes?: readonly FixDefinition[];
 }
 
-/** How long after an audit a fix plan is made from its reads rather than read again. */
-const PLAN_REUSE_MS = 10 * 60_000;
 
+/** An audit under way (core/app/engine.ts `running`). */
+interface LiveAudit {
+  readonly controller: AbortController;
+  readonly runId: string;
+  readonly profileId: string;
+  readonly level: AuditRunDto['level'];
+  readonly baselineRunId: string;
+  readonly startedAt: string;
+  completed: number;
+  total: number;
+  /** Settles with the run's answer (or its error) when it ends. */
+  readonly done: Promise<AuditRunDto>;
+}
 
 function runIdOk(id: string): boolean {
   return /^[A-Za-z0-9_-]{6,64}$/.test(id);
@@ -82,13 +92,13 @@ export function createEngine(deps: EngineDeps): EngineGateway {
   const maxRuns = deps.maxRuns ?? 20;
   const bodyLimit = deps.evidenceBodyLimit ?? EVIDENCE_BODY_LIMIT;
   const registry = createRunRegistry(maxRuns);
-  const { runs, plans, requireRun, evict } = registry;
+  const { runs, requireRun, evict } = registry;
   const keeper = createSessionKeeper(deps.sessionDir ? createSessionStore(deps.sessionDir) : null, registry);
   registry.setFallback({ run: (id, profileId) => keeper.findRun(id, profileId), apply: (id, profileId) => keeper.findApply(id, profileId) });
-  const running = new Map<string, AbortController>();
+  // Audits under way, by run id: a reloaded window finds them (session:get) and waits for them (audit:get).
+  const running = new Map<string, LiveAudit>();
 
   const fixTitle = (id: string): string => fixesAll.find((f) => f.id === id)?.title ?? id;
-  const newId = (prefix: string): string => `${prefix}${randomBytes(9).toString('base64url')}`;
 
   function selectControls(ids: readonly string[] | null | undefined): readonly ControlDefinition[] {
     if (!ids || ids.length === 0) return controlsAll;
@@ -116,7 +126,14 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     const controller = new AbortController();
     // Every request of the audit listens to this signal: more than the default ten at once.
     setMaxListeners(0, controller.signal);
-    running.set(runId, controller);
+    let settle: { resolve: (dto: AuditRunDto) => void; reject: (e: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+    const done = new Promise<AuditRunDto>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    // Nobody may be waiting: a failure is the caller's to report, not an unhandled rejection.
+    done.catch(() => undefined);
+    const live: LiveAudit = { controller, runId, profileId: profile.id, level: request.level, baselineRunId, startedAt: new Date().toISOString(), completed: 0, total: 0, done };
+    running.set(runId, live);
     let completed = 0;
     let started = false;
     try {
@@ -137,6 +154,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
           if (event.kind === 'control-start' && started) return;
           started = true;
           if (event.kind === 'control-done') completed += 1;
+          live.completed = completed;
+          live.total = event.total;
           ctx.emit('audit:progress', {
             runId,
             completed,
@@ -172,10 +191,12 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       runs.set(runId, record);
       evict();
       keeper.recordAudit(record, [session.getToken()]);
+      settle.resolve(dto);
       return dto;
     } catch (e) {
-      if (controller.signal.aborted) throw appError('cancelled', 'The audit was cancelled; nothing was changed');
-      throw mapEngineError(e);
+      const error = controller.signal.aborted ? appError('cancelled', 'The audit was cancelled; nothing was changed') : mapEngineError(e);
+      settle.reject(error);
+      throw error;
     } finally {
       running.delete(runId);
     }
@@ -240,6 +261,9 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     runAudit: (session, request, ctx) => audit(session, request, ctx),
 
     async getRun(runId) {
+      // A run under way is answered when it ends (a reloaded window waits for the audit it started).
+      const live = running.get(runId);
+      if (live && !runs.has(runId)) return live.done;
       return requireRun(runId).dto;
     },
 
@@ -275,56 +299,13 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     },
 
     async cancelAudit(runId) {
-      const controller = running.get(runId);
+      const controller = running.get(runId)?.controller;
       if (!controller) return false;
       controller.abort();
       return true;
     },
 
     catalog: async () => catalogDto(controlsAll, fixesAll),
-
-    async planFixes(session, request) {
-      const run = requireRun(request.runId, session.profile.id);
-      const only = request.controls && request.controls.length > 0 ? request.controls : run.controls;
-      if (only) selectControls(only);
-      // Right after an audit, plan from its reads (issue 10: seconds a section at 1,000 projects);
-      // a run that a later one superseded, or an old one, reads the organization again.
-      const latest = [...runs.values()].filter((r) => r.dto.profileId === session.profile.id).at(-1);
-      const fresh = latest === run && Date.now() - Date.parse(run.dto.finishedAt) < PLAN_REUSE_MS;
-      let outcome;
-      try {
-        outcome = await makePlan({
-          ...(fresh ? { reuse: run.audit.responses } : {}),
-          baseUrl: session.profile.baseUrl,
-          orgSlug: session.profile.orgSlug,
-          ...(session.profile.caFile ? { caFile: session.profile.caFile } : {}),
-          getToken: session.getToken,
-          timeoutMs,
-          level: run.dto.level,
-          only,
-          params: request.params ?? {},
-          tokenPrefix: tokenPrefix(session.getToken()),
-          settings: mergeAuditSettings(deps.auditSettings()),
-          controls: controlsAll,
-          fixes: fixesAll,
-          paramErrors: 'collect',
-        });
-      } catch (e) {
-        throw mapEngineError(e);
-      }
-      const planId = newId('plan_');
-      plans.set(planId, { planId, profileId: session.profile.id, runId: run.dto.runId, baselineRunId: run.dto.baselineRunId, controls: run.controls, plan: outcome.plan });
-      return {
-        planId,
-        runId: run.dto.runId,
-        orgSlug: outcome.plan.target.org.slug,
-        level: outcome.plan.level,
-        createdAt: outcome.plan.createdAt,
-        steps: outcome.plan.changes.map((c) => toFixStep(c, fixTitle(c.fix))),
-        ...shareOptionSets(outcome.plan.notes.map((n) => noteDto(n, fixesAll))),
-        paramErrors: outcome.paramErrors.map((r) => ({ key: r.key, message: r.message })),
-      };
-    },
 
     async saveReport(request, ctx) {
       const run = requireRun(request.runId);
@@ -352,7 +333,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       );
     },
 
-    printReport: (reportId) => printSavedReport(reportId, deps.reportDestination),
+    printReport: (reportId, ctx) => printSavedReport(reportId, deps.reportDestination, ctx),
+    openReport: (reportId) => openSavedReport(reportId, deps.reportDestination),
 
     async exportTerraform(session, ctx) {
       const { profile } = session;
@@ -375,7 +357,15 @@ export function createEngine(deps: EngineDeps): EngineGateway {
     },
 
     async getSession(profileId) {
-      return keeper.session(profileId);
+      // The newest audit of the profile still running, so a reloaded window shows its progress.
+      const live = [...running.values()].filter((r) => r.profileId === profileId).at(-1);
+      const under = live
+        ? { runId: live.runId, level: live.level, baselineRunId: live.baselineRunId, startedAt: live.startedAt, completed: live.completed, total: live.total }
+        : null;
+      // Plans still kept, newest first: a reloaded window shows the plan it had (fix:getPlan).
+      const kept = [...registry.plans.values()].filter((p) => p.profileId === profileId).sort((a, b) => b.at - a.at).slice(0, 10);
+      const plans = kept.map((p) => ({ planId: p.planId, runId: p.runId, controls: p.asked.controls ? [...p.asked.controls] : null, params: { ...p.asked.params } }));
+      return { ...keeper.session(profileId), running: under, plans };
     },
 
     ...createFindingReader(registry, (profileId) => deps.registers(profileId)),
@@ -386,6 +376,8 @@ export function createEngine(deps: EngineDeps): EngineGateway {
       registry.forgetProfile(profileId);
       keeper.forget(profileId);
     },
+
+    ...createPlanGateway({ registry, timeoutMs, auditSettings: deps.auditSettings, controls: controlsAll, fixes: fixesAll, fixTitle, selectControls }),
 
     ...createChangeGateway({
       journalDir: deps.journalDir,

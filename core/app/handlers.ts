@@ -54,6 +54,10 @@ export interface EngineGateway {
   changes(request: ParsedRequestOf<'audit:changes'>): Promise<HandlerResponseOf<'audit:changes'>>;
   cancelAudit(runId: string): Promise<boolean>;
   planFixes(session: ProfileSession, request: ParsedRequestOf<'fix:plan'>): Promise<HandlerResponseOf<'fix:plan'>>;
+  /** A further page of a plan planFixes made (its steps, or a group of its notes). */
+  planPage(request: ParsedRequestOf<'fix:planPage'>): Promise<HandlerResponseOf<'fix:planPage'>>;
+  /** The first answer of a plan still kept (a reloaded window shows the plan it had). */
+  getPlan(request: { readonly profileId: string; readonly planId: string }): Promise<HandlerResponseOf<'fix:plan'>>;
   applyFixes(session: ProfileSession, request: ParsedRequestOf<'fix:apply'>, ctx: HandlerContext): Promise<HandlerResponseOf<'fix:apply'>>;
   /** Stops a running apply or undo (by its progress id) before its next change; false when none runs. */
   cancelApply(planId: string): Promise<boolean>;
@@ -62,7 +66,9 @@ export interface EngineGateway {
   catalog(): Promise<HandlerResponseOf<'catalog:get'>>;
   saveReport(request: ParsedRequestOf<'report:save'>, ctx: HandlerContext): Promise<HandlerResponseOf<'report:save'>>;
   /** Web mode: a package saved in this window, its report.html printed to PDF beside it. */
-  printReport(reportId: string): Promise<HandlerResponseOf<'report:printPdf'>>;
+  printReport(reportId: string, ctx?: HandlerContext): Promise<HandlerResponseOf<'report:printPdf'>>;
+  /** Desktop app: a package saved in this window, its report.html opened with the system's viewer. */
+  openReport(reportId: string): Promise<HandlerResponseOf<'report:open'>>;
   /** Terraform configuration of the organization as read, into a folder the person chooses. */
   exportTerraform(session: ProfileSession, ctx: HandlerContext): Promise<HandlerResponseOf<'export:terraform'>>;
   /** The profile's saved session (core/app/session-store.ts), for the window to restore. */
@@ -125,6 +131,8 @@ export function createUnwiredEngine(): EngineGateway {
     changes: async () => notWired('Reading changes'),
     cancelAudit: async () => notWired('Cancelling an audit'),
     planFixes: async () => notWired('Planning fixes'),
+    planPage: async () => notWired('Reading a plan'),
+    getPlan: async () => notWired('Reading a plan'),
     applyFixes: async () => notWired('Applying fixes'),
     cancelApply: async () => notWired('Cancelling fixes'),
     undoPlan: async () => notWired('Planning an undo'),
@@ -132,6 +140,7 @@ export function createUnwiredEngine(): EngineGateway {
     catalog: async () => notWired('Reading the control catalog'),
     saveReport: async () => notWired('Saving a report'),
     printReport: async () => notWired('Printing a report'),
+    openReport: async () => notWired('Opening a report'),
     exportTerraform: async () => notWired('Exporting Terraform'),
     getSession: async () => ({ session: null, problem: null }),
     saveProgress: () => undefined,
@@ -341,6 +350,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'catalog:get': async () => engine.catalog(),
 
     'fix:plan': async (request) => engine.planFixes(await sessionFor(request.profileId), request),
+    'fix:getPlan': async (request) => {
+      requireProfile(request.profileId);
+      return engine.getPlan(request);
+    },
+    'fix:planPage': async (request) => {
+      requireProfile(request.profileId);
+      return engine.planPage(request);
+    },
 
     'fix:apply': async (request, ctx) => engine.applyFixes(await sessionFor(request.profileId), request, ctx),
 
@@ -353,7 +370,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'report:save': async (request, ctx) => engine.saveReport(request, ctx),
 
-    'report:printPdf': async ({ reportId }) => engine.printReport(reportId),
+    'report:printPdf': async ({ reportId }, ctx) => engine.printReport(reportId, ctx),
+    'report:open': async ({ reportId }) => engine.openReport(reportId),
 
     'demo:status': async () =>
       demo?.status() ?? { active: false, profileId: null, orgSlug: null, label: null, baseUrl: null },

@@ -56,6 +56,13 @@ export interface ReportDestination {
    * the machine has one); absent where it cannot.
    */
   readonly printPdf?: (htmlFile: string, pdfFile: string) => Promise<void>;
-  /** Web mode: makes a package just saved readable in the browser (core/app/report-views.ts). */
+  /** Makes a package just saved openable from the window (core/app/report-views.ts). */
   readonly views?: ReportViews;
+  /**
+   * The desktop app: opens a file main wrote with the system's viewer (Electron's
+   * shell.openPath). Absent in web mode, where the browser opens the served report.
+   */
+  readonly openFile?: (file: string) => Promise<void>;
+  /** Where a saved package's PDF goes: next to it (web mode), or where the person chooses. Default 'beside'. */
+  readonly pdfTarget?: 'beside' | 'ask';
 }

@@ -7,6 +7,10 @@ import type { PackageWriter, ReportDestination, ReportFormat, ReportSession } fr
 import { writeJsonFile } from '../evidence/json-stream';
 import { HTML_FILE } from '../evidence/package-files';
 import type { HandlerContext } from './router';
+import type { PublishedReport } from './report-views';
+
+/** For a destination that asks where without a window to ask from (tests, a call without context). */
+const NO_CONTEXT: HandlerContext = { sender: { webContentsId: 0, frameUrl: '', isMainFrame: true }, emit: () => undefined };
 
 /**
  * `report:save`: asks the destination where (a dialog, or web mode's output folder), then writes
@@ -72,7 +76,7 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
       path: written.dir,
       zipPath: written.zip,
       fingerprint: written.fingerprint,
-      ...(published ? { view: { id: published.id, url: published.url, printUrl: published.printUrl, pdf: deps.destination.printPdf ? 'file' : 'browser' } as const } : {}),
+      ...(published ? { view: viewOf(published, deps.destination) } : {}),
     };
   }
 
@@ -93,8 +97,27 @@ export async function saveSessionReport(input: SaveReportInput, deps: SaveReport
   }
 }
 
-/** `report:printPdf`: the report.html of a package saved in this window, printed to `<package>.pdf` beside it. */
-export async function printSavedReport(reportId: string, destination: ReportDestination): Promise<HandlerResponseOf<'report:printPdf'>> {
+/** How the window opens and prints a package just saved: by the served URLs, or through main (desktop). */
+function viewOf(published: PublishedReport, destination: ReportDestination): NonNullable<SaveResult['view']> {
+  const pdf = !destination.printPdf ? 'browser' : destination.pdfTarget === 'ask' ? 'ask' : 'file';
+  if (destination.openFile) return { id: published.id, url: null, printUrl: null, pdf };
+  return { id: published.id, url: published.url, printUrl: published.printUrl, pdf };
+}
+
+/** `report:open`: the report.html of a package saved in this window, opened by main with the system's viewer. */
+export async function openSavedReport(reportId: string, destination: ReportDestination): Promise<HandlerResponseOf<'report:open'>> {
+  if (!destination.openFile) throw new AppError('invalid_input', 'Open the report with the "Open report" link of this page');
+  const html = destination.views?.file(reportId, HTML_FILE) ?? null;
+  if (html === null) throw new AppError('not_found', 'This report was saved before the app was restarted: save the package again, then open it');
+  await destination.openFile(html);
+  return { opened: true };
+}
+
+/**
+ * `report:printPdf`: the report.html of a package saved in this window, printed to `<package>.pdf`
+ * beside it, or (desktop app) to the file the person chooses.
+ */
+export async function printSavedReport(reportId: string, destination: ReportDestination, ctx?: HandlerContext): Promise<HandlerResponseOf<'report:printPdf'>> {
   const report = destination.views?.get(reportId) ?? null;
   const html = destination.views?.file(reportId, HTML_FILE) ?? null;
   if (report === null || html === null) {
@@ -103,7 +126,9 @@ export async function printSavedReport(reportId: string, destination: ReportDest
   if (!destination.printPdf) {
     throw new AppError('invalid_input', 'No Chromium or Chrome was found on this machine to print the PDF: open the report and print it from the browser (Save as PDF)');
   }
-  const target = `${report.dir}.pdf`;
+  const target =
+    destination.pdfTarget === 'ask' ? await destination.choose({ format: 'pdf', suggestedName: `${path.basename(report.dir)}.pdf` }, ctx ?? NO_CONTEXT) : `${report.dir}.pdf`;
+  if (target === null) return { saved: false, path: null };
   await destination.printPdf(html, target);
   return { saved: true, path: target };
 }

@@ -1,4 +1,5 @@
 import type { Plan } from '../../shared/plan';
+import type { PagedPlan, PlanAnswer } from './plan-pages';
 import type { AuditRunDto } from './engine-dto';
 import { appError } from './engine-errors';
 import type { StoredAudit } from './report-output';
@@ -23,6 +24,13 @@ export interface PlanRecord {
   readonly baselineRunId: string;
   readonly controls: readonly string[] | null;
   readonly plan: Plan;
+  /** What the window asked for: the controls of its section and the choices made. */
+  readonly asked: { readonly controls: readonly string[] | null; readonly params: Readonly<Record<string, string>> };
+  /** The plan's steps and notes as `fix:planPage` pages them, and its first answer (`fix:getPlan`). */
+  readonly paged: PagedPlan;
+  readonly answer: PlanAnswer;
+  /** When it was made (ms), newest wins when a restored window asks for its plans. */
+  readonly at: number;
 }
 
 export interface ApplyRecord {

@@ -1,4 +1,4 @@
-import type { EventPayloadOf } from '../../shared/ipc/contract';
+import type { EventPayloadOf, RunningAuditDto } from '../../shared/ipc/contract';
 import type { AuditRun } from './dto';
 import type { SliceCreator } from './slice';
 import type { Status } from './status';
@@ -34,6 +34,11 @@ export interface ChecksSlice {
   restore(runId: string | undefined): Promise<void>;
   /** The runs of a restored session (`session:get`). */
   hydrate(baseline: AuditRun | null, latest: AuditRun | null): void;
+  /**
+   * An audit main is still running (a reload during it, `session:get`'s `running`): its progress
+   * from the events, then its result (`audit:get` answers when it ends). Resolves when it has.
+   */
+  follow(live: RunningAuditDto): Promise<void>;
 }
 
 export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, newId, track }) => {
@@ -92,6 +97,27 @@ export const createChecksSlice: SliceCreator<'checks'> = ({ set, get, bridge, ne
         if (self().run.status === 'running') return;
         const last = latest ?? baseline;
         set({ baseline: baseline ?? last, latest: last, run: last ? done(last) : IDLE, cancel: IDLE });
+      },
+
+      async follow(live) {
+        const current = self().run;
+        if (current.status === 'running' && current.progress.runId === live.runId) return;
+        set({ run: running({ runId: live.runId, completed: live.completed, total: live.total, control: null }), cancel: IDLE });
+        const result = await call(() => bridge.invoke['audit:get']({ runId: live.runId }));
+        const now = self().run;
+        if (now.status !== 'running' || now.progress.runId !== live.runId) return;
+        if (!result.ok) {
+          // A cancelled or failed audit: what the session had stays; the error says what happened.
+          set({ run: result.error.code === 'cancelled' && self().latest ? done(self().latest!) : failed(result.error) });
+          return;
+        }
+        let baseline = self().baseline;
+        if (!baseline && result.value.baselineRunId !== result.value.runId) {
+          const base = await call(() => bridge.invoke['audit:get']({ runId: result.value.baselineRunId }));
+          baseline = base.ok ? base.value : null;
+        }
+        set({ run: done(result.value), latest: result.value, baseline: baseline ?? result.value });
+        get().findings.prefetchSteps(result.value.runId);
       },
 
       adopt(run) {

@@ -1,5 +1,6 @@
 import type { Level } from '../../shared/levels';
-import type { SessionDto } from '../../shared/ipc/contract';
+import type { PlanRefDto, SessionDto } from '../../shared/ipc/contract';
+import { planRefFor } from '../steps/section/section-restore';
 import type { WizardProgress } from '../../shared/settings';
 import type { SliceCreator } from './slice';
 import type { Status } from './status';
@@ -29,17 +30,29 @@ export interface SessionSlice {
   answerLevel(answer: 'same-session' | 'new-session' | 'keep'): Promise<void>;
 }
 
+const SECTION_KEYS = ['authentication', 'accessControls', 'dataSecurity', 'monitoring', 'integrations'] as const;
+
 export const createSessionSlice: SliceCreator<'session'> = ({ set, get, bridge }) => {
   const self = () => get().session;
   let restoringLast = false;
 
-  function applySession(session: SessionDto): void {
+  function applySession(session: SessionDto, plans: readonly PlanRefDto[]): void {
     const state = get();
     state.level.restore(session.level);
     state.checks.hydrate(session.baseline, session.latest);
-    for (const key of ['authentication', 'accessControls', 'dataSecurity', 'monitoring', 'integrations'] as const) {
-      state[key].restoreChanges(session.changes);
+    for (const key of SECTION_KEYS) {
+      state[key].restoreChanges(session.changes, session.latest);
+      // The plan the step showed, when main still keeps it for the run on screen.
+      const ref = planRefFor(plans, state[key].section, session.latest?.runId ?? null);
+      if (ref) void get()[key].restorePlan(ref);
     }
+  }
+
+  /** After a followed audit ends: the change log again (an apply that ran meanwhile is in it now). */
+  async function refreshChanges(profileId: string): Promise<void> {
+    const got = await call(() => bridge.invoke['session:get']({ profileId }));
+    if (!got.ok || !got.value.session || get().connect.profile?.id !== profileId) return;
+    for (const key of SECTION_KEYS) get()[key].restoreChanges(got.value.session.changes, got.value.session.latest);
   }
 
   return {
@@ -77,8 +90,13 @@ export const createSessionSlice: SliceCreator<'session'> = ({ set, get, bridge }
       const session = got.ok ? got.value.session : null;
       set({ problem: got.ok ? got.value.problem : got.error.message });
       const beyondLevel = isStepId(progress.step) && stepIndex(progress.step) > stepIndex('level');
-      if (session) {
-        applySession(session);
+      // An audit main is still running (the page was reloaded during it): follow it, never start another.
+      const live = got.ok ? (got.value.running ?? null) : null;
+      if (session) applySession(session, got.ok ? (got.value.plans ?? []) : []);
+      if (live) {
+        if (!session) get().level.restore(live.level);
+        void get().checks.follow(live).then(() => refreshChanges(profile.id));
+      } else if (session) {
         if (!session.latest && beyondLevel) void get().checks.start();
       } else {
         // No saved session (or an unreadable one): the level the profile keeps, and the run main may hold.
@@ -104,7 +122,7 @@ export const createSessionSlice: SliceCreator<'session'> = ({ set, get, bridge }
       if (!level || answer === 'keep') return;
       await get().level.choose(level);
       if (answer === 'new-session') {
-        for (const key of ['authentication', 'accessControls', 'dataSecurity', 'monitoring', 'integrations'] as const) get()[key].restoreChanges([]);
+        for (const key of SECTION_KEYS) get()[key].restoreChanges([]);
       }
       await get().checks.start({ newSession: answer === 'new-session' });
     },

@@ -12,20 +12,17 @@ import {
   AuditRunSchema,
   ControlInfoSchema,
   EvidenceDetailSchema,
-  FixStepSchema,
   Id,
   NoArgs,
   OrgSummarySchema,
-  ParamOptionSchema,
-  PlanNoteDtoSchema,
-  ParamErrorSchema,
   ReportFormatSchema,
   ScopeCheckSchema,
   TokenInputSchema,
   UndoStepSchema,
 } from './dto-schemas';
-import { SessionSchema } from './session-schemas';
+import { PlanRefSchema, RunningAuditSchema, SessionSchema } from './session-schemas';
 import { ChangesPageSchema, ChangesRequestSchema, FindingsPageSchema, FindingsRequestSchema } from './finding-schemas';
+import { AllStepsSelectionSchema, FixPlanResponseSchema, PlanPageRequestSchema, PlanPageSchema } from './plan-schemas';
 
 /**
  * The IPC contract between the window and main: one entry per channel (`domain:verb`) with the
@@ -43,21 +40,28 @@ export type { TokenInfoDto } from '../token-info';
 export * from './dto-schemas';
 export * from './session-schemas';
 export * from './finding-schemas';
+export * from './plan-schemas';
 
 const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
 const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
 const ConfirmOrg = z.string().max(64);
 /** The id of a package saved in web mode (32 random bytes, base64url). */
 const ReportViewIdSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'the id of a report saved in this window');
-/** A saved package's report, served by `sentry-harden ui` while it runs (same-origin URLs). */
+/**
+ * A saved package's report: web mode serves it while `sentry-harden ui` runs (same-origin URLs);
+ * the desktop app opens it itself (`report:open`, the URLs are null).
+ */
 const ReportViewSchema = z.object({
   id: ReportViewIdSchema,
-  /** report.html in a new tab, under the report's own no-script policy. */
-  url: z.string(),
-  /** report.html opening the browser's print dialog. */
-  printUrl: z.string(),
-  /** 'file': report:printPdf writes the PDF (a Chromium was found); 'browser': print from printUrl. */
-  pdf: z.enum(['file', 'browser']),
+  /** report.html in a new tab, under the report's own no-script policy; null: ask main (`report:open`). */
+  url: z.string().nullable(),
+  /** report.html opening the browser's print dialog; null in the desktop app. */
+  printUrl: z.string().nullable(),
+  /**
+   * 'file': report:printPdf writes the PDF next to the package (a Chromium was found); 'ask':
+   * report:printPdf asks where (the desktop app's save dialog); 'browser': print from printUrl.
+   */
+  pdf: z.enum(['file', 'ask', 'browser']),
 });
 
 export const channels = {
@@ -195,7 +199,14 @@ export const channels = {
    */
   'session:get': {
     request: z.strictObject({ profileId: ProfileIdSchema }),
-    response: z.object({ session: SessionSchema.nullable(), problem: z.string().nullable() }),
+    response: z.object({
+      session: SessionSchema.nullable(),
+      problem: z.string().nullable(),
+      /** An audit of the profile still running in main (absent or null: none). */
+      running: RunningAuditSchema.nullable().optional(),
+      /** Plans main keeps for the profile, newest first (absent: none). */
+      plans: z.array(PlanRefSchema).optional(),
+    }),
   },
   'settings:get': {
     request: NoArgs,
@@ -229,7 +240,7 @@ export const channels = {
     }),
     response: AuditRunSchema,
   },
-  /** A run kept in memory (this app session). */
+  /** A run kept in memory (this app session); a run still under way is answered when it ends. */
   'audit:get': {
     request: z.strictObject({ runId: Id }),
     response: AuditRunSchema,
@@ -276,19 +287,17 @@ export const channels = {
       controls: z.array(z.string().max(32)).max(100).optional(),
       params: ParamsSchema.optional(),
     }),
-    response: z.object({
-      planId: Id,
-      runId: Id,
-      orgSlug: z.string(),
-      level: LevelSchema,
-      createdAt: z.string(),
-      steps: z.array(FixStepSchema),
-      notes: z.array(PlanNoteDtoSchema),
-      /** Option lists several notes share (`param.optionSet` indexes them). */
-      optionSets: z.array(z.array(ParamOptionSchema)).optional(),
-      /** Chosen values a fix refused: the plan was made without them (the rest of it stands); absent means none. */
-      paramErrors: z.array(ParamErrorSchema).optional(),
-    }),
+    response: FixPlanResponseSchema,
+  },
+  /** The first answer of a plan main still keeps (a reloaded window shows the plan it had). */
+  'fix:getPlan': {
+    request: z.strictObject({ profileId: ProfileIdSchema, planId: Id }),
+    response: FixPlanResponseSchema,
+  },
+  /** A page of a plan `fix:plan` made: its steps, or one group of its notes. Read-only. */
+  'fix:planPage': {
+    request: PlanPageRequestSchema,
+    response: PlanPageSchema,
   },
   /**
    * Applies the chosen steps of a plan. `confirm: true` is the person's explicit consent; a step
@@ -299,10 +308,12 @@ export const channels = {
     request: z.strictObject({
       profileId: ProfileIdSchema,
       planId: Id,
-      stepIds: z.array(Id).min(1).max(500),
+      /** The steps chosen by id; or `allSteps`: every step of the plan but some. */
+      stepIds: z.array(Id).min(1).max(500).optional(),
+      allSteps: AllStepsSelectionSchema.optional(),
       confirm: z.literal(true),
       confirmOrg: ConfirmOrg.optional(),
-    }),
+    }).refine((r) => (r.stepIds === undefined) !== (r.allSteps === undefined), { message: 'either stepIds or allSteps' }),
     response: z.object({ planId: Id, applyId: Id, ...ApplyOutcomeShape }),
   },
   /**
@@ -363,12 +374,21 @@ export const channels = {
     }),
   },
   /**
-   * Web mode: prints the report.html of a package saved in this window to a PDF next to the
-   * package (`<package>.pdf`) with the machine's Chromium. Refused when the view says 'browser'.
+   * Prints the report.html of a package saved in this window to PDF: web mode next to the package
+   * (`<package>.pdf`) with the machine's Chromium, the desktop app where the person chooses
+   * (`saved: false` when they cancel). Refused when the view says 'browser'.
    */
   'report:printPdf': {
     request: z.strictObject({ reportId: ReportViewIdSchema }),
     response: z.object({ saved: z.boolean(), path: z.string().nullable() }),
+  },
+  /**
+   * Desktop app: opens the report.html of a package saved in this window with the system's
+   * viewer (the path is main's own, from the id; never a path from the window).
+   */
+  'report:open': {
+    request: z.strictObject({ reportId: ReportViewIdSchema }),
+    response: z.object({ opened: z.boolean() }),
   },
   /**
    * Writes Terraform configuration (jianyuan/sentry provider) describing the organization as read,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErrorInfoSchema } from '../errors';
 import { LevelSchema } from '../levels';
 import { WizardProgressSchema } from '../settings';
 import { AuditRunSchema, FixStepResultSchema, FixStepSchema, Id } from './dto-schemas';
@@ -29,6 +30,10 @@ export const SessionChangeSchema = z.object({
   results: z.array(FixStepResultSchema),
   /** For an apply: its steps undone since. */
   undone: z.array(Id),
+  /** What its answer said besides the results, so a reload shows it as it was (absent in older sessions). */
+  fatal: z.string().nullable().optional(),
+  recheck: AuditRunSchema.nullable().optional(),
+  recheckError: ErrorInfoSchema.nullable().optional(),
 });
 export type SessionChangeDto = z.infer<typeof SessionChangeSchema>;
 
@@ -37,6 +42,30 @@ export const LevelChangeSchema = z.object({
   to: LevelSchema,
   at: Iso,
 });
+
+/** An audit of the profile under way in main (a reloaded window shows its progress, then its result). */
+export const RunningAuditSchema = z.object({
+  runId: Id,
+  level: LevelSchema,
+  /** Its session's baseline (itself for a first audit). */
+  baselineRunId: Id,
+  startedAt: Iso,
+  completed: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type RunningAuditDto = z.infer<typeof RunningAuditSchema>;
+
+/** A fix plan main still keeps (memory only): a reloaded window shows it again (`fix:getPlan`). */
+export const PlanRefSchema = z.object({
+  planId: Id,
+  /** The run it was planned from. */
+  runId: Id,
+  /** The controls asked for (a section's); null: every control of the run. */
+  controls: z.array(z.string()).nullable(),
+  /** The choices it was made with. */
+  params: z.record(z.string(), z.string()),
+});
+export type PlanRefDto = z.infer<typeof PlanRefSchema>;
 
 export const SessionSchema = z.object({
   profileId: z.string(),

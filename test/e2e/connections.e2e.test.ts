@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeychain } from '../../core/secrets/index';
 import { generateOrg, GENERATED_TOKENS, startSimulator } from '../../simulator/index';
 import type { RunningSimulator } from '../../simulator/index';
-import { browserTestsUnavailable, buildRenderer, launchChromium, memoryKeychain, startDemoUi } from './web-ui';
+import { browserSuite, browserTestsUnavailable, memoryKeychain, startDemoUi } from './web-ui';
 import type { WebUi } from './web-ui';
 
 /**
@@ -18,32 +14,21 @@ const unavailable = browserTestsUnavailable();
 if (unavailable) console.log(`browser tests skipped: ${unavailable}`);
 
 describe.skipIf(unavailable !== null)('saved organizations in Chromium (web mode)', () => {
-  let rendererDir: string;
-  let browser: Browser;
   let web: WebUi;
   let other: RunningSimulator;
   const keychain = memoryKeychain();
-
-  beforeAll(async () => {
-    rendererDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-renderer-'));
-    buildRenderer(rendererDir);
-    browser = await launchChromium();
+  const suite = browserSuite(async (shared) => {
     const gen = generateOrg({ seed: 11, projects: 3, keysPerProject: 1, members: 6, teams: 2, integrations: 1, slug: 'beta-industries' });
     other = await startSimulator({ state: gen.state });
-    web = await startDemoUi(rendererDir, keychain);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await web?.close();
-    await other?.close();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+    shared.cleanup(() => other.close());
+    web = await startDemoUi(shared.rendererDir, keychain);
+    shared.cleanup(() => web.close());
   });
 
   const saved = () => web.ui.store.listProfiles().filter((p) => p.id !== 'demo');
 
   it('checks the URL as it is typed, saves nothing on a failed attempt, then switches, renames and forgets', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const errors: string[] = [];
@@ -148,8 +133,8 @@ describe.skipIf(unavailable !== null)('saved organizations in Chromium (web mode
       }
     }
     const none = createKeychain({ service: 'sentry-harden-e2e-none', platform: 'linux', keyring: async () => ({ AsyncEntry }) as never });
-    const bare = await startDemoUi(rendererDir, none);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const bare = await startDemoUi(suite.rendererDir, none);
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);

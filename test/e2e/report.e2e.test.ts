@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { REPORT_CSP } from '../../core/evidence/render/html/index';
 import type { WebUi } from './web-ui';
-import { CHROMIUM_PATH, browserTestsUnavailable, buildRenderer, connectDemo, continueButton, findToken, launchChromium, memoryKeychain, startDemoUi, waitForChecks } from './web-ui';
+import { CHROMIUM_PATH, browserSuite, browserTestsUnavailable, connectDemo, continueButton, findToken, memoryKeychain, startDemoUi, waitForChecks } from './web-ui';
 
 /**
  * The Summary in web mode, in real Chromium: after saving the package, "Open report" opens the
@@ -18,27 +17,13 @@ const unavailable = browserTestsUnavailable();
 if (unavailable) console.log(`browser tests skipped: ${unavailable}`);
 
 describe.skipIf(unavailable !== null)('Open report and Save as PDF in web mode (Chromium)', () => {
-  let rendererDir: string;
-  let browser: Browser;
-  const servers: WebUi[] = [];
-
-  beforeAll(async () => {
-    rendererDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-renderer-'));
-    buildRenderer(rendererDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.close();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
-  });
+  const suite = browserSuite();
 
   /** Web mode on the demo, checks run, on the Summary with the package saved. */
   async function savedPackage(chromium: string | null): Promise<{ web: WebUi; context: BrowserContext; page: Page; errors: string[] }> {
-    const web = await startDemoUi(rendererDir, memoryKeychain(), undefined, chromium);
-    servers.push(web);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const web = await startDemoUi(suite.rendererDir, memoryKeychain(), undefined, chromium);
+    suite.cleanup(() => web.close());
+    const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

@@ -1,10 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebUi } from './web-ui';
-import { ROOT, browserTestsUnavailable, buildRenderer, connectDemo, continueButton, launchChromium, memoryKeychain, overflowsHorizontally, startDemoUi, waitForChecks } from './web-ui';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ROOT, browserSuite, browserTestsUnavailable, connectDemo, continueButton, memoryKeychain, overflowsHorizontally, startDemoUi, waitForChecks } from './web-ui';
 
 /**
  * How the section steps lay out in real Chromium on the demo organization: a wide screen used in
@@ -18,26 +16,12 @@ const unavailable = browserTestsUnavailable();
 if (unavailable) console.log(`browser tests skipped: ${unavailable}`);
 
 describe.skipIf(unavailable !== null)('the section steps on wide and small screens (web mode, demo organization)', () => {
-  let rendererDir: string;
-  let browser: Browser;
-  const servers: WebUi[] = [];
-
-  beforeAll(async () => {
-    rendererDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-renderer-'));
-    buildRenderer(rendererDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.close();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
-  });
+  const suite = browserSuite();
 
   async function open(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const web = await startDemoUi(rendererDir, memoryKeychain());
-    servers.push(web);
-    const context = await browser.newContext({ viewport });
+    const web = await startDemoUi(suite.rendererDir, memoryKeychain());
+    suite.cleanup(() => web.close());
+    const context = await suite.browser.newContext({ viewport });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

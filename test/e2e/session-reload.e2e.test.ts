@@ -40,6 +40,10 @@ interface VisibleState {
   readonly counts: string;
   readonly controls: string;
   readonly changes: string;
+  /** "What was applied" and "What was undone" after an apply or undo, with the re-check line. */
+  readonly outcomes: string;
+  /** The fix plan the step shows (its changes and choices). */
+  readonly plan: string;
   readonly exceptions: string;
   readonly summary: string;
 }
@@ -57,16 +61,27 @@ async function visibleState(page: Page): Promise<VisibleState> {
       counts: text('.section-counts'),
       controls: text('section.control'),
       changes: text('.applied-list'),
+      outcomes: text('.fix-panel .outcome'),
+      plan: text('.fix-panel fieldset.fix-steps, .fix-panel .param-form'),
       exceptions: text('ul.exceptions'),
       summary: document.querySelector('h1#step-heading')?.textContent === 'Summary' ? text('main.step') : '',
     };
   });
 }
 
+/** What the step asks main for after it shows (its rows, what changed, its plan) has arrived. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('[role="status"]')].some((e) => /Loading|Planning fixes|Running the live checks/.test(e.textContent ?? '')) && !document.querySelector('[aria-busy="true"]'),
+    null,
+    { timeout: 30_000 },
+  );
+}
+
 /** Reloads the page and waits until it shows exactly what it showed before. */
 async function reloadAndCompare(page: Page, where: string): Promise<VisibleState> {
   // What the step asks main for after it shows (its rows, what changed) has arrived.
-  await page.waitForFunction(() => ![...document.querySelectorAll('[role="status"]')].some((e) => /Loading/.test(e.textContent ?? '')), null, { timeout: 30_000 });
+  await settled(page);
   const before = await visibleState(page);
   await page.reload();
   await expect.poll(() => visibleState(page), { timeout: 30_000, interval: 250, message: `after a reload at ${where}` }).toEqual(before);
@@ -108,7 +123,13 @@ describe.skipIf(unavailable !== null)('a session survives reloads and restarts (
 
   it('a full L3 demo session, reloaded at every step, comes back exactly', async () => {
     const started = Date.now();
-    const web: WebUi = await startDemoUi(rendererDir);
+    // The demo's simulator in hand, to slow one answer of a re-check down.
+    const backend: { simulator: Awaited<ReturnType<typeof startDemoBackend>>['simulator'] } = { simulator: null as never };
+    const web: WebUi = await startDemoUi(rendererDir, undefined, undefined, undefined, async () => {
+      const started = await startDemoBackend();
+      backend.simulator = started.simulator;
+      return started;
+    });
     cleanups.push(() => web.close());
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -154,10 +175,33 @@ describe.skipIf(unavailable !== null)('a session survives reloads and restarts (
     await applyChecked(page, 2);
     const afterApply = await reloadAndCompare(page, 'Data security, after applying');
     expect(afterApply.changes).toMatch(/Rate-limit client keys/);
+    // The one-off table of what was applied, and the plan made from the re-check, came back too.
+    expect(afterApply.outcomes).toMatch(/What was applied[\s\S]*Applied and verified[\s\S]*Re-checked after the changes/);
+    expect(afterApply.plan).toMatch(/Changes available/);
     expect(afterApply.checks).toMatch(/at L3 Strict \(re-check after changes\)/);
     expect(await undoFirst(page, /^Undo Rate-limit client keys on /)).toMatch(/Undone and verified/);
     const afterUndo = await reloadAndCompare(page, 'Data security, after the undo');
     expect(afterUndo.changes).toMatch(/Rate-limit client keys[^\n]*Undone/);
+    expect(afterUndo.outcomes).toMatch(/What was undone[\s\S]*Undone and verified/);
+
+    // A reload while "Re-check now" runs: the window finds the audit, shows its progress, then its results.
+    const slow = backend.simulator.faults.add({ path: /\/audit-logs\//, kind: 'latency', latencyMs: 6000, times: 1 });
+    const beforeRecheck = await visibleState(page);
+    const eventsBefore = web.events().length;
+    await page.getByRole('button', { name: 'Re-check now' }).click();
+    await page.getByText(/^Running the live checks/).waitFor();
+    await page.reload();
+    await page.getByText(/^Running the live checks: \d+ of \d+/).waitFor({ timeout: 5_000 });
+    await waitForChecks(page);
+    await settled(page);
+    const afterRecheck = await visibleState(page);
+    expect(afterRecheck.checks).toMatch(/at L3 Strict \(re-check after changes\)/);
+    expect(afterRecheck.changes).toEqual(beforeRecheck.changes);
+    expect(slow.hits).toBe(1);
+    // One audit ran: the reloaded window followed it and did not start another.
+    const runIds = new Set([...web.events().slice(eventsBefore).matchAll(/event: audit:progress\ndata: (\{.*\})/g)].map((m) => (JSON.parse(m[1]!) as { runId: string }).runId));
+    expect(runIds.size).toBe(1);
+    await reloadAndCompare(page, 'Data security, after the re-check');
 
     // Monitoring: an attestation.
     await continueButton(page).click();
@@ -208,6 +252,39 @@ describe.skipIf(unavailable !== null)('a session survives reloads and restarts (
     await context.close();
     console.log(`session with a reload at every step: ${Date.now() - started} ms`);
   }, 300_000);
+
+  it('a reload during the first audit (nothing saved yet) finds it running, shows its progress, then its results', async () => {
+    const backend: { simulator: Awaited<ReturnType<typeof startDemoBackend>>['simulator'] } = { simulator: null as never };
+    const web: WebUi = await startDemoUi(rendererDir, undefined, undefined, undefined, async () => {
+      const started = await startDemoBackend();
+      backend.simulator = started.simulator;
+      return started;
+    });
+    cleanups.push(() => web.close());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(web.ui.url);
+    await connectDemo(page);
+    await continueButton(page).click();
+    await page.getByRole('heading', { level: 1, name: 'Profile level' }).waitFor();
+    const slow = backend.simulator.faults.add({ path: /\/audit-logs\//, kind: 'latency', latencyMs: 6000, times: 1 });
+    await continueButton(page).click();
+    await page.getByText(/^Running the live checks/).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Authentication & SSO' }).waitFor({ timeout: 10_000 });
+    await page.getByText(/^Running the live checks: \d+ of \d+/).waitFor({ timeout: 5_000 });
+    await waitForChecks(page);
+    await page.locator('.results-table tbody tr').first().waitFor({ timeout: 10_000 });
+    expect(await page.locator('.checks-meta').innerText()).toMatch(/at L1 Baseline\./);
+    expect(slow.hits).toBe(1);
+    // The audit started before the reload is the one shown: no second audit was started.
+    const runIds = new Set([...web.events().matchAll(/event: audit:progress\ndata: (\{.*\})/g)].map((m) => (JSON.parse(m[1]!) as { runId: string }).runId));
+    expect(runIds.size).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 120_000);
 
   it('a restart of `sentry-harden ui` over the same data folder resumes mid-session; the package keeps the before audit and the change', async () => {
     const { simulator, backend } = await startDemoBackend();

@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startUi } from '../../cli/ui';
 import type { RunningUi } from '../../cli/ui';
 import type { Keychain } from '../../core/secrets/index';
-import { DEMO_TOKENS } from '../../simulator/index';
+import { DEMO_TOKENS, type startDemoBackend } from '../../simulator/index';
 import type { ServerProfileName } from '../../simulator/index';
 
 /** Helpers of the browser tests: build, web mode on the simulator, Chromium, token checks. */
@@ -78,6 +79,8 @@ export async function startDemoUi(
   demoServerProfile?: ServerProfileName,
   /** The browser that prints "Save as PDF" (default: the one found on this machine); null: none. */
   chromium?: string | null,
+  /** The demo's simulator, when the test needs its hand on it (faults, latency). */
+  demoBackend?: () => ReturnType<typeof startDemoBackend>,
 ): Promise<WebUi> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-e2e-'));
   const ui = await startUi(
@@ -91,6 +94,7 @@ export async function startDemoUi(
       openUrl: () => undefined,
       ...(demoServerProfile ? { demoServerProfile } : {}),
       ...(chromium !== undefined ? { chromium } : {}),
+      ...(demoBackend ? { demoBackend } : {}),
     },
     { env: { ...process.env } },
   );
@@ -118,6 +122,48 @@ export async function startDemoUi(
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** What every browser suite sets up once: the renderer built privately, one Chromium, and what to close after. */
+export interface BrowserSuite {
+  readonly rendererDir: string;
+  readonly browser: Browser;
+  /** Closed after the suite's tests, newest first, before the browser and the renderer go. */
+  cleanup(close: () => Promise<void> | void): void;
+}
+
+/**
+ * Call inside a `describe`: builds the renderer into a private folder and launches Chromium before
+ * the suite's tests (then runs `setup`, for what the suite starts once), and after them closes what
+ * was registered with `cleanup`, the browser, and removes the renderer.
+ */
+export function browserSuite(setup?: (suite: BrowserSuite) => Promise<void> | void): BrowserSuite {
+  let rendererDir: string | null = null;
+  let browser: Browser | null = null;
+  const closers: (() => Promise<void> | void)[] = [];
+  const suite: BrowserSuite = {
+    get rendererDir() {
+      if (rendererDir === null) throw new Error('the browser suite is not set up yet (use it inside a test)');
+      return rendererDir;
+    },
+    get browser() {
+      if (browser === null) throw new Error('the browser suite is not set up yet (use it inside a test)');
+      return browser;
+    },
+    cleanup: (close) => void closers.push(close),
+  };
+  beforeAll(async () => {
+    rendererDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-renderer-'));
+    buildRenderer(rendererDir);
+    browser = await launchChromium();
+    await setup?.(suite);
+  }, 120_000);
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+    await browser?.close();
+    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
+  });
+  return suite;
 }
 
 /** The demo's tokens and a long prefix of each (a truncated leak is a leak). */

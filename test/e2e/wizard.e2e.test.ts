@@ -1,29 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEMO_TOKENS, SERVER_PROFILE_NAMES } from '../../simulator/index';
 import type { ServerProfileName } from '../../simulator/index';
 import type { WebUi } from './web-ui';
-import {
-  ROOT,
-  applyChecked,
-  browserTestsUnavailable,
-  connectDemo,
-  continueButton,
-  buildRenderer,
-  findToken,
-  launchChromium,
-  memoryKeychain,
-  recordResponses,
-  startDemoUi,
-  sectionCount,
-  storageDump,
-  undoFirst,
-  waitForChecks,
-} from './web-ui';
+import { ROOT, applyChecked, browserSuite, browserTestsUnavailable, connectDemo, continueButton, findToken, memoryKeychain, recordResponses, sectionCount, startDemoUi, storageDump, undoFirst, waitForChecks } from './web-ui';
 
 /**
  * The wizard in real Chromium against web mode (`sentry-harden ui --demo`, in this process) and
@@ -39,21 +22,8 @@ const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 const DOCS_SHOTS = path.join(ROOT, 'docs', 'screenshots');
 
 describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo organization)', () => {
-  let rendererDir: string;
-  let browser: Browser;
-  const servers: WebUi[] = [];
-
-  beforeAll(async () => {
-    rendererDir = mkdtempSync(path.join(os.tmpdir(), 'sentry-harden-renderer-'));
-    buildRenderer(rendererDir);
-    browser = await launchChromium();
+  const suite = browserSuite(() => {
     mkdirSync(SHOTS, { recursive: true });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    for (const s of servers) await s.close();
-    if (rendererDir) rmSync(rendererDir, { recursive: true, force: true });
   });
 
   async function open(
@@ -61,9 +31,9 @@ describe.skipIf(unavailable !== null)('the wizard in Chromium (web mode, demo or
     keychain = memoryKeychain(),
     profile?: ServerProfileName,
   ): Promise<{ web: WebUi; context: BrowserContext; page: Page; errors: string[] }> {
-    const web = await startDemoUi(rendererDir, keychain, profile);
-    servers.push(web);
-    const context = await browser.newContext({ viewport });
+    const web = await startDemoUi(suite.rendererDir, keychain, profile);
+    suite.cleanup(() => web.close());
+    const context = await suite.browser.newContext({ viewport });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

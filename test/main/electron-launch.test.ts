@@ -114,6 +114,17 @@ describe.skipIf(!electron.ok)('the desktop app, launched', () => {
     expect(ran).toBe(false);
   });
 
+  it('opens and prints only reports main saved, by id: an id it did not give opens nothing', async () => {
+    const answers = await page.evaluate(async () => {
+      const invoke = (window as unknown as { sentryHarden: { invoke: Record<string, (r: unknown) => Promise<unknown>> } }).sentryHarden.invoke;
+      const id = 'x'.repeat(43);
+      return [await invoke['report:open']?.({ reportId: id }), await invoke['report:printPdf']?.({ reportId: id }), await invoke['report:open']?.({ reportId: '/etc/passwd' })];
+    });
+    expect(answers[0]).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(answers[1]).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(answers[2]).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
   it('denies window.open and navigation away from the app', async () => {
     const opened = await page.evaluate(() => window.open('https://example.com/') === null);
     expect(opened).toBe(true);

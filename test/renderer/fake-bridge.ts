@@ -324,7 +324,11 @@ export function createFakeBridge(overrides: FakeHandlers = {}): FakeBridge {
       }),
     'fix:plan': ({ runId }) =>
       ok({ planId: 'plan-1', runId, orgSlug: ORG.slug, level: 'L1', createdAt: NOW.toISOString(), steps: planSteps(), notes: [] }),
-    'fix:apply': ({ planId, stepIds }) =>
+    'report:open': () => ok({ opened: true }),
+    'fix:getPlan': ({ planId }) => err('not_found', `No plan "${planId}" in this session: plan the fixes again`),
+    'fix:planPage': ({ planId, part, offset, limit }) =>
+      ok({ planId, part, offset, total: part === 'steps' ? planSteps().length : 0, steps: part === 'steps' ? planSteps().slice(offset, offset + limit) : [], notes: [] }),
+    'fix:apply': ({ planId, stepIds = [] }) =>
       ok({
         planId,
         applyId: 'apply-1',

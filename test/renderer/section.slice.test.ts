@@ -56,7 +56,7 @@ describe('section slice', () => {
     const gate = deferred<void>();
     const h = await audited();
     const original = h.bridge;
-    const apply: FakeHandler<'fix:apply'> = async ({ planId, stepIds }) => {
+    const apply: FakeHandler<'fix:apply'> = async ({ planId, stepIds = [] }) => {
       await gate.promise;
       return ok({
         planId,
@@ -105,7 +105,7 @@ describe('section slice', () => {
   it('cancel sends fix:cancel for the running apply; the answer lists the rest as not attempted', async () => {
     const gate = deferred<void>();
     const h = await audited({
-      'fix:apply': async ({ planId, stepIds }) => {
+      'fix:apply': async ({ planId, stepIds = [] }) => {
         await gate.promise;
         const cancelled = h.bridge.callsOf('fix:cancel').length > 0;
         return ok({
@@ -152,7 +152,7 @@ describe('section slice', () => {
     const gate = deferred<void>();
     const h = await audited({ 'fix:cancel': () => err('internal', 'fake refusal') });
     const original = h.bridge;
-    const apply: FakeHandler<'fix:apply'> = async ({ planId, stepIds }) => {
+    const apply: FakeHandler<'fix:apply'> = async ({ planId, stepIds = [] }) => {
       await gate.promise;
       return ok({
         planId,

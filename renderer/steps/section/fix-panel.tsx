@@ -6,6 +6,7 @@ import { ApplyOutcome, ApplyProgress } from './apply-result';
 import { FixPlanView } from './fix-plan';
 import { ConfirmChanges } from './fix-steps';
 import type { SectionSlice } from './section.slice';
+import { knownSteps, stepIndexOf } from './plan-paging';
 import { AppliedList, UndoDialog, UndoOutcome, UndoProgress } from './undo-panel';
 
 /**
@@ -52,7 +53,11 @@ export function FixPanel(props: {
   // choices never vanish; applying waits for a current plan.
   const plan = slice.plan.status === 'done' ? slice.plan.value : slice.lastPlan;
   const current = slice.plan.status === 'done';
-  const selectedSteps = plan ? plan.steps.filter((s) => slice.selected.includes(s.id)) : [];
+  // The dialog lists the chosen steps the window holds; the count and the slug rule cover every chosen step.
+  const chosen = new Set(slice.selected);
+  const known = plan ? knownSteps(slice.planPages, plan) : new Map<string, never>();
+  const selectedSteps = plan ? stepIndexOf(plan).flatMap((s) => (chosen.has(s.id) && known.has(s.id) ? [known.get(s.id)!] : [])) : [];
+  const selectedNeedSlug = plan ? stepIndexOf(plan).some((s) => chosen.has(s.id) && s.confirmSlug) : false;
   const applying = slice.apply.status === 'running';
 
   return (
@@ -74,8 +79,10 @@ export function FixPanel(props: {
         <ConfirmChanges
           title="Apply these changes?"
           steps={selectedSteps}
+          count={slice.selected.length}
+          needsSlug={selectedNeedSlug}
           orgSlug={props.orgSlug}
-          confirmLabel={`Apply ${plural(selectedSteps.length, 'change')}`}
+          confirmLabel={`Apply ${plural(slice.selected.length, 'change')}`}
           onCancel={() => setConfirming(false)}
           onConfirm={(confirmOrg) => {
             setConfirming(false);

@@ -1,14 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { PLAN_NOTES_PAGE, PLAN_STEPS_PAGE } from '../../../shared/ipc/contract';
 import type { FixPlan } from '../../store/dto';
 import { plural } from '../../format';
-import { Pager, formatCount } from './pager';
+import { PageFailed, Pager, formatCount } from './pager';
 import { BeforeAfter, RiskBadge } from './fix-steps';
 import { ParamForm } from './params/param-form';
 import type { SectionSlice } from './section.slice';
+import { noteCountOf, notesPage, pageWanted, stepCountOf, stepsPage } from './plan-paging';
 
 /** The plan: the choices fixes need, the changes to pick with before/after, the planner's notes, Apply. */
-/** Changes a plan lists at once. */
-export const STEPS_PER_PAGE = 25;
+/** Changes a plan lists at once (the page main sends). */
+export const STEPS_PER_PAGE = PLAN_STEPS_PAGE;
 
 export function FixPlanView(props: {
   readonly plan: FixPlan;
@@ -17,42 +19,55 @@ export function FixPlanView(props: {
   readonly onApply: () => void;
 }) {
   const { plan, slice } = props;
-  const selectedSteps = plan.steps.filter((s) => slice.selected.includes(s.id));
+  const selectedCount = slice.selected.length;
+  const selectedIds = new Set(slice.selected);
   const applying = slice.apply.status === 'running';
-  // Notes that offer a choice are shown with their field in the form.
-  const otherNotes = plan.notes.filter((n) => n.param === null);
-  // A large organization's plan proposes thousands of changes: a page of them at a time, the
-  // selection kept across pages, so the step stays responsive.
-  const [offset, setOffset] = useState(0);
-  const shownSteps = plan.steps.slice(offset, offset + STEPS_PER_PAGE);
+  // A large organization's plan proposes thousands of changes: main sends a page of them at a
+  // time, the selection (by id, over the whole plan) kept across pages.
+  const [chosenOffset, setOffset] = useState(0);
+  const [chosenNotesOffset, setNotesOffset] = useState(0);
+  const total = stepCountOf(plan);
+  // A new plan may be shorter than the page the person was on: its first page then.
+  const offset = chosenOffset < total ? chosenOffset : 0;
+  const notesTotal = noteCountOf(plan, 'other');
+  const notesOffset = chosenNotesOffset < notesTotal ? chosenNotesOffset : 0;
+  const page = stepsPage(slice.planPages, plan, offset);
+  // The page shown comes from main (held pages are not asked again; a new plan's are).
+  useEffect(() => {
+    if (pageWanted(slice.planPages, plan, 'steps', offset)) void slice.loadPlanPage('steps', offset);
+    if (pageWanted(slice.planPages, plan, 'other', notesOffset)) void slice.loadPlanPage('other', notesOffset);
+  }, [slice, plan, offset, notesOffset]);
+  const shownSteps = page.items;
+  // Notes that offer a choice are shown with their field in the form; these are the others.
+  const otherNotes = notesPage(slice.planPages, plan, 'other', notesOffset);
   return (
     <>
       <ParamForm plan={plan} slice={slice} />
-      {plan.steps.length === 0 ? (
+      {total === 0 ? (
         <p className="hint">No change can be proposed for the failing checks here; follow the manual steps or record an exception.</p>
       ) : (
         <fieldset className="fieldset fix-steps" disabled={applying}>
-          <legend>Changes available ({formatCount(plan.steps.length)}): choose the ones to apply</legend>
-          {plan.steps.length > STEPS_PER_PAGE ? (
+          <legend>Changes available ({formatCount(total)}): choose the ones to apply</legend>
+          {total > STEPS_PER_PAGE ? (
             <p className="fix-select-all">
               <button type="button" className="button-link" onClick={() => slice.selectAll(true)}>
-                Select all {formatCount(plan.steps.length)}
+                Select all {formatCount(total)}
               </button>{' '}
               <button type="button" className="button-link" onClick={() => slice.selectAll(false)}>
                 Select none
               </button>{' '}
-              <span className="hint">{formatCount(selectedSteps.length)} selected</span>
+              <span className="hint">{formatCount(selectedCount)} selected</span>
             </p>
           ) : null}
           {shownSteps.map((s) => {
             const id = `fix-${s.id}`;
             return (
-              <div key={s.id} className={`fix-step${slice.selected.includes(s.id) ? ' fix-step-selected' : ''}`}>
+              <div key={s.id} className={`fix-step${selectedIds.has(s.id) ? ' fix-step-selected' : ''}`}>
                 <label className="checkbox" htmlFor={id}>
                   <input
                     id={id}
                     type="checkbox"
-                    checked={slice.selected.includes(s.id)}
+                    checked={selectedIds.has(s.id)}
                     onChange={(e) => slice.toggleStep(s.id, e.target.checked)}
                     aria-describedby={`${id}-desc`}
                   />
@@ -79,30 +94,48 @@ export function FixPlanView(props: {
               </div>
             );
           })}
-          <Pager offset={offset} limit={STEPS_PER_PAGE} total={plan.steps.length} label="changes available" loading={false} onPage={setOffset} />
+          {page.loading ? <p role="status">Loading these changes…</p> : null}
+          <PageFailed what="These changes" message={page.failed} onRetry={() => void slice.loadPlanPage('steps', offset)} />
+          <Pager
+            offset={offset}
+            limit={STEPS_PER_PAGE}
+            total={total}
+            label="changes available"
+            loading={page.loading}
+            onPage={setOffset}
+          />
         </fieldset>
       )}
-      {otherNotes.length > 0 ? (
+      {otherNotes.total > 0 ? (
         <details className="plan-notes">
-          <summary>{plural(otherNotes.length, 'note')} from the planner</summary>
+          <summary>{plural(otherNotes.total, 'note')} from the planner</summary>
           <ul>
-            {otherNotes.map((n, i) => (
-              <li key={`${n.fix}-${i}`}>
+            {otherNotes.items.map((n, i) => (
+              <li key={`${n.fix}-${notesOffset + i}`}>
                 <strong>{n.control}</strong> {n.resource ? `${n.resource.name}: ` : ''}
                 {n.message}
               </li>
             ))}
           </ul>
+          <Pager
+            offset={notesOffset}
+            limit={PLAN_NOTES_PAGE}
+            total={otherNotes.total}
+            label="notes from the planner"
+            loading={otherNotes.loading}
+            onPage={setNotesOffset}
+          />
+          <PageFailed what="These notes" message={otherNotes.failed} onRetry={() => void slice.loadPlanPage('other', notesOffset)} />
         </details>
       ) : null}
-      {plan.steps.length > 0 ? (
+      {total > 0 ? (
         <button
           type="button"
           className="button-primary"
-          disabled={!props.canApply || selectedSteps.length === 0 || applying}
+          disabled={!props.canApply || selectedCount === 0 || applying}
           onClick={props.onApply}
         >
-          Apply {plural(selectedSteps.length, 'selected change')}…
+          Apply {plural(selectedCount, 'selected change')}…
         </button>
       ) : null}
     </>

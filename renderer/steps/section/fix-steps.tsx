@@ -60,10 +60,17 @@ function StepSummary(props: { readonly step: FixStep }) {
   );
 }
 
+/** Changes the confirmation lists with their before and after. */
+const CONFIRM_LISTED = 25;
+
 /** Confirmation: the exact changes, and the organization slug typed for high-risk ones. */
 export function ConfirmChanges(props: {
   readonly title: string;
   readonly steps: readonly FixStep[];
+  /** How many changes will be sent, when more than `steps` lists (a plan of thousands, paged). */
+  readonly count?: number;
+  /** Whether any change sent needs the slug typed, when `steps` does not list them all. */
+  readonly needsSlug?: boolean;
   readonly orgSlug: string;
   readonly confirmLabel: string;
   readonly onConfirm: (confirmOrg: string | undefined) => void;
@@ -71,18 +78,21 @@ export function ConfirmChanges(props: {
   readonly extra?: ReactNode;
 }) {
   const [typed, setTyped] = useState('');
-  const needsSlug = props.steps.some((s) => s.confirmSlug);
+  const needsSlug = props.needsSlug ?? props.steps.some((s) => s.confirmSlug);
+  const count = props.count ?? props.steps.length;
+  // A dialog of a thousand before/after tables helps nobody: the first ones, and how many more.
+  const listed = props.steps.slice(0, CONFIRM_LISTED);
   const descId = useId();
   const slugId = useId();
   const ok = !needsSlug || typed.trim() === props.orgSlug;
   return (
     <Dialog title={props.title} onClose={props.onCancel} describedBy={descId}>
       <p id={descId}>
-        {plural(props.steps.length, 'change')} will be sent to Sentry for <strong>{props.orgSlug}</strong>. Each is re-read first
+        {plural(count, 'change')} will be sent to Sentry for <strong>{props.orgSlug}</strong>. Each is re-read first
         (nothing is sent if the setting changed meanwhile) and verified after.
       </p>
       <ol className="confirm-list">
-        {props.steps.map((s) => (
+        {listed.map((s) => (
           <li key={s.id}>
             <StepSummary step={s} />
             <BeforeAfter step={s} />
@@ -98,6 +108,11 @@ export function ConfirmChanges(props: {
           </li>
         ))}
       </ol>
+      {count > listed.length ? (
+        <p className="hint">
+          and {plural(count - listed.length, 'more change')} of the plan, each as listed in the plan with its before and after.
+        </p>
+      ) : null}
       {props.extra}
       <form
         method="dialog"

@@ -33,3 +33,16 @@ export function Pager(props: {
     </nav>
   );
 }
+
+/** A page main could not send: why, and "Try again". */
+export function PageFailed(props: { readonly what: string; readonly message: string | null; readonly onRetry: () => void }) {
+  if (props.message === null) return null;
+  return (
+    <p className="field-error">
+      {props.what} could not be loaded: {props.message}{' '}
+      <button type="button" className="button-link" onClick={props.onRetry}>
+        Try again
+      </button>
+    </p>
+  );
+}

@@ -1,5 +1,5 @@
-import type { EventPayloadOf, SessionChangeDto } from '../../../shared/ipc/contract';
-import type { ApplyOutcome, EvidenceDetail, FixPlan, FixStep, PlanNote, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
+import type { EventPayloadOf, PlanRefDto, SessionChangeDto } from '../../../shared/ipc/contract';
+import type { ApplyOutcome, AuditRun, EvidenceDetail, FixPlan, FixStep, PlanNote, StepResult, UndoOutcome, UndoPlan } from '../../store/dto';
 import type { SliceContext } from '../../store/slice';
 import type { Status } from '../../store/status';
 import { IDLE, call, done, failed, running } from '../../store/status';
@@ -8,6 +8,9 @@ import { sectionOfControl } from '../../store/steps';
 import type { ParamDto } from './params/validate';
 import { paramError } from './params/validate';
 import { withOptionSets } from './plan-options';
+import { restoredChanges } from './section-restore';
+import type { PlanPage, PlanPart } from './plan-paging';
+import { isPaged, knownSteps, missingStepPages, pageSizeOf, planPageKey, selectionRequest, stepIndexOf, withPlanOptions } from './plan-paging';
 
 /**
  * One guide section (or the integrations review): its fix plan, the steps the person picked,
@@ -61,7 +64,10 @@ export interface SectionSlice {
   readonly planFor: string | null;
   /** Choices fixes need (`addTeam.backend` -> `platform`); sent with the next plan. */
   readonly params: Readonly<Record<string, string>>;
+  /** Ids of the chosen steps, from the plan's index of every step (pages need not be loaded). */
   readonly selected: readonly string[];
+  /** Pages of the plan beyond its first answer (`fix:planPage`), by planPageKey. */
+  readonly planPages: Readonly<Record<string, Status<PlanPage>>>;
   readonly apply: Status<ApplyOutcome, FixProgress>;
   readonly applied: readonly AppliedBatch[];
   readonly undoTarget: UndoTarget | null;
@@ -73,6 +79,8 @@ export interface SectionSlice {
   readonly evidence: Readonly<Record<string, Status<EvidenceDetail>>>;
 
   loadPlan(): Promise<void>;
+  /** A page of the current plan's steps or of a group of its notes, unless held (a failed one is asked again). */
+  loadPlanPage(part: PlanPart, offset: number): Promise<void>;
   setParam(key: string, value: string): void;
   toggleStep(stepId: string, on: boolean): void;
   /** Every step of the plan, or none (a step's dependencies are in the plan, so all is consistent). */
@@ -86,8 +94,13 @@ export interface SectionSlice {
   /** Stops the running apply or undo before its next change; its answer then lists the rest as not attempted. */
   cancelChanges(): Promise<void>;
   showEvidence(runId: string, sha256: string): Promise<void>;
-  /** This section's part of a restored session's change log (empty: a new session). */
-  restoreChanges(changes: readonly SessionChangeDto[]): void;
+  /**
+   * This section's part of a restored session's change log (empty: a new session): each apply,
+   * and the outcome of the last apply or undo as it was shown (`latest`: the session's newest run).
+   */
+  restoreChanges(changes: readonly SessionChangeDto[], latest?: AuditRun | null): void;
+  /** The plan main still keeps for this section (a reload): shown again as it was, with its choices. */
+  restorePlan(ref: PlanRefDto): Promise<void>;
 }
 
 export function evidenceKey(runId: string, sha256: string): string {
@@ -136,6 +149,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       planFor: null,
       params: {},
       selected: [],
+      planPages: {},
       apply: IDLE,
       applied: [],
       undoTarget: null,
@@ -172,10 +186,32 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         }
         const plan = withOptionSets(result.value);
         // Keep what the person picked if those steps are still proposed.
-        const ids = new Set(plan.steps.map((s) => s.id));
         const known = { ...self().fields };
         for (const n of plan.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
-        set({ plan: done(plan), lastPlan: plan, fields: known, selected: self().selected.filter((id) => ids.has(id)) });
+        const ids = new Set(stepIndexOf(plan).map((s) => s.id));
+        set({ plan: done(plan), lastPlan: plan, fields: known, planPages: {}, selected: self().selected.filter((id) => ids.has(id)) });
+      },
+
+      async loadPlanPage(part, offset) {
+        const profile = get().connect.profile;
+        const plan = self().plan;
+        if (!profile || plan.status !== 'done' || offset === 0 || !isPaged(plan.value)) return;
+        const key = planPageKey(plan.value.planId, part, offset);
+        const held = self().planPages[key];
+        if (held && held.status !== 'failed') return;
+        set({ planPages: { ...self().planPages, [key]: running(null) } });
+        const result = await call(() =>
+          bridge.invoke['fix:planPage']({ profileId: profile.id, planId: plan.value.planId, part, offset, limit: pageSizeOf(part) }),
+        );
+        // A newer plan replaced this one meanwhile: its pages start empty.
+        const now = self().plan;
+        if (now.status !== 'done' || now.value.planId !== plan.value.planId) return;
+        const page = result.ok ? done(withPlanOptions(now.value, result.value)) : failed(result.error);
+        const known = { ...self().fields };
+        if (page.status === 'done') {
+          for (const n of page.value.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
+        }
+        set({ planPages: { ...self().planPages, [key]: page }, fields: known });
       },
 
       setParam(paramKey, value) {
@@ -188,7 +224,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       toggleStep(stepId, on) {
         const plan = self().plan;
         if (plan.status !== 'done') return;
-        const steps = plan.value.steps;
+        const steps = stepIndexOf(plan.value);
         const selected = new Set(self().selected);
         if (on) {
           // A step comes with the steps it depends on.
@@ -212,7 +248,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
       selectAll(on) {
         const plan = self().plan;
         if (plan.status !== 'done') return;
-        set({ selected: on ? plan.value.steps.map((s) => s.id) : [] });
+        set({ selected: on ? stepIndexOf(plan.value).map((s) => s.id) : [] });
       },
 
       async applySelected(confirmOrg) {
@@ -226,7 +262,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           bridge.invoke['fix:apply']({
             profileId: profile.id,
             planId,
-            stepIds: [...stepIds],
+            ...selectionRequest(plan.value, stepIds),
             confirm: true,
             ...(confirmOrg !== undefined ? { confirmOrg } : {}),
           }),
@@ -235,10 +271,18 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           set({ apply: failed(result.error) });
           return;
         }
-        const sent = plan.value.steps.filter((s) => stepIds.includes(s.id));
+        // The results table names each change: steps of pages not seen yet are asked for (kept apart from shown pages).
+        const limit = 100;
+        for (const offset of missingStepPages(self().planPages, plan.value, stepIds, limit)) {
+          const page = await call(() => bridge.invoke['fix:planPage']({ profileId: profile.id, planId, part: 'steps', offset, limit }));
+          if (page.ok) set({ planPages: { ...self().planPages, [`${planPageKey(planId, 'steps', offset)}:${limit}`]: done(page.value) } });
+        }
+        const known = knownSteps(self().planPages, plan.value);
+        const chosen = new Set(stepIds);
+        const sent = stepIndexOf(plan.value).flatMap((s) => (chosen.has(s.id) && known.has(s.id) ? [known.get(s.id)!] : []));
         const batch: AppliedBatch = { applyId: result.value.applyId, planId, steps: sent, results: result.value.results, undone: [] };
         // The plan was made from the previous run: plan again from the re-check.
-        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE, lastPlan: null });
+        set({ apply: done(result.value), applied: [...self().applied, batch], selected: [], plan: IDLE, lastPlan: null, planPages: {} });
         if (result.value.recheck) get().checks.adopt(result.value.recheck);
       },
 
@@ -284,6 +328,7 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
           undoPlan: IDLE,
           plan: IDLE,
           lastPlan: null,
+          planPages: {},
           applied: self().applied.map((b) =>
             b.applyId === target.applyId ? { ...b, undone: [...new Set([...b.undone, ...undoneNow])] } : b,
           ),
@@ -301,17 +346,38 @@ export function createSectionSlice(key: SectionSliceKey, section: SectionId): Se
         set({ cancel: result.ok ? done(result.value.cancelled) : failed(result.error) });
       },
 
-      restoreChanges(changes) {
+      restoreChanges(changes, latest = null) {
         if (self().apply.status === 'running' || self().undo.status === 'running') return;
-        const applied: AppliedBatch[] = [];
-        for (const c of changes) {
-          if (c.kind !== 'apply' || c.planId === null) continue;
-          const steps = c.steps.filter((s) => sectionOfControl(s.control) === section);
-          if (steps.length === 0) continue;
-          const ids = new Set(steps.map((s) => s.id));
-          applied.push({ applyId: c.id, planId: c.planId, steps, results: c.results.filter((r) => ids.has(r.stepId)), undone: c.undone.filter((id) => ids.has(id)) });
+        const restored = restoredChanges(changes, section, latest);
+        set({
+          applied: restored.applied,
+          apply: restored.apply ? done(restored.apply) : IDLE,
+          undo: restored.undo ? done(restored.undo) : IDLE,
+          undoTarget: null,
+          undoPlan: IDLE,
+          plan: IDLE,
+          planFor: null,
+          selected: [],
+          planPages: {},
+        });
+      },
+
+      async restorePlan(ref) {
+        const profile = get().connect.profile;
+        if (!profile || self().plan.status === 'running' || self().apply.status === 'running') return;
+        // Running while asked, so the step does not plan again meanwhile.
+        set({ plan: running(null), planFor: ref.runId, params: { ...ref.params } });
+        const result = await call(() => bridge.invoke['fix:getPlan']({ profileId: profile.id, planId: ref.planId }));
+        if (self().planFor !== ref.runId || self().plan.status !== 'running') return;
+        if (!result.ok) {
+          // Main no longer has it (a restart): the step plans again, with the same choices.
+          set({ plan: IDLE, planFor: null });
+          return;
         }
-        set({ applied, apply: IDLE, undo: IDLE, undoTarget: null, undoPlan: IDLE, plan: IDLE, planFor: null, selected: [] });
+        const plan = withOptionSets(result.value);
+        const known = { ...self().fields };
+        for (const n of plan.notes) if (n.param !== null) known[n.param.key] = { ...n, param: n.param };
+        set({ plan: done(plan), lastPlan: plan, fields: known, planPages: {}, selected: [] });
       },
 
       async showEvidence(runId, sha256) {

@@ -13,14 +13,21 @@ export interface SummarySlice {
   readonly pdf: Status<SavedReport>;
   /** Web mode: the saved package's report printed to a PDF beside it (report:printPdf). */
   readonly packagePdf: Status<PrintedReport>;
+  /** Desktop app: the saved package's report.html opened by main with the system's viewer. */
+  readonly opened: Status<{ readonly opened: boolean }>;
   /** Terraform configuration of the organization as read (read-only towards Sentry). */
   readonly terraform: Status<TerraformExport>;
   saveReport(): Promise<void>;
   exportTerraform(): Promise<void>;
   /** The HTML report printed to PDF; desktop app only (web mode refuses it). */
   savePdf(): Promise<void>;
-  /** Web mode, after the package is saved: its report.html printed to PDF by the machine's Chromium. */
+  /**
+   * After the package is saved: its report.html printed to PDF (web mode: by the machine's
+   * Chromium, next to the package; desktop: where the person chooses).
+   */
   savePackagePdf(): Promise<void>;
+  /** Desktop app, after the package is saved: main opens its report.html (report:open). */
+  openReport(): Promise<void>;
 }
 
 /** Only the desktop app can print to PDF (`printToPDF`); web mode refuses the format. */
@@ -33,6 +40,7 @@ export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }
   report: IDLE,
   pdf: IDLE,
   packagePdf: IDLE,
+  opened: IDLE,
   terraform: IDLE,
   async exportTerraform() {
     const profile = get().connect.profile;
@@ -43,7 +51,7 @@ export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }
   async saveReport() {
     const run = get().checks.latest;
     if (!run || get().summary.report.status === 'running') return;
-    set({ report: running(null), packagePdf: IDLE });
+    set({ report: running(null), packagePdf: IDLE, opened: IDLE });
     set({ report: settle(await call(() => bridge.invoke['report:save']({ runId: run.runId, format: 'evidence' }))) });
   },
   async savePdf() {
@@ -55,8 +63,15 @@ export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }
   async savePackagePdf() {
     const saved = get().summary.report;
     const view = saved.status === 'done' ? saved.value.view : undefined;
-    if (!view || view.pdf !== 'file' || get().summary.packagePdf.status === 'running') return;
+    if (!view || view.pdf === 'browser' || get().summary.packagePdf.status === 'running') return;
     set({ packagePdf: running(null) });
     set({ packagePdf: settle(await call(() => bridge.invoke['report:printPdf']({ reportId: view.id }))) });
+  },
+  async openReport() {
+    const saved = get().summary.report;
+    const view = saved.status === 'done' ? saved.value.view : undefined;
+    if (!view || view.url !== null || get().summary.opened.status === 'running') return;
+    set({ opened: running(null) });
+    set({ opened: settle(await call(() => bridge.invoke['report:open']({ reportId: view.id }))) });
   },
 });

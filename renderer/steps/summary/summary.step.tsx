@@ -233,7 +233,13 @@ export function SummaryStep() {
           {summary.report.status === 'done' && !summary.report.value.saved ? <p role="status">Not saved.</p> : null}
         </div>
         {summary.report.status === 'done' && summary.report.value.view ? (
-          <SavedReportActions view={summary.report.value.view} pdf={summary.packagePdf} onSavePdf={() => void summary.savePackagePdf()} />
+          <SavedReportActions
+            view={summary.report.value.view}
+            pdf={summary.packagePdf}
+            onSavePdf={() => void summary.savePackagePdf()}
+            opened={summary.opened}
+            onOpen={() => void summary.openReport()}
+          />
         ) : null}
         {summary.report.status === 'failed' ? (
           <ErrorNotice error={summary.report.error} context="Saving the package" onRetry={() => void summary.saveReport()} />

@@ -136,6 +136,6 @@ describe('engine: the session on disk', () => {
     expect(next).toMatchObject({ level: 'L2', changes: [], levelChanges: [], step: 'data-security' });
     expect(next?.baseline?.runId).toBe(fresh.runId);
     b.forgetProfile('p1');
-    expect(await b.getSession('p1')).toEqual({ session: null, problem: null });
+    expect(await b.getSession('p1')).toEqual({ session: null, problem: null, running: null, plans: [] });
   }, 60_000);
 });
