@@ -2,7 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { PdfReportSave } from '../../renderer/steps/summary/summary.step';
-import { canSavePdf } from '../../renderer/steps/summary/summary.slice';
+import { canSavePdf, offersLatestCheckPdf } from '../../renderer/steps/summary/summary.slice';
 import { IDLE, done, failed } from '../../renderer/store/status';
 import { err, ok } from './fake-bridge';
 import { audited } from './helpers';
@@ -20,6 +20,18 @@ describe('saving the report as PDF', () => {
     expect(pdf.status === 'done' && pdf.value.path).toBe('/home/ada/acme-report.pdf');
     // The package's status is its own.
     expect(h.s().summary.report.status).toBe('idle');
+  });
+
+  it('gives way to the saved package\'s own Save as PDF once the package is saved (one button, not two)', async () => {
+    const view = { id: 'k'.repeat(43), url: null, printUrl: null, pdf: 'ask' as const };
+    const h = await audited({
+      'app:info': desktop,
+      'report:save': () => ok({ saved: true, path: '/home/ada/package', zipPath: null, fingerprint: null, view }),
+    });
+    expect(offersLatestCheckPdf(h.s())).toBe(true);
+    await h.s().summary.saveReport();
+    expect(h.s().summary.report.status).toBe('done');
+    expect(offersLatestCheckPdf(h.s())).toBe(false);
   });
 
   it('is not offered in web mode, and nothing is sent', async () => {

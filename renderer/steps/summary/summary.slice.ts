@@ -36,6 +36,15 @@ export function canSavePdf(state: Pick<WizardState, 'connect'>): boolean {
   return app.status === 'done' && app.value.mode === 'desktop';
 }
 
+/**
+ * The latest check's report printed to PDF: desktop only, and only until the package is saved;
+ * then the package's own report has its Save as PDF, and one button is enough.
+ */
+export function offersLatestCheckPdf(state: Pick<WizardState, 'connect' | 'summary'>): boolean {
+  const r = state.summary.report;
+  return canSavePdf(state) && !(r.status === 'done' && r.value.view);
+}
+
 export const createSummarySlice: SliceCreator<'summary'> = ({ set, get, bridge }) => ({
   report: IDLE,
   pdf: IDLE,

@@ -11,7 +11,7 @@ import { chosenOrgSlug, exceptionsExpiringBeforeReview, nextReviewDate, scorecar
 import type { SectionScore } from '../../store/selectors';
 import { useWizard } from '../../store/use-wizard';
 import { formatDate } from '../../format';
-import { canSavePdf } from './summary.slice';
+import { offersLatestCheckPdf } from './summary.slice';
 import type { WizardState } from '../../store/wizard-state';
 import { levelLabel } from '../../../shared/levels';
 
@@ -246,7 +246,9 @@ export function SummaryStep() {
         ) : null}
       </section>
 
-      {canSavePdf(state) ? <PdfReportSave status={summary.pdf} onSave={() => void summary.savePdf()} /> : null}
+      {offersLatestCheckPdf(state) ? (
+        <PdfReportSave status={summary.pdf} onSave={() => void summary.savePdf()} />
+      ) : null}
       <TerraformExportPanel status={summary.terraform} onExport={() => void summary.exportTerraform()} />
     </div>
   );
