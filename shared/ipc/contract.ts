@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import type { Result } from '../errors';
 import { LevelSchema } from '../levels';
-import { OutcomeStatusSchema } from '../plan';
 import { OrgSlugSchema, ProfileDraftSchema, ProfileIdSchema, ProfileSchema } from '../profile';
 import { PortfolioEntrySchema } from '../portfolio';
 import { RegistersSchema, SettingsSchema, WizardProgressSchema } from '../settings';
 import { TokenInfoSchema } from '../token-info';
-import type { ChannelName, EventName } from './channel-names';
+import type { ChannelName } from './channel-names';
 import {
   ApplyOutcomeShape,
   AuditRunSchema,
@@ -23,6 +21,7 @@ import {
 import { PlanRefSchema, RunningAuditSchema, SessionSchema } from './session-schemas';
 import { ChangesPageSchema, ChangesRequestSchema, FindingsPageSchema, FindingsRequestSchema } from './finding-schemas';
 import { AllStepsSelectionSchema, FixPlanResponseSchema, PlanPageRequestSchema, PlanPageSchema } from './plan-schemas';
+import { ReportSaveResponseSchema, ReportViewIdSchema } from './report-schemas';
 
 /**
  * The IPC contract between the window and main: one entry per channel (`domain:verb`) with the
@@ -41,28 +40,12 @@ export * from './dto-schemas';
 export * from './session-schemas';
 export * from './finding-schemas';
 export * from './plan-schemas';
+export * from './event-schemas';
+export * from './report-schemas';
 
 const RunIdRequest = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'a run id: 6-64 letters, digits, "-" or "_"');
 const ParamsSchema = z.record(z.string().min(1).max(200), z.string().max(20_000));
 const ConfirmOrg = z.string().max(64);
-/** The id of a package saved in web mode (32 random bytes, base64url). */
-const ReportViewIdSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'the id of a report saved in this window');
-/**
- * A saved package's report: web mode serves it while `sentry-harden ui` runs (same-origin URLs);
- * the desktop app opens it itself (`report:open`, the URLs are null).
- */
-const ReportViewSchema = z.object({
-  id: ReportViewIdSchema,
-  /** report.html in a new tab, under the report's own no-script policy; null: ask main (`report:open`). */
-  url: z.string().nullable(),
-  /** report.html opening the browser's print dialog; null in the desktop app. */
-  printUrl: z.string().nullable(),
-  /**
-   * 'file': report:printPdf writes the PDF next to the package (a Chromium was found); 'ask':
-   * report:printPdf asks where (the desktop app's save dialog); 'browser': print from printUrl.
-   */
-  pdf: z.enum(['file', 'ask', 'browser']),
-});
 
 export const channels = {
   'app:info': {
@@ -361,17 +344,7 @@ export const channels = {
    */
   'report:save': {
     request: z.strictObject({ runId: Id, format: ReportFormatSchema }),
-    response: z.object({
-      saved: z.boolean(),
-      /** The package folder, or the file written. */
-      path: z.string().nullable(),
-      /** The package as one .zip, next to the folder (format 'evidence'). */
-      zipPath: z.string().nullable(),
-      /** Fingerprint of the signing key (format 'evidence'), to compare with `verify`. */
-      fingerprint: z.string().nullable(),
-      /** Web mode, format 'evidence': the saved report in this browser; absent in the desktop app. */
-      view: ReportViewSchema.optional(),
-    }),
+    response: ReportSaveResponseSchema,
   },
   /**
    * Prints the report.html of a package saved in this window to PDF: web mode next to the package
@@ -423,45 +396,5 @@ export const channels = {
   },
 } as const satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
-export const events = {
-  'audit:progress': z.object({
-    runId: Id,
-    completed: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative(),
-    /** The control that just finished, when one did. */
-    control: z.string().nullable(),
-  }),
-  'fix:progress': z.object({
-    /** The plan being applied; for an undo, the apply being undone. */
-    planId: Id,
-    /** For an undo, the id of the applied step being undone. */
-    stepId: Id,
-    status: z.enum(['running', 'applied', 'failed', 'skipped']),
-    kind: z.enum(['apply', 'undo']),
-    /** The engine's outcome once the step is done; null while running. */
-    outcome: OutcomeStatusSchema.nullable(),
-    /** 1-based position and count of the steps of this run. */
-    index: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative(),
-  }),
-} as const satisfies Record<EventName, z.ZodType>;
 
-export type Channels = typeof channels;
-export type Events = typeof events;
-
-/** What the window sends (before main's parsing, e.g. an untrimmed token). */
-export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
-/** What a handler receives (after parsing). */
-export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
-/** What a handler returns (main checks it against the schema before it leaves). */
-export type HandlerResponseOf<C extends ChannelName> = z.input<Channels[C]['response']>;
-/** What the window receives inside an ok Result. */
-export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
-export type EventPayloadOf<E extends EventName> = z.output<Events[E]>;
-
-/** The object the preload exposes as `window.sentryHarden`. */
-export interface SentryHardenBridge {
-  readonly invoke: { readonly [C in ChannelName]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>> };
-  /** Each subscription returns its unsubscribe function. */
-  readonly on: { readonly [E in EventName]: (listener: (payload: EventPayloadOf<E>) => void) => () => void };
-}
+export type * from './bridge-types';
