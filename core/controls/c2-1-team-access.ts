@@ -1,6 +1,8 @@
 import type { CheckDefinition, ControlDefinition } from './types';
 import { memberRef, orgRef, plural, readGroup, recorder, teamRef } from './findings';
 import { invalidItemsOf } from '../sentry/items';
+import { mapLimit } from '../primitives/map-limit';
+import { FAN_OUT } from './project-data';
 
 const ID = '2.1';
 
@@ -50,7 +52,7 @@ export const teamAccess: ControlDefinition = {
       if (!teams.ok) return { teams, rosters: [] };
       const odd = invalidItemsOf(teams.evidence).flatMap((i) => (i.id === undefined ? [] : [{ id: i.id, slug: i.id, name: i.id }]));
       const all = [...teams.value, ...odd];
-      return { teams, rosters: await Promise.all(all.map(async (t) => ({ team: t, roster: await ctx.data.teamMembers(t.slug) }))) };
+      return { teams, rosters: await mapLimit(all, FAN_OUT, async (t) => ({ team: t, roster: await ctx.data.teamMembers(t.slug) })) };
     });
     const [org, members, { teams, rosters }] = await Promise.all([ctx.data.organization(), ctx.data.members(), teamsWithRosters]);
     const orgRes = orgRef(r.orgSlug, org.ok ? org.value.name : undefined);

@@ -13,7 +13,7 @@ import type {
 } from '../controls/types';
 import type { OrgData } from '../sentry/org-data';
 import { ReadRegistry } from './evidence-refs';
-import { mapLimit } from './map-limit';
+import { mapLimit } from '../primitives/map-limit';
 
 export interface AuditProgress {
   readonly kind: 'control-start' | 'control-done';

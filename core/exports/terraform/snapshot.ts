@@ -1,6 +1,6 @@
 import type { Finding } from '../../../shared/finding';
 import type { Loaded, OrgData } from '../../sentry/org-data';
-import { mapLimit } from '../../engine/map-limit';
+import { mapLimit } from '../../primitives/map-limit';
 import type { TerraformSnapshot } from './generate';
 
 /** A read the export needed and did not get: that part is left out and named in the README. */
