@@ -10,6 +10,8 @@ if (rest.length === 0 && (first === '--help' || first === '-h' || first === 'hel
 } else {
   const { register } = await import('tsx/esm/api');
   register();
+  // Before any work: a long audit's heap stays near its live set (core/primitives/heap-policy.ts).
+  (await import('../core/primitives/heap-policy.ts')).applyHeapPolicy();
   const { main } = await import('../cli/main.ts');
   const { processIo } = await import('../cli/io.ts');
   // main reports unexpected errors itself (one line and a log file, exit 2).

@@ -5,6 +5,7 @@ import { APP_KEYCHAIN_SERVICE, appDataDir } from '../core/app/paths';
 import { createRouter, createSenderPolicy } from '../core/app/router';
 import { openDemoSession, type DemoSession } from '../core/app/demo';
 import { createAppServices, type DemoSetup } from '../core/app/services';
+import { applyHeapPolicy } from '../core/primitives/heap-policy';
 import { SIGNING_KEY_SERVICE } from '../core/evidence/signing-key';
 import { createKeychain } from '../core/secrets/index';
 import type { AppStore } from '../core/store/index';
@@ -29,6 +30,9 @@ import { createMainWindow } from './window';
 function log(message: string): void {
   process.stderr.write(`[main] ${message}\n`);
 }
+
+// The audit runs in this process: its heap stays near its live set (core/primitives/heap-policy.ts).
+applyHeapPolicy();
 
 // Run unpackaged (`npm start`), Electron would name the app "Electron" and keep settings there.
 if (!app.isPackaged) {
