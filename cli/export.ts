@@ -10,7 +10,7 @@ import { exportTerraform, TerraformExportError } from '../core/exports/terraform
 import { tokenPrefix } from '../core/engine/token-kind';
 import { parseBaseUrl } from '../core/sentry/base-url';
 import { isSentryApiError } from '../core/sentry/errors';
-import { EvidenceReportSchema } from '../shared/evidence';
+import { parseReportFile } from '../core/evidence/report-file';
 import { CliUsageError, EXIT } from './cli-error';
 import { startDemo } from './demo';
 import type { CliIo } from './io';
@@ -47,7 +47,10 @@ async function exportOscal(argv: string[], io: CliIo): Promise<number> {
   const opened = await openPackage(from);
   try {
     const text = await readFile(path.join(opened.dir, REPORT_FILE), 'utf8');
-    const report = EvidenceReportSchema.parse(JSON.parse(text));
+    const parsed = parseReportFile(text);
+    // export runs only on a package that verified, so this is a package changed meanwhile.
+    if (!parsed.ok) throw new CliUsageError(`${values.from}: report.json is ${parsed.reason}.`);
+    const report = parsed.report;
     // Links to the package's files: relative when it is a folder, inside the archive when a .zip.
     const rawHrefPrefix = opened.zip ? `${path.basename(from)}#raw/` : `${path.relative(out, path.join(from, 'raw')).split(path.sep).join('/')}/`;
     const reportHref = opened.zip ? `${path.basename(from)}#${REPORT_FILE}` : path.relative(out, path.join(from, REPORT_FILE)).split(path.sep).join('/');

@@ -9,12 +9,12 @@ import { AttestationSchema, ExceptionEntrySchema, IntegrationRegisterEntrySchema
  * after a session, what changed and who ran it (the token's user and scopes, never the token). Every verdict can be recomputed offline from the
  * package's `raw/` files (redacted responses named by their SHA-256) with the same control code.
  */
-export const EVIDENCE_SCHEMA_VERSION = 2;
+export const EVIDENCE_SCHEMA_VERSION = 3;
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const Iso = z.string();
 
-/** One read with all its pages; each page's body is `raw/<sha256>.json`. */
+/** One read with all its pages; each page's body is `raw/<sha256>.json` (`.json.gz` from layout 3). */
 export const PackageReadSchema = EvidenceSchema.extend({ sha256: Sha256 });
 export type PackageRead = z.infer<typeof PackageReadSchema>;
 
@@ -220,6 +220,9 @@ export const EvidenceReportSchema = AuditReportSchema.extend({
    * The package layout (EVIDENCE_SCHEMA_VERSION); absent in packages made before it was recorded
    * (layout 1). Layout 2: findings.csv carries evidence by hash only, without the repeated
    * remediation and request texts (issue 10), so that a package grows with the organization.
+   * Layout 3: raw/ bodies are gzip-compressed (`raw/<sha256>.json.gz`, named by the SHA-256 of
+   * the uncompressed body), and in the file a finding cites an evidence group by its id alone
+   * (readers expand it from `evidenceGroups`, core/evidence/report-file.ts).
    * Verification re-renders a package's files in the package's own layout.
    */
   evidenceSchemaVersion: z.number().int().min(1).max(EVIDENCE_SCHEMA_VERSION).optional(),

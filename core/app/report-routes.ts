@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import type http from 'node:http';
 import { HTML_FILE } from '../evidence/package-files';
 import { REPORT_CSP, REPORT_CSP_META } from '../evidence/render/html/index';
-import { mimeTypeOf } from './mime';
+import { MIME_TYPES, mimeTypeOf } from './mime';
 import type { ReportViews } from './report-views';
 import { PRINT_PAGE, REPORTS_PREFIX } from './report-views';
 
@@ -97,5 +97,8 @@ export async function serveReport(req: http.IncomingMessage, res: http.ServerRes
     send(res, 200, req.method === 'HEAD' ? '' : page, { ...reportHeaders(printPolicy(nonce)), 'Content-Type': 'text/html; charset=utf-8' });
     return;
   }
-  send(res, 200, req.method === 'HEAD' ? '' : body, { ...reportHeaders(), 'Content-Type': mimeTypeOf(file as string) });
+  // A layout-3 raw/ body is stored compressed: sent as JSON in gzip transfer encoding, the browser shows it as JSON.
+  const compressed = (file as string).endsWith('.json.gz');
+  const type: Record<string, string> = compressed ? { 'Content-Type': MIME_TYPES['.json']!, 'Content-Encoding': 'gzip' } : { 'Content-Type': mimeTypeOf(file as string) };
+  send(res, 200, req.method === 'HEAD' ? '' : body, { ...reportHeaders(), ...type });
 }

@@ -10,7 +10,7 @@ import { HTML_FILE, isPackageFile } from '../evidence/package-files';
  * Ids live in memory: they end with the process, like the launch secret.
  */
 
-/** URL prefix of the reports: `/reports/<id>/report.html`, `/reports/<id>/raw/<sha256>.json`. */
+/** URL prefix of the reports: `/reports/<id>/report.html`, `/reports/<id>/raw/<sha256>.json.gz`. */
 export const REPORTS_PREFIX = '/reports/';
 /** The report with the browser's print dialog (`/reports/<id>/print`). */
 export const PRINT_PAGE = 'print';

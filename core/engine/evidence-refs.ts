@@ -59,7 +59,10 @@ export class ReadRegistry {
     const id = evidenceGroupId(digests);
     const complete = g.reads.every((e) => e.complete);
     if (!this.groupsById.has(id)) this.groupsById.set(id, { id, label: g.label, reads: digests, complete });
-    const ref: EvidenceGroupRef = { id, label: g.label, size: digests.length, complete };
+    // The group's own label and completeness: a package cites a group by id alone (layout 3),
+    // and readers rebuild the reference from the group, so the two must never differ.
+    const stored = this.groupsById.get(id)!;
+    const ref: EvidenceGroupRef = { id, label: stored.label, size: stored.reads.length, complete: stored.complete };
     this.groupByObject.set(g, ref);
     return ref;
   }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Drift, DriftFinding, EvidenceReport } from '../../shared/evidence';
-import { EvidenceReportSchema } from '../../shared/evidence';
+import { parseReportFile } from './report-file';
 import type { Finding, ResourceRef } from '../../shared/finding';
 import { EvidenceError } from '../primitives/errors';
 import { sha256Hex } from '../primitives/hash';
@@ -35,15 +35,9 @@ export async function loadBaselinePackage(target: string, options: { expectedPub
       throw new EvidenceError('invalid_input', `The baseline ${target} fails verification: ${verification.problems.slice(0, 3).join('; ')}.`);
     }
     const bytes = await readFile(path.join(opened.dir, REPORT_FILE));
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      json = null;
-    }
-    const parsed = EvidenceReportSchema.safeParse(json);
-    if (!parsed.success) throw new EvidenceError('invalid_input', `The baseline ${target} has no evidence report.json.`);
-    return { report: parsed.data, reportSha256: sha256Hex(bytes), signer: verification.signature.fingerprint };
+    const parsed = parseReportFile(bytes.toString('utf8'));
+    if (!parsed.ok) throw new EvidenceError('invalid_input', `The baseline ${target} has no evidence report.json (${parsed.reason}).`);
+    return { report: parsed.report, reportSha256: sha256Hex(bytes), signer: verification.signature.fingerprint };
   } finally {
     await opened.close();
   }

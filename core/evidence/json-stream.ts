@@ -7,14 +7,20 @@ import { createWriteStream, type WriteStream } from 'node:fs';
  * is ordinary JSON: `JSON.parse` of the file equals the value (undefined members are left out,
  * as JSON.stringify does).
  */
-export async function writeJsonFile(file: string, value: unknown, options: { mode?: number } = {}): Promise<void> {
+export interface WriteJsonOptions {
+  readonly mode?: number;
+  /** JSON.stringify's replacer, applied to every value written whole (never to the laid-out levels). */
+  readonly replacer?: (key: string, value: unknown) => unknown;
+}
+
+export async function writeJsonFile(file: string, value: unknown, options: WriteJsonOptions = {}): Promise<void> {
   const out = createWriteStream(file, { encoding: 'utf8', ...(options.mode === undefined ? {} : { mode: options.mode }) });
   const done = new Promise<void>((resolve, reject) => {
     out.once('error', reject);
     out.once('finish', resolve);
   });
   try {
-    await writeValue(out, value, '', 0);
+    await writeValue(out, value, '', 0, options.replacer);
     await write(out, '\n');
   } finally {
     out.end();
@@ -29,14 +35,14 @@ async function write(out: WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
 }
 
-async function writeValue(out: WriteStream, value: unknown, indent: string, depth: number): Promise<void> {
+async function writeValue(out: WriteStream, value: unknown, indent: string, depth: number, replacer?: WriteJsonOptions['replacer']): Promise<void> {
   if (Array.isArray(value)) {
     if (value.length === 0) return write(out, '[]');
     await write(out, '[');
     const inner = `${indent}  `;
     for (let i = 0; i < value.length; i++) {
       // Like JSON.stringify: an undefined or function element is written as null.
-      const text = JSON.stringify(value[i]) ?? 'null';
+      const text = JSON.stringify(value[i], replacer) ?? 'null';
       await write(out, `${i === 0 ? '' : ','}\n${inner}${text}`);
     }
     return write(out, `\n${indent}]`);
@@ -50,9 +56,9 @@ async function writeValue(out: WriteStream, value: unknown, indent: string, dept
     for (const [k, v] of entries) {
       await write(out, `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `);
       first = false;
-      await writeValue(out, v, inner, depth + 1);
+      await writeValue(out, v, inner, depth + 1, replacer);
     }
     return write(out, `\n${indent}}`);
   }
-  return write(out, JSON.stringify(value) ?? 'null');
+  return write(out, JSON.stringify(value, replacer) ?? 'null');
 }

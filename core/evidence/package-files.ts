@@ -14,16 +14,27 @@ export const RAW_DIR = 'raw';
 export const OSCAL_DIR = 'oscal';
 export const OSCAL_FILE = `${OSCAL_DIR}/assessment-results.json`;
 
-/** `raw/<sha256>.json`: one redacted response body, named by the SHA-256 of its bytes. */
-export function rawFileName(sha256: string): string {
-  return `${RAW_DIR}/${sha256}.json`;
+/** The first package layout (`evidenceSchemaVersion`) whose raw/ bodies are stored gzip-compressed. */
+export const RAW_GZIP_LAYOUT = 3;
+
+/**
+ * `raw/<sha256>.json` (layouts 1 and 2) or `raw/<sha256>.json.gz` (layout 3 on): one redacted
+ * response body, named by the SHA-256 of its bytes (uncompressed).
+ */
+export function rawFileName(sha256: string, layout: number): string {
+  return `${RAW_DIR}/${sha256}.json${layout >= RAW_GZIP_LAYOUT ? '.gz' : ''}`;
+}
+
+/** The response digest a raw/ path names, or null for any other path. */
+export function rawFileDigest(rel: string): string | null {
+  return /^raw\/([0-9a-f]{64})\.json(?:\.gz)?$/.exec(rel)?.[1] ?? null;
 }
 
 const PACKAGE_FILES = new Set([REPORT_FILE, HTML_FILE, CSV_FILE, ICS_FILE, OSCAL_FILE, MANIFEST_FILE, ENVELOPE_FILE, PUBLIC_KEY_FILE, FINGERPRINT_FILE]);
 
 /** True for a path (relative, `/`-separated) a package may hold. */
 export function isPackageFile(rel: string): boolean {
-  return PACKAGE_FILES.has(rel) || /^raw\/[0-9a-f]{64}\.json$/.test(rel);
+  return PACKAGE_FILES.has(rel) || rawFileDigest(rel) !== null;
 }
 
 /**

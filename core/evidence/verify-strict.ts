@@ -6,7 +6,7 @@ import { hasDuplicateKeys } from '../primitives/json-duplicates';
 import { parseJsonNoDuplicates } from '../primitives/json-tree';
 import { sha256Hex } from '../primitives/hash';
 import { writeJsonFile } from './json-stream';
-import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, OSCAL_FILE, RAW_DIR, REPORT_FILE } from './package-files';
+import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, OSCAL_FILE, RAW_DIR, rawFileDigest, rawFileName, REPORT_FILE } from './package-files';
 import { DEFAULT_RENDERERS } from './writer';
 
 /**
@@ -93,24 +93,36 @@ export function foreignSignedFiles(signedFiles: Iterable<string>, extraAllowed: 
   return [...signedFiles].filter((rel) => !isPackageFile(rel) && !extraAllowed(rel)).map((rel) => `${rel}: signed, but not a file an evidence package has (padding)`);
 }
 
-/** raw/ files that no audit of report.json lists: padding, even when signed. */
-export function unreferencedRawFiles(signedFiles: Iterable<string>, listed: ReadonlySet<string>): string[] {
+/**
+ * raw/ files that no audit of report.json lists, or not under the name the package's layout
+ * gives them (an uncompressed copy beside a layout-3 body): padding, even when signed.
+ */
+export function unreferencedRawFiles(signedFiles: Iterable<string>, listed: ReadonlySet<string>, layout: number): string[] {
   const out: string[] = [];
   for (const rel of signedFiles) {
-    const m = /^raw\/([0-9a-f]{64})\.json$/.exec(rel);
-    if (m && !listed.has(m[1] as string)) out.push(`${rel}: signed, but no audit in report.json lists this response (padding)`);
+    const digest = rawFileDigest(rel);
+    if (digest === null) continue;
+    if (!listed.has(digest)) out.push(`${rel}: signed, but no audit in report.json lists this response (padding)`);
+    else if (rel !== rawFileName(digest, layout)) out.push(`${rel}: signed, but a package of layout ${layout} stores this response as ${rawFileName(digest, layout)} (padding)`);
   }
   return out;
 }
 
-/** Every signed `.json` file parsed with the duplicate-key check; raw/ bodies that are not JSON are skipped. */
-export async function duplicateKeyProblems(dir: string, signedFiles: Iterable<string>): Promise<string[]> {
+/**
+ * Every signed `.json` file parsed with the duplicate-key check; raw/ bodies that are not JSON are
+ * skipped. A compressed raw/ body is checked as verification decoded it (`rawBodies`, by digest);
+ * one no audit lists is padding, reported as such (unreferencedRawFiles).
+ */
+export async function duplicateKeyProblems(dir: string, signedFiles: Iterable<string>, rawBodies: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
   const problems: string[] = [];
   for (const rel of signedFiles) {
-    if (!rel.endsWith('.json')) continue;
+    const digest = rawFileDigest(rel);
+    if (!rel.endsWith('.json') && !(digest !== null && rel.endsWith('.gz'))) continue;
     let text: string;
     try {
-      text = await readFile(path.join(dir, ...rel.split('/')), 'utf8');
+      const decoded = digest === null || !rel.endsWith('.gz') ? undefined : rawBodies.get(digest);
+      if (decoded === undefined && rel.endsWith('.gz')) continue;
+      text = decoded ?? (await readFile(path.join(dir, ...rel.split('/')), 'utf8'));
     } catch {
       continue;
     }

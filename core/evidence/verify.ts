@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditSnapshot, EvidenceReport, RawResponse } from '../../shared/evidence';
-import { EvidenceReportSchema } from '../../shared/evidence';
+import { parseReportFile } from './report-file';
 import { countByStatus, type EvidenceGroup, type Finding } from '../../shared/finding';
 import type { Level } from '../../shared/levels';
 import { AuditSettingsOverridesSchema } from '../../shared/settings';
@@ -12,6 +12,7 @@ import { EvidenceError } from '../primitives/errors';
 import { sha256Hex } from '../primitives/hash';
 import { ENVELOPE_FILE, verifyPackage, type PackageVerification } from './package';
 import { openPackage, RAW_DIR, rawFileName, REPORT_FILE, type OpenedPackage } from './package-files';
+import { decodeRawBody } from './raw-body';
 import { compareCounts, compareFindings, recomputeAudit, type RecomputedAudit } from './recompute';
 import { applyExceptions } from './registers';
 import { isUnsignedLayout, manifestListing, unsignedConsistency, verifyUnsignedPackage } from './unsigned';
@@ -85,7 +86,7 @@ export async function verifyEvidencePackage(target: string, options: VerifyEvide
     const content = await checkContent(opened.dir, integrity, problems, notes);
     if (content.report) problems.push(...unsignedConsistency(content.report, unsigned, options.expectedPublicKeyPem !== undefined));
     const warnings = [...integrity.warnings];
-    await checkStrict(opened, integrity, content.report ? { report: content.report, json: content.json } : null, options, problems, warnings);
+    await checkStrict(opened, integrity, content.report ? { report: content.report, json: content.json } : null, content.bodies, options, problems, warnings);
     const intact = problems.length === 0 && integrity.files.every((f) => f.ok);
     const valid = !unsigned && integrity.valid && intact;
     return {
@@ -113,20 +114,12 @@ async function readReport(dir: string, problems: string[]): Promise<{ report: Ev
     if (!problems.some((p) => p.startsWith(`${REPORT_FILE}:`))) problems.push(`${REPORT_FILE}: missing`);
     return null;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    problems.push(`${REPORT_FILE}: not valid JSON (${(e as Error).message})`);
+  const parsed = parseReportFile(text);
+  if (!parsed.ok) {
+    problems.push(`${REPORT_FILE}: ${parsed.reason}`);
     return null;
   }
-  const parsed = EvidenceReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    problems.push(`${REPORT_FILE}: not an evidence report (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'})`);
-    return null;
-  }
-  return { report: parsed.data, json };
+  return { report: parsed.report, json: parsed.json };
 }
 
 interface AuditView {
@@ -165,9 +158,9 @@ async function checkContent(
   integrity: PackageVerification,
   problems: string[],
   notes: string[],
-): Promise<{ report: EvidenceReport | null; json: unknown; recomputed: EvidenceVerification['recomputed'] }> {
+): Promise<{ report: EvidenceReport | null; json: unknown; recomputed: EvidenceVerification['recomputed']; bodies: ReadonlyMap<string, string> }> {
   const read = await readReport(dir, problems);
-  if (!read) return { report: null, json: null, recomputed: [] };
+  if (!read) return { report: null, json: null, recomputed: [], bodies: new Map() };
   const { report, json } = read;
   if (report.kind !== EVIDENCE_KIND) problems.push(`${REPORT_FILE}: kind is "${String(report.kind)}", not ${EVIDENCE_KIND}`);
 
@@ -182,19 +175,26 @@ async function checkContent(
     );
   }
 
-  // raw/: every response listed has its file, whose bytes hash to its name.
+  // raw/: every response listed has its file, whose bytes (uncompressed) hash to its name.
   const bodies = new Map<string, string>();
   const audits = auditsOf(report);
+  const layout = report.evidenceSchemaVersion ?? 1;
   for (const audit of audits) {
     for (const r of audit.responses) {
       if (bodies.has(r.sha256)) continue;
-      const rel = rawFileName(r.sha256);
+      const rel = rawFileName(r.sha256, layout);
       let data: Buffer;
       try {
         data = await readFile(path.join(dir, ...rel.split('/')));
       } catch {
         const already = problems.some((p) => p.startsWith(`${rel}:`));
         if (!already) problems.push(`${rel}: missing (${REPORT_FILE} lists the response of ${r.method} ${r.url.split('?')[0] ?? ''} under this hash)`);
+        continue;
+      }
+      try {
+        data = await decodeRawBody(data, rel);
+      } catch (e) {
+        if (!problems.some((p) => p.startsWith(`${rel}:`))) problems.push(e instanceof Error ? e.message : String(e));
         continue;
       }
       const actual = sha256Hex(data);
@@ -224,7 +224,7 @@ async function checkContent(
   const settings = SettingsSchema.safeParse(report.settings);
   if (!settings.success) {
     problems.push(`${REPORT_FILE}: the audit thresholds (settings) are incomplete or malformed, so the verdicts cannot be recomputed`);
-    return { report, json, recomputed: [] };
+    return { report, json, recomputed: [], bodies };
   }
   const recomputed: { audit: AuditView['name']; findings: number; agrees: boolean }[] = [];
   for (const audit of audits) {
@@ -293,7 +293,7 @@ async function checkContent(
     if (!same) problems.push(`${REPORT_FILE}: the counts with and without exceptions do not match the findings and exceptions`);
   }
   if (report.drift) notes.push('The drift section compares with a baseline package that is not part of this one; it was not recomputed.');
-  return { report, json, recomputed };
+  return { report, json, recomputed, bodies };
 }
 
 /** ResponseRecords for the replay transport: the listed metadata and the raw/ bytes. */
@@ -325,6 +325,7 @@ async function checkStrict(
   opened: OpenedPackage,
   integrity: PackageVerification,
   read: { report: EvidenceReport; json: unknown } | null,
+  rawBodies: ReadonlyMap<string, string>,
   options: VerifyEvidenceOptions,
   problems: string[],
   warnings: string[],
@@ -338,14 +339,14 @@ async function checkStrict(
   const signed = new Set(integrity.statement ? integrity.statement.subject.map((s) => s.name) : await manifestListing(opened.dir));
   if (signed.size === 0) return;
   problems.push(...foreignSignedFiles(signed));
-  problems.push(...(await duplicateKeyProblems(opened.dir, [...signed, ENVELOPE_FILE])));
+  problems.push(...(await duplicateKeyProblems(opened.dir, [...signed, ENVELOPE_FILE], rawBodies)));
   const envelope = await readFile(path.join(opened.dir, ENVELOPE_FILE), 'utf8').catch(() => null);
   const payload = envelope === null ? null : payloadOf(envelope);
   if (payload !== null) problems.push(...duplicateKeysInPayload(payload, ENVELOPE_FILE));
   if (!read) return;
   const { report } = read;
   const listed = new Set(auditsOf(report).flatMap((a) => a.responses.map((r) => r.sha256)));
-  problems.push(...unreferencedRawFiles(signed, listed));
+  problems.push(...unreferencedRawFiles(signed, listed, report.evidenceSchemaVersion ?? 1));
   const signer = report.signer ?? (integrity.signature.fingerprint && integrity.signature.keyid ? { fingerprint: integrity.signature.fingerprint, keyid: integrity.signature.keyid } : null);
   // The file's values as parsed once (readReport), not the schema's output: what it renders to.
   problems.push(...(await checkRenderedFiles(opened.dir, read.json as EvidenceReport, signer, signed, TOOL_VERSION)));

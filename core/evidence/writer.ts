@@ -29,7 +29,9 @@ import { writeJsonFile } from './json-stream';
 import type { SigningKey } from './keys';
 import { signPackage, writeManifest, zipPackage } from './package';
 import { checkPackageDestination } from './destination';
-import { CSV_FILE, HTML_FILE, ICS_FILE, OSCAL_DIR, OSCAL_FILE, RAW_DIR, rawFileName, REPORT_FILE } from './package-files';
+import { CSV_FILE, HTML_FILE, ICS_FILE, OSCAL_DIR, OSCAL_FILE, RAW_DIR, RAW_GZIP_LAYOUT, rawFileName, REPORT_FILE } from './package-files';
+import { decodeRawBody, encodeRawBody } from './raw-body';
+import { compactGroupRefs, GROUP_ID_LAYOUT } from './report-file';
 import { buildAssessmentResults } from './oscal/assessment-results';
 import { applyExceptions, emptyRegisterSet } from './registers';
 
@@ -59,7 +61,15 @@ export interface EvidenceInput {
   readonly baseline?: BaselinePackage | null;
   /** The built-in demo organization: the package says so on its cover. */
   readonly demo?: boolean;
+  /**
+   * The package layout to write (`evidenceSchemaVersion`); default the current one. An older
+   * layout is written only to test that packages made by earlier versions still verify.
+   */
+  readonly layout?: PackageLayout;
 }
+
+/** Layouts this version writes: 2 (raw/ uncompressed, whole group references) and 3 (the current). */
+export type PackageLayout = 2 | 3;
 
 /** Renderers of the human-readable files; each file is signed like the rest. */
 export interface PackageRenderers {
@@ -209,7 +219,7 @@ export function buildEvidenceReport(
     exceptionSummary: layer.summary,
     catalogTexts: catalogTexts(),
     ...(input.demo ? { demo: true } : {}),
-    evidenceSchemaVersion: EVIDENCE_SCHEMA_VERSION,
+    evidenceSchemaVersion: input.layout ?? EVIDENCE_SCHEMA_VERSION,
   };
   if (input.baseline) report.drift = computeDrift(input.baseline, report);
   // The findings, reads and responses were validated one by one as the audit made them; parsing
@@ -241,7 +251,8 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
   const needles = forbidden.filter((s) => s.length >= 8).map((s) => Buffer.from(s, 'utf8'));
   if (needles.length === 0) return;
   for (const rel of await listFiles(dir)) {
-    const data = await readFile(path.join(dir, ...rel.split('/')));
+    // A compressed raw/ body is searched as it decompresses: the token must not hide in gzip.
+    const data = await decodeRawBody(await readFile(path.join(dir, ...rel.split('/'))), rel);
     if (needles.some((n) => data.includes(n))) {
       throw new EvidenceError('internal', `Refusing to write the evidence package: ${rel} would contain the API token.`);
     }
@@ -251,13 +262,15 @@ async function assertNothingForbidden(dir: string, forbidden: readonly string[])
 /** Writes the unsigned files of a package into an empty folder. */
 async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMap<string, RawSource>, key: SigningKey | null, renderers: PackageRenderers): Promise<void> {
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
+  const layout = report.evidenceSchemaVersion ?? 1;
+  const compress = layout >= RAW_GZIP_LAYOUT;
   for (const [sha, source] of raw) {
-    const target = path.join(dir, ...rawFileName(sha).split('/'));
-    if ('read' in source) await writeFile(target, await source.read());
-    else await writeFile(target, source.body, 'utf8');
+    const target = path.join(dir, ...rawFileName(sha, layout).split('/'));
+    const body = 'read' in source ? await source.read() : Buffer.from(source.body, 'utf8');
+    await writeFile(target, compress ? await encodeRawBody(body) : body);
   }
   // Streamed: a large organization's report is never one string (issue 10).
-  await writeJsonFile(path.join(dir, REPORT_FILE), report);
+  await writeJsonFile(path.join(dir, REPORT_FILE), report, layout >= GROUP_ID_LAYOUT ? { replacer: compactGroupRefs } : {});
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
   if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');

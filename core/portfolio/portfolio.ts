@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { EvidenceReportSchema } from '../../shared/evidence';
+import { parseReportFile } from '../evidence/report-file';
 import type { EvidenceReport } from '../../shared/evidence';
 import type { LastPackageState, PortfolioEntry } from '../../shared/portfolio';
 import type { Profile } from '../../shared/profile';
@@ -61,9 +61,9 @@ async function readLastPackage(file: string, expectedFingerprint: string | undef
     }
     const reportPath = path.join(opened.dir, REPORT_FILE);
     if ((await stat(reportPath)).size > MAX_REPORT_BYTES) return { state: 'invalid', path: file, reason: 'report.json is too large to summarise' };
-    const parsed = EvidenceReportSchema.safeParse(JSON.parse(await readFile(reportPath, 'utf8')));
-    if (!parsed.success) return { state: 'invalid', path: file, reason: 'report.json is not an evidence report this version reads' };
-    const r: EvidenceReport = parsed.data;
+    const parsed = parseReportFile(await readFile(reportPath, 'utf8'));
+    if (!parsed.ok) return { state: 'invalid', path: file, reason: 'report.json is not an evidence report this version reads' };
+    const r: EvidenceReport = parsed.report;
     const own = r.drift ? { newlyFailing: r.drift.newlyFailing.length, regressed: r.drift.regressed.length, fixed: r.drift.fixed.length, against: 'baseline' as const } : null;
     const since = previous ? await driftSincePrevious(previous.path, previous.signer, r) : null;
     return {

@@ -7,12 +7,13 @@ import { signPackage } from '../../core/evidence/package';
 import { SIGNING_KEY_ACCOUNT } from '../../core/evidence/signing-key';
 import { createKeychain } from '../../core/secrets/keychain';
 import { createAppStore } from '../../core/store/index';
-import { EvidenceReportSchema, type EvidenceReport } from '../../shared/evidence';
+import type { EvidenceReport } from '../../shared/evidence';
 import type { Plan } from '../../shared/plan';
 import { DEMO_ORG_SLUG, DEMO_TOKENS, type RunningSimulator } from '../../simulator/index';
 import { startDemoSim } from '../core/fixes/helpers';
 import { runCli } from '../helpers/cli';
 import { filesHoldingSecrets, filesOf, simulatorSecrets, tempDirs } from '../helpers/evidence';
+import { parseReportText } from '../helpers/report-file';
 
 const TOKEN = DEMO_TOKENS.admin;
 const KEY = generateSigningKey();
@@ -37,7 +38,7 @@ afterEach(async () => {
 afterAll(() => dirs.cleanup());
 
 function readReport(dir: string): EvidenceReport {
-  return EvidenceReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+  return parseReportText(readFileSync(path.join(dir, 'report.json'), 'utf8'));
 }
 
 /** An env where the OS keychain cannot be used (an invalid service name): proves it is not touched. */

@@ -5,12 +5,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPrivateKeyPem, generateSigningKey } from '../../core/evidence/keys';
 import { listJournals, readJournal } from '../../core/engine/journal';
-import type { EvidenceReport } from '../../shared/evidence';
 import { findingReadDigests } from '../../shared/finding';
 import type { Plan } from '../../shared/plan';
 import { generateOrg, startSimulator, type RunningSimulator } from '../../simulator/index';
 import { tempDir } from '../core/fixes/helpers';
 import { runCli } from '../helpers/cli';
+import { parseReportText } from '../helpers/report-file';
 
 const generated = generateOrg({ projects: 1000, keysPerProject: 2, members: 5000, teams: 200, integrations: 30, seed: 11 });
 const ORG = generated.org.slug;
@@ -44,7 +44,11 @@ describe('a large organization (1,000 projects, 5,000 members)', () => {
     const audit = await runCli(['audit', '--org', ORG, '--url', sim.url, '--out', out, '--sign-key', keyFile], { env, cwd: work.dir });
     expect(audit.code, audit.stderr).toBe(1);
     const text = readFileSync(path.join(out, 'report.json'), 'utf8');
-    const report = JSON.parse(text) as EvidenceReport;
+    const report = parseReportText(text);
+    // In the file (layout 3) a finding cites its groups by id alone; readers expand them.
+    const inFile = (JSON.parse(text) as { findings: { evidenceGroups?: unknown[] }[] }).findings.flatMap((f) => f.evidenceGroups ?? []);
+    expect(inFile.length).toBeGreaterThan(1000);
+    expect(inFile.every((g) => typeof g === 'string' && /^[0-9a-f]{64}$/.test(g))).toBe(true);
     const teamless = report.findings.filter((f) => f.check === '2.1.members-without-team' && f.status === 'fail');
     expect(teamless.length).toBeGreaterThan(500);
     // Each "no team" finding rests on the member list, the team list and all 200 rosters, cited

@@ -10,6 +10,7 @@ import { startDemoSim } from '../core/fixes/helpers';
 import { runCli } from '../helpers/cli';
 import { tempDirs } from '../helpers/evidence';
 import { PLANTED, plantingFaults, secretsIn, secretsInFolder, tokenForms } from '../helpers/planted-secrets';
+import { readDecoded } from '../helpers/decoded-file';
 
 /**
  * Issue 9: every secret shape that once slipped through redaction, planted in simulator answers
@@ -42,7 +43,7 @@ describe('planted secrets never reach an output, in any encoding', () => {
       });
       expect([1, 3], r.stderr + r.stdout).toContain(r.code);
       // The planted answers were read and stored (redacted), not skipped.
-      const raw = fs.readdirSync(path.join(out, 'raw')).map((n) => fs.readFileSync(path.join(out, 'raw', n), 'utf8'));
+      const raw = fs.readdirSync(path.join(out, 'raw')).map((n) => readDecoded(path.join(out, 'raw', n)));
       expect(raw.some((b) => b.includes('"planted"'))).toBe(true);
       expect(raw.some((b) => b.includes('https://hooks.slack.com/services/[redacted]'))).toBe(true);
       expect(raw.some((b) => b.includes('"pass\\u0077ord":"[redacted]"') || b.includes('"password":"[redacted]"'))).toBe(true);

@@ -9,6 +9,7 @@ import { createDemoState, DEMO_ORG_SLUG, DEMO_TOKENS, generateOrg, GENERATED_TOK
 import type { RunningSimulator, SimOrg } from '../../simulator/index';
 import { runCli } from '../helpers/cli';
 import { tempDirs } from '../helpers/evidence';
+import { readDecoded } from '../helpers/decoded-file';
 
 const dirs = tempDirs();
 const KEY = generateSigningKey();
@@ -25,7 +26,7 @@ function privateStrings(org: SimOrg): string[] {
 function allFiles(dir: string): string {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
-    .map((e) => readFileSync(path.join(e.parentPath, e.name), 'utf8'))
+    .map((e) => readDecoded(path.join(e.parentPath, e.name)))
     .join('\n');
 }
 

@@ -7,6 +7,7 @@ import { verifyEvidencePackage } from '../../core/evidence/verify';
 import { DEMO_ORG_SLUG, DEMO_TOKENS } from '../../simulator/index';
 import { SIGNING_KEY_ACCOUNT, SIGNING_KEY_SERVICE } from '../../core/evidence/signing-key';
 import { apiCaller, fakeRenderer, memoryKeychain, noKeychain, openEvents } from '../core/app/web-client';
+import { readDecoded } from '../helpers/decoded-file';
 
 /**
  * Web mode end to end over HTTP, as the browser drives it: the demo organization on the built-in
@@ -229,7 +230,7 @@ describe('sentry-harden ui --demo over HTTP', () => {
     expect(report.before).not.toBeNull();
     expect(report.changes.map((c: { outcome: string }) => c.outcome)).toEqual(['applied', 'applied', 'applied', 'applied']);
     for (const file of listFiles(dir)) {
-      const text = fs.readFileSync(file, 'utf8');
+      const text = readDecoded(file);
       for (const t of TOKENS) expect(text.includes(t), file).toBe(false);
     }
     expect((await call('register:get', { profileId: 'demo' })).value.registers.review).toMatchObject({ lastPackage: dir });

@@ -176,7 +176,12 @@ describe('the package of a web-mode session: apply two, undo one', () => {
     expect(page.body).toBe(fs.readFileSync(path.join(saved.path, 'report.html'), 'utf8'));
     // The raw reads the report links to open too; nothing outside the package does.
     const raw = fs.readdirSync(path.join(saved.path, 'raw'))[0]!;
-    expect((await request(ui.server.port, { path: `/reports/${saved.view.id}/raw/${raw}` })).status).toBe(200);
+    expect(raw).toMatch(/\.json\.gz$/);
+    const rawAnswer = await request(ui.server.port, { path: `/reports/${saved.view.id}/raw/${raw}` });
+    expect(rawAnswer.status).toBe(200);
+    // A compressed body goes out as JSON in gzip encoding, which the browser undoes.
+    expect(rawAnswer.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(rawAnswer.headers['content-encoding']).toBe('gzip');
     expect((await request(ui.server.port, { path: `/reports/${saved.view.id}/..%2f${path.basename(saved.zipPath)}` })).status).toBe(404);
   });
 

@@ -85,10 +85,21 @@ describe.skipIf(unavailable !== null)('Open report and Save as PDF in web mode (
     expect(ran).toBe(false);
     // A link to a raw read opens inside the package.
     const rawHref = await tab.locator('a[href^="raw/"]').first().getAttribute('href');
-    expect(rawHref).toMatch(/^raw\/[0-9a-f]{64}\.json$/);
+    expect(rawHref).toMatch(/^raw\/[0-9a-f]{64}\.json\.gz$/);
     const raw = await tab.request.get(new URL(rawHref!, tab.url()).href);
     expect(raw.status()).toBe(200);
     expect(findToken(await raw.text())).toBeNull();
+    // Stored compressed, it opens in the browser as the JSON it is (the first read with a body).
+    const rawTab = await tab.context().newPage();
+    let shown = '';
+    for (const href of (await tab.locator('a[href^="raw/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).slice(0, 20)) {
+      await rawTab.goto(new URL(href!, tab.url()).href);
+      shown = await rawTab.locator('body').innerText();
+      if (shown.length > 2) break;
+    }
+    expect(shown.length).toBeGreaterThan(2);
+    expect(() => JSON.parse(shown)).not.toThrow();
+    await rawTab.close();
     await tab.close();
 
     // Save as PDF: Chromium writes <package>.pdf and the page says where.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { generateSigningKey, type SigningKey } from '../../core/evidence/keys';
@@ -7,6 +7,7 @@ import type { Level } from '../../shared/levels';
 import type { Registers } from '../../shared/settings';
 import { DEMO_TOKENS, type RunningSimulator, type SimState } from '../../simulator/index';
 import { auditDemo } from './demo-audit';
+import { readDecodedBytes } from './decoded-file';
 
 /** One signing key for a whole test file: generating is cheap, but stable keys read better in failures. */
 export const TEST_KEY: SigningKey = generateSigningKey();
@@ -43,7 +44,7 @@ export function simulatorSecrets(state: SimState): string[] {
 export function filesHoldingSecrets(dir: string, secrets: readonly string[]): string[] {
   const hits: string[] = [];
   for (const rel of filesOf(dir)) {
-    const data = readFileSync(path.join(dir, ...rel.split('/')));
+    const data = readDecodedBytes(path.join(dir, ...rel.split('/')));
     for (const s of secrets) if (data.includes(Buffer.from(s, 'utf8'))) hits.push(`${rel} holds ${s.slice(0, 6)}…`);
   }
   return hits;

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FaultSpec } from '../../simulator/index';
 import { filesOf } from './evidence';
+import { readDecoded } from './decoded-file';
 
 /**
  * Secret shapes that slipped through redaction once (issue 9), planted in simulator answers, and
@@ -113,5 +113,5 @@ export function secretsIn(text: string, secrets: Readonly<Record<string, string>
 
 /** Every file of a folder searched, decoded: `file: label` for each hit. */
 export function secretsInFolder(dir: string, secrets: Readonly<Record<string, string>>): string[] {
-  return filesOf(dir).flatMap((rel) => secretsIn(readFileSync(path.join(dir, ...rel.split('/')), 'utf8'), secrets).map((l) => `${rel}: ${l}`));
+  return filesOf(dir).flatMap((rel) => secretsIn(readDecoded(path.join(dir, ...rel.split('/'))), secrets).map((l) => `${rel}: ${l}`));
 }

@@ -76,6 +76,21 @@ interface BuildContext {
   readonly groups: ReadonlyMap<string, { readonly label: string; readonly reads: readonly string[] }>;
 }
 
+/**
+ * The links of a resource to raw/ files. An rlink's hash is of the bytes it links: true of a
+ * layout-2 `.json` file; a layout-3 `.json.gz` file is named by the SHA-256 of the uncompressed
+ * response, so that one is a property (`response-sha256`) and the link says what it holds.
+ */
+function rawResource(ctx: BuildContext, pages: readonly { sha256: string }[]): Json {
+  if ((ctx.report.evidenceSchemaVersion ?? 1) < 3) {
+    return { rlinks: pages.map((p) => ({ href: `${ctx.rawHrefPrefix}${p.sha256}.json`, 'media-type': 'application/json', hashes: [{ algorithm: 'SHA-256', value: p.sha256 }] })) };
+  }
+  return {
+    props: pages.map((p) => prop('response-sha256', p.sha256)),
+    rlinks: pages.map((p) => ({ href: `${ctx.rawHrefPrefix}${p.sha256}.json.gz`, 'media-type': 'application/gzip' })),
+  };
+}
+
 function evidenceResource(ctx: BuildContext, page: { sha256: string; url: string }): string {
   const existing = ctx.resources.get(page.sha256);
   if (existing) return existing['uuid'] as string;
@@ -83,7 +98,7 @@ function evidenceResource(ctx: BuildContext, page: { sha256: string; url: string
   ctx.resources.set(page.sha256, {
     uuid,
     title: `Sentry API response ${page.url}`,
-    rlinks: [{ href: `${ctx.rawHrefPrefix}${page.sha256}.json`, 'media-type': 'application/json', hashes: [{ algorithm: 'SHA-256', value: page.sha256 }] }],
+    ...rawResource(ctx, [page]),
   });
   return uuid;
 }
@@ -101,7 +116,7 @@ function groupResource(ctx: BuildContext, id: string): string | null {
   ctx.resources.set(key, {
     uuid,
     title: `Evidence set: ${group.label} (${group.reads.length} reads)`,
-    rlinks: pages.map((p) => ({ href: `${ctx.rawHrefPrefix}${p.sha256}.json`, 'media-type': 'application/json', hashes: [{ algorithm: 'SHA-256', value: p.sha256 }] })),
+    ...rawResource(ctx, pages),
   });
   return uuid;
 }

@@ -11,11 +11,12 @@ import { changeRecordsFromJournal } from '../../../core/evidence/changes';
 import { exportPrivateKeyPem, generateSigningKey } from '../../../core/evidence/keys';
 import { createKeychain } from '../../../core/secrets/keychain';
 import { emptyRegisters } from '../../../core/store/index';
-import { EvidenceReportSchema, type EvidenceReport } from '../../../shared/evidence';
+import type { EvidenceReport } from '../../../shared/evidence';
 import { DEMO_ORG_SLUG, DEMO_TOKENS, type RunningSimulator } from '../../../simulator/index';
 import { startDemoSim } from '../fixes/helpers';
 import { runCli } from '../../helpers/cli';
 import { tempDirs } from '../../helpers/evidence';
+import { parseReportText } from '../../helpers/report-file';
 
 /**
  * Both fronts run the one change sequence of core/engine/change-run.ts: the same session (plan,
@@ -46,7 +47,7 @@ function journalOutcomes(journalDir: string): { kind: string; changes: unknown[]
 }
 
 function readPackage(dir: string): EvidenceReport {
-  return EvidenceReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+  return parseReportText(readFileSync(path.join(dir, 'report.json'), 'utf8'));
 }
 
 /** What a package says: the findings before and after, and the changes. */

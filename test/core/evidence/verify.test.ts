@@ -10,6 +10,9 @@ import { writeEvidencePackage } from '../../../core/evidence/writer';
 import { createDemoState, DEMO_TOKENS, startSimulator, type RunningSimulator } from '../../../simulator/index';
 import { auditDemo } from '../../helpers/demo-audit';
 import { demoPackage, tempDirs, TEST_KEY } from '../../helpers/evidence';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { readDecoded } from '../../helpers/decoded-file';
 
 let sim: RunningSimulator;
 const dirs = tempDirs();
@@ -104,10 +107,10 @@ describe('verify: signature and hashes', () => {
 
   it('detects a file added after signing and a file removed', async () => {
     const added = copy(single);
-    writeFileSync(path.join(added, 'raw', `${'0'.repeat(64)}.json`), '{}');
+    writeFileSync(path.join(added, 'raw', `${'0'.repeat(64)}.json.gz`), gzipSync('{}'));
     const a = await verifyEvidencePackage(added);
     expect(a.valid).toBe(false);
-    expect(a.problems).toContain(`raw/${'0'.repeat(64)}.json: not in the signed manifest (added after signing)`);
+    expect(a.problems).toContain(`raw/${'0'.repeat(64)}.json.gz: not in the signed manifest (added after signing)`);
 
     const removed = copy(single);
     const gone = rawFiles(removed)[0] as string;
@@ -183,12 +186,14 @@ describe('verify: every verdict recomputed from raw/', () => {
     const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as EvidenceReport;
     const orgRead = report.responses.find((r) => r.url.startsWith('/api/0/organizations/acme-demo/?'));
     if (!orgRead) throw new Error('no org read');
-    const file = path.join(dir, 'raw', `${orgRead.sha256}.json`);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('"openMembership":true', '"openMembership":false'));
+    const file = path.join(dir, 'raw', `${orgRead.sha256}.json.gz`);
+    const edited = readDecoded(file).replace('"openMembership":true', '"openMembership":false');
+    expect(edited).toContain('"openMembership":false');
+    writeFileSync(file, gzipSync(edited));
     await resign(dir);
     const v = await verifyEvidencePackage(dir);
     expect(v.valid).toBe(false);
-    expect(v.problems.some((p) => p.startsWith(`raw/${orgRead.sha256}.json: its content does not match its name`))).toBe(true);
+    expect(v.problems.some((p) => p.startsWith(`raw/${orgRead.sha256}.json.gz: its content does not match its name`))).toBe(true);
   });
 
   it('recomputes both audits of a before/after package and catches an edit to the before audit', async () => {
@@ -234,5 +239,72 @@ describe('verify: every verdict recomputed from raw/', () => {
     expect(z.problems[0]).toMatch(/^package\.zip: Not a usable ZIP archive/);
 
     await expect(verifyEvidencePackage(path.join(dirs.make(), 'nothing-here'))).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
+describe('verify: package layouts (raw/ compressed, group ids)', () => {
+  it('still verifies a package of layout 2, as earlier versions wrote it (raw/*.json, whole group references)', async () => {
+    const out = path.join(dirs.make(), 'layout2');
+    await writeEvidencePackage(out, { final: await auditDemo(sim), layout: 2 }, { key: TEST_KEY });
+    expect(rawFiles(out).every((f) => /^raw\/[0-9a-f]{64}\.json$/.test(f))).toBe(true);
+    const text = readFileSync(path.join(out, 'report.json'), 'utf8');
+    expect(JSON.parse(text).evidenceSchemaVersion).toBe(2);
+    const v = await verifyEvidencePackage(out, { expectedPublicKeyPem: TEST_KEY.publicKeyPem });
+    expect(v.problems).toEqual([]);
+    expect(v.valid).toBe(true);
+    expect(v.recomputed.every((r) => r.agrees)).toBe(true);
+  });
+
+  it('writes layout 3: every raw/ body gzip, named by the SHA-256 of the uncompressed bytes; findings cite groups by id', async () => {
+    const text = readFileSync(path.join(single, 'report.json'), 'utf8');
+    const json = JSON.parse(text) as { evidenceSchemaVersion: number; responses: { sha256: string }[]; findings: { evidenceGroups?: unknown[] }[]; evidenceGroups: { id: string }[] };
+    expect(json.evidenceSchemaVersion).toBe(3);
+    for (const r of json.responses) {
+      const body = readDecoded(path.join(single, 'raw', `${r.sha256}.json.gz`));
+      expect(createHash('sha256').update(body, 'utf8').digest('hex')).toBe(r.sha256);
+    }
+    const cited = json.findings.flatMap((f) => f.evidenceGroups ?? []);
+    expect(cited.length).toBeGreaterThan(0);
+    const ids = new Set(json.evidenceGroups.map((g) => g.id));
+    for (const id of cited) {
+      expect(typeof id).toBe('string');
+      expect(ids.has(id as string)).toBe(true);
+    }
+  });
+
+  it('names a raw/ file that is not gzip, and one that would decompress past the cap, without reading it whole', async () => {
+    const dir = copy(single);
+    const [first, second] = rawFiles(dir);
+    writeFileSync(path.join(dir, first!), '{"not":"gzip"}');
+    // 129 MiB of zeros in about 130 KB: a "zip bomb" must not be inflated into memory.
+    writeFileSync(path.join(dir, second!), gzipSync(Buffer.alloc(129 * 1024 * 1024)));
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems).toContain(`${first}: not a gzip file`);
+    expect(v.problems).toContain(`${second}: decompresses to more than 128 MiB, so it was not read`);
+  });
+
+  it('refuses an uncompressed copy of a listed response beside its .json.gz, even re-signed', async () => {
+    const dir = copy(single);
+    const gz = rawFiles(dir)[0]!;
+    const plain = gz.replace(/\.gz$/, '');
+    writeFileSync(path.join(dir, plain), readDecoded(path.join(dir, gz)));
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems).toContain(`${plain}: signed, but a package of layout 3 stores this response as ${gz} (padding)`);
+  });
+
+  it('names a finding that cites a group id the report does not list', async () => {
+    const dir = copy(single);
+    editJson(dir, (r) => {
+      const f = r.findings.find((x) => (x.evidenceGroups ?? []).length > 0)!;
+      (f as unknown as { evidenceGroups: string[] }).evidenceGroups = ['f'.repeat(64)];
+    });
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems.some((p) => /cites an evidence group \(ffffffffffff…\) that is not listed in evidenceGroups/.test(p))).toBe(true);
   });
 });

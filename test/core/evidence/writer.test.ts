@@ -7,10 +7,12 @@ import { renderReportHtml } from '../../../core/evidence/render/html/index';
 import { readZip } from '../../../core/evidence/zip';
 import { verifyEvidencePackage } from '../../../core/evidence/verify';
 import { buildEvidenceReport, writeEvidencePackage } from '../../../core/evidence/writer';
-import { EvidenceReportSchema, SIGNATURE_DISCLAIMER, type EvidenceReport } from '../../../shared/evidence';
+import { SIGNATURE_DISCLAIMER, type EvidenceReport } from '../../../shared/evidence';
 import { createDemoState, startSimulator, type RunningSimulator } from '../../../simulator/index';
 import { auditDemo } from '../../helpers/demo-audit';
 import { demoPackage, filesHoldingSecrets, filesOf, simulatorSecrets, tempDirs, TEST_KEY } from '../../helpers/evidence';
+import { parseReportText } from '../../helpers/report-file';
+import { readDecoded } from '../../helpers/decoded-file';
 
 let sim: RunningSimulator;
 const dirs = tempDirs();
@@ -23,7 +25,7 @@ afterAll(async () => {
 });
 
 function readReport(dir: string): EvidenceReport {
-  return EvidenceReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+  return parseReportText(readFileSync(path.join(dir, 'report.json'), 'utf8'));
 }
 
 describe('evidence package writer', () => {
@@ -62,10 +64,10 @@ describe('evidence package writer', () => {
     // Every response has its raw file, whose bytes hash to its name; every finding's read is listed.
     const raw = files.filter((f) => f.startsWith('raw/'));
     expect(raw.length).toBe(new Set(report.responses.map((r) => r.sha256)).size);
-    for (const r of report.responses) expect(raw).toContain(`raw/${r.sha256}.json`);
+    for (const r of report.responses) expect(raw).toContain(`raw/${r.sha256}.json.gz`);
     const reads = new Set(report.reads.map((r) => r.sha256));
     for (const f of report.findings) for (const e of f.evidence) expect(reads.has(e.sha256)).toBe(true);
-    for (const read of report.reads) for (const page of read.responses) expect(existsSync(path.join(out, 'raw', `${page.sha256}.json`))).toBe(true);
+    for (const read of report.reads) for (const page of read.responses) expect(existsSync(path.join(out, 'raw', `${page.sha256}.json.gz`))).toBe(true);
 
     // The human-readable files carry the signer's fingerprint and the findings.
     expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain(TEST_KEY.fingerprint);
@@ -117,7 +119,7 @@ describe('evidence package writer', () => {
     // The key reads were recorded (so the check is not vacuous): their secrets show as redacted.
     const keyBodies = filesOf(out)
       .filter((f) => f.startsWith('raw/'))
-      .map((f) => readFileSync(path.join(out, f), 'utf8'))
+      .map((f) => readDecoded(path.join(out, f)))
       .filter((b) => b.includes('"dsn"'));
     expect(keyBodies.length).toBeGreaterThan(0);
     expect(keyBodies.join('')).toContain('[redacted]');
@@ -129,6 +131,26 @@ describe('evidence package writer', () => {
     const audit = await auditDemo(sim);
     await expect(writeEvidencePackage(out, { final: audit }, { key: TEST_KEY, forbidden: ['Acme Demo'] })).rejects.toThrow(
       /^Refusing to write the evidence package: \S+ would contain the API token\.$/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('finds a forbidden string inside a compressed raw/ body, where a byte search of the file would not', async () => {
+    const audit = await auditDemo(sim);
+    const probe = path.join(dirs.make(), 'probe');
+    await writeEvidencePackage(probe, { final: audit }, { key: TEST_KEY });
+    // A value that only a raw/ body holds: nothing else of the package names it.
+    const others = filesOf(probe).filter((f) => !f.startsWith('raw/')).map((f) => readFileSync(path.join(probe, f), 'utf8')).join('\n');
+    const onlyRaw = filesOf(probe)
+      .filter((f) => f.startsWith('raw/'))
+      .flatMap((f) => readDecoded(path.join(probe, f)).match(/"[A-Za-z0-9][A-Za-z0-9 ._:/-]{11,40}"/g) ?? [])
+      .map((s) => s.slice(1, -1))
+      .find((s) => !others.includes(s));
+    expect(onlyRaw).toBeDefined();
+    expect(filesOf(probe).some((f) => f.startsWith('raw/') && readFileSync(path.join(probe, f)).includes(Buffer.from(onlyRaw!)))).toBe(false);
+    const parent = dirs.make();
+    await expect(writeEvidencePackage(path.join(parent, 'pkg'), { final: audit }, { key: TEST_KEY, forbidden: [onlyRaw!] })).rejects.toThrow(
+      /^Refusing to write the evidence package: raw\/[0-9a-f]{64}\.json\.gz would contain the API token\.$/,
     );
     expect(readdirSync(parent)).toEqual([]);
   });

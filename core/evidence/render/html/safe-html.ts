@@ -63,7 +63,7 @@ function advance(position: Position, literal: string): Position {
 const ATTR_START = /\s([a-zA-Z:-]+)="([^"]*)$/;
 const URL_ATTRS = new Set(['href', 'src', 'xlink:href', 'action', 'srcset', 'poster', 'data', 'formaction']);
 const ID_ATTRS = new Set(['id', 'for', 'aria-labelledby', 'aria-describedby', 'headers']);
-const SAFE_URL = /^(?:#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json)$/;
+const SAFE_URL = /^(?:#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json(?:\.gz)?)$/;
 const SAFE_ID = /^[A-Za-z0-9_-]+(?: [A-Za-z0-9_-]+)*$/;
 const SAFE_STYLE = /^[0-9A-Za-z.#%:; -]+$/;
 

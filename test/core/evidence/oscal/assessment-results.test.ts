@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleEvidenceReport } from '../../../helpers/report-fixture';
 import { buildAssessmentResults, OSCAL_VERSION } from '../../../../core/evidence/oscal/assessment-results';
 import { nistControlId, stableUuid } from '../../../../core/evidence/oscal/ids';
-import { EvidenceReportSchema } from '../../../../shared/evidence';
+
 import type { EvidenceReport } from '../../../../shared/evidence';
 import { createDemoState, startSimulator } from '../../../../simulator/index';
 import type { RunningSimulator } from '../../../../simulator/index';
 import { demoPackage, tempDirs, TEST_KEY } from '../../../helpers/evidence';
 import { signPackage } from '../../../../core/evidence/package';
 import { verifyEvidencePackage } from '../../../../core/evidence/verify';
+import { parseReportText } from '../../../helpers/report-file';
+import { readDecodedBytes } from '../../../helpers/decoded-file';
 
 // NIST's published JSON schema of OSCAL 1.0.4 (usnistgov/OSCAL tag v1.0.4, see the fixture's README).
 const SCHEMA_PATH = path.resolve(import.meta.dirname, '../../../fixtures/oscal/oscal_assessment-results_schema.json');
@@ -89,13 +91,26 @@ describe('OSCAL assessment results', () => {
       for (const ev of o['relevant-evidence'] ?? []) {
         const res = resources.get(ev.href);
         expect(res, ev.href).toBeDefined();
-        const sha = res!.rlinks[0].hashes[0].value as string;
-        expect(res!.rlinks[0].href).toBe(`../raw/${sha}.json`);
+        // Layout 3: the file is gzip, so the response's own digest is a property, not the link's hash.
+        const sha = (res!.props as Json[]).find((p) => p.name === 'response-sha256')!.value as string;
+        expect(res!.rlinks[0]).toEqual({ href: `../raw/${sha}.json.gz`, 'media-type': 'application/gzip' });
         expect(pages.has(sha)).toBe(true);
       }
     }
     const cited = (after!.observations as Json[]).filter((o) => (o['relevant-evidence'] ?? []).length > 0).length;
     expect(cited).toBeGreaterThan(sample.findings.length / 2);
+  });
+
+  it('links the uncompressed raw/ files of a layout-2 package, the SHA-256 as the hash of the link', () => {
+    const doc = buildAssessmentResults({ ...sample, evidenceSchemaVersion: 2 }, 'b'.repeat(64)) as Json;
+    const resources = doc['assessment-results']['back-matter'].resources as Json[];
+    const raw = resources.filter((r) => String(r.rlinks?.[0]?.href ?? '').startsWith('../raw/'));
+    expect(raw.length).toBeGreaterThan(0);
+    for (const r of raw) {
+      const sha = r.rlinks[0].hashes[0].value as string;
+      expect(r.rlinks[0]).toEqual({ href: `../raw/${sha}.json`, 'media-type': 'application/json', hashes: [{ algorithm: 'SHA-256', value: sha }] });
+    }
+    expect(schemaErrors(doc)).toEqual([]);
   });
 
   it('never calls a control satisfied unless every one of its findings passed', () => {
@@ -166,13 +181,16 @@ describe('OSCAL assessment results', () => {
       const out = dirs.make();
       await demoPackage(sim, out, { level: 'L3' });
       const text = readFileSync(path.join(out, 'report.json'), 'utf8');
-      const report = EvidenceReportSchema.parse(JSON.parse(text));
+      const report = parseReportText(text);
       const doc = buildAssessmentResults(report, 'a'.repeat(64)) as Json;
       expect(schemaErrors(doc)).toEqual([]);
       expect(allowedValueErrors(doc)).toEqual([]);
       for (const r of doc['assessment-results']['back-matter'].resources as Json[]) {
         const rel = (r.rlinks[0].href as string).replace(/^\.\.\//, '');
         expect(() => readFileSync(path.join(out, rel))).not.toThrow();
+        // Each linked raw/ file decompresses to the response its property names.
+        const sha = ((r.props ?? []) as Json[]).find((p) => p.name === 'response-sha256')?.value as string | undefined;
+        if (rel.startsWith('raw/') && sha) expect(createHash('sha256').update(readDecodedBytes(path.join(out, rel))).digest('hex')).toBe(sha);
       }
     });
 

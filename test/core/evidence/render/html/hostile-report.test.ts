@@ -45,7 +45,7 @@ describe('report.html of a report whose every string is hostile', () => {
     expect(s.attributes.filter((a) => a.startsWith('on'))).toEqual([]);
     for (const id of s.ids) expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(new Set(s.ids).size).toBe(s.ids.length);
-    for (const h of s.hrefs) expect(h).toMatch(/^(#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json)$/);
+    for (const h of s.hrefs) expect(h).toMatch(/^(#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json\.gz)$/);
     expect(out).not.toContain(EVIL);
     expect(out).not.toContain('<script');
   });

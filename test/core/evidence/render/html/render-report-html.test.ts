@@ -150,14 +150,22 @@ describe('renderReportHtml', () => {
   it('links every raw response a finding rests on by relative path', () => {
     const s = checkStructure(html);
     const raw = new Set(s.hrefs.filter((h) => h.startsWith('raw/')));
-    for (const h of raw) expect(h).toMatch(/^raw\/[0-9a-f]{64}\.json$/);
+    for (const h of raw) expect(h).toMatch(/^raw\/[0-9a-f]{64}\.json\.gz$/);
     for (const audit of [report, report.before!]) {
-      for (const read of audit.reads) for (const page of read.responses) expect(raw).toContain(`raw/${page.sha256}.json`);
+      for (const read of audit.reads) for (const page of read.responses) expect(raw).toContain(`raw/${page.sha256}.json.gz`);
     }
     // A multi-page read shows its digest and links each page.
     const members = report.reads.find((r) => r.pages === 2)!;
     expect(html).toContain(members.sha256);
-    expect(members.responses.every((p) => html.includes(`href="raw/${p.sha256}.json"`))).toBe(true);
+    expect(members.responses.every((p) => html.includes(`href="raw/${p.sha256}.json.gz"`))).toBe(true);
+  });
+
+  it('links raw/ files as a package of layout 2 stored them (uncompressed .json)', () => {
+    const older = renderReportHtml({ ...report, evidenceSchemaVersion: 2 });
+    const hrefs = [...older.matchAll(/href="(raw\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const h of hrefs) expect(h).toMatch(/^raw\/[0-9a-f]{64}\.json$/);
+    expect(older).not.toContain('.json.gz');
   });
 
   it('shows one bar per chart for a before-only package and two for before/after', () => {
@@ -248,7 +256,7 @@ describe('renderReportHtml', () => {
       expect(attrs.length).toBeGreaterThan(100);
       for (const v of attrs) {
         expect(v).not.toMatch(/^(https?:|\/\/|file:|ftp:|javascript:)/i);
-        expect(v).toMatch(/^(#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json)$/);
+        expect(v).toMatch(/^(#[A-Za-z0-9_-]+|raw\/[0-9a-f]{64}\.json\.gz)$/);
       }
       // URLs of the report appear as text only.
       expect(h).toContain('<span class="url">https://sentry.io</span>');
