@@ -28,6 +28,33 @@ export async function writeJsonFile(file: string, value: unknown, options: Write
   await done;
 }
 
+/** Writes text given whole or as pieces in order, piece by piece (a large findings.csv is never one string). */
+export async function writeTextFile(file: string, text: string | Iterable<string>): Promise<void> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const done = new Promise<void>((resolve, reject) => {
+    out.once('error', reject);
+    out.once('finish', resolve);
+  });
+  try {
+    if (typeof text === 'string') await write(out, text);
+    else {
+      // Pieces are small (a row): batch them so the stream is not called 66,000 times.
+      let batch = '';
+      for (const piece of text) {
+        batch += piece;
+        if (batch.length >= 1 << 16) {
+          await write(out, batch);
+          batch = '';
+        }
+      }
+      if (batch !== '') await write(out, batch);
+    }
+  } finally {
+    out.end();
+  }
+  await done;
+}
+
 /** Objects nested this deep or less are laid out a key a line; deeper ones are written whole. */
 const LAYOUT_DEPTH = 2;
 

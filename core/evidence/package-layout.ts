@@ -1,8 +1,8 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { EvidenceError } from '../primitives/errors';
-import { sha256Hex } from '../primitives/hash';
+import { sha256OfFile } from './file-hash';
 import { unsafePathReason } from './zip';
 
 /** The layout of a package folder: its fixed file names, its manifest, and how its files are listed. */
@@ -92,8 +92,8 @@ export async function writeManifest(dir: string): Promise<Manifest> {
     if (rel === MANIFEST_FILE || rel === ENVELOPE_FILE) continue;
     const unsafe = unsafePathReason(rel);
     if (unsafe !== null) throw new EvidenceError('invalid_input', `The file name ${JSON.stringify(rel)} has ${unsafe}.`);
-    const data = await readFile(path.join(dir, ...rel.split('/')));
-    files.push({ path: rel, sha256: sha256Hex(data), size: data.length });
+    const { sha256, size } = await sha256OfFile(path.join(dir, ...rel.split('/')));
+    files.push({ path: rel, sha256, size });
   }
   const manifest: Manifest = { version: 1, algorithm: 'sha256', files };
   await writeFile(path.join(dir, MANIFEST_FILE), serializeManifest(manifest));

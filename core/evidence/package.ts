@@ -4,6 +4,7 @@ import path from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
 import type { DsseEnvelope } from './dsse';
 import { sha256Hex } from '../primitives/hash';
+import { sha256OfFile } from './file-hash';
 import { importPrivateKeyPem, importPublicKeyPem, keyIds, signingKeyFromPrivateKey } from './keys';
 import type { KeyIds, SigningKey } from './keys';
 import { buildStatement, EVIDENCE_PREDICATE_TYPE, parseStatement, statementBytes } from './statement';
@@ -98,6 +99,19 @@ export interface PackageVerification {
   readonly warnings: readonly string[];
   /** The signed Statement; null unless the signature verified. */
   readonly statement: InTotoStatement | null;
+}
+
+/** Like readIfRegular, but hashes the file as a stream (a package's large files are never held whole). */
+async function hashIfRegular(dir: string, rel: string): Promise<{ sha256: string } | { missing: true } | { irregular: true }> {
+  const abs = path.join(dir, ...rel.split('/'));
+  try {
+    const s = await lstat(abs);
+    if (!s.isFile()) return { irregular: true };
+    return { sha256: (await sha256OfFile(abs)).sha256 };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return { missing: true };
+    throw e;
+  }
 }
 
 async function readIfRegular(dir: string, rel: string): Promise<{ data: Buffer } | { missing: true } | { irregular: true }> {
@@ -252,11 +266,11 @@ export async function verifyPackage(dir: string, options: VerifyPackageOptions =
         continue;
       }
       subjects.set(s.name, s.digest.sha256);
-      const file = await readIfRegular(dir, s.name);
+      const file = await hashIfRegular(dir, s.name);
       if ('missing' in file) failFile(s.name, 'missing (listed in the signed statement)');
       else if ('irregular' in file) failFile(s.name, 'not a regular file (a symbolic link or special file)');
       else {
-        const actual = sha256Hex(file.data);
+        const actual = file.sha256;
         if (actual === s.digest.sha256) passFile(s.name);
         else failFile(s.name, `changed since signing (SHA-256 ${actual}, signed ${s.digest.sha256})`);
       }

@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
+import { gunzip, gunzipSync, gzip } from 'node:zlib';
 import { EvidenceError } from '../primitives/errors';
 
 /**
@@ -19,6 +19,10 @@ export function encodeRawBody(body: Buffer): Promise<Buffer> {
   return gzipAsync(body, { level: 6 });
 }
 
+function failure(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ? `decompresses to more than ${MAX_RAW_BODY_BYTES / 1024 / 1024} MiB, so it was not read` : 'not a gzip file';
+}
+
 /**
  * The body stored in `rel`. A package may be crafted: a file that is not gzip, or one that would
  * decompress past MAX_RAW_BODY_BYTES (a "zip bomb"), is refused with EvidenceError('invalid_input').
@@ -28,8 +32,16 @@ export async function decodeRawBody(stored: Buffer, rel: string): Promise<Buffer
   try {
     return await gunzipAsync(stored, { maxOutputLength: MAX_RAW_BODY_BYTES });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ERR_BUFFER_TOO_LARGE' ? `decompresses to more than ${MAX_RAW_BODY_BYTES / 1024 / 1024} MiB, so it was not read` : 'not a gzip file';
-    throw new EvidenceError('invalid_input', `${rel}: ${why}`, e);
+    throw new EvidenceError('invalid_input', `${rel}: ${failure(e)}`, e);
+  }
+}
+
+/** decodeRawBody, synchronously: for the offline replay, which reads a body when a request asks for it. */
+export function decodeRawBodySync(stored: Buffer, rel: string): Buffer {
+  if (!rel.endsWith('.gz')) return stored;
+  try {
+    return gunzipSync(stored, { maxOutputLength: MAX_RAW_BODY_BYTES });
+  } catch (e) {
+    throw new EvidenceError('invalid_input', `${rel}: ${failure(e)}`, e);
   }
 }

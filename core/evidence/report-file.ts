@@ -1,4 +1,5 @@
-import { EvidenceReportSchema, type EvidenceReport } from '../../shared/evidence';
+import { z } from 'zod';
+import { AuditSnapshotSchema, EvidenceReportSchema, type EvidenceReport } from '../../shared/evidence';
 import type { EvidenceGroupRef } from '../../shared/finding';
 
 /**
@@ -58,6 +59,61 @@ export type ParsedReportFile =
   | { readonly ok: true; readonly report: EvidenceReport; /** The values as parsed (expanded), what the files render from. */ readonly json: unknown }
   | { readonly ok: false; readonly reason: string };
 
+/** The arrays that grow with the organization; each is checked an element at a time. */
+const LISTS = ['findings', 'reads', 'evidenceGroups', 'responses'] as const;
+type ListKey = (typeof LISTS)[number];
+
+/** The element schema of one of LISTS, taken from the schema itself so the two never drift apart. */
+function elementSchema(shape: Record<string, z.ZodType>, key: ListKey): z.ZodType {
+  let s = shape[key] as z.ZodType;
+  if (s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+  return (s as z.ZodArray<z.ZodType>).element;
+}
+const REPORT_ELEMENTS = new Map(LISTS.map((k) => [k, elementSchema(EvidenceReportSchema.shape, k)]));
+const BEFORE_ELEMENTS = new Map(LISTS.map((k) => [k, elementSchema(AuditSnapshotSchema.shape, k)]));
+
+function issueText(path: readonly PropertyKey[], issue: z.core.$ZodIssue | undefined): string {
+  const where = [...path, ...(issue?.path ?? [])].map(String).join('.');
+  return `not an evidence report (${issue ? `${where || 'root'}: ${issue.message}` : 'invalid'})`;
+}
+
+/** The object with its long lists emptied (checked apart), or the value itself when it is no object. */
+function shell(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const k of LISTS) if (Array.isArray(out[k])) out[k] = [];
+  return out;
+}
+
+function checkLists(value: Record<string, unknown>, elements: ReadonlyMap<ListKey, z.ZodType>, path: readonly PropertyKey[]): string | null {
+  for (const k of LISTS) {
+    const list = value[k];
+    if (!Array.isArray(list)) continue;
+    const schema = elements.get(k)!;
+    for (let i = 0; i < list.length; i++) {
+      const r = schema.safeParse(list[i]);
+      if (!r.success) return issueText([...path, k, i], r.error.issues[0]);
+    }
+  }
+  return null;
+}
+
+/**
+ * Checks a parsed report.json against EvidenceReportSchema without copying it whole: the envelope
+ * with its long lists emptied, then each finding, read, group and response on its own (issue 10:
+ * one copy of a large organization's report is hundreds of MB). The schemas have no defaults or
+ * transforms, so what passes is the value as parsed.
+ */
+function validateReport(json: unknown): string | null {
+  const top = shell(json);
+  const before = typeof json === 'object' && json !== null ? (json as { before?: unknown }).before : undefined;
+  if (typeof top === 'object' && top !== null && typeof before === 'object' && before !== null) (top as Record<string, unknown>)['before'] = shell(before);
+  const envelope = EvidenceReportSchema.safeParse(top);
+  if (!envelope.success) return issueText([], envelope.error.issues[0]);
+  const report = json as Record<string, unknown>;
+  return checkLists(report, REPORT_ELEMENTS, []) ?? (before ? checkLists(before as Record<string, unknown>, BEFORE_ELEMENTS, ['before']) : null);
+}
+
 /** The text of a report.json: parsed, group ids expanded, checked against the schema. */
 export function parseReportFile(text: string): ParsedReportFile {
   let json: unknown;
@@ -67,10 +123,7 @@ export function parseReportFile(text: string): ParsedReportFile {
     return { ok: false, reason: `not valid JSON (${(e as Error).message})` };
   }
   expandGroupRefs(json);
-  const parsed = EvidenceReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { ok: false, reason: `not an evidence report (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'})` };
-  }
-  return { ok: true, report: parsed.data, json };
+  const problem = validateReport(json);
+  if (problem !== null) return { ok: false, reason: problem };
+  return { ok: true, report: json as EvidenceReport, json };
 }

@@ -2,7 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EvidenceReport } from '../../shared/evidence';
-import { sha256Hex } from '../primitives/hash';
+import { sha256OfFile } from './file-hash';
 import { ENVELOPE_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, type FileCheck, type PackageVerification } from './package';
 import { unsafePathReason } from './zip';
 
@@ -81,19 +81,18 @@ export async function verifyUnsignedPackage(dir: string): Promise<PackageVerific
         continue;
       }
       listed.add(entry.path);
-      let data: Buffer;
+      let actual: string;
       try {
         const abs = path.join(dir, ...entry.path.split('/'));
         if (!(await lstat(abs)).isFile()) {
           fail(entry.path, 'not a regular file (a symbolic link or special file)');
           continue;
         }
-        data = await readFile(abs);
+        actual = (await sha256OfFile(abs)).sha256;
       } catch {
         fail(entry.path, `missing (listed in ${MANIFEST_FILE})`);
         continue;
       }
-      const actual = sha256Hex(data);
       if (actual !== entry.sha256) fail(entry.path, `changed since it was written (SHA-256 ${actual}, listed ${entry.sha256})`);
       else files.set(entry.path, { path: entry.path, ok: true, reason: null });
     }

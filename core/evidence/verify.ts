@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditSnapshot, EvidenceReport, RawResponse } from '../../shared/evidence';
@@ -12,12 +13,12 @@ import { EvidenceError } from '../primitives/errors';
 import { sha256Hex } from '../primitives/hash';
 import { ENVELOPE_FILE, verifyPackage, type PackageVerification } from './package';
 import { openPackage, RAW_DIR, rawFileName, REPORT_FILE, type OpenedPackage } from './package-files';
-import { decodeRawBody } from './raw-body';
+import { decodeRawBody, decodeRawBodySync } from './raw-body';
 import { compareCounts, compareFindings, recomputeAudit, type RecomputedAudit } from './recompute';
 import { applyExceptions } from './registers';
 import { isUnsignedLayout, manifestListing, unsignedConsistency, verifyUnsignedPackage } from './unsigned';
 import { TOOL_VERSION } from '../engine/report';
-import { checkRenderedFiles, duplicateKeyProblems, duplicateKeysInPayload, foreignSignedFiles, unreferencedRawFiles } from './verify-strict';
+import { checkRenderedFiles, duplicateKeyProblem, duplicateKeyProblems, duplicateKeysInPayload, foreignSignedFiles, unreferencedRawFiles } from './verify-strict';
 import { evidenceGroupProblems } from './verify-groups';
 import { EVIDENCE_KIND } from './writer';
 
@@ -86,7 +87,7 @@ export async function verifyEvidencePackage(target: string, options: VerifyEvide
     const content = await checkContent(opened.dir, integrity, problems, notes);
     if (content.report) problems.push(...unsignedConsistency(content.report, unsigned, options.expectedPublicKeyPem !== undefined));
     const warnings = [...integrity.warnings];
-    await checkStrict(opened, integrity, content.report ? { report: content.report, json: content.json } : null, content.bodies, options, problems, warnings);
+    await checkStrict(opened, integrity, content.report ? { report: content.report, json: content.json } : null, content.rawKeyProblems, options, problems, warnings);
     const intact = problems.length === 0 && integrity.files.every((f) => f.ok);
     const valid = !unsigned && integrity.valid && intact;
     return {
@@ -158,9 +159,9 @@ async function checkContent(
   integrity: PackageVerification,
   problems: string[],
   notes: string[],
-): Promise<{ report: EvidenceReport | null; json: unknown; recomputed: EvidenceVerification['recomputed']; bodies: ReadonlyMap<string, string> }> {
+): Promise<{ report: EvidenceReport | null; json: unknown; recomputed: EvidenceVerification['recomputed']; rawKeyProblems: ReadonlyMap<string, string | null> }> {
   const read = await readReport(dir, problems);
-  if (!read) return { report: null, json: null, recomputed: [], bodies: new Map() };
+  if (!read) return { report: null, json: null, recomputed: [], rawKeyProblems: new Map() };
   const { report, json } = read;
   if (report.kind !== EVIDENCE_KIND) problems.push(`${REPORT_FILE}: kind is "${String(report.kind)}", not ${EVIDENCE_KIND}`);
 
@@ -175,8 +176,11 @@ async function checkContent(
     );
   }
 
-  // raw/: every response listed has its file, whose bytes (uncompressed) hash to its name.
-  const bodies = new Map<string, string>();
+  // raw/: every response listed has its file, whose bytes (uncompressed) hash to its name. Each
+  // body is decoded once here, checked for duplicate keys, and dropped: the replay reads it again
+  // when it is asked for (at 10,000 projects the bodies are 240 MB).
+  const bodies = new Map<string, { file: string; rel: string }>();
+  const rawKeyProblems = new Map<string, string | null>();
   const audits = auditsOf(report);
   const layout = report.evidenceSchemaVersion ?? 1;
   for (const audit of audits) {
@@ -201,7 +205,8 @@ async function checkContent(
       if (actual !== r.sha256 && !problems.some((p) => p.startsWith(`${rel}:`))) {
         problems.push(`${rel}: its content does not match its name (SHA-256 ${actual})`);
       }
-      bodies.set(r.sha256, data.toString('utf8'));
+      rawKeyProblems.set(rel, duplicateKeyProblem(rel, data.toString('utf8')));
+      bodies.set(r.sha256, { file: path.join(dir, ...rel.split('/')), rel });
     }
   }
 
@@ -224,7 +229,7 @@ async function checkContent(
   const settings = SettingsSchema.safeParse(report.settings);
   if (!settings.success) {
     problems.push(`${REPORT_FILE}: the audit thresholds (settings) are incomplete or malformed, so the verdicts cannot be recomputed`);
-    return { report, json, recomputed: [], bodies };
+    return { report, json, recomputed: [], rawKeyProblems };
   }
   const recomputed: { audit: AuditView['name']; findings: number; agrees: boolean }[] = [];
   for (const audit of audits) {
@@ -293,25 +298,29 @@ async function checkContent(
     if (!same) problems.push(`${REPORT_FILE}: the counts with and without exceptions do not match the findings and exceptions`);
   }
   if (report.drift) notes.push('The drift section compares with a baseline package that is not part of this one; it was not recomputed.');
-  return { report, json, recomputed, bodies };
+  return { report, json, recomputed, rawKeyProblems };
 }
 
-/** ResponseRecords for the replay transport: the listed metadata and the raw/ bytes. */
-function toRecords(responses: readonly RawResponse[], bodies: ReadonlyMap<string, string>): ResponseRecord[] {
+/**
+ * ResponseRecords for the replay transport: the listed metadata, and the raw/ body read from its
+ * file when the replay asks for it (each body once; only files that decoded in checkContent).
+ */
+function toRecords(responses: readonly RawResponse[], bodies: ReadonlyMap<string, { file: string; rel: string }>): ResponseRecord[] {
   const out: ResponseRecord[] = [];
   for (const r of responses) {
-    const body = bodies.get(r.sha256);
-    if (body === undefined) continue;
-    out.push({
+    const source = bodies.get(r.sha256);
+    if (source === undefined) continue;
+    const record = {
       method: r.method as HttpMethod,
       origin: r.origin ?? '',
       url: r.url,
       status: r.status,
       fetchedAt: r.fetchedAt,
       sha256: r.sha256,
-      body,
       headers: { ...r.headers },
-    });
+    };
+    Object.defineProperty(record, 'body', { enumerable: true, get: () => decodeRawBodySync(readFileSync(source.file), source.rel).toString('utf8') });
+    out.push(record as ResponseRecord);
   }
   return out;
 }
@@ -325,7 +334,7 @@ async function checkStrict(
   opened: OpenedPackage,
   integrity: PackageVerification,
   read: { report: EvidenceReport; json: unknown } | null,
-  rawBodies: ReadonlyMap<string, string>,
+  rawKeyProblems: ReadonlyMap<string, string | null>,
   options: VerifyEvidenceOptions,
   problems: string[],
   warnings: string[],
@@ -339,7 +348,7 @@ async function checkStrict(
   const signed = new Set(integrity.statement ? integrity.statement.subject.map((s) => s.name) : await manifestListing(opened.dir));
   if (signed.size === 0) return;
   problems.push(...foreignSignedFiles(signed));
-  problems.push(...(await duplicateKeyProblems(opened.dir, [...signed, ENVELOPE_FILE], rawBodies)));
+  problems.push(...(await duplicateKeyProblems(opened.dir, [...signed, ENVELOPE_FILE], rawKeyProblems)));
   const envelope = await readFile(path.join(opened.dir, ENVELOPE_FILE), 'utf8').catch(() => null);
   const payload = envelope === null ? null : payloadOf(envelope);
   if (payload !== null) problems.push(...duplicateKeysInPayload(payload, ENVELOPE_FILE));

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -18,14 +19,15 @@ import { isSpooled, readSpooled } from '../sentry/response-spool';
 import type { ResponseRecord } from '../sentry/transport';
 import { catalogIdentity } from './catalog-digest';
 import { catalogTexts } from './catalog-texts';
-import { renderFindingsCsv } from './csv';
+import { findingsCsvRows } from './csv';
 import { computeDrift, type BaselinePackage } from './drift';
 import { EvidenceError } from '../primitives/errors';
 import { sha256Hex } from '../primitives/hash';
 import { renderReportHtml } from './render/html/index';
 import { renderReviewIcs } from './ics';
 import { groupSharedReads } from './shared-reads';
-import { writeJsonFile } from './json-stream';
+import { writeJsonFile, writeTextFile } from './json-stream';
+import { sha256OfFile } from './file-hash';
 import type { SigningKey } from './keys';
 import { signPackage, writeManifest, zipPackage } from './package';
 import { checkPackageDestination } from './destination';
@@ -75,7 +77,8 @@ export type PackageLayout = 2 | 3;
 export interface PackageRenderers {
   /** `signer` null: the package is unsigned and the page says so. */
   readonly html?: (report: EvidenceReport, signer: { fingerprint: string; keyid: string } | null) => string;
-  readonly csv?: (report: EvidenceReport) => string;
+  /** A string, or its pieces in order (written as a stream). */
+  readonly csv?: (report: EvidenceReport) => string | Iterable<string>;
   readonly ics?: (report: EvidenceReport) => string;
   /** OSCAL assessment results: a function of report.json and the SHA-256 of its bytes. */
   readonly oscal?: (report: EvidenceReport, reportSha256: string) => unknown;
@@ -85,7 +88,7 @@ export interface PackageRenderers {
 export const DEFAULT_RENDERERS: PackageRenderers = {
   // The report names its signer: report.html is a function of report.json alone, so verify can re-render it.
   html: (report) => renderReportHtml(report),
-  csv: (report) => renderFindingsCsv(report),
+  csv: (report) => findingsCsvRows(report),
   ics: (report) => renderReviewIcs(report),
   oscal: (report, reportSha256) => buildAssessmentResults(report, reportSha256),
 };
@@ -247,13 +250,31 @@ async function listFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+function includesAny(data: Buffer, needles: readonly Buffer[]): boolean {
+  return needles.some((n) => data.includes(n));
+}
+
+/** Whether the file holds one of the needles, read a MiB at a time (a needle may straddle two reads). */
+async function fileIncludesAny(file: string, needles: readonly Buffer[]): Promise<boolean> {
+  const keep = Math.max(...needles.map((n) => n.length)) - 1;
+  let tail = Buffer.alloc(0);
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const data = tail.length > 0 ? Buffer.concat([tail, chunk as Buffer]) : (chunk as Buffer);
+    if (includesAny(data, needles)) return true;
+    tail = Buffer.from(data.subarray(Math.max(0, data.length - keep)));
+  }
+  return false;
+}
+
 async function assertNothingForbidden(dir: string, forbidden: readonly string[]): Promise<void> {
   const needles = forbidden.filter((s) => s.length >= 8).map((s) => Buffer.from(s, 'utf8'));
   if (needles.length === 0) return;
   for (const rel of await listFiles(dir)) {
-    // A compressed raw/ body is searched as it decompresses: the token must not hide in gzip.
-    const data = await decodeRawBody(await readFile(path.join(dir, ...rel.split('/'))), rel);
-    if (needles.some((n) => data.includes(n))) {
+    const file = path.join(dir, ...rel.split('/'));
+    // A compressed raw/ body (one response, small) is searched decompressed: the token must not
+    // hide in gzip. The large files are searched as a stream.
+    const holds = rel.endsWith('.gz') ? includesAny(await decodeRawBody(await readFile(file), rel), needles) : await fileIncludesAny(file, needles);
+    if (holds) {
       throw new EvidenceError('internal', `Refusing to write the evidence package: ${rel} would contain the API token.`);
     }
   }
@@ -272,10 +293,10 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
   // Streamed: a large organization's report is never one string (issue 10).
   await writeJsonFile(path.join(dir, REPORT_FILE), report, layout >= GROUP_ID_LAYOUT ? { replacer: compactGroupRefs } : {});
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
-  if (renderers.csv) await writeFile(path.join(dir, CSV_FILE), renderers.csv(report), 'utf8');
+  if (renderers.csv) await writeTextFile(path.join(dir, CSV_FILE), renderers.csv(report));
   if (renderers.ics) await writeFile(path.join(dir, ICS_FILE), renderers.ics(report), 'utf8');
   if (renderers.oscal) {
-    const reportSha256 = sha256Hex(await readFile(path.join(dir, REPORT_FILE)));
+    const reportSha256 = (await sha256OfFile(path.join(dir, REPORT_FILE))).sha256;
     await mkdir(path.join(dir, OSCAL_DIR), { recursive: true });
     await writeJsonFile(path.join(dir, OSCAL_FILE), renderers.oscal(report, reportSha256));
   }

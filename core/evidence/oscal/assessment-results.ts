@@ -211,7 +211,12 @@ function risksFor(ctx: BuildContext): { risks: Json[]; byControl: Map<string, st
 function result(ctx: BuildContext, view: AuditView, risks: { risks: Json[]; byControl: Map<string, string[]> } | null): Json {
   const observations = view.findings.map((f, i) => observation(ctx, view, f, i));
   const obsByControl = new Map<string, string[]>();
-  view.findings.forEach((f, i) => obsByControl.set(f.control, [...(obsByControl.get(f.control) ?? []), observations[i]!['uuid'] as string]));
+  // Appended in place: copying the list for each finding was quadratic (6.5 s at 66,000 findings).
+  view.findings.forEach((f, i) => {
+    const list = obsByControl.get(f.control);
+    if (list) list.push(observations[i]!['uuid'] as string);
+    else obsByControl.set(f.control, [observations[i]!['uuid'] as string]);
+  });
   const nistIds = new Set<string>();
   const findings: Json[] = [];
   for (const c of view.controls) {

@@ -43,4 +43,22 @@ describe('report.json as a file (layout 3: group ids)', () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.reason).toMatch(/^not an evidence report \([^\n]{1,200}\)$/);
   });
+
+  it('checks every finding, read and response on its own, naming the one that is wrong', () => {
+    const json = JSON.parse(JSON.stringify(sample, compactGroupRefs)) as { findings: { status: unknown }[]; responses: { sha256: unknown }[]; before: { findings: { status: unknown }[] } };
+    json.findings[3]!.status = 'great';
+    const bad = parseReportFile(JSON.stringify(json));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.reason).toMatch(/^not an evidence report \(findings\.3\.status: /);
+    json.findings[3]!.status = 'pass';
+    json.responses[1]!.sha256 = 'not a digest';
+    const worse = parseReportFile(JSON.stringify(json));
+    if (!worse.ok) expect(worse.reason).toMatch(/^not an evidence report \(responses\.1\.sha256: /);
+    expect(worse.ok).toBe(false);
+    json.responses[1]!.sha256 = 'a'.repeat(64);
+    json.before.findings[0]!.status = 7;
+    const before = parseReportFile(JSON.stringify(json));
+    if (!before.ok) expect(before.reason).toMatch(/^not an evidence report \(before\.findings\.0\.status: /);
+    expect(before.ok).toBe(false);
+  });
 });

@@ -307,4 +307,21 @@ describe('verify: package layouts (raw/ compressed, group ids)', () => {
     expect(v.valid).toBe(false);
     expect(v.problems.some((p) => /cites an evidence group \(ffffffffffff…\) that is not listed in evidenceGroups/.test(p))).toBe(true);
   });
+
+  it('names a compressed raw/ body that holds a key twice, even renamed to its new hash and re-signed', async () => {
+    const dir = copy(single);
+    const text = readFileSync(path.join(dir, 'report.json'), 'utf8');
+    const org = (JSON.parse(text) as EvidenceReport).responses.find((r) => r.url.startsWith('/api/0/organizations/acme-demo/?'))!;
+    const body = readDecoded(path.join(dir, 'raw', `${org.sha256}.json.gz`));
+    const forged = body.replace('"openMembership":true', '"openMembership":true,"openMembership":false');
+    expect(forged).not.toBe(body);
+    const sha = createHash('sha256').update(forged, 'utf8').digest('hex');
+    rmSync(path.join(dir, 'raw', `${org.sha256}.json.gz`));
+    writeFileSync(path.join(dir, 'raw', `${sha}.json.gz`), gzipSync(forged));
+    writeFileSync(path.join(dir, 'report.json'), text.split(org.sha256).join(sha));
+    await resign(dir);
+    const v = await verifyEvidencePackage(dir);
+    expect(v.valid).toBe(false);
+    expect(v.problems.some((p) => p.startsWith(`raw/${sha}.json.gz: has the key "openMembership" twice in one object`))).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@ import { catalogTexts } from '../../../core/evidence/catalog-texts';
 import { renderReportHtml } from '../../../core/evidence/render/html/index';
 import { readZip } from '../../../core/evidence/zip';
 import { verifyEvidencePackage } from '../../../core/evidence/verify';
-import { buildEvidenceReport, writeEvidencePackage } from '../../../core/evidence/writer';
+import { buildEvidenceReport, DEFAULT_RENDERERS, writeEvidencePackage } from '../../../core/evidence/writer';
 import { SIGNATURE_DISCLAIMER, type EvidenceReport } from '../../../shared/evidence';
 import { createDemoState, startSimulator, type RunningSimulator } from '../../../simulator/index';
 import { auditDemo } from '../../helpers/demo-audit';
@@ -153,6 +153,20 @@ describe('evidence package writer', () => {
       /^Refusing to write the evidence package: raw\/[0-9a-f]{64}\.json\.gz would contain the API token\.$/,
     );
     expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('finds a forbidden string that straddles two reads of a large file, and accepts a streamed findings.csv otherwise', async () => {
+    const audit = await auditDemo(sim);
+    const token = 'sntryu_straddling0123456789';
+    // The search reads a MiB at a time: put the token across the first boundary.
+    const padded = (text: string) => ({ ...DEFAULT_RENDERERS, csv: () => ['x'.repeat((1 << 20) - 5), text, 'y'.repeat(100)] });
+    const parent = dirs.make();
+    await expect(writeEvidencePackage(path.join(parent, 'pkg'), { final: audit }, { key: TEST_KEY, forbidden: [token], renderers: padded(token) })).rejects.toThrow(
+      /^Refusing to write the evidence package: findings\.csv would contain the API token\.$/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+    const ok = await writeEvidencePackage(path.join(parent, 'ok'), { final: audit }, { key: TEST_KEY, forbidden: [token], renderers: padded('harmless') });
+    expect(readFileSync(path.join(ok.path, 'findings.csv'), 'utf8')).toBe(`${'x'.repeat((1 << 20) - 5)}harmless${'y'.repeat(100)}`);
   });
 
   it('replaces an earlier package in place, but refuses a folder holding other files', async () => {
