@@ -11,6 +11,65 @@ export interface WriteJsonOptions {
   readonly mode?: number;
   /** JSON.stringify's replacer, applied to every value written whole (never to the laid-out levels). */
   readonly replacer?: (key: string, value: unknown) => unknown;
+  /**
+   * Objects nested less deep than this are laid out a key a line, and so are array elements that
+   * are objects at such a depth; deeper values are written whole, one array element a line.
+   * Default 2 (report.json: the report's keys, each list one element a line).
+   */
+  readonly layoutDepth?: number;
+}
+
+/**
+ * An array produced an element at a time while writeJsonFile writes it, so its elements are never
+ * all in memory (the OSCAL observations of a large organization); JSON.stringify sees the array.
+ */
+export class StreamedArray {
+  constructor(
+    readonly length: number,
+    private readonly items: () => Iterable<unknown>,
+  ) {}
+  [Symbol.iterator](): Iterator<unknown> {
+    return this.items()[Symbol.iterator]();
+  }
+  toJSON(): unknown[] {
+    return [...this.items()];
+  }
+}
+
+/**
+ * A value computed when it is written, after everything before it in the document (the OSCAL
+ * back-matter lists the resources the observations before it cited). Undefined leaves the key out.
+ */
+export class DeferredValue {
+  private done = false;
+  private result: unknown;
+  constructor(private readonly compute: () => unknown) {}
+  value(): unknown {
+    if (!this.done) {
+      this.result = this.compute();
+      this.done = true;
+    }
+    return this.result;
+  }
+  toJSON(): unknown {
+    return this.value();
+  }
+}
+
+/** A document with its streamed and deferred parts made plain, in document order. */
+export function materializeJson(value: unknown): unknown {
+  if (value instanceof DeferredValue) return materializeJson(value.value());
+  if (value instanceof StreamedArray) return [...value].map(materializeJson);
+  if (Array.isArray(value)) return value.map(materializeJson);
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const m = materializeJson(v);
+      if (m !== undefined) out[k] = m;
+    }
+    return out;
+  }
+  return value;
 }
 
 export async function writeJsonFile(file: string, value: unknown, options: WriteJsonOptions = {}): Promise<void> {
@@ -20,7 +79,7 @@ export async function writeJsonFile(file: string, value: unknown, options: Write
     out.once('finish', resolve);
   });
   try {
-    await writeValue(out, value, '', 0, options.replacer);
+    await writeValue(out, value, '', 0, { replacer: options.replacer, layoutDepth: options.layoutDepth ?? LAYOUT_DEPTH });
     await write(out, '\n');
   } finally {
     out.end();
@@ -55,37 +114,53 @@ export async function writeTextFile(file: string, text: string | Iterable<string
   await done;
 }
 
-/** Objects nested this deep or less are laid out a key a line; deeper ones are written whole. */
+/** The default layoutDepth. */
 const LAYOUT_DEPTH = 2;
+
+interface Layout {
+  readonly replacer: WriteJsonOptions['replacer'];
+  readonly layoutDepth: number;
+}
 
 async function write(out: WriteStream, text: string): Promise<void> {
   if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
 }
 
-async function writeValue(out: WriteStream, value: unknown, indent: string, depth: number, replacer?: WriteJsonOptions['replacer']): Promise<void> {
-  if (Array.isArray(value)) {
+function laidOut(value: unknown, depth: number, layout: Layout): value is object {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && depth < layout.layoutDepth && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+async function writeValue(out: WriteStream, input: unknown, indent: string, depth: number, layout: Layout): Promise<void> {
+  const value = input instanceof DeferredValue ? input.value() : input;
+  if (Array.isArray(value) || value instanceof StreamedArray) {
     if (value.length === 0) return write(out, '[]');
     await write(out, '[');
     const inner = `${indent}  `;
-    for (let i = 0; i < value.length; i++) {
-      // Like JSON.stringify: an undefined or function element is written as null.
-      const text = JSON.stringify(value[i], replacer) ?? 'null';
-      await write(out, `${i === 0 ? '' : ','}\n${inner}${text}`);
+    let i = 0;
+    for (const element of value) {
+      const sep = `${i === 0 ? '' : ','}\n${inner}`;
+      if (laidOut(element, depth + 1, layout)) {
+        await write(out, sep);
+        await writeValue(out, element, inner, depth + 1, layout);
+      } else {
+        // Like JSON.stringify: an undefined or function element is written as null.
+        await write(out, `${sep}${JSON.stringify(element, layout.replacer) ?? 'null'}`);
+      }
+      i += 1;
     }
     return write(out, `\n${indent}]`);
   }
-  if (value !== null && typeof value === 'object' && depth < LAYOUT_DEPTH && typeof (value as { toJSON?: unknown }).toJSON !== 'function') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
-    if (entries.length === 0) return write(out, '{}');
-    await write(out, '{');
+  if (laidOut(value, depth, layout)) {
     const inner = `${indent}  `;
     let first = true;
-    for (const [k, v] of entries) {
-      await write(out, `${first ? '' : ','}\n${inner}${JSON.stringify(k)}: `);
+    for (const [k, raw] of Object.entries(value)) {
+      const v = raw instanceof DeferredValue ? raw.value() : raw;
+      if (v === undefined || typeof v === 'function') continue;
+      await write(out, `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `);
       first = false;
-      await writeValue(out, v, inner, depth + 1, replacer);
+      await writeValue(out, v, inner, depth + 1, layout);
     }
-    return write(out, `\n${indent}}`);
+    return write(out, first ? '{}' : `\n${indent}}`);
   }
-  return write(out, JSON.stringify(value, replacer) ?? 'null');
+  return write(out, JSON.stringify(value, layout.replacer) ?? 'null');
 }

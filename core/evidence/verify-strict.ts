@@ -8,6 +8,7 @@ import { sha256OfFile } from './file-hash';
 import { writeJsonFile } from './json-stream';
 import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, OSCAL_FILE, rawFileDigest, rawFileName, REPORT_FILE } from './package-files';
 import { DEFAULT_RENDERERS } from './writer';
+import { oscalLayoutDepth } from './oscal/assessment-results';
 
 /**
  * The checks that keep a package from being padded or re-dressed even by someone holding the
@@ -93,7 +94,7 @@ async function checkOscal(dir: string, report: EvidenceReport, toolVersion: stri
   try {
     const reportSha256 = (await sha256OfFile(path.join(dir, REPORT_FILE))).sha256;
     const expectedFile = path.join(work, 'assessment-results.json');
-    await writeJsonFile(expectedFile, render(report, reportSha256));
+    await writeJsonFile(expectedFile, render(report, reportSha256), { layoutDepth: oscalLayoutDepth(report.evidenceSchemaVersion ?? 1) });
     const expected = await sha256OfFile(expectedFile);
     return actual.sha256 === expected.sha256 && actual.size === expected.size ? [] : [differs(OSCAL_FILE, report, toolVersion)];
   } catch (e) {

@@ -34,7 +34,7 @@ import { checkPackageDestination } from './destination';
 import { CSV_FILE, HTML_FILE, ICS_FILE, OSCAL_DIR, OSCAL_FILE, RAW_DIR, RAW_GZIP_LAYOUT, rawFileName, REPORT_FILE } from './package-files';
 import { decodeRawBody, encodeRawBody } from './raw-body';
 import { compactGroupRefs, GROUP_ID_LAYOUT } from './report-file';
-import { buildAssessmentResults } from './oscal/assessment-results';
+import { assessmentResultsDocument, oscalLayoutDepth } from './oscal/assessment-results';
 import { applyExceptions, emptyRegisterSet } from './registers';
 
 /** `report.json`'s `kind`, and what the statement's predicate says the package is. */
@@ -90,7 +90,7 @@ export const DEFAULT_RENDERERS: PackageRenderers = {
   html: (report) => renderReportHtml(report),
   csv: (report) => findingsCsvRows(report),
   ics: (report) => renderReviewIcs(report),
-  oscal: (report, reportSha256) => buildAssessmentResults(report, reportSha256),
+  oscal: (report, reportSha256) => assessmentResultsDocument(report, reportSha256),
 };
 
 export interface WritePackageOptions {
@@ -298,7 +298,7 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
   if (renderers.oscal) {
     const reportSha256 = (await sha256OfFile(path.join(dir, REPORT_FILE))).sha256;
     await mkdir(path.join(dir, OSCAL_DIR), { recursive: true });
-    await writeJsonFile(path.join(dir, OSCAL_FILE), renderers.oscal(report, reportSha256));
+    await writeJsonFile(path.join(dir, OSCAL_FILE), renderers.oscal(report, reportSha256), { layoutDepth: oscalLayoutDepth(layout) });
   }
 }
 

@@ -194,6 +194,20 @@ describe('OSCAL assessment results', () => {
       }
     });
 
+    it('is written as a stream, an observation a line, and reads as the document built whole', async () => {
+      const out = dirs.make();
+      await demoPackage(sim, out, { level: 'L3' });
+      const reportBytes = readFileSync(path.join(out, 'report.json'));
+      const text = readFileSync(path.join(out, 'oscal', 'assessment-results.json'), 'utf8');
+      const whole = buildAssessmentResults(parseReportText(reportBytes.toString('utf8')), createHash('sha256').update(reportBytes).digest('hex')) as Json;
+      expect(JSON.parse(text)).toEqual(whole);
+      const observations = whole['assessment-results'].results[0].observations as Json[];
+      expect(observations.length).toBeGreaterThan(20);
+      // Each observation is one line of the file, so none waited for the others to be written.
+      const lines = new Set(text.split('\n').map((l) => l.trim().replace(/,$/, '')));
+      for (const o of observations) expect(lines.has(JSON.stringify(o))).toBe(true);
+    });
+
     it('is in every package: written, signed, schema-valid, and an edited copy re-signed with the real key is caught', async () => {
       const out = dirs.make();
       const written = await demoPackage(sim, out, { level: 'L2' });
