@@ -4,7 +4,8 @@ import path from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
 import type { DsseEnvelope } from './dsse';
 import { sha256Hex } from '../primitives/hash';
-import { sha256OfFile } from './file-hash';
+import { HASH_PARALLEL, sha256OfFile } from './file-hash';
+import { mapLimit } from '../primitives/map-limit';
 import { importPrivateKeyPem, importPublicKeyPem, keyIds, signingKeyFromPrivateKey } from './keys';
 import type { KeyIds, SigningKey } from './keys';
 import { buildStatement, EVIDENCE_PREDICATE_TYPE, parseStatement, statementBytes } from './statement';
@@ -259,6 +260,7 @@ export async function verifyPackage(dir: string, options: VerifyPackageOptions =
   // Every subject, byte for byte.
   const subjects = new Map<string, string>();
   if (unverifiedStatement !== null) {
+    const toHash: { name: string; digest: { sha256: string } }[] = [];
     for (const s of unverifiedStatement.subject) {
       const unsafe = unsafePathReason(s.name);
       if (unsafe !== null || s.name === ENVELOPE_FILE) {
@@ -266,7 +268,13 @@ export async function verifyPackage(dir: string, options: VerifyPackageOptions =
         continue;
       }
       subjects.set(s.name, s.digest.sha256);
-      const file = await hashIfRegular(dir, s.name);
+      toHash.push(s);
+    }
+    // Several files at a time: one by one, 12,800 small raw/ files kept the disk's queue empty
+    // (verify sat idle for 6 s at 10,000 projects). Results are taken in the statement's order.
+    const hashed = await mapLimit(toHash, HASH_PARALLEL, (s) => hashIfRegular(dir, s.name));
+    for (const [i, s] of toHash.entries()) {
+      const file = hashed[i]!;
       if ('missing' in file) failFile(s.name, 'missing (listed in the signed statement)');
       else if ('irregular' in file) failFile(s.name, 'not a regular file (a symbolic link or special file)');
       else {

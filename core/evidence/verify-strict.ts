@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { EvidenceReport } from '../../shared/evidence';
 import { hasDuplicateKeys } from '../primitives/json-duplicates';
 import { parseJsonNoDuplicates } from '../primitives/json-tree';
 import { sha256OfFile } from './file-hash';
-import { writeJsonFile } from './json-stream';
+import { jsonPieces } from './json-stream';
 import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, OSCAL_FILE, rawFileDigest, rawFileName, REPORT_FILE } from './package-files';
 import { DEFAULT_RENDERERS } from './writer';
 import { oscalLayoutDepth } from './oscal/assessment-results';
@@ -89,19 +89,34 @@ async function checkOscal(dir: string, report: EvidenceReport, toolVersion: stri
   } catch {
     return []; // a missing signed file is already a problem of the integrity check
   }
-  // Compared by SHA-256 and size, each file read as a stream (90 MB each at 10,000 projects).
-  const work = await mkdtemp(path.join(tmpdir(), 'sentry-harden-oscal-'));
+  // Compared by SHA-256 and size: the file is read as a stream, the expected document hashed as it
+  // is generated (90 MB each at 10,000 projects; neither is held whole or written out).
   try {
     const reportSha256 = (await sha256OfFile(path.join(dir, REPORT_FILE))).sha256;
-    const expectedFile = path.join(work, 'assessment-results.json');
-    await writeJsonFile(expectedFile, render(report, reportSha256), { layoutDepth: oscalLayoutDepth(report.evidenceSchemaVersion ?? 1) });
-    const expected = await sha256OfFile(expectedFile);
+    const expected = sha256OfPieces(jsonPieces(render(report, reportSha256), { layoutDepth: oscalLayoutDepth(report.evidenceSchemaVersion ?? 1) }));
     return actual.sha256 === expected.sha256 && actual.size === expected.size ? [] : [differs(OSCAL_FILE, report, toolVersion)];
   } catch (e) {
     return [`${OSCAL_FILE}: cannot be re-built from report.json (${e instanceof Error ? e.message : String(e)})`];
-  } finally {
-    await rm(work, { recursive: true, force: true });
   }
+}
+
+/** SHA-256 and byte size of the UTF-8 of pieces of text, in order. */
+function sha256OfPieces(pieces: Iterable<string>): { sha256: string; size: number } {
+  const hash = createHash('sha256');
+  let size = 0;
+  let batch = '';
+  const flush = (): void => {
+    const bytes = Buffer.from(batch, 'utf8');
+    hash.update(bytes);
+    size += bytes.length;
+    batch = '';
+  };
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= 1 << 16) flush();
+  }
+  flush();
+  return { sha256: hash.digest('hex'), size };
 }
 
 /** Signed files that are not part of any evidence package (a `notes.txt`, `raw/extra.bin`). */
