@@ -346,6 +346,25 @@ export class SentryClient {
       const v = res.headers[name];
       if (v !== undefined) headers[name] = this.redact(v);
     }
+    if (res.stored) {
+      // A replayed evidence body: stored redacted, its hash checked by the replay transport.
+      const text = this.redact(res.stored.text);
+      const same = text === res.stored.text;
+      const bytes = same ? res.body : Buffer.from(text, 'utf8');
+      const stored: ResponseRecord = {
+        method,
+        origin: base.url,
+        url: pathAndQuery,
+        status: res.status,
+        fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
+        sha256: same ? res.stored.sha256 : sha256Hex(bytes),
+        body: text,
+        headers,
+      };
+      this.records.set(res, stored);
+      this.onResponse?.(stored, bytes);
+      return;
+    }
     // What is recorded is what an evidence package may store: DSN secrets, tokens and other
     // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
     // holding the package can check a finding's evidence against its raw/ file.

@@ -24,6 +24,12 @@ export interface TransportResponse {
   readonly body: Buffer;
   /** When it was fetched (UTC ISO), if not now: a replayed response keeps its original time. */
   readonly fetchedAt?: string;
+  /**
+   * Set by the replay transport alone: the body is an evidence package's stored body, redacted
+   * when it was first recorded, with its SHA-256 checked against the record. The client records
+   * it as it is instead of redacting it again (verify replays 12,800 of them at 10,000 projects).
+   */
+  readonly stored?: { readonly text: string; readonly sha256: string };
 }
 
 /**
@@ -105,15 +111,17 @@ export function createReplayTransport(records: readonly ResponseRecord[]): Trans
       const n = served.get(key) ?? 0;
       served.set(key, n + 1);
       const rec = list[Math.min(n, list.length - 1)] as ResponseRecord;
-      const body = Buffer.from(rec.body, 'utf8');
-      if (sha256Hex(body) !== rec.sha256) {
+      const text = rec.body;
+      const body = Buffer.from(text, 'utf8');
+      const sha256 = sha256Hex(body);
+      if (sha256 !== rec.sha256) {
         throw new SentryApiError({
           code: 'malformed_response',
           endpoint,
           message: `${endpoint}: the recorded body does not match its SHA-256.`,
         });
       }
-      return { status: rec.status, headers: { ...rec.headers }, body, fetchedAt: rec.fetchedAt };
+      return { status: rec.status, headers: { ...rec.headers }, body, fetchedAt: rec.fetchedAt, stored: { text, sha256 } };
     },
   };
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -115,6 +116,31 @@ describe('replay transport', () => {
     }
     const missing = await second.teams();
     expect(!missing.ok && missing.error.message).toMatch(/no recorded response/);
+  });
+
+  it('records a replayed body as it was stored: not redacted a second time, under the digest it was stored by', async () => {
+    // A body redaction would change, as an older version may have stored it: replaying it must
+    // give the stored bytes back (verify compares digests), while a live answer is redacted.
+    const text = '{"ok":true,"token":"0123456789abcdef0123456789abcdef"}';
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const stored: ResponseRecord = { method: 'GET', origin: 'https://sentry.example.com', url: '/api/0/', status: 200, fetchedAt: '2026-01-01T00:00:00.000Z', sha256, body: text, headers: {} };
+    const seen: ResponseRecord[] = [];
+    const offline = new SentryClient({
+      baseUrl: 'https://sentry.example.com',
+      getToken: () => '',
+      transport: createReplayTransport([stored]),
+      onResponse: (r) => seen.push(r),
+    });
+    const value = await offline.request('GET', '/api/0/', { schema: z.looseObject({ token: z.string() }) });
+    expect(value.token).toBe('0123456789abcdef0123456789abcdef');
+    expect(seen.map((r) => [r.sha256, r.body])).toEqual([[sha256, text]]);
+
+    const live = await startFakeSentry(() => ({ status: 200, body: JSON.parse(text) as unknown }));
+    const liveRecords: ResponseRecord[] = [];
+    const answered = await makeClient(live, { records: liveRecords }).request('GET', '/api/0/', { schema: z.looseObject({ token: z.string() }) });
+    await live.close();
+    expect(answered.token).toBe('[redacted]');
+    expect(liveRecords[0]?.sha256).not.toBe(sha256);
   });
 
   it('refuses a record whose body does not match its hash', async () => {
