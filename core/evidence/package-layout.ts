@@ -2,7 +2,8 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { EvidenceError } from '../primitives/errors';
-import { sha256OfFile } from './file-hash';
+import { HASH_PARALLEL, sha256OfFile } from './file-hash';
+import { mapLimit } from '../primitives/map-limit';
 import { unsafePathReason } from './zip';
 
 /** The layout of a package folder: its fixed file names, its manifest, and how its files are listed. */
@@ -87,14 +88,13 @@ export async function writeManifest(dir: string): Promise<Manifest> {
   if (listing.irregular.length > 0) {
     throw new EvidenceError('invalid_input', `The package holds entries that are not regular files: ${listing.irregular.join(', ')}.`);
   }
-  const files: ManifestEntry[] = [];
-  for (const rel of listing.files) {
-    if (rel === MANIFEST_FILE || rel === ENVELOPE_FILE) continue;
+  const names = listing.files.filter((rel) => rel !== MANIFEST_FILE && rel !== ENVELOPE_FILE);
+  for (const rel of names) {
     const unsafe = unsafePathReason(rel);
     if (unsafe !== null) throw new EvidenceError('invalid_input', `The file name ${JSON.stringify(rel)} has ${unsafe}.`);
-    const { sha256, size } = await sha256OfFile(path.join(dir, ...rel.split('/')));
-    files.push({ path: rel, sha256, size });
   }
+  // Hashed several at a time, listed in the folder's order.
+  const files: ManifestEntry[] = await mapLimit(names, HASH_PARALLEL, async (rel) => ({ path: rel, ...(await sha256OfFile(path.join(dir, ...rel.split('/')))) }));
   const manifest: Manifest = { version: 1, algorithm: 'sha256', files };
   await writeFile(path.join(dir, MANIFEST_FILE), serializeManifest(manifest));
   return manifest;

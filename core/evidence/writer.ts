@@ -27,7 +27,8 @@ import { renderReportHtml } from './render/html/index';
 import { renderReviewIcs } from './ics';
 import { groupSharedReads } from './shared-reads';
 import { writeJsonFile, writeTextFile } from './json-stream';
-import { sha256OfFile } from './file-hash';
+import { HASH_PARALLEL, sha256OfFile } from './file-hash';
+import { mapLimit } from '../primitives/map-limit';
 import type { SigningKey } from './keys';
 import { signPackage, writeManifest, zipPackage } from './package';
 import { checkPackageDestination } from './destination';
@@ -269,14 +270,16 @@ async function fileIncludesAny(file: string, needles: readonly Buffer[]): Promis
 async function assertNothingForbidden(dir: string, forbidden: readonly string[]): Promise<void> {
   const needles = forbidden.filter((s) => s.length >= 8).map((s) => Buffer.from(s, 'utf8'));
   if (needles.length === 0) return;
-  for (const rel of await listFiles(dir)) {
+  const files = await listFiles(dir);
+  const holds = await mapLimit(files, HASH_PARALLEL, async (rel) => {
     const file = path.join(dir, ...rel.split('/'));
     // A compressed raw/ body (one response, small) is searched decompressed: the token must not
     // hide in gzip. The large files are searched as a stream.
-    const holds = rel.endsWith('.gz') ? includesAny(await decodeRawBody(await readFile(file), rel), needles) : await fileIncludesAny(file, needles);
-    if (holds) {
-      throw new EvidenceError('internal', `Refusing to write the evidence package: ${rel} would contain the API token.`);
-    }
+    return rel.endsWith('.gz') ? includesAny(await decodeRawBody(await readFile(file), rel), needles) : await fileIncludesAny(file, needles);
+  });
+  const first = files.find((_, i) => holds[i]);
+  if (first !== undefined) {
+    throw new EvidenceError('internal', `Refusing to write the evidence package: ${first} would contain the API token.`);
   }
 }
 
@@ -285,11 +288,13 @@ async function writeContent(dir: string, report: EvidenceReport, raw: ReadonlyMa
   await mkdir(path.join(dir, RAW_DIR), { recursive: true });
   const layout = report.evidenceSchemaVersion ?? 1;
   const compress = layout >= RAW_GZIP_LAYOUT;
-  for (const [sha, source] of raw) {
+  // Several bodies at a time: compressed and written one by one, 12,800 bodies took 20 s at
+  // 10,000 projects, most of it waiting on the thread pool one job at a time.
+  await mapLimit([...raw], HASH_PARALLEL, async ([sha, source]) => {
     const target = path.join(dir, ...rawFileName(sha, layout).split('/'));
     const body = 'read' in source ? await source.read() : Buffer.from(source.body, 'utf8');
     await writeFile(target, compress ? await encodeRawBody(body) : body);
-  }
+  });
   // Streamed: a large organization's report is never one string (issue 10).
   await writeJsonFile(path.join(dir, REPORT_FILE), report, layout >= GROUP_ID_LAYOUT ? { replacer: compactGroupRefs } : {});
   if (renderers.html) await writeFile(path.join(dir, HTML_FILE), renderers.html(report, key ? { fingerprint: key.fingerprint, keyid: key.keyid } : null), 'utf8');
