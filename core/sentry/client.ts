@@ -223,11 +223,35 @@ export class SentryClient {
     };
     const seen = new Set<string>();
     let cursor: string | undefined;
+    // The next page is asked for as soon as a page's headers name it, while that page is still
+    // redacted and validated: a 500-page member list no longer waits on its own processing between
+    // pages. One page ahead at most; one the loop then does not read (the page before it failed)
+    // is cancelled when the loop ends.
+    let prefetched: { cursor: string; exchange: Promise<Exchange> } | undefined;
+    let loopPage = 1;
+    const stopPrefetch = new AbortController();
+    const prefetchSignal = options.signal ? AbortSignal.any([options.signal, stopPrefetch.signal]) : stopPrefetch.signal;
+    const prefetchAfter = (pageNo: number) => (res: TransportResponse): void => {
+      // A page that arrived before the loop reached it: the loop starts its successor (below).
+      if (pageNo !== loopPage || prefetched !== undefined) return;
+      if (res.status < 200 || res.status >= 300) return;
+      const next = parseLinkHeader(res.headers['link'])?.next;
+      if (!next?.results || seen.has(next.cursor) || pageNo >= MAX_PAGES) return;
+      if (options.limitPages !== undefined && pageNo >= options.limitPages) return;
+      const ahead = this.exchange('GET', path, { ...query, cursor: next.cursor }, undefined, base, prefetchSignal, true, prefetchAfter(pageNo + 1));
+      ahead.catch(() => undefined); // awaited by the loop when it reads that page; ignored otherwise
+      prefetched = { cursor: next.cursor, exchange: ahead };
+    };
+    try {
     for (let pageNo = 1; ; pageNo++) {
       let exchange: Exchange | undefined;
       let pageItems: readonly unknown[];
       try {
-        exchange = await this.exchange('GET', path, { ...query, cursor }, undefined, base, options.signal, cursor !== undefined);
+        loopPage = pageNo;
+        const ahead = prefetched !== undefined && cursor !== undefined && prefetched.cursor === cursor ? prefetched.exchange : undefined;
+        prefetched = undefined;
+        exchange = await (ahead ?? this.exchange('GET', path, { ...query, cursor }, undefined, base, options.signal, cursor !== undefined, prefetchAfter(pageNo)));
+        if (prefetched === undefined) prefetchAfter(pageNo)(exchange.res);
         pageItems = extract(this.interpret('GET', path, exchange.res, pageSchema, false));
       } catch (e) {
         // The failed response is evidence too (status, hash), with no items.
@@ -255,6 +279,9 @@ export class SentryClient {
       if (seen.has(links.next.cursor)) throw broken(`page ${pageNo} points back to a cursor already read.`);
       seen.add(links.next.cursor);
       cursor = links.next.cursor;
+    }
+    } finally {
+      if (prefetched !== undefined) stopPrefetch.abort();
     }
   }
 
@@ -304,6 +331,7 @@ export class SentryClient {
     base: SentryBaseUrl,
     signal: AbortSignal | undefined,
     urgent = false,
+    onAnswer?: (res: TransportResponse) => void,
   ): Promise<Exchange> {
     if (!/^\/api\/0\/([^/?#\s]+\/)*$/.test(path) || path.split('/').some((s) => s === '..' || s === '.')) {
       throw new SentryApiError({ code: 'internal', message: `Not an API path: ${cleanText(path)}` });
@@ -321,6 +349,8 @@ export class SentryClient {
         attempts.push(r);
         return r;
       });
+      // Before this answer is processed: a list's next page is asked for from the headers alone.
+      onAnswer?.(res);
     } finally {
       // Answers arrive in bursts (ten requests sent together come back together). Yielding to the
       // event loop first lets every answer of the burst free its slot and send the next request

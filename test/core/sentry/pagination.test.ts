@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseLinkHeader } from '../../../core/sentry/pagination';
-import type { ResponseRecord } from '../../../core/sentry/transport';
+import type { ResponseRecord, Transport } from '../../../core/sentry/transport';
+import { createHttpTransport } from '../../../core/sentry/http-transport';
+import { TOKEN } from './helpers/fake-sentry';
 import { makeClient } from './helpers/client';
 import { rejection, serverPool } from './helpers/lifecycle';
 import { paginate } from './helpers/fake-sentry';
@@ -156,3 +158,54 @@ describe('SentryClient.paginate', () => {
     expect(e.message).toContain(`GET ${PATH}`);
   });
 });
+
+describe('SentryClient.paginate asks for the next page ahead', () => {
+  /** The real HTTP transport, noting each page asked for (by cursor) in `log`. */
+  function loggingTransport(log: string[]): Transport {
+    const http = createHttpTransport({ getToken: () => TOKEN });
+    return {
+      send: (req) => {
+        log.push(`send ${new URLSearchParams(req.pathAndQuery.split('?')[1]).get('cursor') ?? 'first'}`);
+        return http.send(req);
+      },
+      close: () => http.close?.(),
+    };
+  }
+
+  it('from a page\'s headers, before that page is validated (no wait on processing between pages)', async () => {
+    const s = await server((req) => paginate(req, items(300), { linkBase: 'https://sentry.io' }));
+    const log: string[] = [];
+    const Noted = Item.refine((v) => Boolean(log.push(`validate ${v.id}`)));
+    const { items: got, evidence } = await makeClient(s, { transport: loggingTransport(log) }).paginate(PATH, Noted);
+    expect(got.map((i) => i.id)).toEqual(items(300).map((i) => i.id));
+    expect(evidence).toMatchObject({ complete: true, pages: 3 });
+    expect(log.filter((l) => l.startsWith('send'))).toEqual(['send first', 'send 0:100:0', 'send 0:200:0']);
+    // Page 2 was asked for before page 1's first item was validated, page 3 before page 2's.
+    expect(log.indexOf('send 0:100:0')).toBeLessThan(log.indexOf('validate 1'));
+    expect(log.indexOf('send 0:200:0')).toBeLessThan(log.indexOf('validate 101'));
+    expect(s.requests).toHaveLength(3);
+  });
+
+  it('a page that fails still fails as that page; the page asked for after it is not read', async () => {
+    const s = await server((req) =>
+      req.query.get('cursor') === '0:100:0'
+        ? { ...paginate(req, items(300), { linkBase: 'https://sentry.io' }), body: { not: 'a list' } }
+        : paginate(req, items(300), { linkBase: 'https://sentry.io' }),
+    );
+    const log: string[] = [];
+    const e = await rejection(makeClient(s, { transport: loggingTransport(log) }).paginate(PATH, Item));
+    expect(e.code).toBe('incomplete_pagination');
+    expect(e.message).toMatch(/page 2 failed \(malformed_response/);
+    expect(e.evidence).toMatchObject({ complete: false, items: 100 });
+    // At most the one page ahead was asked for, and none after it.
+    expect(log).toEqual(['send first', 'send 0:100:0', 'send 0:200:0']);
+  });
+
+  it('never asks ahead past limitPages or into a cursor already read', async () => {
+    const limited = await server((req) => paginate(req, items(500), { linkBase: 'https://sentry.io' }));
+    const log: string[] = [];
+    await makeClient(limited, { transport: loggingTransport(log) }).paginate(PATH, Item, { limitPages: 2 });
+    expect(log).toEqual(['send first', 'send 0:100:0']);
+  });
+});
+
