@@ -4,7 +4,9 @@
 // (advertised and enforced with 429). Each size runs in a fresh process (bench/audit-scale-size.ts)
 // that audits, writes the evidence package and verifies it; the simulator runs in its own child
 // process, so peak RSS is the engine's and the simulator's CPU is reported apart.
-//   npm run bench:audit-scale [-- --level L2] [-- --projects N] [-- --skip-serial] [-- --skip-package]
+//   npm run bench:audit-scale [-- --level L2] [-- --projects N] [-- --skip-serial] [-- --skip-package] [-- --skip-cli]
+// After the in-process run, `sentry-harden audit --out` itself runs against a fresh simulator
+// (bench/cli-run.ts): its peak RSS is the figure the memory goal is about.
 //   npm run bench:audit-scale -- --sweep [100,1000,3000,10000]
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -28,6 +30,7 @@ type Figures = Record<string, unknown> & {
   verifyValid?: boolean; verifyRssMb?: number; packageFiles?: Record<string, number>;
   phases?: Record<string, { rssMb: number; heapMb: number; externalMb: number }>; packageError?: string; verifyError?: string; writeMs?: number; counts: Record<string, number>; findings: number;
   serialWallMs?: number; serialRequests?: number;
+  cli?: { exitCode: number | null; wallMs: number; rssMb: number; error?: string } | { failed: string };
 };
 
 function runSize(projects: number, serial: boolean): Promise<{ figures: Figures } | { failed: string }> {
@@ -44,6 +47,25 @@ function runSize(projects: number, serial: boolean): Promise<{ figures: Figures 
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         resolve({ figures: JSON.parse(line) as Figures });
+      } catch {
+        resolve({ failed: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}` });
+      }
+    });
+  });
+}
+
+/** `sentry-harden audit --out` itself, in a fresh process against a fresh simulator (bench/cli-run.ts). */
+function runCli(projects: number): Promise<NonNullable<Figures['cli']>> {
+  const tsx = path.resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+  return new Promise((resolve) => {
+    const child = spawn(tsx, [path.join(import.meta.dirname, 'cli-run.ts'), JSON.stringify({ projects, level, latencyMs })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => {
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as NonNullable<Figures['cli']>);
       } catch {
         resolve({ failed: `exit ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}` });
       }
@@ -74,7 +96,12 @@ function printOne(f: Figures): void {
   console.log(`  checks affected       ${f.affected}   (goal 0: ${goal(f.affected === 0)})`);
   const rssGoal = s.projects <= 1000 ? 200 : 300;
   console.log(`  peak RSS              ${f.auditRssMb.toFixed(0)} MB   (goal < ${rssGoal}: ${goal(f.auditRssMb < rssGoal)})`);
-  if (f.packageRssMb !== undefined) console.log(`  peak RSS with package ${f.packageRssMb.toFixed(0)} MB   (goal < 300: ${goal(f.packageRssMb < 300)})`);
+  if (f.packageRssMb !== undefined) console.log(`  peak RSS with package ${f.packageRssMb.toFixed(0)} MB   (in this process, tsx's loader thread included)`);
+  if (f.cli && 'failed' in f.cli) console.log(`  CLI audit --out       FAILED: ${f.cli.failed}`);
+  else if (f.cli) {
+    const ok = f.cli.error === undefined;
+    console.log(`  CLI audit --out       ${(f.cli.wallMs / 1000).toFixed(2)} s, exit ${f.cli.exitCode}, peak RSS ${f.cli.rssMb.toFixed(0)} MB   (goal < ${rssGoal}: ${goal(ok && f.cli.rssMb < rssGoal)})${ok ? '' : `: ${f.cli.error}`}`);
+  }
   if (f.packageError) console.log(`  package               FAILED: ${f.packageError}`);
   if (f.packageBytes !== undefined) {
     console.log(`  report.json           ${mb(f.reportJsonBytes)}   report.html ${mb(f.reportHtmlBytes)}   package ${mb(f.packageBytes)} (written in ${((f.writeMs ?? 0) / 1000).toFixed(2)} s)`);
@@ -102,15 +129,16 @@ for (const projects of sizes) {
     continue;
   }
   const f = outcome.figures;
+  if (!argv.includes('--skip-package') && !argv.includes('--skip-cli')) f.cli = await runCli(projects);
   printOne(f);
   const cell = (v: number | undefined, digits = 0, unit = ''): string => (v === undefined ? '-' : `${v.toFixed(digits)}${unit}`);
   rows.push(
-    `| ${projects} | ${(f.requests / f.minimum).toFixed(3)} | ${(f.wallMs / boundOf(f)).toFixed(3)} | ${(f.cpuMs / f.requests).toFixed(2)} | ${(f.simCpuMs / f.requests).toFixed(2)} ms/req (${(f.simCpuMs / 1000).toFixed(1)} s) | ${cell(f.auditRssMb)} MB | ${f.packageError ? 'failed' : `${cell(f.packageRssMb)} MB`} | ${mb(f.reportJsonBytes)} | ${mb(f.reportHtmlBytes)} | ${mb(f.packageBytes)} | ${f.verifyMs === undefined ? '-' : `${(f.verifyMs / 1000).toFixed(1)} s`} |`,
+    `| ${projects} | ${(f.requests / f.minimum).toFixed(3)} | ${(f.wallMs / boundOf(f)).toFixed(3)} | ${(f.cpuMs / f.requests).toFixed(2)} | ${(f.simCpuMs / f.requests).toFixed(2)} ms/req (${(f.simCpuMs / 1000).toFixed(1)} s) | ${cell(f.auditRssMb)} MB | ${f.packageError ? 'failed' : `${cell(f.packageRssMb)} MB`} | ${f.cli === undefined ? '-' : 'failed' in f.cli ? 'failed' : `${cell(f.cli.rssMb)} MB`} | ${mb(f.reportJsonBytes)} | ${mb(f.reportHtmlBytes)} | ${mb(f.packageBytes)} | ${f.verifyMs === undefined ? '-' : `${(f.verifyMs / 1000).toFixed(1)} s`} |`,
   );
 }
 if (sizes.length > 1) {
   console.log(`\nsweep (${level}):`);
-  console.log('| projects | req/min | wall/bound | engine CPU ms/req | simulator CPU | peak RSS audit | peak RSS package | report.json | report.html | package | verify |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| projects | req/min | wall/bound | engine CPU ms/req | simulator CPU | peak RSS audit | peak RSS package | peak RSS CLI audit --out | report.json | report.html | package | verify |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }

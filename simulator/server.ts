@@ -92,7 +92,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     };
     res.on('close', finish);
 
+    // A read is answered `latencyMs` after it was admitted, its answer computed meanwhile: the
+    // simulator's own work (serialising a 100-member page) overlaps the latency instead of adding
+    // to it, as a server's processing is part of the latency a client sees. Writes wait first.
+    let answerAt = 0;
     const send = (status: number, body: string | undefined, headers: Record<string, string>): void => {
+      const wait = answerAt - performance.now();
+      if (wait >= 1) {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          send(status, body, headers);
+        }, wait);
+        timers.add(t);
+        answerAt = 0;
+        return;
+      }
       record.status = status;
       if (res.destroyed) return;
       const out: Record<string, string> = { ...headers };
@@ -216,7 +230,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
 
       const delay = (options.latencyMs ?? 0) + extraLatency;
-      if (delay > 0) await sleep(delay);
+      if (delay > 0 && (method === 'GET' || method === 'HEAD')) answerAt = performance.now() + delay;
+      else if (delay > 0) await sleep(delay);
 
       let response: SimResponse;
       try {
