@@ -376,48 +376,44 @@ export class SentryClient {
       const v = res.headers[name];
       if (v !== undefined) headers[name] = this.redact(v);
     }
+    let body: string;
+    let bytes: Buffer;
+    let sha256: string;
+    let unchanged: boolean;
+    let parsed: unknown;
     if (res.stored) {
       // A replayed evidence body: stored redacted, its hash checked by the replay transport.
-      const text = this.redact(res.stored.text);
-      const same = text === res.stored.text;
-      const bytes = same ? res.body : Buffer.from(text, 'utf8');
-      const stored: ResponseRecord = {
-        method,
-        origin: base.url,
-        url: pathAndQuery,
-        status: res.status,
-        fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
-        sha256: same ? res.stored.sha256 : sha256Hex(bytes),
-        body: text,
-        headers,
-      };
-      this.records.set(res, stored);
-      this.onResponse?.(stored, bytes);
-      return;
+      body = this.redact(res.stored.text);
+      unchanged = body === res.stored.text;
+      bytes = unchanged ? res.body : Buffer.from(body, 'utf8');
+      sha256 = unchanged ? res.stored.sha256 : sha256Hex(bytes);
+    } else {
+      // What is recorded is what an evidence package may store: DSN secrets, tokens and other
+      // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
+      // holding the package can check a finding's evidence against its raw/ file.
+      // The token is passed by value so it is found in any encoding (JSON-escaped, URL-encoded, base64).
+      const redacted = redactResponseBody(res.body, { secrets: this.secrets() });
+      body = this.redact(redacted.text);
+      unchanged = redacted.redactions === 0 && body === redacted.text;
+      // An unchanged JSON body was decoded from these very bytes as UTF-8: they are what is stored,
+      // and are hashed as they are, not encoded again (a leading BOM is the one thing decoding drops).
+      bytes = unchanged && redacted.mode === 'json' && !startsWithBom(res.body) ? res.body : Buffer.from(body, 'utf8');
+      sha256 = sha256Hex(bytes);
+      parsed = unchanged ? redacted.parsed : undefined;
     }
-    // What is recorded is what an evidence package may store: DSN secrets, tokens and other
-    // credentials redacted, and our own token too. `sha256` names those stored bytes, so anyone
-    // holding the package can check a finding's evidence against its raw/ file.
-    // The token is passed by value so it is found in any encoding (JSON-escaped, URL-encoded, base64).
-    const redacted = redactResponseBody(res.body, { secrets: this.secrets() });
-    const body = this.redact(redacted.text);
-    const unchanged = redacted.redactions === 0 && body === redacted.text;
-    // An unchanged JSON body was decoded from these very bytes as UTF-8: they are what is stored,
-    // and are hashed as they are, not encoded again (a leading BOM is the one thing decoding drops).
-    const bytes = unchanged && redacted.mode === 'json' && !startsWithBom(res.body) ? res.body : Buffer.from(body, 'utf8');
     const record: ResponseRecord = {
       method,
       origin: base.url,
       url: pathAndQuery,
       status: res.status,
       fetchedAt: res.fetchedAt ?? this.clock().toISOString(),
-      sha256: sha256Hex(bytes),
+      sha256,
       body,
       headers,
     };
     if (!unchanged) (record as { bodyRedacted?: boolean }).bodyRedacted = true;
     this.records.set(res, record);
-    if (redacted.parsed !== undefined && unchanged) this.parsedBodies.set(res, { value: redacted.parsed });
+    if (parsed !== undefined) this.parsedBodies.set(res, { value: parsed });
     this.onResponse?.(record, bytes);
   }
 
