@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI, so `npx sentry-harden` works right after `npm ci` with no build step
-// and can never run stale output. `--help` is answered before tsx loads (it
-// costs about half the start-up budget); every command is imported only when it runs.
+// and can never run stale output. `--help` is answered before anything else loads (loading costs
+// about half the start-up budget); every command is imported only when it runs.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';

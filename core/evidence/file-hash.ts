@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { lstat, open } from 'node:fs/promises';
+import path from 'node:path';
 
 /**
  * The SHA-256 and size of a file, read as a stream: a package's largest files (report.json,
@@ -33,3 +34,19 @@ const WHOLE_FILE_BYTES = 1 << 20;
 
 /** Files read at once when a package is verified: one at a time left the disk's queue empty. */
 export const HASH_PARALLEL = 8;
+
+/**
+ * A package file (`rel`, slash-separated, under `dir`) hashed if it is a regular file: a symbolic
+ * link or special file is not followed, and a missing one says so. Other read errors are thrown.
+ */
+export async function hashIfRegular(dir: string, rel: string): Promise<{ sha256: string } | { missing: true } | { irregular: true }> {
+  const abs = path.join(dir, ...rel.split('/'));
+  try {
+    const s = await lstat(abs);
+    if (!s.isFile()) return { irregular: true };
+    return { sha256: (await sha256OfFile(abs)).sha256 };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return { missing: true };
+    throw e;
+  }
+}

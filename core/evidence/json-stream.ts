@@ -94,18 +94,7 @@ export async function writeTextFile(file: string, text: string | Iterable<string
   });
   try {
     if (typeof text === 'string') await write(out, text);
-    else {
-      // Pieces are small (a row): batch them so the stream is not called 66,000 times.
-      let batch = '';
-      for (const piece of text) {
-        batch += piece;
-        if (batch.length >= 1 << 16) {
-          await write(out, batch);
-          batch = '';
-        }
-      }
-      if (batch !== '') await write(out, batch);
-    }
+    else for (const batch of batched(text)) await write(out, batch);
   } finally {
     out.end();
   }
@@ -118,6 +107,22 @@ const LAYOUT_DEPTH = 2;
 interface Layout {
   readonly replacer: WriteJsonOptions['replacer'];
   readonly layoutDepth: number;
+}
+
+/**
+ * Small pieces (a CSV row, a JSON line) joined into strings of about 64 K characters, in order:
+ * a stream or a hash is then called a few thousand times, not once per row (66,000 at 10,000 projects).
+ */
+export function* batched(pieces: Iterable<string>): Generator<string> {
+  let batch = '';
+  for (const piece of pieces) {
+    batch += piece;
+    if (batch.length >= 1 << 16) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch !== '') yield batch;
 }
 
 async function write(out: WriteStream, text: string): Promise<void> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { IN_TOTO_PAYLOAD_TYPE, parseEnvelope, serializeEnvelope, signEnvelope, verifyEnvelope } from './dsse';
 import type { DsseEnvelope } from './dsse';
 import { sha256Hex } from '../primitives/hash';
-import { HASH_PARALLEL, sha256OfFile } from './file-hash';
+import { HASH_PARALLEL, hashIfRegular } from './file-hash';
 import { mapLimit } from '../primitives/map-limit';
 import { importPrivateKeyPem, importPublicKeyPem, keyIds, signingKeyFromPrivateKey } from './keys';
 import type { KeyIds, SigningKey } from './keys';
@@ -100,19 +100,6 @@ export interface PackageVerification {
   readonly warnings: readonly string[];
   /** The signed Statement; null unless the signature verified. */
   readonly statement: InTotoStatement | null;
-}
-
-/** Like readIfRegular, but hashes the file as a stream (a package's large files are never held whole). */
-async function hashIfRegular(dir: string, rel: string): Promise<{ sha256: string } | { missing: true } | { irregular: true }> {
-  const abs = path.join(dir, ...rel.split('/'));
-  try {
-    const s = await lstat(abs);
-    if (!s.isFile()) return { irregular: true };
-    return { sha256: (await sha256OfFile(abs)).sha256 };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return { missing: true };
-    throw e;
-  }
 }
 
 async function readIfRegular(dir: string, rel: string): Promise<{ data: Buffer } | { missing: true } | { irregular: true }> {

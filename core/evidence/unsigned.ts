@@ -2,7 +2,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EvidenceReport } from '../../shared/evidence';
-import { HASH_PARALLEL, sha256OfFile } from './file-hash';
+import { HASH_PARALLEL, hashIfRegular } from './file-hash';
 import { mapLimit } from '../primitives/map-limit';
 import { ENVELOPE_FILE, MANIFEST_FILE, PUBLIC_KEY_FILE, type FileCheck, type PackageVerification } from './package';
 import { unsafePathReason } from './zip';
@@ -86,20 +86,13 @@ export async function verifyUnsignedPackage(dir: string): Promise<PackageVerific
       toHash.push(entry);
     }
     // Several files at a time, as for a signed package (verifyPackage); results in the manifest's order.
-    const hashed = await mapLimit(toHash, HASH_PARALLEL, async (entry): Promise<string | 'irregular' | 'missing'> => {
-      try {
-        const abs = path.join(dir, ...entry.path.split('/'));
-        if (!(await lstat(abs)).isFile()) return 'irregular';
-        return (await sha256OfFile(abs)).sha256;
-      } catch {
-        return 'missing';
-      }
-    });
+    // A file that cannot be read for any reason counts as missing here.
+    const hashed = await mapLimit(toHash, HASH_PARALLEL, (entry) => hashIfRegular(dir, entry.path).catch(() => ({ missing: true as const })));
     for (const [i, entry] of toHash.entries()) {
-      const actual = hashed[i]!;
-      if (actual === 'irregular') fail(entry.path, 'not a regular file (a symbolic link or special file)');
-      else if (actual === 'missing') fail(entry.path, `missing (listed in ${MANIFEST_FILE})`);
-      else if (actual !== entry.sha256) fail(entry.path, `changed since it was written (SHA-256 ${actual}, listed ${entry.sha256})`);
+      const file = hashed[i]!;
+      if ('irregular' in file) fail(entry.path, 'not a regular file (a symbolic link or special file)');
+      else if ('missing' in file) fail(entry.path, `missing (listed in ${MANIFEST_FILE})`);
+      else if (file.sha256 !== entry.sha256) fail(entry.path, `changed since it was written (SHA-256 ${file.sha256}, listed ${entry.sha256})`);
       else files.set(entry.path, { path: entry.path, ok: true, reason: null });
     }
     for (const rel of listing.files) if (rel !== MANIFEST_FILE && !listed.has(rel)) fail(rel, `not listed in ${MANIFEST_FILE} (added afterwards)`);

@@ -5,7 +5,7 @@ import type { EvidenceReport } from '../../shared/evidence';
 import { hasDuplicateKeys } from '../primitives/json-duplicates';
 import { parseJsonNoDuplicates } from '../primitives/json-tree';
 import { sha256OfFile } from './file-hash';
-import { jsonPieces } from './json-stream';
+import { batched, jsonPieces } from './json-stream';
 import { CSV_FILE, HTML_FILE, ICS_FILE, isPackageFile, OSCAL_FILE, rawFileDigest, rawFileName, REPORT_FILE } from './package-files';
 import { DEFAULT_RENDERERS } from './writer';
 import { oscalLayoutDepth } from './oscal/assessment-results';
@@ -104,18 +104,11 @@ async function checkOscal(dir: string, report: EvidenceReport, toolVersion: stri
 function sha256OfPieces(pieces: Iterable<string>): { sha256: string; size: number } {
   const hash = createHash('sha256');
   let size = 0;
-  let batch = '';
-  const flush = (): void => {
+  for (const batch of batched(pieces)) {
     const bytes = Buffer.from(batch, 'utf8');
     hash.update(bytes);
     size += bytes.length;
-    batch = '';
-  };
-  for (const piece of pieces) {
-    batch += piece;
-    if (batch.length >= 1 << 16) flush();
   }
-  flush();
   return { sha256: hash.digest('hex'), size };
 }
 
